@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import type { Database } from './db/client.ts'
+import { loggerOptions } from './logger.ts'
+import errorHandler from './plugins/error-handler.ts'
+import openapi from './plugins/openapi.ts'
+import staticFiles from './plugins/static-files.ts'
+import { registerModules } from './modules/index.ts'
+
+export const APP_VERSION = '0.1.0'
+
+export interface AppDeps {
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy'>
+  database: Database
+  wechatMode: 'simulator' | 'live'
+  /** The built-in WeChat simulator, mounted at /wx-sim only in simulator mode. */
+  simulator?: FastifyPluginAsync
+  /** false silences logs (tests); default follows config.logLevel. */
+  logger?: boolean
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
+
+/** Builds the whole application from its dependencies; server.ts listens, tests inject. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel),
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Keep a caller's request id (from a proxy) when it is sane, else make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(errorHandler)
+  await app.register(openapi)
+  await registerModules(app, { db: deps.database.db, database: deps.database, wechatMode: deps.wechatMode, version: APP_VERSION })
+  if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
+  await app.register(staticFiles, {
+    h5DistDir: deps.config.h5DistDir,
+    mediaDir: path.join(deps.config.seedDir, 'media'),
+  })
+  return app
+}

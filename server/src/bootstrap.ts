@@ -1,0 +1,51 @@
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.ts'
+import type { Config } from './config.ts'
+import { createDatabase, type Database } from './db/client.ts'
+import { loadOrCreateDevSecrets } from './dev-secrets.ts'
+import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue.import.ts'
+import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
+
+export interface RunningServer {
+  app: FastifyInstance
+  database: Database
+  wechat: WechatRuntime
+  url: string
+  close(): Promise<void>
+}
+
+/** Opens the database, migrates, seeds an empty one, builds the app and listens. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const needsDevSecrets = config.wechat === null || config.jwtSecret === null
+  const secrets = needsDevSecrets ? loadOrCreateDevSecrets(config.dataDir) : null
+  const wechat = createWechatRuntime(config, secrets)
+
+  const database = await createDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') },
+  )
+  try {
+    await database.migrate()
+    if (config.seedDemoContent && !(await hasCatalogue(database.db))) {
+      await importCatalogue(database.db, path.join(config.seedDir, 'manifest.json'))
+    }
+    const app = await buildApp({
+      config,
+      database,
+      wechatMode: wechat.mode,
+      simulator: wechat.simulator?.plugin,
+    })
+    app.addHook('onClose', async () => {
+      await wechat.simulator?.close()
+      await database.close()
+    })
+    await app.listen({ host: config.host, port: config.port })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    wechat.onListening(port)
+    return { app, database, wechat, url: `http://127.0.0.1:${port}`, close: () => app.close() }
+  } catch (error) {
+    await database.close().catch(() => {})
+    throw error
+  }
+}

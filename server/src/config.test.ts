@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.ts'
+
+const liveWechat = {
+  WECHAT_APP_ID: 'wx1234567890abcdef',
+  WECHAT_APP_SECRET: 'secret',
+  WECHATPAY_MCH_ID: '1900000001',
+  WECHATPAY_MCH_SERIAL: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  WECHATPAY_MCH_PRIVATE_KEY_FILE: '/etc/keys/apiclient_key.pem',
+  WECHATPAY_API_V3_KEY: 'a'.repeat(32),
+  WECHATPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0000000000000024101100397200000006',
+  WECHATPAY_PUBLIC_KEY_FILE: '/etc/keys/pub_key.pem',
+}
+const production = {
+  APP_ENV: 'production',
+  JWT_SECRET: 'x'.repeat(40),
+  PUBLIC_BASE_URL: 'https://jxjy.example.cn',
+  DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  ...liveWechat,
+}
+
+describe('loadConfig', () => {
+  it('runs in development on PGlite and the simulator with no variables at all', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.databaseUrl).toBeNull()
+    expect(config.wechat).toBeNull()
+    expect(config.publicBaseUrl).toBe('http://localhost:3000')
+    expect(config.dataDir).toMatch(/\.data$/)
+  })
+
+  it('lets PORT override the port and the default public URL', () => {
+    const config = loadConfig({ PORT: '4123' })
+    expect(config.port).toBe(4123)
+    expect(config.publicBaseUrl).toBe('http://localhost:4123')
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT /],
+    [{ DATABASE_URL: 'not a url' }, /^DATABASE_URL is not a valid URL/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /^DATABASE_URL must start with postgres:/],
+    [{ PUBLIC_BASE_URL: 'ftp://x' }, /^PUBLIC_BASE_URL must start with http/],
+    [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32/],
+    [{ APP_ENV: 'staging' }, /^APP_ENV must be/],
+    [{ WECHAT_APP_ID: 'wx1' }, /^WECHAT_APP_SECRET is missing/],
+    [{ ...liveWechat, WECHATPAY_API_V3_KEY: 'short' }, /^WECHATPAY_API_V3_KEY must be exactly 32/],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(production)
+    expect(config.appEnv).toBe('production')
+    expect(config.wechat?.payBase).toBe('https://api.mch.weixin.qq.com')
+    expect(config.wechat?.oauthBase).toBe('https://open.weixin.qq.com')
+    expect(config.seedDemoContent).toBe(false)
+  })
+
+  it.each([
+    ['JWT_SECRET', /^JWT_SECRET is required/],
+    ['WECHAT_APP_ID', /WECHAT_APP_ID is (required|missing)/],
+    ['DATABASE_URL', /^DATABASE_URL is required/],
+  ])('refuses production without %s', (name, message) => {
+    const env: Record<string, string | undefined> = { ...production }
+    delete env[name]
+    expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('refuses production on the simulator or over plain http', () => {
+    const { APP_ENV, JWT_SECRET, PUBLIC_BASE_URL, DATABASE_URL } = production
+    expect(() => loadConfig({ APP_ENV, JWT_SECRET, PUBLIC_BASE_URL, DATABASE_URL })).toThrow(/WECHAT_APP_ID is required/)
+    expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://jxjy.example.cn' })).toThrow(/https/)
+  })
+
+  it('points WeChat base URLs at configured stand-ins', () => {
+    const config = loadConfig({ ...liveWechat, WECHATPAY_API_BASE: 'https://pay.stand-in.test/' })
+    expect(config.wechat?.payBase).toBe('https://pay.stand-in.test')
+  })
+})

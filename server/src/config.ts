@@ -1,0 +1,182 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * The only module that reads process.env. It validates everything once at start-up and throws a
+ * ConfigError naming the bad variable; server.ts prints that one line and exits non-zero.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const WECHAT_VARS = [
+  'WECHAT_APP_ID',
+  'WECHAT_APP_SECRET',
+  'WECHATPAY_MCH_ID',
+  'WECHATPAY_MCH_SERIAL',
+  'WECHATPAY_MCH_PRIVATE_KEY_FILE',
+  'WECHATPAY_API_V3_KEY',
+  'WECHATPAY_PUBLIC_KEY_ID',
+  'WECHATPAY_PUBLIC_KEY_FILE',
+] as const
+
+export type AppEnv = 'development' | 'production'
+
+export interface WechatLiveConfig {
+  appId: string
+  appSecret: string
+  oauthBase: string
+  apiBase: string
+  payBase: string
+  mchId: string
+  mchSerial: string
+  mchPrivateKeyFile: string
+  apiV3Key: string
+  wechatpayPublicKeyId: string
+  wechatpayPublicKeyFile: string
+}
+
+export interface Config {
+  appEnv: AppEnv
+  host: string
+  port: number
+  /** The origin users reach (no trailing slash); OAuth redirects and notify_url are built on it. */
+  publicBaseUrl: string
+  /** Git-ignored folder for the embedded database, development keys and simulator state. */
+  dataDir: string
+  /** PostgreSQL URL; absent means embedded PGlite under dataDir. */
+  databaseUrl: string | null
+  /** Absent in development: generated into dataDir on first run. */
+  jwtSecret: string | null
+  /** Absent means simulator mode: the built-in WeChat simulator is mounted and used. */
+  wechat: WechatLiveConfig | null
+  logLevel: string
+  /** Where the built H5 lives; served at `/` when it exists. */
+  h5DistDir: string
+  /** Demo content (manifest + media) seeded into an empty database. */
+  seedDir: string
+  seedDemoContent: boolean
+  /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
+  trustProxy: boolean
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+type Env = Record<string, string | undefined>
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function parsePort(env: Env): number {
+  const raw = read(env, 'PORT') ?? '3000'
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer between 0 and 65535 (got "${raw}")`)
+  }
+  return port
+}
+
+function parseUrl(name: string, raw: string, protocols: string[]): URL {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+  }
+  return url
+}
+
+function parseWechat(env: Env): WechatLiveConfig | null {
+  const present = WECHAT_VARS.filter((name) => read(env, name) !== undefined)
+  if (present.length === 0) return null
+  const missing = WECHAT_VARS.filter((name) => read(env, name) === undefined)
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${missing[0]} is missing: WeChat credentials must be set together (missing: ${missing.join(', ')}), or none of them for simulator mode`,
+    )
+  }
+  const value = (name: (typeof WECHAT_VARS)[number]): string => read(env, name) as string
+  const apiV3Key = value('WECHATPAY_API_V3_KEY')
+  if (Buffer.byteLength(apiV3Key, 'utf8') !== 32) {
+    throw new ConfigError('WECHATPAY_API_V3_KEY must be exactly 32 characters')
+  }
+  if (!/^\d{6,}$/.test(value('WECHATPAY_MCH_ID'))) throw new ConfigError('WECHATPAY_MCH_ID must be digits')
+  if (!/^[0-9A-Fa-f]{8,64}$/.test(value('WECHATPAY_MCH_SERIAL'))) {
+    throw new ConfigError('WECHATPAY_MCH_SERIAL must be the merchant certificate serial in hex')
+  }
+  const base = (name: string, fallback: string): string =>
+    parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString().replace(/\/$/, '')
+  return {
+    appId: value('WECHAT_APP_ID'),
+    appSecret: value('WECHAT_APP_SECRET'),
+    oauthBase: base('WECHAT_OAUTH_BASE', 'https://open.weixin.qq.com'),
+    apiBase: base('WECHAT_API_BASE', 'https://api.weixin.qq.com'),
+    payBase: base('WECHATPAY_API_BASE', 'https://api.mch.weixin.qq.com'),
+    mchId: value('WECHATPAY_MCH_ID'),
+    mchSerial: value('WECHATPAY_MCH_SERIAL').toUpperCase(),
+    mchPrivateKeyFile: value('WECHATPAY_MCH_PRIVATE_KEY_FILE'),
+    apiV3Key,
+    wechatpayPublicKeyId: value('WECHATPAY_PUBLIC_KEY_ID'),
+    wechatpayPublicKeyFile: value('WECHATPAY_PUBLIC_KEY_FILE'),
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
+  if (appEnvRaw !== 'development' && appEnvRaw !== 'production') {
+    throw new ConfigError(`APP_ENV must be "development" or "production" (got "${appEnvRaw}")`)
+  }
+  const appEnv: AppEnv = appEnvRaw
+  const port = parsePort(env)
+
+  const databaseUrlRaw = read(env, 'DATABASE_URL')
+  if (databaseUrlRaw !== undefined) {
+    const url = parseUrl('DATABASE_URL', databaseUrlRaw, ['postgres:', 'postgresql:'])
+    if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError('DATABASE_URL has no host')
+  }
+
+  const publicBaseUrlRaw = read(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`
+  const publicBaseUrl = parseUrl('PUBLIC_BASE_URL', publicBaseUrlRaw, ['http:', 'https:']).origin
+
+  const jwtSecret = read(env, 'JWT_SECRET') ?? null
+  if (jwtSecret !== null && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters')
+  }
+
+  const wechat = parseWechat(env)
+
+  if (appEnv === 'production') {
+    // Production never runs on generated secrets, the simulator or a database on local disk.
+    if (jwtSecret === null) throw new ConfigError('JWT_SECRET is required when APP_ENV=production')
+    if (wechat === null) {
+      throw new ConfigError(`${WECHAT_VARS[0]} is required when APP_ENV=production (real WeChat credentials; the simulator is for development)`)
+    }
+    if (!publicBaseUrl.startsWith('https://')) {
+      throw new ConfigError('PUBLIC_BASE_URL must be an https:// origin when APP_ENV=production')
+    }
+    if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
+  }
+
+  const dataDir = path.resolve(repoRoot, read(env, 'DATA_DIR') ?? '.data')
+  return {
+    appEnv,
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    port,
+    publicBaseUrl,
+    dataDir,
+    databaseUrl: databaseUrlRaw ?? null,
+    jwtSecret,
+    wechat,
+    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    h5DistDir: path.resolve(repoRoot, read(env, 'H5_DIST_DIR') ?? 'h5/dist'),
+    seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
+    trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
+    seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
+  }
+}

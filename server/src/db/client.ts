@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema.ts'
+
+/** Either driver's drizzle instance; repositories take this (or a transaction of it). */
+export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>
+export type DbKind = 'pglite' | 'postgres'
+
+export interface Database {
+  db: AppDb
+  kind: DbKind
+  /** Applies the committed drizzle migrations (safe to call from several instances at once). */
+  migrate(): Promise<void>
+  /** Answers whether the database responds to a trivial query. */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError'
+}
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../drizzle')
+// A fixed key for pg_advisory_lock, so concurrent instances apply migrations one at a time.
+const MIGRATION_LOCK_KEY = 72_410_001
+
+export type DatabaseTarget = { url: string; max?: number } | { dataDir: string } | { memory: true }
+
+/** Creates the database for a validated config: PostgreSQL via postgres.js, else embedded PGlite. */
+export async function createDatabase(target: DatabaseTarget): Promise<Database> {
+  return 'url' in target ? createPostgres(target.url, target.max ?? 10) : createPglite(target)
+}
+
+async function createPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+  const sql = postgres(url, { max, connect_timeout: 10, onnotice: () => {} })
+  try {
+    await sql`select 1`
+  } catch (error) {
+    await sql.end({ timeout: 1 }).catch(() => {})
+    throw new DatabaseUnavailableError(`Cannot reach the database (${describeTarget(url)}): ${reason(error)}`)
+  }
+  const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as AppDb
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // One dedicated connection holds the advisory lock for the whole migration.
+      const lockSql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} })
+      try {
+        await lockSql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+        await migrate(drizzle(lockSql, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR })
+        await lockSql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
+      } finally {
+        await lockSql.end({ timeout: 5 })
+      }
+    },
+    async ping() {
+      try {
+        await sql`select 1`
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  }
+}
+
+async function createPglite(target: { dataDir: string } | { memory: true }): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const { migrate } = await import('drizzle-orm/pglite/migrator')
+  let client: InstanceType<typeof PGlite>
+  if ('dataDir' in target) {
+    fs.mkdirSync(target.dataDir, { recursive: true })
+    try {
+      client = await PGlite.create(target.dataDir)
+    } catch (error) {
+      throw new DatabaseUnavailableError(
+        `Cannot open the embedded database in ${target.dataDir}: ${reason(error)} (is another server using this data folder?)`,
+      )
+    }
+  } else {
+    client = await PGlite.create()
+  }
+  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as AppDb
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migrate(drizzle(client, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR })
+    },
+    async ping() {
+      try {
+        await client.query('select 1')
+        return true
+      } catch {
+        return false
+      }
+    },
+    close: () => client.close(),
+  }
+}
+
+function describeTarget(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`
+  } catch {
+    return 'DATABASE_URL'
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code
+    return code && !error.message.includes(code) ? `${code} ${error.message}` : error.message
+  }
+  return String(error)
+}

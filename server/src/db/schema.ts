@@ -1,0 +1,3 @@
+// Every table, re-exported for drizzle (queries, relations and drizzle-kit).
+export * from './schema/catalogue.ts'
+export * from './schema/wechat.ts'

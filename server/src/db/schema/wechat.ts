@@ -1,0 +1,18 @@
+import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+
+/**
+ * Cached WeChat credentials (stable access_token, jsapi_ticket), shared by every server instance.
+ * Refreshing takes a row lock so only one instance asks WeChat at a time and nobody invalidates
+ * another instance's token (wechat-protocol.md §2.1, §5.14).
+ */
+export const wechatCredentials = pgTable(
+  'wechat_credentials',
+  {
+    appId: text().notNull(),
+    kind: text().$type<'access_token' | 'jsapi_ticket'>().notNull(),
+    value: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.appId, t.kind] })],
+)

@@ -1,0 +1,4 @@
+import { ErrorCode } from '@app/shared'
+import { defineError } from '../../errors.ts'
+
+export const ProjectNotFoundError = defineError(ErrorCode.PROJECT_NOT_FOUND, '培训项目不存在或已下架', 404)

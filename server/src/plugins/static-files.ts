@@ -1,0 +1,58 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import fp from 'fastify-plugin'
+import fastifyStatic from '@fastify/static'
+import { ErrorCode } from '@app/shared'
+import { sendError } from './error-handler.ts'
+
+export interface StaticFilesOptions {
+  /** The built H5 (vite's dist); served at `/` with an SPA fallback to index.html. */
+  h5DistDir: string
+  /** Course media of the seeded manifest, served at `/media/` with HTTP range support. */
+  mediaDir: string
+}
+
+/**
+ * Serves the H5 and development media. index.html is never cached (WeChat's webview caches
+ * aggressively, and a stale entry points at deleted chunks); hashed assets are immutable.
+ */
+export default fp<StaticFilesOptions>(
+  async (app, opts) => {
+    const hasH5 = fs.existsSync(path.join(opts.h5DistDir, 'index.html'))
+    if (hasH5) {
+      await app.register(fastifyStatic, {
+        root: opts.h5DistDir,
+        prefix: '/',
+        wildcard: false,
+        index: false,
+        setHeaders(reply, filePath) {
+          const immutable = filePath.includes(`${path.sep}assets${path.sep}`)
+          reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        },
+      })
+    } else {
+      app.log.warn('the H5 is not built (no h5/dist/index.html); only the API is served')
+    }
+    if (fs.existsSync(opts.mediaDir)) {
+      await app.register(fastifyStatic, {
+        root: opts.mediaDir,
+        prefix: '/media/',
+        decorateReply: false,
+        acceptRanges: true,
+        maxAge: '1d',
+      })
+    }
+
+    app.setNotFoundHandler((request, reply) => {
+      const pathname = request.url.split('?')[0] ?? ''
+      const wantsPage = request.method === 'GET' || request.method === 'HEAD'
+      const isApi = pathname === '/api' || pathname.startsWith('/api/')
+      // History-mode routes of the SPA (/projects/1, /me …) are answered with index.html.
+      if (hasH5 && wantsPage && !isApi && !pathname.startsWith('/media/') && !path.extname(pathname)) {
+        return reply.header('cache-control', 'no-cache').sendFile('index.html', opts.h5DistDir)
+      }
+      return sendError(request, reply, 404, ErrorCode.ROUTE_NOT_FOUND, '请求的地址不存在')
+    })
+  },
+  { name: 'static-files', dependencies: ['error-handler'] },
+)

@@ -1,0 +1,108 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Config } from './config.ts'
+import { ConfigError } from './config.ts'
+import type { DevSecrets } from './dev-secrets.ts'
+import type { WechatSettings } from './integrations/wechat/settings.ts'
+import { createWechatSimulator } from './simulator/index.ts'
+
+export type WechatSimulator = ReturnType<typeof createWechatSimulator>
+
+export interface WechatRuntime {
+  mode: 'simulator' | 'live'
+  /** Our client's view of WeChat: the same shape whether it talks to WeChat or to the simulator. */
+  settings: WechatSettings
+  simulator: WechatSimulator | null
+  /** Called once the server listens: server-to-server calls go to the simulator on the real port. */
+  onListening(port: number): void
+}
+
+function readKeyFile(variable: string, file: string): string {
+  try {
+    return fs.readFileSync(path.resolve(file), 'utf8')
+  } catch (error) {
+    throw new ConfigError(`${variable} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${file}`)
+  }
+}
+
+/** Real WeChat: every value from the validated config and the key files it names. */
+function liveRuntime(config: Config): WechatRuntime {
+  const live = config.wechat
+  if (!live) throw new Error('liveRuntime needs WeChat credentials')
+  return {
+    mode: 'live',
+    settings: {
+      appId: live.appId,
+      appSecret: live.appSecret,
+      oauthBase: live.oauthBase,
+      apiBase: live.apiBase,
+      payBase: live.payBase,
+      mchId: live.mchId,
+      mchSerial: live.mchSerial,
+      mchPrivateKeyPem: readKeyFile('WECHATPAY_MCH_PRIVATE_KEY_FILE', live.mchPrivateKeyFile),
+      apiV3Key: live.apiV3Key,
+      wechatpayPublicKeys: {
+        [live.wechatpayPublicKeyId]: readKeyFile('WECHATPAY_PUBLIC_KEY_FILE', live.wechatpayPublicKeyFile),
+      },
+      wechatpayPublicKeyId: live.wechatpayPublicKeyId,
+    },
+    simulator: null,
+    onListening() {},
+  }
+}
+
+/**
+ * No credentials: mount the built-in simulator with the data folder's development keys and point
+ * the three base URLs at it. The browser reaches OAuth through PUBLIC_BASE_URL; server-to-server
+ * calls use loopback on the port we actually listen on.
+ */
+function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
+  const publicUrl = new URL(config.publicBaseUrl)
+  const loopback = (port: number) => `http://127.0.0.1:${port}/wx-sim`
+  const settings: WechatSettings = {
+    appId: secrets.appId,
+    appSecret: secrets.appSecret,
+    oauthBase: `${config.publicBaseUrl}/wx-sim/open`,
+    apiBase: `${loopback(config.port)}/api`,
+    payBase: `${loopback(config.port)}/mch`,
+    mchId: secrets.mchId,
+    mchSerial: secrets.mchSerial,
+    mchPrivateKeyPem: secrets.mchPrivateKeyPem,
+    apiV3Key: secrets.apiV3Key,
+    wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
+    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+  }
+  const callbackHosts = new Set([publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`])
+  const simulator = createWechatSimulator({
+    appId: secrets.appId,
+    appSecret: secrets.appSecret,
+    mchId: secrets.mchId,
+    merchantCertSerial: secrets.mchSerial,
+    merchantPublicKeyPem: secrets.mchPublicKeyPem,
+    apiV3Key: secrets.apiV3Key,
+    wechatpayPrivateKeyPem: secrets.wechatpayPrivateKeyPem,
+    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+    oauthCallbackHosts: [...callbackHosts],
+    allowHttpNotifyUrl: true,
+    // WeChat's 15 s … 6 h retry schedule, compressed ×1/60 so development sees retries in seconds.
+    retryScale: 1 / 60,
+    stateFile: path.join(config.dataDir, 'wechat-simulator.json'),
+  })
+  return {
+    mode: 'simulator',
+    settings,
+    simulator,
+    onListening(port) {
+      settings.apiBase = `${loopback(port)}/api`
+      settings.payBase = `${loopback(port)}/mch`
+      callbackHosts.add(`localhost:${port}`)
+      callbackHosts.add(`127.0.0.1:${port}`)
+    },
+  }
+}
+
+export function createWechatRuntime(config: Config, secrets: DevSecrets | null): WechatRuntime {
+  if (config.wechat) return liveRuntime(config)
+  if (!secrets) throw new Error('simulator mode needs development secrets')
+  return simulatorRuntime(config, secrets)
+}

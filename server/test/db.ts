@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { inject } from 'vitest'
+import { createDatabase, type Database } from '../src/db/client.ts'
+import { withDatabase } from './global-setup.ts'
+
+/**
+ * A fresh, migrated database for one test file: a clone of the run's template on PostgreSQL when
+ * TEST_DATABASE_URL is set, else an in-memory PGlite. close() drops the clone.
+ */
+export async function createTestDatabase(): Promise<Database> {
+  const template = inject('templateDatabase')
+  const url = process.env.TEST_DATABASE_URL
+  if (!template || !url) {
+    const database = await createDatabase({ memory: true })
+    await database.migrate()
+    return database
+  }
+  const name = `app_test_${randomBytes(6).toString('hex')}`
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name} template ${template}`)
+  const database = await createDatabase({ url: withDatabase(url, name), max: 5 })
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}

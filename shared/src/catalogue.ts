@@ -1,0 +1,91 @@
+import { Type, type Static } from 'typebox'
+import { FenSchema, IdSchema } from './common.ts'
+
+/** The learner's relation to a project, shown on every project card (CAT-1). */
+export const ProjectState = {
+  NOT_PURCHASED: 'not_purchased',
+  PENDING_PAYMENT: 'pending_payment',
+  STUDYING: 'studying',
+  COMPLETED: 'completed',
+} as const
+export type ProjectState = (typeof ProjectState)[keyof typeof ProjectState]
+
+/** The yearly rule of the manual's 温馨提示 (CAT-3), in 学时. */
+export const YEARLY_HOURS_RULE = { total: 90, publicSubjects: 30, professionalSubjects: 60 } as const
+
+/** Category codes seeded from the manifest: 「专技人员公需科目」 and 「专业科目」. */
+export const CategoryCode = { PUBLIC: 'public', PROFESSIONAL: 'professional' } as const
+export type CategoryCode = (typeof CategoryCode)[keyof typeof CategoryCode]
+
+const ProjectStateSchema = Type.Union([
+  Type.Literal(ProjectState.NOT_PURCHASED),
+  Type.Literal(ProjectState.PENDING_PAYMENT),
+  Type.Literal(ProjectState.STUDYING),
+  Type.Literal(ProjectState.COMPLETED),
+])
+
+export const ProjectSummarySchema = Type.Object(
+  {
+    id: IdSchema,
+    title: Type.String(),
+    year: Type.Integer(),
+    categoryCode: Type.String(),
+    priceFen: FenSchema,
+    /** Hours a learner must earn to complete the plan, in 学时 (may be fractional, e.g. 1.5). */
+    requiredHours: Type.Number(),
+    courseCount: Type.Integer(),
+    totalHours: Type.Number(),
+    coverUrl: Type.Union([Type.String(), Type.Null()]),
+    state: ProjectStateSchema,
+  },
+  { additionalProperties: false },
+)
+export type ProjectSummary = Static<typeof ProjectSummarySchema>
+
+export const CategorySchema = Type.Object(
+  {
+    id: IdSchema,
+    code: Type.String(),
+    name: Type.String(),
+    projects: Type.Array(ProjectSummarySchema),
+  },
+  { additionalProperties: false },
+)
+export type Category = Static<typeof CategorySchema>
+
+export const CatalogueSchema = Type.Object(
+  {
+    categories: Type.Array(CategorySchema),
+    yearlyRule: Type.Object(
+      { total: Type.Integer(), publicSubjects: Type.Integer(), professionalSubjects: Type.Integer() },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type Catalogue = Static<typeof CatalogueSchema>
+
+export const CourseSummarySchema = Type.Object(
+  {
+    id: IdSchema,
+    title: Type.String(),
+    lecturer: Type.String(),
+    hours: Type.Number(),
+    coverUrl: Type.String(),
+    chapterCount: Type.Integer(),
+    durationSeconds: Type.Integer(),
+  },
+  { additionalProperties: false },
+)
+export type CourseSummary = Static<typeof CourseSummarySchema>
+
+export const ProjectDetailSchema = Type.Object(
+  {
+    project: ProjectSummarySchema,
+    categoryName: Type.String(),
+    description: Type.String(),
+    courses: Type.Array(CourseSummarySchema),
+  },
+  { additionalProperties: false },
+)
+export type ProjectDetail = Static<typeof ProjectDetailSchema>

@@ -1,0 +1,42 @@
+import { Type, type Static } from 'typebox'
+
+/**
+ * Every error code the API can answer with. The H5 branches on these and maps them to Chinese copy;
+ * a server test asserts that every code the server raises is listed here.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  NOT_FOUND: 'NOT_FOUND',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  INTERNAL: 'INTERNAL',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  WECHAT_UNAVAILABLE: 'WECHAT_UNAVAILABLE',
+  PROJECT_NOT_FOUND: 'PROJECT_NOT_FOUND',
+  COURSE_NOT_FOUND: 'COURSE_NOT_FOUND',
+  JSSDK_URL_NOT_ALLOWED: 'JSSDK_URL_NOT_ALLOWED',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode)
+
+/** The one error body every non-2xx API answer carries. */
+export const ErrorBodySchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String(),
+    error: Type.String(),
+    message: Type.String(),
+    requestId: Type.String(),
+  },
+  { $id: 'ErrorBody', additionalProperties: false },
+)
+export type ErrorBody = Static<typeof ErrorBodySchema>
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
