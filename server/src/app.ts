@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { createHash } from 'node:crypto'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import type { WechatSettings } from './integrations/wechat/settings.ts'
+import type { SmsProvider } from './integrations/sms/provider.ts'
+import authPlugin from './plugins/auth.ts'
 import { loggerOptions } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
 import openapi from './plugins/openapi.ts'
@@ -13,13 +17,23 @@ import { registerModules } from './modules/index.ts'
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy'>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl'>
   database: Database
   wechatMode: 'simulator' | 'live'
+  /** Our client's WeChat settings (real hosts, or the simulator's). */
+  wechat: WechatSettings
+  /** Signs access tokens; cookie and SMS-code keys are derived from it. */
+  jwtSecret: string
+  /** A configured SMS provider, or null for the development outbox. */
+  sms: SmsProvider | null
+  /** Injectable clock for tests of expiry and throttling. */
+  now?: () => Date
   /** The built-in WeChat simulator, mounted at /wx-sim only in simulator mode. */
   simulator?: FastifyPluginAsync
   /** false silences logs (tests); default follows config.logLevel. */
   logger?: boolean
+  /** Where log lines go (tests read them to prove no personal data is logged); default stdout. */
+  logStream?: NodeJS.WritableStream
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
@@ -27,7 +41,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
 /** Builds the whole application from its dependencies; server.ts listens, tests inject. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : loggerOptions(deps.config.logLevel),
+    logger:
+      deps.logger === false
+        ? false
+        : { ...loggerOptions(deps.config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Keep a caller's request id (from a proxy) when it is sane, else make one.
@@ -42,9 +59,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
+  const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
+
   await app.register(errorHandler)
   await app.register(openapi)
-  await registerModules(app, { db: deps.database.db, database: deps.database, wechatMode: deps.wechatMode, version: APP_VERSION })
+  await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
+  await registerModules(app, {
+    db: deps.database.db,
+    database: deps.database,
+    wechatMode: deps.wechatMode,
+    wechat: deps.wechat,
+    version: APP_VERSION,
+    publicBaseUrl: deps.config.publicBaseUrl,
+    secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
+    smsHashKey: derive('sms-code'),
+    sms: deps.sms,
+    now: deps.now ?? (() => new Date()),
+  })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {
     h5DistDir: deps.config.h5DistDir,

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import { createDatabase, type Database } from './db/client.ts'
-import { loadOrCreateDevSecrets } from './dev-secrets.ts'
+import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
+import { createTencentSmsProvider } from './integrations/sms/tencent.ts'
 import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue.import.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
 
@@ -33,7 +34,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
       config,
       database,
       wechatMode: wechat.mode,
+      wechat: wechat.settings,
       simulator: wechat.simulator?.plugin,
+      jwtSecret: config.jwtSecret ?? (secrets as DevSecrets).jwtSecret,
+      sms: config.sms ? createTencentSmsProvider(config.sms.tencent) : null,
     })
     app.addHook('onClose', async () => {
       await wechat.simulator?.close()

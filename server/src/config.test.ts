@@ -16,6 +16,13 @@ const production = {
   JWT_SECRET: 'x'.repeat(40),
   PUBLIC_BASE_URL: 'https://jxjy.example.cn',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  SMS_PROVIDER: 'tencent',
+  TENCENT_SMS_SECRET_ID: 'AKIDexample',
+  TENCENT_SMS_SECRET_KEY: 'secret',
+  TENCENT_SMS_SDK_APP_ID: '1400000000',
+  TENCENT_SMS_SIGN_NAME: '重庆人社培训网',
+  TENCENT_SMS_TEMPLATE_REGISTER: '100001',
+  TENCENT_SMS_TEMPLATE_RESET_PASSWORD: '100002',
   ...liveWechat,
 }
 
@@ -60,6 +67,7 @@ describe('loadConfig', () => {
     ['JWT_SECRET', /^JWT_SECRET is required/],
     ['WECHAT_APP_ID', /WECHAT_APP_ID is (required|missing)/],
     ['DATABASE_URL', /^DATABASE_URL is required/],
+    ['SMS_PROVIDER', /^SMS_PROVIDER is required/],
   ])('refuses production without %s', (name, message) => {
     const env: Record<string, string | undefined> = { ...production }
     delete env[name]
@@ -70,6 +78,10 @@ describe('loadConfig', () => {
     const { APP_ENV, JWT_SECRET, PUBLIC_BASE_URL, DATABASE_URL } = production
     expect(() => loadConfig({ APP_ENV, JWT_SECRET, PUBLIC_BASE_URL, DATABASE_URL })).toThrow(/WECHAT_APP_ID is required/)
     expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://jxjy.example.cn' })).toThrow(/https/)
+  })
+
+  it('names the missing Tencent SMS variable', () => {
+    expect(() => loadConfig({ SMS_PROVIDER: 'tencent' })).toThrow(/^TENCENT_SMS_SECRET_ID is required/)
   })
 
   it('points WeChat base URLs at configured stand-ins', () => {

@@ -37,6 +37,16 @@ export interface WechatLiveConfig {
   wechatpayPublicKeyFile: string
 }
 
+export interface TencentSmsConfig {
+  secretId: string
+  secretKey: string
+  sdkAppId: string
+  signName: string
+  templateIds: { register: string; reset_password: string; bind_phone: string }
+  region: string
+  endpoint: string
+}
+
 export interface Config {
   appEnv: AppEnv
   host: string
@@ -57,6 +67,8 @@ export interface Config {
   /** Demo content (manifest + media) seeded into an empty database. */
   seedDir: string
   seedDemoContent: boolean
+  /** SMS provider; null means the development outbox (refused in production). */
+  sms: { provider: 'tencent'; tencent: TencentSmsConfig } | null
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
 }
@@ -127,6 +139,41 @@ function parseWechat(env: Env): WechatLiveConfig | null {
   }
 }
 
+const TENCENT_SMS_VARS = [
+  'TENCENT_SMS_SECRET_ID',
+  'TENCENT_SMS_SECRET_KEY',
+  'TENCENT_SMS_SDK_APP_ID',
+  'TENCENT_SMS_SIGN_NAME',
+  'TENCENT_SMS_TEMPLATE_REGISTER',
+  'TENCENT_SMS_TEMPLATE_RESET_PASSWORD',
+] as const
+
+function parseSms(env: Env): Config['sms'] {
+  const provider = read(env, 'SMS_PROVIDER')
+  if (provider === undefined) return null
+  if (provider !== 'tencent') throw new ConfigError(`SMS_PROVIDER must be "tencent" (got "${provider}")`)
+  const missing = TENCENT_SMS_VARS.find((name) => read(env, name) === undefined)
+  if (missing) throw new ConfigError(`${missing} is required when SMS_PROVIDER=tencent`)
+  const value = (name: (typeof TENCENT_SMS_VARS)[number]) => read(env, name) as string
+  const endpoint = parseUrl('TENCENT_SMS_ENDPOINT', read(env, 'TENCENT_SMS_ENDPOINT') ?? 'https://sms.tencentcloudapi.com', ['https:', 'http:'])
+  return {
+    provider: 'tencent',
+    tencent: {
+      secretId: value('TENCENT_SMS_SECRET_ID'),
+      secretKey: value('TENCENT_SMS_SECRET_KEY'),
+      sdkAppId: value('TENCENT_SMS_SDK_APP_ID'),
+      signName: value('TENCENT_SMS_SIGN_NAME'),
+      templateIds: {
+        register: value('TENCENT_SMS_TEMPLATE_REGISTER'),
+        reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
+        bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
+      },
+      region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
+      endpoint: endpoint.origin,
+    },
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
   if (appEnvRaw !== 'development' && appEnvRaw !== 'production') {
@@ -150,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const wechat = parseWechat(env)
+  const sms = parseSms(env)
 
   if (appEnv === 'production') {
     // Production never runs on generated secrets, the simulator or a database on local disk.
@@ -161,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('PUBLIC_BASE_URL must be an https:// origin when APP_ENV=production')
     }
     if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
+    if (sms === null) throw new ConfigError('SMS_PROVIDER is required when APP_ENV=production (codes must really be sent)')
   }
 
   const dataDir = path.resolve(repoRoot, read(env, 'DATA_DIR') ?? '.data')
@@ -176,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     h5DistDir: path.resolve(repoRoot, read(env, 'H5_DIST_DIR') ?? 'h5/dist'),
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
+    sms,
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }

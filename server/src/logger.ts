@@ -5,7 +5,7 @@ import type { FastifyServerOptions } from 'fastify'
  * numbers or OAuth codes, so URLs are logged with their query values removed; auth headers,
  * cookies and bodies are never logged.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     redact: {

@@ -1,42 +1,138 @@
+import net from 'node:net'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.ts'
 import type { Database } from '../src/db/client.ts'
+import { generateDevSecrets, type DevSecrets } from '../src/dev-secrets.ts'
+import type { WechatSettings } from '../src/integrations/wechat/settings.ts'
 import { importCatalogue } from '../src/modules/catalogue/catalogue.import.ts'
+import { createWechatSimulator, type SimulatorOptions } from '../src/simulator/index.ts'
 import { createTestDatabase } from './db.ts'
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 export const DEMO_SEED_DIR = path.join(REPO_ROOT, 'server/seed/demo')
 
+// RSA key generation is slow-ish; one set of development keys serves every test app of a file.
+let sharedSecrets: DevSecrets | undefined
+export function testSecrets(): DevSecrets {
+  sharedSecrets ??= generateDevSecrets()
+  return sharedSecrets
+}
+
 export interface TestApp {
   app: FastifyInstance
   database: Database
+  secrets: DevSecrets
+  wechat: WechatSettings
+  simulator: ReturnType<typeof createWechatSimulator>
+  /** http://127.0.0.1:<port> — the app listens so our WeChat client can reach the simulator. */
+  baseUrl: string
+  clock: { now: Date; advance(ms: number): void }
   close(): Promise<void>
 }
 
-/** The real app on a fresh test database, seeded with the demo manifest unless told otherwise. */
-export async function buildTestApp(options: { seed?: boolean; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
-  const database = await createTestDatabase()
-  if (options.seed !== false) await importCatalogue(database.db, path.join(DEMO_SEED_DIR, 'manifest.json'))
+export interface TestAppOptions {
+  seed?: boolean
+  /** Share another test app's database (e.g. a second server instance). */
+  database?: Database
+  deps?: Partial<AppDeps>
+  simulator?: Partial<SimulatorOptions>
+}
+
+/**
+ * The real app on a fresh test database (seeded with the demo manifest unless told otherwise),
+ * with the WeChat simulator mounted at /wx-sim exactly as in development, listening on a free
+ * loopback port, and a clock the test can move.
+ */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownsDatabase = !options.database
+  const database = options.database ?? (await createTestDatabase())
+  if (ownsDatabase && options.seed !== false) await importCatalogue(database.db, path.join(DEMO_SEED_DIR, 'manifest.json'))
+  const secrets = testSecrets()
+  const clock = {
+    now: new Date(),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms)
+    },
+  }
+  const callbackHosts: string[] = []
+  const simulator = createWechatSimulator({
+    appId: secrets.appId,
+    appSecret: secrets.appSecret,
+    mchId: secrets.mchId,
+    merchantCertSerial: secrets.mchSerial,
+    merchantPublicKeyPem: secrets.mchPublicKeyPem,
+    apiV3Key: secrets.apiV3Key,
+    wechatpayPrivateKeyPem: secrets.wechatpayPrivateKeyPem,
+    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+    oauthCallbackHosts: callbackHosts,
+    allowHttpNotifyUrl: true,
+    retryScale: 0.001,
+    ...options.simulator,
+  })
+  const wechat: WechatSettings = {
+    appId: secrets.appId,
+    appSecret: secrets.appSecret,
+    oauthBase: 'http://127.0.0.1/wx-sim/open',
+    apiBase: 'http://127.0.0.1/wx-sim/api',
+    payBase: 'http://127.0.0.1/wx-sim/mch',
+    mchId: secrets.mchId,
+    mchSerial: secrets.mchSerial,
+    mchPrivateKeyPem: secrets.mchPrivateKeyPem,
+    apiV3Key: secrets.apiV3Key,
+    wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
+    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+  }
+  // The port is chosen before the app is built, because OAuth callback and notify URLs embed it.
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  wechat.oauthBase = `${baseUrl}/wx-sim/open`
+  wechat.apiBase = `${baseUrl}/wx-sim/api`
+  wechat.payBase = `${baseUrl}/wx-sim/mch`
+  callbackHosts.push(`127.0.0.1:${port}`)
   const app = await buildApp({
     config: {
-      logLevel: 'silent',
+      logLevel: options.deps?.logStream ? 'info' : 'silent',
       h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
       seedDir: DEMO_SEED_DIR,
       trustProxy: false,
+      publicBaseUrl: baseUrl,
     },
     database,
     wechatMode: 'simulator',
+    wechat,
+    simulator: simulator.plugin,
+    jwtSecret: 'test-jwt-secret-0123456789abcdefghijklmnop',
+    sms: null,
+    now: () => clock.now,
     logger: false,
     ...options.deps,
   })
-  await app.ready()
+  await app.listen({ host: '127.0.0.1', port })
   return {
     app,
     database,
+    secrets,
+    wechat,
+    simulator,
+    baseUrl,
+    clock,
     async close() {
+      await simulator.close()
       await app.close()
-      await database.close()
+      if (ownsDatabase) await database.close()
     },
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
 }

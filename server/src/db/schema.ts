@@ -1,3 +1,5 @@
 // Every table, re-exported for drizzle (queries, relations and drizzle-kit).
 export * from './schema/catalogue.ts'
 export * from './schema/wechat.ts'
+export * from './schema/users.ts'
+export * from './schema/security.ts'

@@ -49,10 +49,10 @@ function toBody(error: FastifyError, request: FastifyRequest): ErrorBody {
   const known = error.code ? FASTIFY_CODES[error.code] : undefined
   if (known) return errorBody(request, error.statusCode ?? 400, known.code, known.message)
   const status = error.statusCode ?? 500
-  if (status === 429) return errorBody(request, 429, ErrorCode.RATE_LIMITED, error.message || '操作过于频繁，请稍后再试')
   if (status >= 400 && status < 500 && isErrorCode(error.code)) {
     return errorBody(request, status, error.code, error.message)
   }
+  if (status === 429) return errorBody(request, 429, ErrorCode.RATE_LIMITED, '操作过于频繁，请稍后再试')
   if (status >= 400 && status < 500) {
     return errorBody(request, status, status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.VALIDATION_FAILED, '请求无法处理')
   }

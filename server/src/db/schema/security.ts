@@ -1,0 +1,54 @@
+import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+
+/** SMS verification codes, stored as keyed hashes; single-use, 5-minute expiry, limited attempts. */
+export const smsCodes = pgTable(
+  'sms_codes',
+  {
+    id: serial().primaryKey(),
+    phone: text().notNull(),
+    purpose: text().notNull(),
+    codeHash: text().notNull(),
+    /** Hash of the requesting client address, for per-address limits without storing the address. */
+    clientKey: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    consumedAt: timestamp({ withTimezone: true }),
+    failedAttempts: integer().notNull().default(0),
+  },
+  (t) => [index().on(t.phone, t.purpose, t.createdAt), index().on(t.clientKey, t.createdAt)],
+)
+
+/** Development outbox: what would have been sent by SMS when no provider is configured. */
+export const devSmsOutbox = pgTable(
+  'dev_sms_outbox',
+  {
+    id: serial().primaryKey(),
+    phone: text().notNull(),
+    purpose: text().notNull(),
+    code: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.phone)],
+)
+
+/**
+ * Sign-in failure counters per account key and per client address, in the database so that the
+ * throttle survives restarts and is shared by every instance.
+ */
+export const authThrottles = pgTable('auth_throttles', {
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  windowStartedAt: timestamp({ withTimezone: true }).notNull(),
+  lockedUntil: timestamp({ withTimezone: true }),
+})
+
+/**
+ * OAuth codes already exchanged (hash → openid) for 5 minutes, so a reloaded or doubled callback
+ * gets the same result instead of WeChat's 40163 "code been used".
+ */
+export const wechatOauthCodes = pgTable('wechat_oauth_codes', {
+  codeHash: text().primaryKey(),
+  openid: text().notNull(),
+  isSnapshotUser: integer().notNull().default(0),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+})

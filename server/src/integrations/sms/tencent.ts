@@ -1,0 +1,160 @@
+import type { SmsProvider, SmsPurpose } from './provider.ts'
+import { SmsSendError } from './provider.ts'
+import { signTc3 } from './tc3.ts'
+
+/**
+ * Tencent Cloud SMS (腾讯云短信), API 3.0 action SendSms, version 2021-01-11, signed with TC3.
+ * This module never logs: every failure is reported as an SmsSendError whose message carries only
+ * Tencent's error code and RequestId, never the phone, the code, Tencent's free-text Message (which
+ * may echo the number) or credentials.
+ *
+ * @see https://cloud.tencent.com/document/api/382/55981 (SendSms)
+ * @see https://cloud.tencent.com/document/api/382/52075 (common error codes)
+ * @see https://cloud.tencent.com/document/api/382/59177 (SMS error codes)
+ */
+
+export const TENCENT_SMS_DEFAULT_ENDPOINT = 'https://sms.tencentcloudapi.com'
+const SERVICE = 'sms'
+const ACTION = 'SendSms'
+const VERSION = '2021-01-11'
+const CONTENT_TYPE = 'application/json; charset=utf-8'
+const TIMEOUT_MS = 10_000
+
+export interface TencentSmsSettings {
+  secretId: string
+  secretKey: string
+  /** SmsSdkAppId */
+  sdkAppId: string
+  /** SignName (短信签名) */
+  signName: string
+  /** TemplateId per purpose; every template takes the parameters [code, ttlMinutes]. */
+  templateIds: Record<SmsPurpose, string>
+  /** e.g. ap-guangzhou */
+  region: string
+  /** Normally TENCENT_SMS_DEFAULT_ENDPOINT; configurable so a stand-in can be used. */
+  endpoint: string
+}
+
+export interface TencentSmsDeps {
+  fetch?: typeof fetch
+  now?: () => number
+  /** Overrides the 10 s request timeout (tests). */
+  timeoutMs?: number
+}
+
+interface TencentResponse {
+  Response?: {
+    Error?: { Code?: unknown }
+    SendStatusSet?: Array<{ Code?: unknown }>
+    RequestId?: unknown
+  }
+}
+
+const MAINLAND_MOBILE = /^1\d{10}$/
+
+export function createTencentSmsProvider(settings: TencentSmsSettings, deps: TencentSmsDeps = {}): SmsProvider {
+  const doFetch = deps.fetch ?? fetch
+  const now = deps.now ?? Date.now
+  const url = new URL('/', settings.endpoint || TENCENT_SMS_DEFAULT_ENDPOINT)
+
+  return {
+    name: 'tencent',
+    async sendVerificationCode({ phone, code, purpose, ttlMinutes }) {
+      if (!MAINLAND_MOBILE.test(phone)) {
+        throw new SmsSendError('phone is not an 11-digit mainland number', 'InvalidPhone')
+      }
+      const templateId = settings.templateIds[purpose]
+      if (!templateId) throw new SmsSendError(`no SMS template configured for ${purpose}`, 'MissingTemplate')
+
+      const payload = JSON.stringify({
+        PhoneNumberSet: [`+86${phone}`],
+        SmsSdkAppId: settings.sdkAppId,
+        SignName: settings.signName,
+        TemplateId: templateId,
+        TemplateParamSet: [code, String(ttlMinutes)],
+      })
+      const timestamp = Math.floor(now() / 1000)
+      const { authorization } = signTc3({
+        secretId: settings.secretId,
+        secretKey: settings.secretKey,
+        service: SERVICE,
+        host: url.host,
+        contentType: CONTENT_TYPE,
+        timestamp,
+        payload,
+      })
+
+      let response: Response
+      let text: string
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: {
+            Authorization: authorization,
+            'Content-Type': CONTENT_TYPE,
+            Host: url.host,
+            'X-TC-Action': ACTION,
+            'X-TC-Version': VERSION,
+            'X-TC-Timestamp': String(timestamp),
+            'X-TC-Region': settings.region,
+          },
+          body: payload,
+          signal: AbortSignal.timeout(deps.timeoutMs ?? TIMEOUT_MS),
+        })
+        text = await response.text()
+      } catch (error) {
+        throw transportError(error)
+      }
+      checkResponse(response.status, text)
+    },
+  }
+}
+
+/** Throws unless Tencent accepted the message for our single number. */
+function checkResponse(status: number, text: string): void {
+  let body: TencentResponse
+  try {
+    body = JSON.parse(text) as TencentResponse
+  } catch {
+    throw new SmsSendError(`Tencent SMS answered HTTP ${status} without JSON`, undefined, status >= 500)
+  }
+  const result = body.Response
+  if (!result) throw new SmsSendError(`Tencent SMS answered HTTP ${status} without Response`, undefined, status >= 500)
+  const requestId = safeToken(result.RequestId)
+  const suffix = requestId ? ` (RequestId ${requestId})` : ''
+
+  if (result.Error) {
+    const code = safeToken(result.Error.Code) ?? 'Unknown'
+    throw new SmsSendError(`Tencent SMS error ${code}${suffix}`, code, isRetryable(code))
+  }
+  const sent = result.SendStatusSet?.[0]
+  if (!sent) throw new SmsSendError(`Tencent SMS returned no send status${suffix}`, undefined, false)
+  if (sent.Code !== 'Ok') {
+    const code = safeToken(sent.Code) ?? 'Unknown'
+    throw new SmsSendError(`Tencent SMS did not send: ${code}${suffix}`, code, isRetryable(code))
+  }
+}
+
+/**
+ * Only transient server-side trouble and API rate limiting are worth retrying; per-number limits
+ * (LimitExceeded.*), bad numbers and configuration errors will fail the same way again.
+ */
+function isRetryable(code: string): boolean {
+  return code.startsWith('InternalError') || code.startsWith('RequestLimitExceeded')
+}
+
+function transportError(error: unknown): SmsSendError {
+  const name = error instanceof Error ? error.name : ''
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new SmsSendError('Tencent SMS request timed out', 'Timeout', true)
+  }
+  // undici puts the socket error (ECONNREFUSED, ECONNRESET, ...) on `cause.code`.
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined
+  const detail = safeToken(cause?.code)
+  return new SmsSendError(`Tencent SMS request failed${detail ? ` (${detail})` : ''}`, 'NetworkError', true)
+}
+
+/** Codes and ids from the wire go into messages only if they look like codes, so nothing else leaks. */
+function safeToken(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value) ? value : undefined
+}

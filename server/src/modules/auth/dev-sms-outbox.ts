@@ -1,0 +1,32 @@
+import { desc, eq } from 'drizzle-orm'
+import { maskPhone } from '@app/shared'
+import type { AppDb } from '../../db/client.ts'
+import { devSmsOutbox } from '../../db/schema.ts'
+import type { SmsProvider } from '../../integrations/sms/provider.ts'
+
+interface Log {
+  info(obj: object, msg?: string): void
+}
+
+/**
+ * The development "SMS provider": codes go to a table (shared by all instances) readable at
+ * GET /api/dev/sms-outbox, and to the log with the phone masked. Never used in production.
+ */
+export function createDevOutboxProvider(db: AppDb, log: Log): SmsProvider {
+  return {
+    name: 'dev-outbox',
+    async sendVerificationCode({ phone, code, purpose }) {
+      await db.insert(devSmsOutbox).values({ phone, code, purpose })
+      log.info({ phone: maskPhone(phone), purpose, code }, 'development SMS outbox: verification code')
+    },
+  }
+}
+
+export async function readDevOutbox(db: AppDb, phone: string) {
+  return db
+    .select({ phone: devSmsOutbox.phone, purpose: devSmsOutbox.purpose, code: devSmsOutbox.code, sentAt: devSmsOutbox.createdAt })
+    .from(devSmsOutbox)
+    .where(eq(devSmsOutbox.phone, phone))
+    .orderBy(desc(devSmsOutbox.id))
+    .limit(20)
+}
