@@ -60,6 +60,7 @@ function stripFragment(url: string): string {
 function assertOwnPage(url: string, allowedOrigins: readonly string[]): void {
   // The URL parser silently drops tabs/newlines and trims spaces, which would make the checked URL
   // differ from the signed string; a real page URL has none of them.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse here
   if (/[\u0000-\u0020\u007f]/.test(url)) throw new JsSdkUrlNotAllowedError(null)
   let parsed: URL
   try {
