@@ -1,0 +1,52 @@
+import path from 'node:path'
+import { ConfigError, loadConfig } from '@app/server/src/config.ts'
+import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
+
+/** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/**
+ * Runs an operator command: expected failures (usage, config, unreachable database) print one
+ * line and exit 1; anything else is a bug and keeps its stack trace.
+ */
+export async function runCli(main: () => Promise<void>): Promise<void> {
+  try {
+    await main()
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+      console.error(`error: ${(error as Error).message}`)
+    } else {
+      console.error(error)
+    }
+    process.exitCode = 1
+  }
+}
+
+/**
+ * Resolves a path argument against the directory the operator typed the command in: pnpm runs
+ * package scripts in the package's folder but records the caller's folder in INIT_CWD.
+ */
+export function resolveArgPath(arg: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), arg)
+}
+
+/**
+ * Opens the server's database the way the server does (DATABASE_URL, else the embedded PGlite in
+ * <DATA_DIR>/pglite) and applies pending migrations. PGlite allows one process at a time, so stop
+ * a development server that uses the same data folder first.
+ */
+export async function openDatabase(): Promise<Database> {
+  const config = loadConfig()
+  const database = await createDatabase(
+    config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: path.join(config.dataDir, 'pglite') },
+  )
+  try {
+    await database.migrate()
+  } catch (error) {
+    await database.close().catch(() => {})
+    throw error
+  }
+  return database
+}
