@@ -72,7 +72,9 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
     wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
   }
-  const callbackHosts = new Set([publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`])
+  // One array, shared with the simulator, which reads it per request: hosts added once the real
+  // port is known take effect.
+  const callbackHosts = [publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`]
   const simulator = createWechatSimulator({
     appId: secrets.appId,
     appSecret: secrets.appSecret,
@@ -82,7 +84,7 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     apiV3Key: secrets.apiV3Key,
     wechatpayPrivateKeyPem: secrets.wechatpayPrivateKeyPem,
     wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
-    oauthCallbackHosts: [...callbackHosts],
+    oauthCallbackHosts: callbackHosts,
     allowHttpNotifyUrl: true,
     // WeChat's 15 s … 6 h retry schedule, compressed ×1/60 so development sees retries in seconds.
     retryScale: 1 / 60,
@@ -95,8 +97,7 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     onListening(port) {
       settings.apiBase = `${loopback(port)}/api`
       settings.payBase = `${loopback(port)}/mch`
-      callbackHosts.add(`localhost:${port}`)
-      callbackHosts.add(`127.0.0.1:${port}`)
+      callbackHosts.push(`localhost:${port}`, `127.0.0.1:${port}`)
     },
   }
 }

@@ -23,7 +23,8 @@ export default fp<StaticFilesOptions>(
       await app.register(fastifyStatic, {
         root: opts.h5DistDir,
         prefix: '/',
-        wildcard: false,
+        // Files are looked up per request (not globbed at start-up), so a rebuilt H5 is served at once.
+        wildcard: true,
         index: false,
         setHeaders(reply, filePath) {
           const immutable = filePath.includes(`${path.sep}assets${path.sep}`)

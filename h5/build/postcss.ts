@@ -1,0 +1,67 @@
+import type { AcceptedPlugin, Declaration, Plugin } from 'postcss'
+import pxToViewport from 'postcss-px-to-viewport-8-plugin'
+
+/** The design width: Vant and our styles are written in px for a 375 px wide phone. */
+export const DESIGN_WIDTH = 375
+/**
+ * Widest the layout grows. Past it (PC and iPad WeChat) the page stays a centred column instead of
+ * scaling type and spacing with the window. Keep in step with --app-max-width in styles/global.css.
+ */
+export const MAX_DISPLAY_WIDTH = 480
+
+const VW_TOKEN = /(-?\d*\.?\d+)vw\b/g
+
+/**
+ * Caps every vw length that px-to-viewport produced at the size it has at MAX_DISPLAY_WIDTH:
+ * `4.26667vw` becomes `min(4.26667vw, 20.48px)` (`max()` for negative lengths). Lengths written in vw
+ * by hand (Vant's image preview, for example) are left alone: the `mark` half of the pair runs
+ * before the conversion and remembers which declarations already held vw.
+ */
+function createViewportCap(): { mark: Plugin; cap: Plugin } {
+  const authored = new WeakSet<Declaration>()
+  return {
+    mark: {
+      postcssPlugin: 'app-vw-cap-mark',
+      Once(root) {
+        root.walkDecls((decl) => {
+          if (decl.value.includes('vw')) authored.add(decl)
+        })
+      },
+    },
+    cap: {
+      postcssPlugin: 'app-vw-cap',
+      Once(root) {
+        root.walkDecls((decl) => {
+          if (authored.has(decl) || !decl.value.includes('vw')) return
+          decl.value = decl.value.replace(VW_TOKEN, (token, num: string) => {
+            const vw = Number.parseFloat(num)
+            const px = Math.round(((vw * MAX_DISPLAY_WIDTH) / 100) * 100) / 100
+            return vw < 0 ? `max(${token}, ${px}px)` : `min(${token}, ${px}px)`
+          })
+        })
+      },
+    },
+  }
+}
+
+export function postcssPlugins(): AcceptedPlugin[] {
+  const { mark, cap } = createViewportCap()
+  return [
+    mark,
+    // Vant (node_modules) is deliberately not excluded: its px would otherwise stay fixed while ours
+    // scale, as Vant's own advanced-usage docs warn.
+    pxToViewport({
+      unitToConvert: 'px',
+      viewportWidth: DESIGN_WIDTH,
+      unitPrecision: 5,
+      viewportUnit: 'vw',
+      fontViewportUnit: 'vw',
+      propList: ['*'],
+      // Hairlines stay 1px.
+      minPixelValue: 1,
+      // Opt a single declaration out with /* px-to-viewport-ignore-next */ (the column's max-width).
+      mediaQuery: false,
+    }),
+    cap,
+  ]
+}

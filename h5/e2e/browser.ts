@@ -1,0 +1,68 @@
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
+
+/** System Chromium (apt package); tests never download a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+/** WeChat 8 on an iPhone: the H5's main audience, and the UA the WeChat detection keys on. */
+export const WECHAT_IOS_USER_AGENT =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI Language/zh_CN'
+
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS })
+}
+
+/** True for URLs served by this machine; everything else is blocked so tests never touch the internet. */
+export function isLocalUrl(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url)
+    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true
+    return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
+  } catch {
+    return false
+  }
+}
+
+export interface WechatContext {
+  context: BrowserContext
+  /** URLs the page tried to load from other hosts (aborted); a test can assert it stays empty. */
+  blockedUrls: string[]
+}
+
+/**
+ * A 375×812 phone at 2× with touch and the WeChat iOS user agent, in zh-CN, where every request to a
+ * host other than localhost is aborted and recorded.
+ */
+export async function newWechatContext(browser: Browser, options: BrowserContextOptions = {}): Promise<WechatContext> {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: WECHAT_IOS_USER_AGENT,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  })
+  const blockedUrls: string[] = []
+  await context.route('**/*', async (route) => {
+    const url = route.request().url()
+    if (isLocalUrl(url)) {
+      await route.continue()
+    } else {
+      blockedUrls.push(url)
+      await route.abort('blockedbyclient')
+    }
+  })
+  return { context, blockedUrls }
+}

@@ -1,0 +1,97 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the real server (API + built H5) listens, e.g. http://127.0.0.1:41234 */
+    baseUrl: string
+  }
+}
+
+const h5Dir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const serverDir = resolve(h5Dir, '..', 'server')
+const START_TIMEOUT_MS = 90_000
+
+/** The browser tests run against what ships: the built H5. Build it only when there is none. */
+function ensureBuilt(): void {
+  if (existsSync(join(h5Dir, 'dist', 'index.html'))) return
+  console.log('[e2e] h5/dist missing; running vite build')
+  const vite = join(h5Dir, 'node_modules', 'vite', 'bin', 'vite.js')
+  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: h5Dir, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error('vite build failed')
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((done) => probe.close(() => done()))
+  return port
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${stderr()}`)
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(2_000) })
+      if (response.status === 200) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((done) => setTimeout(done, 250))
+  }
+  throw new Error(`server not healthy within ${START_TIMEOUT_MS / 1000} s:\n${stderr()}`)
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  child.kill('SIGTERM')
+  // The server drains for up to 10 s on SIGTERM; don't let a stuck one hold the run.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 12_000)
+  await exited
+  clearTimeout(timer)
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureBuilt()
+  const port = await freePort()
+  const dataDir = await mkdtemp(join(tmpdir(), 'h5-e2e-'))
+  const baseUrl = `http://127.0.0.1:${port}`
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: serverDir,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  // Drain stdout so a chatty server never blocks on a full pipe.
+  child.stdout?.resume()
+
+  try {
+    await waitForHealth(baseUrl, child, () => stderr)
+  } catch (error) {
+    await stop(child)
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  }
+
+  project.provide('baseUrl', baseUrl)
+
+  return async () => {
+    await stop(child)
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,17 @@
+/// <reference types="vite/client" />
+
+// Typed route meta, read by the router guards, App.vue (keep-alive) and AppTabBar.
+import 'vue-router'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** document.title, which WeChat shows in its own top bar. */
+    title: string
+    /** Signed-out visitors are sent to /login?redirect=… once sign-in exists; no route needs it yet. */
+    requiresAuth: boolean
+    /** Keep the view alive when leaving it, so list, tab and scroll position survive a detail visit. */
+    keepAlive: boolean
+    /** The bottom tab this route belongs to; routes without one hide the tab bar. */
+    tab?: 'home' | 'training' | 'me'
+  }
+}

@@ -1,0 +1,182 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type CreateAxiosDefaults } from 'axios'
+import type { ErrorBody, ErrorCode } from '@app/shared/errors'
+
+/** Failures that never reached the server's error handler, so the server has no code for them. */
+export const ClientErrorCode = {
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  TIMEOUT: 'TIMEOUT',
+  CANCELED: 'CANCELED',
+  /** A non-2xx answer without our ErrorBody (a proxy's error page, say) and no better-known code. */
+  HTTP_ERROR: 'HTTP_ERROR',
+  UNKNOWN: 'UNKNOWN',
+} as const
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode]
+
+/**
+ * A code the H5 knows how to branch on. A newer server may send codes this build has never heard
+ * of; they are passed through as plain strings rather than dropped.
+ */
+export type ApiErrorCode = ErrorCode | ClientErrorCode | (string & {})
+
+/** Every failed request rejects with this, whatever went wrong underneath. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  /** HTTP status, or 0 when no answer arrived (network down, timeout, cancelled). */
+  readonly status: number
+  readonly code: ApiErrorCode
+  /** The server's request id, to quote to customer service. */
+  readonly requestId?: string
+
+  constructor(init: { status: number; code: ApiErrorCode; message: string; requestId?: string }) {
+    super(init.message)
+    this.status = init.status
+    this.code = init.code
+    if (init.requestId !== undefined) this.requestId = init.requestId
+  }
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof ApiError
+}
+
+// Chinese copy shown to learners. Partial on purpose: a code added on the server before the H5
+// learns about it falls back to the server's own message instead of breaking the build.
+const MESSAGES: Partial<Record<ErrorCode | ClientErrorCode, string>> = {
+  NETWORK_ERROR: '网络连接失败，请检查网络后重试',
+  TIMEOUT: '请求超时，请稍后重试',
+  CANCELED: '请求已取消',
+  UNKNOWN: '出现未知错误，请稍后重试',
+  VALIDATION_FAILED: '提交的信息有误，请检查后重试',
+  NOT_FOUND: '请求的内容不存在',
+  ROUTE_NOT_FOUND: '请求的内容不存在',
+  UNAUTHORIZED: '登录已失效，请重新登录',
+  FORBIDDEN: '没有权限进行此操作',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持，请刷新页面后重试',
+  INTERNAL: '服务器开小差了，请稍后重试',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
+  WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后重试',
+  PROJECT_NOT_FOUND: '培训项目不存在或已下架',
+  COURSE_NOT_FOUND: '课程不存在或已下架',
+  JSSDK_URL_NOT_ALLOWED: '当前页面地址未获授权，请从公众号菜单重新进入',
+}
+
+/** When an answer carries no ErrorBody, its status still says roughly what happened. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+}
+
+function messageFor(code: string): string | undefined {
+  return (MESSAGES as Partial<Record<string, string>>)[code]
+}
+
+function isErrorBody(data: unknown): data is ErrorBody {
+  if (typeof data !== 'object' || data === null) return false
+  const body = data as Record<string, unknown>
+  return typeof body.code === 'string' && body.code !== '' && typeof body.message === 'string'
+}
+
+function headerRequestId(error: AxiosError): string | undefined {
+  const value: unknown = error.response?.headers['x-request-id']
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+// Axios reports a lost connection differently per adapter: ERR_NETWORK from XHR in the webview,
+// the socket's errno code from Node's http adapter (the unit tests run there).
+const NETWORK_CODES = new Set([
+  'ERR_NETWORK',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
+
+function fromAxiosError(error: AxiosError): ApiError {
+  const response = error.response
+  if (response) {
+    const { status, data } = response
+    if (isErrorBody(data)) {
+      return new ApiError({
+        status,
+        code: data.code,
+        message: messageFor(data.code) ?? data.message,
+        requestId: typeof data.requestId === 'string' && data.requestId !== '' ? data.requestId : headerRequestId(error),
+      })
+    }
+    const requestId = headerRequestId(error)
+    if (status >= 500) {
+      return new ApiError({ status, code: 'SERVICE_UNAVAILABLE', message: MESSAGES.SERVICE_UNAVAILABLE ?? '', requestId })
+    }
+    const code = CODE_BY_STATUS[status]
+    if (code) return new ApiError({ status, code, message: messageFor(code) ?? '', requestId })
+    return new ApiError({ status, code: 'HTTP_ERROR', message: `请求失败（${status}），请稍后重试`, requestId })
+  }
+
+  if (error.code === AxiosError.ERR_CANCELED) {
+    return new ApiError({ status: 0, code: 'CANCELED', message: MESSAGES.CANCELED ?? '' })
+  }
+  // With clarifyTimeoutError axios reports its own timeout as ETIMEDOUT; ECONNABORTED also covers a
+  // request the webview aborted, which is only a timeout when axios says so in the message.
+  if (
+    error.code === AxiosError.ETIMEDOUT ||
+    (error.code === AxiosError.ECONNABORTED && /timeout/i.test(error.message))
+  ) {
+    return new ApiError({ status: 0, code: 'TIMEOUT', message: MESSAGES.TIMEOUT ?? '' })
+  }
+  if ((error.code !== undefined && NETWORK_CODES.has(error.code)) || error.request !== undefined) {
+    return new ApiError({ status: 0, code: 'NETWORK_ERROR', message: MESSAGES.NETWORK_ERROR ?? '' })
+  }
+  return new ApiError({ status: 0, code: 'UNKNOWN', message: MESSAGES.UNKNOWN ?? '' })
+}
+
+/** Turns anything a request can throw into an ApiError; views and stores only ever see this type. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  if (axios.isAxiosError(error)) return fromAxiosError(error)
+  return new ApiError({ status: 0, code: 'UNKNOWN', message: MESSAGES.UNKNOWN ?? '' })
+}
+
+export interface Http {
+  readonly instance: AxiosInstance
+  get<T>(url: string, config?: AxiosRequestConfig): Promise<T>
+  post<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T>
+  put<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T>
+  delete<T>(url: string, config?: AxiosRequestConfig): Promise<T>
+}
+
+/** Builds a client; the app uses the single `http` below, tests build their own against a local server. */
+export function createHttp(defaults: CreateAxiosDefaults = {}): Http {
+  const instance = axios.create({
+    baseURL: '/api',
+    timeout: 15_000,
+    headers: { Accept: 'application/json' },
+    transitional: { clarifyTimeoutError: true },
+    // Real statuses carry errors (never "200 with an error inside"), so axios' default of
+    // rejecting non-2xx is exactly the one error channel we want.
+    ...defaults,
+  })
+  instance.interceptors.response.use(undefined, (error: unknown) => Promise.reject(toApiError(error)))
+
+  return {
+    instance,
+    get: async <T>(url: string, config?: AxiosRequestConfig) => (await instance.get<T>(url, config)).data,
+    post: async <T>(url: string, body?: unknown, config?: AxiosRequestConfig) =>
+      (await instance.post<T>(url, body, config)).data,
+    put: async <T>(url: string, body?: unknown, config?: AxiosRequestConfig) =>
+      (await instance.put<T>(url, body, config)).data,
+    delete: async <T>(url: string, config?: AxiosRequestConfig) => (await instance.delete<T>(url, config)).data,
+  }
+}
+
+export const http = createHttp()
