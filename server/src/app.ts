@@ -28,6 +28,8 @@ export interface AppDeps {
   sms: SmsProvider | null
   /** Injectable clock for tests of expiry and throttling. */
   now?: () => Date
+  /** Start background jobs (payment reconciliation); servers do, tests drive them directly. */
+  runJobs?: boolean
   /** The built-in WeChat simulator, mounted at /wx-sim only in simulator mode. */
   simulator?: FastifyPluginAsync
   /** false silences logs (tests); default follows config.logLevel. */
@@ -75,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     smsHashKey: derive('sms-code'),
     sms: deps.sms,
     now: deps.now ?? (() => new Date()),
+    runJobs: deps.runJobs ?? false,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {

@@ -38,6 +38,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       simulator: wechat.simulator?.plugin,
       jwtSecret: config.jwtSecret ?? (secrets as DevSecrets).jwtSecret,
       sms: config.sms ? createTencentSmsProvider(config.sms.tencent) : null,
+      runJobs: true,
     })
     app.addHook('onClose', async () => {
       await wechat.simulator?.close()

@@ -68,6 +68,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     oauthCallbackHosts: callbackHosts,
     allowHttpNotifyUrl: true,
     retryScale: 0.001,
+    // The simulator and the app share the test clock, so signatures stay fresh when a test moves time.
+    now: () => clock.now.getTime(),
     ...options.simulator,
   })
   const wechat: WechatSettings = {

@@ -10,6 +10,13 @@ import devRoutes from './auth/dev.routes.ts'
 import wechatOauthRoutes from './auth/wechat-oauth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { createDevOutboxProvider } from './auth/dev-sms-outbox.ts'
+import { createWechatPayClient } from '../integrations/wechat/pay/client.ts'
+import orderRoutes from './orders/orders.routes.ts'
+import { learnerProjectStates } from './orders/project-states.ts'
+import notifyRoutes from './payments/notify.routes.ts'
+import reconciliation from './payments/reconciliation.ts'
+import type { PaymentDeps } from './payments/payments.service.ts'
+import jssdkRoutes from './wechat/jssdk.routes.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -22,6 +29,20 @@ export interface ModuleDeps {
   smsHashKey: string
   sms: SmsProvider | null
   now: () => Date
+  /** Background jobs (payment reconciliation) run in servers, not in tests that drive them directly. */
+  runJobs: boolean
+}
+
+/** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
+function jssdkOrigins(publicBaseUrl: string, simulator: boolean): string[] {
+  const origin = new URL(publicBaseUrl)
+  const origins = [origin.origin]
+  if (simulator && (origin.hostname === 'localhost' || origin.hostname === '127.0.0.1')) {
+    const twin = new URL(origin.origin)
+    twin.hostname = origin.hostname === 'localhost' ? '127.0.0.1' : 'localhost'
+    origins.push(twin.origin)
+  }
+  return origins
 }
 
 /** Registers every feature module under /api. Each module is an encapsulated plugin. */
@@ -34,6 +55,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   }
   const cookies = { secure: deps.secureCookies }
   const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
+  const simulator = deps.wechatMode === 'simulator'
+  const payments: PaymentDeps = {
+    db: deps.db,
+    wechat: deps.wechat,
+    pay: createWechatPayClient(deps.wechat, { now: () => deps.now().getTime() }),
+    publicBaseUrl: deps.publicBaseUrl,
+    log: app.log,
+  }
 
   await app.register(
     async (api) => {
@@ -43,7 +72,10 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         wechat: deps.wechatMode,
         version: deps.version,
       })
-      await api.register(catalogueRoutes, { db: deps.db })
+      await api.register(catalogueRoutes, {
+        db: deps.db,
+        statesFor: (userId) => (projectIds) => learnerProjectStates(deps.db, userId, projectIds),
+      })
       await api.register(authRoutes, { prefix: '/auth', auth, sms, cookies, wechatAppId: deps.wechat.appId, now: deps.now })
       await api.register(wechatOauthRoutes, {
         prefix: '/auth',
@@ -54,9 +86,19 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         now: deps.now,
       })
       await api.register(meRoutes, { prefix: '/me', auth })
+      await api.register(orderRoutes, { prefix: '/orders', payments, simulator, now: deps.now })
+      await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
+      await api.register(jssdkRoutes, {
+        prefix: '/wechat',
+        db: deps.db,
+        wechat: deps.wechat,
+        allowedOrigins: jssdkOrigins(deps.publicBaseUrl, simulator),
+        simulator,
+      })
       // The outbox route exists only while no real SMS provider is configured.
       if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db })
     },
     { prefix: '/api' },
   )
+  if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
 }

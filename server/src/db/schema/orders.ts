@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import type { InvoiceRequest, OrderStatus } from '@app/shared'
+import { projects } from './catalogue.ts'
+import { users } from './users.ts'
+
+/**
+ * An order for one project: bought by a learner for themself (individual) or for many learners
+ * (group). Amounts are integer fen, fixed from the database price when the order is made.
+ */
+export const orders = pgTable(
+  'orders',
+  {
+    id: serial().primaryKey(),
+    /** Our order number at WeChat Pay: 6–32 of [0-9A-Za-z_-], unique. */
+    outTradeNo: text().notNull().unique(),
+    buyerUserId: integer()
+      .notNull()
+      .references(() => users.id),
+    kind: text().$type<'individual' | 'group'>().notNull(),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    unitPriceFen: integer().notNull(),
+    quantity: integer().notNull(),
+    amountFen: integer().notNull(),
+    status: text().$type<OrderStatus>().notNull(),
+    invoice: jsonb().$type<InvoiceRequest>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    /** After this the order can no longer be paid (WeChat time_expire) and is closed. */
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    prepayId: text(),
+    prepayIdExpiresAt: timestamp({ withTimezone: true }),
+    payerOpenid: text(),
+    /** Last time we asked WeChat about this order (reconciliation and polling are rate-limited by it). */
+    lastQueriedAt: timestamp({ withTimezone: true }),
+    transactionId: text(),
+    paidAt: timestamp({ withTimezone: true }),
+    payerTotalFen: integer(),
+    closedAt: timestamp({ withTimezone: true }),
+    closeReason: text(),
+    refundedFen: integer().notNull().default(0),
+    refundedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.buyerUserId, t.createdAt), index().on(t.projectId), index().on(t.status, t.expiresAt)],
+)
+
+/**
+ * The learners an order is for. `active` is true while the order is pending or paid; the partial
+ * unique index makes "a learner cannot own a project twice, or have it in two open orders" a rule
+ * of the database, not only of a check that two concurrent requests could both pass.
+ */
+export const orderItems = pgTable(
+  'order_items',
+  {
+    id: serial().primaryKey(),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    learnerUserId: integer()
+      .notNull()
+      .references(() => users.id),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    active: boolean().notNull().default(true),
+  },
+  (t) => [
+    index().on(t.orderId),
+    index().on(t.learnerUserId),
+    index().on(t.projectId),
+    uniqueIndex('order_items_one_open_per_learner').on(t.learnerUserId, t.projectId).where(sql`${t.active}`),
+  ],
+)
+
+/** A learner's right to study a project, granted in the same transaction that marks the order paid. */
+export const enrollments = pgTable(
+  'enrollments',
+  {
+    id: serial().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    status: text().$type<'active' | 'revoked'>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index().on(t.userId),
+    index().on(t.projectId),
+    index().on(t.orderId),
+    uniqueIndex('enrollments_one_active').on(t.userId, t.projectId).where(sql`${t.status} = 'active'`),
+  ],
+)
+
+/** Every verified WeChat Pay notification, by its id: an audit trail and a duplicate detector. */
+export const paymentNotifications = pgTable('payment_notifications', {
+  id: text().primaryKey(),
+  eventType: text().notNull(),
+  outTradeNo: text(),
+  outcome: text().notNull(),
+  receivedAt: timestamp({ withTimezone: true }).notNull(),
+})
+
+/** A refund by staff through /v3/refund/domestic/refunds; out_refund_no is reused on retries. */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: serial().primaryKey(),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    outRefundNo: text().notNull().unique(),
+    amountFen: integer().notNull(),
+    reason: text().notNull(),
+    status: text().$type<'requested' | 'processing' | 'succeeded' | 'failed'>().notNull(),
+    requestedBy: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    refundId: text(),
+    succeededAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.orderId)],
+)

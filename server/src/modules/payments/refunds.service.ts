@@ -1,0 +1,64 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { OrderStatus } from '@app/shared'
+import { orders, refunds } from '../../db/schema.ts'
+import { RefundNotAllowedError } from '../orders/orders.errors.ts'
+import { findOrderByOutTradeNo } from '../orders/orders.repository.ts'
+import { newOutRefundNo } from '../orders/out-trade-no.ts'
+import { REFUND_NOTIFY_PATH, summarise, type PaymentDeps } from './payments.service.ts'
+import { settleRefund } from './settlement.ts'
+
+/** WeChat refunds orders up to a year old (wechat-protocol.md §3.10). */
+const REFUND_WINDOW_MS = 365 * 24 * 3600_000
+
+/**
+ * Staff refund of a paid order (PAY-4, OPS-4): the whole amount. The refund row is written first
+ * with its out_refund_no, so a retry after a timeout reuses the same number and WeChat refunds at
+ * most once. The result arrives by notification (or `syncRefund`).
+ */
+export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: string; reason: string; staff: string }, now: Date) {
+  const order = await findOrderByOutTradeNo(deps.db, input.outTradeNo)
+  if (!order) throw new RefundNotAllowedError('订单不存在')
+  if (order.status !== OrderStatus.PAID && order.status !== OrderStatus.REFUNDING) throw new RefundNotAllowedError('只有已支付的订单可以退款')
+  if (order.paidAt && now.getTime() - order.paidAt.getTime() > REFUND_WINDOW_MS) throw new RefundNotAllowedError('订单支付已超过一年，微信支付不再受理退款')
+  const amountFen = order.amountFen - order.refundedFen
+
+  const refund = await deps.db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update')
+    const [open] = await tx
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.orderId, order.id), inArray(refunds.status, ['requested', 'processing'])))
+    if (open) return open
+    if (!locked || locked.status !== OrderStatus.PAID) throw new RefundNotAllowedError('只有已支付的订单可以退款')
+    const [row] = await tx
+      .insert(refunds)
+      .values({ orderId: order.id, outRefundNo: newOutRefundNo(now), amountFen, reason: input.reason.slice(0, 80), status: 'requested', requestedBy: input.staff, createdAt: now })
+      .returning()
+    await tx.update(orders).set({ status: OrderStatus.REFUNDING }).where(eq(orders.id, order.id))
+    return row
+  })
+  if (!refund) throw new Error('refund row missing')
+
+  try {
+    const answer = await deps.pay.createRefund({
+      out_trade_no: order.outTradeNo,
+      out_refund_no: refund.outRefundNo,
+      reason: refund.reason,
+      notify_url: `${deps.publicBaseUrl}${REFUND_NOTIFY_PATH}`,
+      amount: { refund: refund.amountFen, total: order.amountFen, currency: 'CNY' },
+    })
+    await deps.db.update(refunds).set({ status: 'processing', refundId: answer.refund_id }).where(eq(refunds.id, refund.id))
+    if (answer.status === 'SUCCESS') await settleRefund(deps.db, deps.wechat, answer, now)
+  } catch (error) {
+    // The outcome is unknown (or refused): the row stays "requested" and a retry reuses its number.
+    deps.log.warn({ err: summarise(error), outRefundNo: refund.outRefundNo }, 'WeChat Pay refund request failed')
+    throw error
+  }
+  return refund.outRefundNo
+}
+
+/** Asks WeChat about a refund still in progress and applies a success (the refund notification may be lost). */
+export async function syncRefund(deps: PaymentDeps, outRefundNo: string, now: Date) {
+  const answer = await deps.pay.queryRefund(outRefundNo)
+  return settleRefund(deps.db, deps.wechat, answer, now)
+}
