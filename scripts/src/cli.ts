@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { ConfigError, loadConfig } from '@app/server/src/config.ts'
 import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
+import { isClientError } from '@app/server/src/errors.ts'
 
 /** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */
 export class UsageError extends Error {
@@ -15,7 +16,7 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main()
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseUnavailableError || isClientError(error)) {
       console.error(`error: ${(error as Error).message}`)
     } else {
       console.error(error)
