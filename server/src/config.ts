@@ -69,6 +69,8 @@ export interface Config {
   seedDemoContent: boolean
   /** SMS provider; null means the development outbox (refused in production). */
   sms: { provider: 'tencent'; tencent: TencentSmsConfig } | null
+  /** 防挂机: a question falls due after a random amount of credited time in this range (seconds). */
+  antiIdle: { minSeconds: number; maxSeconds: number }
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
 }
@@ -148,6 +150,17 @@ const TENCENT_SMS_VARS = [
   'TENCENT_SMS_TEMPLATE_RESET_PASSWORD',
 ] as const
 
+function parseAntiIdle(env: Env, appEnv: AppEnv): Config['antiIdle'] {
+  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '60-180')
+  const match = /^(\d+)-(\d+)$/.exec(raw)
+  const min = Number(match?.[1])
+  const max = Number(match?.[2])
+  if (!match || min < 5 || max < min) {
+    throw new ConfigError(`ANTI_IDLE_INTERVAL_SECONDS must be "min-max" seconds with 5 ≤ min ≤ max (got "${raw}")`)
+  }
+  return { minSeconds: min, maxSeconds: max }
+}
+
 function parseSms(env: Env): Config['sms'] {
   const provider = read(env, 'SMS_PROVIDER')
   if (provider === undefined) return null
@@ -226,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     h5DistDir: path.resolve(repoRoot, read(env, 'H5_DIST_DIR') ?? 'h5/dist'),
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
     sms,
+    antiIdle: parseAntiIdle(env, appEnv),
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }

@@ -33,6 +33,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   seed?: boolean
+  /** 防挂机 interval; tests default to once an hour so only anti-idle tests meet questions. */
+  antiIdle?: { minSeconds: number; maxSeconds: number }
   /** Share another test app's database (e.g. a second server instance). */
   database?: Database
   deps?: Partial<AppDeps>
@@ -99,6 +101,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       seedDir: DEMO_SEED_DIR,
       trustProxy: false,
       publicBaseUrl: baseUrl,
+      antiIdle: options.antiIdle ?? { minSeconds: 3600, maxSeconds: 3600 },
     },
     database,
     wechatMode: 'simulator',

@@ -17,6 +17,8 @@ import notifyRoutes from './payments/notify.routes.ts'
 import reconciliation from './payments/reconciliation.ts'
 import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
+import learningRoutes from './learning/learning.routes.ts'
+import type { AntiIdleSettings } from './learning/anti-idle.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -31,6 +33,7 @@ export interface ModuleDeps {
   now: () => Date
   /** Background jobs (payment reconciliation) run in servers, not in tests that drive them directly. */
   runJobs: boolean
+  antiIdle: AntiIdleSettings
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -88,6 +91,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(meRoutes, { prefix: '/me', auth })
       await api.register(orderRoutes, { prefix: '/orders', payments, simulator, now: deps.now })
       await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
+      await api.register(learningRoutes, { prefix: '/learning', deps: { db: deps.db, antiIdle: deps.antiIdle }, now: deps.now })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,

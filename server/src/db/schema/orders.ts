@@ -90,6 +90,8 @@ export const enrollments = pgTable(
     status: text().$type<'active' | 'revoked'>().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
+    /** Set in the transaction of the report whose credit brings the counted hours to the requirement. */
+    completedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index().on(t.userId),

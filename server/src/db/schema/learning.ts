@@ -1,0 +1,110 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { chapters, courses, projects, questions } from './catalogue.ts'
+import { users } from './users.ts'
+
+/**
+ * What the server has credited per learner and chapter (LRN-4). Times are integer milliseconds of
+ * video: credit only ever grows, by forward playback the server has seen in real time.
+ */
+export const chapterProgress = pgTable(
+  'chapter_progress',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    chapterId: integer()
+      .notNull()
+      .references(() => chapters.id),
+    creditedMs: integer().notNull().default(0),
+    /** The furthest position credited: where playback resumes, and the limit for seeking. */
+    furthestMs: integer().notNull().default(0),
+    completedAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.chapterId] }), index().on(t.chapterId)],
+)
+
+/** A course whose chapters are all complete: its hours count toward the plan (LRN-6). */
+export const courseCompletions = pgTable(
+  'course_completions',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    courseId: integer()
+      .notNull()
+      .references(() => courses.id),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    hours: numeric({ precision: 6, scale: 1, mode: 'number' }).notNull(),
+    completedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.courseId] }), index().on(t.courseId), index().on(t.projectId)],
+)
+
+/**
+ * A playback opened by the server for one chapter. One account plays one video at a time: opening
+ * a new session supersedes the others, whose later reports are refused.
+ */
+export const playbackSessions = pgTable(
+  'playback_sessions',
+  {
+    id: uuid().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    chapterId: integer()
+      .notNull()
+      .references(() => chapters.id),
+    status: text().$type<'active' | 'superseded'>().notNull(),
+    openedAt: timestamp({ withTimezone: true }).notNull(),
+    lastSeq: integer().notNull().default(0),
+    /** Credited by this session so far: never more than the wall-clock time since it opened. */
+    creditedMs: integer().notNull().default(0),
+    /** The page's monotonic clock at the last accepted report (ms since the session opened). */
+    lastClientMs: integer().notNull().default(0),
+    lastReportAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index().on(t.userId),
+    index().on(t.chapterId),
+    uniqueIndex('playback_sessions_one_active').on(t.userId).where(sql`${t.status} = 'active'`),
+  ],
+)
+
+/** Each report's answer by (session, seq), so a resent report gets the same answer and no new credit. */
+export const progressReports = pgTable(
+  'progress_reports',
+  {
+    sessionId: uuid()
+      .notNull()
+      .references(() => playbackSessions.id),
+    seq: integer().notNull(),
+    positionMs: integer().notNull(),
+    creditedMs: integer().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull(),
+    ack: jsonb().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.seq] })],
+)
+
+/**
+ * 防挂机 state per learner, across sessions and chapters, so reopening the player cannot dodge a
+ * question: the next question falls due at a random amount of credited time.
+ */
+export const antiIdleState = pgTable(
+  'anti_idle_state',
+  {
+    userId: integer()
+      .primaryKey()
+      .references(() => users.id),
+    creditedSinceQuestionMs: integer().notNull().default(0),
+    nextDueMs: integer().notNull(),
+    pendingQuestionId: integer().references(() => questions.id),
+    pendingSince: timestamp({ withTimezone: true }),
+    lastAnswerAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.pendingQuestionId)],
+)

@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import {
+  AnswerBodySchema,
+  AnswerResultSchema,
+  CoursePlayerSchema,
+  IdParamsSchema,
+  LearningCoursePageSchema,
+  PageQuerySchema,
+  PlaybackSessionSchema,
+  ProgressAckSchema,
+  ProgressReportBodySchema,
+  TrainingPlanListSchema,
+} from '@app/shared'
+import { withErrors } from '../../route-schemas.ts'
+import { answerQuestion, openPlayback, reportProgress, type LearningDeps } from './playback.service.ts'
+import { coursePage, coursePlayer, listPlans } from './plans.service.ts'
+
+export interface LearningRoutesOptions {
+  deps: LearningDeps
+  now: () => Date
+}
+
+const security = [{ bearer: [] }]
+const SessionParamsSchema = Type.Object({ sessionId: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
+
+/** 课程培训, 进入学习 and the player (LRN-1 … LRN-7); every query is scoped to the signed-in learner. */
+const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (app, { deps, now }) => {
+  const { db } = deps
+  app.addHook('preHandler', app.authenticate)
+
+  app.get(
+    '/plans',
+    { schema: { tags: ['learning'], summary: '课程培训：我的培训计划（学分要求、计划完成度）', security, response: withErrors({ 200: TrainingPlanListSchema }) } },
+    async (request) => ({ plans: await listPlans(db, request.user.uid) }),
+  )
+
+  app.get(
+    '/plans/:id/courses',
+    {
+      schema: {
+        tags: ['learning'],
+        summary: '进入学习：课程列表（分页）',
+        security,
+        params: IdParamsSchema,
+        querystring: PageQuerySchema,
+        response: withErrors({ 200: LearningCoursePageSchema }),
+      },
+    },
+    async (request) => coursePage(db, request.user.uid, request.params.id, request.query.page ?? 1, request.query.pageSize ?? 12),
+  )
+
+  app.get(
+    '/courses/:id',
+    { schema: { tags: ['learning'], summary: '课程播放页：章节与进度', security, params: IdParamsSchema, response: withErrors({ 200: CoursePlayerSchema }) } },
+    async (request) => coursePlayer(db, request.user.uid, request.params.id),
+  )
+
+  app.post(
+    '/chapters/:id/sessions',
+    { schema: { tags: ['learning'], summary: '开始播放章节（服务器开启播放会话）', security, params: IdParamsSchema, response: withErrors({ 201: PlaybackSessionSchema }) } },
+    async (request, reply) => {
+      reply.code(201)
+      return openPlayback(deps, request.user.uid, request.params.id, now())
+    },
+  )
+
+  app.post(
+    '/sessions/:sessionId/reports',
+    {
+      schema: {
+        tags: ['learning'],
+        summary: '播放进度上报（约每10秒；按序号幂等）',
+        security,
+        params: SessionParamsSchema,
+        body: ProgressReportBodySchema,
+        response: withErrors({ 200: ProgressAckSchema }),
+      },
+    },
+    async (request) => reportProgress(deps, request.user.uid, request.params.sessionId, request.body, now()),
+  )
+
+  app.post(
+    '/answers',
+    { schema: { tags: ['learning'], summary: '防挂机答题', security, body: AnswerBodySchema, response: withErrors({ 200: AnswerResultSchema }) } },
+    async (request) => answerQuestion(deps, request.user.uid, request.body, now()),
+  )
+}
+export default learningRoutes

@@ -1,0 +1,146 @@
+import { Type, type Static } from 'typebox'
+import { IdSchema } from './common.ts'
+
+/** How often the player reports its position (LRN-4); the server credits by wall-clock time anyway. */
+export const REPORT_INTERVAL_SECONDS = 10
+/** A chapter counts as watched when credit and furthest position reach this close to the end. */
+export const CHAPTER_END_TOLERANCE_SECONDS = 3
+
+/** 课程培训: a plan the learner is enrolled in, with 学分要求 and 计划完成度 (LRN-1, LRN-2). */
+export const TrainingPlanSchema = Type.Object(
+  {
+    projectId: IdSchema,
+    title: Type.String(),
+    year: Type.Integer(),
+    categoryName: Type.String(),
+    coverUrl: Type.Union([Type.String(), Type.Null()]),
+    requiredHours: Type.Number(),
+    countedHours: Type.Number(),
+    remainingHours: Type.Number(),
+    /** 0–100, rounded down so 99.9 % never shows as 100 %. */
+    percent: Type.Integer(),
+    completed: Type.Boolean(),
+    completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    courseCount: Type.Integer(),
+    completedCourseCount: Type.Integer(),
+  },
+  { additionalProperties: false },
+)
+export type TrainingPlan = Static<typeof TrainingPlanSchema>
+
+export const TrainingPlanListSchema = Type.Object({ plans: Type.Array(TrainingPlanSchema) }, { additionalProperties: false })
+export type TrainingPlanList = Static<typeof TrainingPlanListSchema>
+
+export const LearningCourseSchema = Type.Object(
+  {
+    id: IdSchema,
+    title: Type.String(),
+    lecturer: Type.String(),
+    hours: Type.Number(),
+    coverUrl: Type.String(),
+    chapterCount: Type.Integer(),
+    completedChapterCount: Type.Integer(),
+    completed: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type LearningCourse = Static<typeof LearningCourseSchema>
+
+/** 进入学习: a page of the plan's courses (the manual's 「切换页码」). */
+export const LearningCoursePageSchema = Type.Object(
+  {
+    plan: TrainingPlanSchema,
+    courses: Type.Array(LearningCourseSchema),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+    total: Type.Integer(),
+  },
+  { additionalProperties: false },
+)
+export type LearningCoursePage = Static<typeof LearningCoursePageSchema>
+
+export const ChapterStateSchema = Type.Object(
+  {
+    id: IdSchema,
+    title: Type.String(),
+    videoUrl: Type.String(),
+    durationSeconds: Type.Integer(),
+    /** The furthest point the server has credited: where playback resumes. */
+    resumeAtSeconds: Type.Number(),
+    creditedSeconds: Type.Number(),
+    completed: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type ChapterState = Static<typeof ChapterStateSchema>
+
+export const CoursePlayerSchema = Type.Object(
+  {
+    course: LearningCourseSchema,
+    projectId: IdSchema,
+    chapters: Type.Array(ChapterStateSchema),
+  },
+  { additionalProperties: false },
+)
+export type CoursePlayer = Static<typeof CoursePlayerSchema>
+
+/** 防挂机 question as the learner sees it: never with its answer (LRN-5). */
+export const AntiIdleQuestionSchema = Type.Object(
+  { id: IdSchema, prompt: Type.String(), options: Type.Array(Type.String()) },
+  { additionalProperties: false },
+)
+export type AntiIdleQuestion = Static<typeof AntiIdleQuestionSchema>
+
+export const PlaybackSessionSchema = Type.Object(
+  {
+    sessionId: Type.String(),
+    chapter: ChapterStateSchema,
+    reportIntervalSeconds: Type.Integer(),
+    /** A question still waiting for an answer from before (it must be answered before credit resumes). */
+    question: Type.Union([AntiIdleQuestionSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+export type PlaybackSession = Static<typeof PlaybackSessionSchema>
+
+export const ProgressReportBodySchema = Type.Object(
+  {
+    /** 1, 2, 3 … per session; a report resent with the same number is answered as before. */
+    seq: Type.Integer({ minimum: 1 }),
+    /** The video position in seconds. */
+    positionSeconds: Type.Number({ minimum: 0 }),
+    /** Milliseconds since the session was opened, by the page's monotonic clock (performance.now). */
+    clientElapsedMs: Type.Integer({ minimum: 0 }),
+    playing: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type ProgressReportBody = Static<typeof ProgressReportBodySchema>
+
+export const ProgressAckSchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    /** Seconds credited by this report (0 for a replay, a seek ahead, or while a question waits). */
+    creditedNow: Type.Number(),
+    chapter: ChapterStateSchema,
+    /** Set when the position was ahead of what may be credited: the player seeks back here. */
+    rewindTo: Type.Union([Type.Number(), Type.Null()]),
+    question: Type.Union([AntiIdleQuestionSchema, Type.Null()]),
+    courseCompleted: Type.Boolean(),
+    planCompleted: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type ProgressAck = Static<typeof ProgressAckSchema>
+
+export const AnswerBodySchema = Type.Object(
+  { questionId: IdSchema, answerIndex: Type.Integer({ minimum: 0, maximum: 9 }) },
+  { additionalProperties: false },
+)
+export type AnswerBody = Static<typeof AnswerBodySchema>
+
+export const AnswerResultSchema = Type.Object(
+  { correct: Type.Boolean(), question: Type.Union([AntiIdleQuestionSchema, Type.Null()]) },
+  { additionalProperties: false },
+)
+export type AnswerResult = Static<typeof AnswerResultSchema>
