@@ -6,6 +6,7 @@ import { createDatabase, type Database } from './db/client.ts'
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
 import { createTencentSmsProvider } from './integrations/sms/tencent.ts'
 import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue.import.ts'
+import { seedSampleOrganisations } from './modules/certificates/organisations.seed.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
 
 export interface RunningServer {
@@ -30,6 +31,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     if (config.seedDemoContent && !(await hasCatalogue(database.db))) {
       await importCatalogue(database.db, path.join(config.seedDir, 'manifest.json'))
     }
+    // Sample units for 组织机构 (idempotent, so databases seeded before this step get them too).
+    if (config.seedDemoContent) await seedSampleOrganisations(database.db)
     const app = await buildApp({
       config,
       database,

@@ -47,6 +47,21 @@ export interface TencentSmsConfig {
   endpoint: string
 }
 
+/** Who issues certificates and what their seal says (CRT-3). */
+export interface CertificateSettings {
+  issuerName: string
+  sealText: string
+  /** True while the seal text is the built-in sample: the seal then reads 「样章」. */
+  sealSample: boolean
+}
+
+/** Development defaults, marked as samples so nothing rendered with them passes for a real document. */
+export const SAMPLE_CERTIFICATE_SETTINGS: CertificateSettings = {
+  issuerName: '重庆市某某继续教育培训中心（示例）',
+  sealText: '重庆市某某继续教育培训中心',
+  sealSample: true,
+}
+
 export interface Config {
   appEnv: AppEnv
   host: string
@@ -73,6 +88,7 @@ export interface Config {
   antiIdle: { minSeconds: number; maxSeconds: number }
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
+  certificate: CertificateSettings
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -161,6 +177,19 @@ function parseAntiIdle(env: Env, appEnv: AppEnv): Config['antiIdle'] {
   return { minSeconds: min, maxSeconds: max }
 }
 
+function parseCertificate(env: Env): CertificateSettings {
+  const issuerName = read(env, 'CERTIFICATE_ISSUER')
+  const sealText = read(env, 'CERTIFICATE_SEAL_TEXT')
+  for (const [name, value] of [['CERTIFICATE_ISSUER', issuerName], ['CERTIFICATE_SEAL_TEXT', sealText]] as const) {
+    if (value !== undefined && [...value].length > 30) throw new ConfigError(`${name} must be at most 30 characters (it is printed on the certificate)`)
+  }
+  return {
+    issuerName: issuerName ?? SAMPLE_CERTIFICATE_SETTINGS.issuerName,
+    sealText: sealText ?? SAMPLE_CERTIFICATE_SETTINGS.sealText,
+    sealSample: sealText === undefined,
+  }
+}
+
 function parseSms(env: Env): Config['sms'] {
   const provider = read(env, 'SMS_PROVIDER')
   if (provider === undefined) return null
@@ -241,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     sms,
     antiIdle: parseAntiIdle(env, appEnv),
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
+    certificate: parseCertificate(env),
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }
 }

@@ -19,6 +19,11 @@ import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
 import learningRoutes from './learning/learning.routes.ts'
 import type { AntiIdleSettings } from './learning/anti-idle.ts'
+import certificateRoutes from './certificates/certificates.routes.ts'
+import verifyRoutes from './certificates/verify.routes.ts'
+import { userHasCertificate } from './certificates/certificates.repository.ts'
+import type { CertificateSettings } from '../config.ts'
+import { createReportBatcher } from './learning/playback.service.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -34,6 +39,8 @@ export interface ModuleDeps {
   /** Background jobs (payment reconciliation) run in servers, not in tests that drive them directly. */
   runJobs: boolean
   antiIdle: AntiIdleSettings
+  /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
+  certificates: CertificateSettings & { signingKey: string }
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -53,10 +60,18 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   const auth: AuthDeps = {
     db: deps.db,
     smsHashKey: deps.smsHashKey,
-    // Certificates arrive with the certificates module; until then nobody holds one.
-    hasCertificate: async () => false,
+    // Once a certificate exists, 我的 shows name and ID number as locked (ACC-6).
+    hasCertificate: (userId) => userHasCertificate(deps.db, userId),
   }
   const cookies = { secure: deps.secureCookies }
+  const certificates = {
+    db: deps.db,
+    signingKey: deps.certificates.signingKey,
+    issuerName: deps.certificates.issuerName,
+    seal: { text: deps.certificates.sealText, sample: deps.certificates.sealSample },
+    publicBaseUrl: deps.publicBaseUrl,
+    now: deps.now,
+  }
   const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
   const simulator = deps.wechatMode === 'simulator'
   const payments: PaymentDeps = {
@@ -91,7 +106,13 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(meRoutes, { prefix: '/me', auth })
       await api.register(orderRoutes, { prefix: '/orders', payments, simulator, now: deps.now })
       await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
-      await api.register(learningRoutes, { prefix: '/learning', deps: { db: deps.db, antiIdle: deps.antiIdle }, now: deps.now })
+      await api.register(learningRoutes, {
+        prefix: '/learning',
+        deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.db, deps.antiIdle) },
+        now: deps.now,
+      })
+      await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
+      await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,

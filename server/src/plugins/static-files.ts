@@ -25,7 +25,7 @@ export default fp<StaticFilesOptions>(
         prefix: '/',
         // Files are looked up per request (not globbed at start-up), so a rebuilt H5 is served at once.
         wildcard: true,
-        index: false,
+        index: ['index.html'],
         setHeaders(reply, filePath) {
           const immutable = filePath.includes(`${path.sep}assets${path.sep}`)
           reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')

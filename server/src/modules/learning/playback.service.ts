@@ -9,22 +9,27 @@ import {
   type ProgressReportBody,
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { antiIdleState, chapterProgress, playbackSessions, progressReports, questions } from '../../db/schema.ts'
+import { antiIdleState, playbackSessions, questions } from '../../db/schema.ts'
 import { drawNextDueMs, lockAntiIdle, pickQuestion, publicQuestion, type AntiIdleSettings } from './anti-idle.ts'
-import { decideCredit } from './crediting.ts'
+import { createMicroBatcher, type MicroBatcher } from './micro-batcher.ts'
+import { processReportBatch, type ReportItem } from './report-batch.ts'
 import {
   AnswerTooFastError,
   ChapterNotFoundError,
   NotEnrolledError,
-  PlaybackNotFoundError,
-  PlaybackSupersededError,
   QuestionNotPendingError,
 } from './learning.errors.ts'
-import { chapterState, completeCourseAndPlan, findChapterContext, hasActiveEnrollment, isChapterWatched, lockProgress } from './progress.repository.ts'
+import { chapterState, findChapterContext, hasActiveEnrollment, lockProgress } from './progress.repository.ts'
 
 export interface LearningDeps {
   db: AppDb
   antiIdle: AntiIdleSettings
+  /** Batches progress reports into shared transactions (createReportBatcher). */
+  reports: MicroBatcher<ReportItem, ProgressAck>
+}
+
+export function createReportBatcher(db: AppDb, antiIdle: AntiIdleSettings): MicroBatcher<ReportItem, ProgressAck> {
+  return createMicroBatcher((items) => processReportBatch(db, antiIdle, items))
 }
 
 /** A question shown for less than this cannot be answered: it is read, not clicked away. */
@@ -56,114 +61,19 @@ export async function openPlayback(deps: LearningDeps, userId: number, chapterId
   })
 }
 
+/** Claims of the access token a report came with; the batch re-checks them against the database. */
+export interface ReportAuth {
+  userId: number
+  authSessionId: string
+  authSessionVersion: number
+}
+
 /**
- * One progress report. Everything it changes (credit, chapter, course and plan completion, the
- * anti-idle question, the stored answer for replays) commits together or not at all.
+ * One progress report. Reports are credited in batches (see report-batch.ts): everything a report
+ * changes commits together with its batch, and its answer is released only after the commit.
  */
-export async function reportProgress(deps: LearningDeps, userId: number, sessionId: string, body: ProgressReportBody, now: Date): Promise<ProgressAck> {
-  return deps.db.transaction(async (tx) => {
-    const [session] = await tx
-      .select()
-      .from(playbackSessions)
-      .where(and(eq(playbackSessions.id, sessionId), eq(playbackSessions.userId, userId)))
-      .for('update')
-    if (!session) throw new PlaybackNotFoundError()
-    if (session.status !== 'active') throw new PlaybackSupersededError()
-    const ctx = await findChapterContext(tx, session.chapterId)
-    if (!ctx) throw new ChapterNotFoundError()
-
-    // A report sent again (lost answer, page reload) gets its first answer and no new credit.
-    if (body.seq <= session.lastSeq) {
-      const [stored] = await tx
-        .select({ ack: progressReports.ack })
-        .from(progressReports)
-        .where(and(eq(progressReports.sessionId, sessionId), eq(progressReports.seq, body.seq)))
-      if (stored) return stored.ack as ProgressAck
-      const [progress] = await tx
-        .select()
-        .from(chapterProgress)
-        .where(and(eq(chapterProgress.userId, userId), eq(chapterProgress.chapterId, session.chapterId)))
-      return { seq: body.seq, creditedNow: 0, chapter: chapterState(ctx.chapter, progress), rewindTo: null, question: null, courseCompleted: false, planCompleted: false }
-    }
-
-    const progress = await lockProgress(tx, userId, session.chapterId, now)
-    const antiIdle = await lockAntiIdle(tx, userId, deps.antiIdle)
-    const durationMs = ctx.chapter.durationSeconds * 1000
-    const decision = decideCredit(
-      {
-        furthestMs: progress.furthestMs,
-        durationMs,
-        lastClientMs: session.lastClientMs,
-        sessionCreditedMs: session.creditedMs,
-        serverElapsedMs: now.getTime() - session.openedAt.getTime(),
-      },
-      { positionMs: Math.round(body.positionSeconds * 1000), clientElapsedMs: body.clientElapsedMs },
-    )
-
-    let creditMs = 0
-    let rewindToMs = decision.rewindToMs
-    let pendingQuestionId = antiIdle.pendingQuestionId
-    if (pendingQuestionId !== null) {
-      // Nothing is credited while a question waits for its answer.
-      rewindToMs = Math.round(body.positionSeconds * 1000) > progress.furthestMs ? progress.furthestMs : null
-    } else if (decision.kind === 'credit') {
-      creditMs = decision.creditMs
-      const untilQuestion = antiIdle.nextDueMs - antiIdle.creditedSinceQuestionMs
-      let sinceQuestionMs = antiIdle.creditedSinceQuestionMs
-      if (creditMs >= untilQuestion) {
-        pendingQuestionId = await pickQuestion(tx, ctx.courseId, null)
-        if (pendingQuestionId !== null) {
-          // Credit stops at the moment the question falls due; the player pauses there.
-          creditMs = Math.max(0, untilQuestion)
-          rewindToMs = progress.furthestMs + creditMs
-        } else {
-          sinceQuestionMs = -creditMs // a course without a question bank: nothing to ask, keep counting afresh
-        }
-      }
-      await tx
-        .update(antiIdleState)
-        .set({
-          creditedSinceQuestionMs: sinceQuestionMs + creditMs,
-          ...(pendingQuestionId !== null ? { pendingQuestionId, pendingSince: now } : {}),
-        })
-        .where(eq(antiIdleState.userId, userId))
-    }
-
-    const next = { creditedMs: progress.creditedMs + creditMs, furthestMs: progress.furthestMs + creditMs }
-    const justCompleted = !progress.completedAt && isChapterWatched(next, ctx.chapter.durationSeconds)
-    if (creditMs > 0 || justCompleted) {
-      await tx
-        .update(chapterProgress)
-        .set({ ...next, updatedAt: now, ...(justCompleted ? { completedAt: now } : {}) })
-        .where(and(eq(chapterProgress.userId, userId), eq(chapterProgress.chapterId, session.chapterId)))
-    }
-    const completion = justCompleted
-      ? await completeCourseAndPlan(tx, { userId, courseId: ctx.courseId, courseHours: ctx.courseHours, projectId: ctx.projectId, requiredHours: ctx.requiredHours }, now)
-      : { courseCompleted: false, planCompleted: false }
-
-    await tx
-      .update(playbackSessions)
-      .set({
-        lastSeq: body.seq,
-        // A refused report (too fast, stale) does not move the base: the next honest report is
-        // measured from the last accepted one.
-        lastClientMs: decision.kind === 'none' && (decision.reason === 'too_fast' || decision.reason === 'stale') ? session.lastClientMs : Math.max(session.lastClientMs, decision.clientMs),
-        creditedMs: session.creditedMs + creditMs,
-        lastReportAt: now,
-      })
-      .where(eq(playbackSessions.id, sessionId))
-
-    const ack: ProgressAck = {
-      seq: body.seq,
-      creditedNow: creditMs / 1000,
-      chapter: chapterState(ctx.chapter, { ...next, completedAt: justCompleted ? now : progress.completedAt }),
-      rewindTo: rewindToMs === null ? null : rewindToMs / 1000,
-      question: await publicQuestion(tx, pendingQuestionId),
-      ...completion,
-    }
-    await tx.insert(progressReports).values({ sessionId, seq: body.seq, positionMs: Math.round(body.positionSeconds * 1000), creditedMs: creditMs, receivedAt: now, ack })
-    return ack
-  })
+export async function reportProgress(deps: LearningDeps, who: ReportAuth, sessionId: string, body: ProgressReportBody, now: Date): Promise<ProgressAck> {
+  return deps.reports.submit({ ...who, sessionId, body, now })
 }
 
 /**
@@ -172,6 +82,13 @@ export async function reportProgress(deps: LearningDeps, userId: number, session
  */
 export async function answerQuestion(deps: LearningDeps, userId: number, body: AnswerBody, now: Date): Promise<AnswerResult> {
   return deps.db.transaction(async (tx) => {
+    // Reports of the learner's active playback lock its session row first; so does answering, so
+    // the two never write the anti-idle state at the same time.
+    await tx
+      .select({ id: playbackSessions.id })
+      .from(playbackSessions)
+      .where(and(eq(playbackSessions.userId, userId), eq(playbackSessions.status, 'active')))
+      .for('update')
     const state = await lockAntiIdle(tx, userId, deps.antiIdle)
     if (state.pendingQuestionId === null || state.pendingQuestionId !== body.questionId) throw new QuestionNotPendingError()
     const shownAt = state.pendingSince ?? now

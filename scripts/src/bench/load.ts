@@ -1,0 +1,93 @@
+import http from 'node:http'
+import { readFileSync } from 'node:fs'
+
+/** A keep-alive HTTP client shared by both measured targets, so the ratio compares servers, not clients. */
+export function createClient(baseUrl: string, concurrency: number) {
+  const url = new URL(baseUrl)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+  return {
+    request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+      const payload = body === undefined ? undefined : JSON.stringify(body)
+      return new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            agent,
+            host: url.hostname,
+            port: url.port,
+            method,
+            path,
+            headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+          },
+        )
+        req.on('error', reject)
+        if (payload) req.write(payload)
+        req.end()
+      })
+    },
+    close() {
+      agent.destroy()
+    },
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+}
+
+/**
+ * Runs `workers` closed loops (each sends its next request when the previous one answered) for
+ * `durationMs` after `warmupMs`, and returns the latencies and count measured after warm-up.
+ */
+export async function closedLoop(workers: number, warmupMs: number, durationMs: number, step: (worker: number) => Promise<boolean>) {
+  const latencies: number[] = []
+  let failures = 0
+  const start = performance.now()
+  const measureFrom = start + warmupMs
+  const stopAt = measureFrom + durationMs
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < stopAt) {
+        const t0 = performance.now()
+        const ok = await step(worker)
+        const t1 = performance.now()
+        if (t0 >= measureFrom && t1 <= stopAt) {
+          if (ok) latencies.push(t1 - t0)
+          else failures += 1
+        }
+      }
+    }),
+  )
+  latencies.sort((a, b) => a - b)
+  return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+}
+
+/** Peak resident memory of a process, sampled from /proc (Linux). */
+export function watchRss(pid: number, everyMs = 100) {
+  let peakKb = 0
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+      peakKb = Math.max(peakKb, kb)
+    } catch {
+      // the process has ended
+    }
+  }
+  const timer = setInterval(read, everyMs)
+  return {
+    reset() {
+      peakKb = 0
+    },
+    stop() {
+      clearInterval(timer)
+      read()
+      return peakKb / 1024
+    },
+  }
+}

@@ -1,0 +1,99 @@
+import { boolean, customType, index, integer, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { projects } from './catalogue.ts'
+import { enrollments } from './orders.ts'
+import { users } from './users.ts'
+
+/** Rendered files are kept in the database so every instance serves the same bytes (architecture.md). */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+})
+
+/** 组织机构: a learner's unit (单位). Demo rows are flagged samples and named as such. */
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: serial().primaryKey(),
+    name: text().notNull().unique(),
+    /** 统一社会信用代码, when known. */
+    creditCode: text().unique(),
+    /** GB/T 2260 code of the Chongqing 区县 the unit is in (5001xx / 5002xx). */
+    districtCode: text().notNull(),
+    isSample: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.districtCode)],
+)
+
+/**
+ * A 合格证书. What it shows is copied into its own columns when issued and never follows later
+ * profile changes (CRT-5); `signature` is an HMAC over exactly those columns, so an edit made in
+ * the database behind the application's back shows up on the public verification page.
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: serial().primaryKey(),
+    number: text().notNull().unique(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    enrollmentId: integer()
+      .notNull()
+      .references(() => enrollments.id),
+    /** The unit chosen, or null when the learner chose a 区县 (districtCode). */
+    organisationId: integer().references(() => organisations.id),
+    districtCode: text().notNull(),
+    organisationKind: text().$type<'unit' | 'district'>().notNull(),
+    realName: text().notNull(),
+    idNumber: text().notNull(),
+    projectTitle: text().notNull(),
+    year: integer().notNull(),
+    hours: numeric({ precision: 6, scale: 1, mode: 'number' }).notNull(),
+    organisationName: text().notNull(),
+    issuerName: text().notNull(),
+    /** YYYY-MM-DD in China time. */
+    issuedOn: text().notNull(),
+    signature: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('certificates_one_per_project').on(t.userId, t.projectId),
+    index().on(t.projectId),
+    index().on(t.enrollmentId),
+    index().on(t.organisationId),
+    index().on(t.districtCode),
+  ],
+)
+
+/** A rendered PDF or PNG of a certificate, made on first request; a new render version renders anew. */
+export const certificateFiles = pgTable(
+  'certificate_files',
+  {
+    certificateId: integer()
+      .notNull()
+      .references(() => certificates.id),
+    renderVersion: text().notNull(),
+    kind: text().$type<'pdf' | 'png'>().notNull(),
+    bytes: bytea().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.certificateId, t.renderVersion, t.kind] })],
+)
+
+/**
+ * Hits per client address and minute on the public verification API. In the database, not in
+ * memory, so the limit holds across instances; addresses are stored only as hashes.
+ */
+export const verifyRateLimits = pgTable(
+  'verify_rate_limits',
+  {
+    key: text().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    hits: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index().on(t.windowStart)],
+)

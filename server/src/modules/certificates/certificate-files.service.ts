@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto'
+import { certificateArtwork } from './render/layout.ts'
+import { renderPdf } from './render/pdf.ts'
+import { renderPng } from './render/png.ts'
+import { findCertificateFile, storeCertificateFile, type CertificateRow } from './certificates.repository.ts'
+import type { CertificateDeps } from './certificates.types.ts'
+import { verifyUrl } from './certificates.service.ts'
+
+/** Bump when the layout changes: every certificate is then rendered anew on its next request. */
+const LAYOUT_VERSION = 'layout-1'
+
+/**
+ * The cache key of a rendering: the layout version plus every setting outside the frozen data that
+ * shows on the page (seal, verification origin), so changing configuration never serves stale files.
+ */
+export function renderVersion(deps: Pick<CertificateDeps, 'seal' | 'publicBaseUrl'>): string {
+  const settings = JSON.stringify([deps.seal.text, deps.seal.sample, deps.publicBaseUrl])
+  return `${LAYOUT_VERSION}:${createHash('sha256').update(settings).digest('base64url').slice(0, 12)}`
+}
+
+export async function renderCertificate(deps: Pick<CertificateDeps, 'seal' | 'publicBaseUrl'>, row: CertificateRow, kind: 'pdf' | 'png'): Promise<Buffer> {
+  const art = certificateArtwork({ ...row, verifyUrl: verifyUrl(deps, row.number), seal: deps.seal })
+  return kind === 'pdf' ? Buffer.from(await renderPdf(art, { title: `合格证书 ${row.number}` })) : renderPng(art)
+}
+
+/** The certificate's PDF or PNG: from the database when rendered before, else rendered and stored. */
+export async function certificateFile(deps: CertificateDeps, row: CertificateRow, kind: 'pdf' | 'png'): Promise<Buffer> {
+  const version = renderVersion(deps)
+  const cached = await findCertificateFile(deps.db, row.id, version, kind)
+  if (cached) return cached
+  const bytes = await renderCertificate(deps, row, kind)
+  await storeCertificateFile(deps.db, { certificateId: row.id, renderVersion: version, kind, bytes, createdAt: deps.now() })
+  return bytes
+}

@@ -1,0 +1,66 @@
+import { and, eq } from 'drizzle-orm'
+import type { AppDb } from '../../db/client.ts'
+import { certificateFiles, certificates, enrollments } from '../../db/schema.ts'
+
+export type CertificateRow = typeof certificates.$inferSelect
+export type NewCertificate = typeof certificates.$inferInsert
+
+export async function findCertificateForProject(db: AppDb, userId: number, projectId: number): Promise<CertificateRow | undefined> {
+  const [row] = await db.select().from(certificates).where(and(eq(certificates.userId, userId), eq(certificates.projectId, projectId)))
+  return row
+}
+
+/** Only the owner's: another learner's id answers like a missing one. */
+export async function findOwnCertificate(db: AppDb, userId: number, id: number): Promise<CertificateRow | undefined> {
+  const [row] = await db.select().from(certificates).where(and(eq(certificates.id, id), eq(certificates.userId, userId)))
+  return row
+}
+
+export async function findCertificateByNumber(db: AppDb, number: string): Promise<CertificateRow | undefined> {
+  const [row] = await db.select().from(certificates).where(eq(certificates.number, number))
+  return row
+}
+
+export async function listCertificateRefs(db: AppDb, userId: number) {
+  return db.select({ id: certificates.id, projectId: certificates.projectId, number: certificates.number }).from(certificates).where(eq(certificates.userId, userId))
+}
+
+export async function userHasCertificate(db: AppDb, userId: number): Promise<boolean> {
+  const rows = await db.select({ id: certificates.id }).from(certificates).where(eq(certificates.userId, userId)).limit(1)
+  return rows.length > 0
+}
+
+export async function insertCertificate(db: AppDb, values: NewCertificate): Promise<CertificateRow> {
+  const [row] = await db.insert(certificates).values(values).returning()
+  if (!row) throw new Error('certificate insert returned nothing')
+  return row
+}
+
+export async function findActiveEnrollment(db: AppDb, userId: number, projectId: number) {
+  const [row] = await db
+    .select({ id: enrollments.id, completedAt: enrollments.completedAt })
+    .from(enrollments)
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active')))
+  return row
+}
+
+export async function findCertificateFile(db: AppDb, certificateId: number, renderVersion: string, kind: 'pdf' | 'png'): Promise<Buffer | undefined> {
+  const [row] = await db
+    .select({ bytes: certificateFiles.bytes })
+    .from(certificateFiles)
+    .where(and(eq(certificateFiles.certificateId, certificateId), eq(certificateFiles.renderVersion, renderVersion), eq(certificateFiles.kind, kind)))
+  return row?.bytes
+}
+
+/** Two first requests may both render; the first stored copy wins and the other is dropped. */
+export async function storeCertificateFile(db: AppDb, file: typeof certificateFiles.$inferInsert): Promise<void> {
+  await db.insert(certificateFiles).values(file).onConflictDoNothing()
+}
+
+/** Postgres unique violation (23505) on the named constraint, wherever the driver wrapped it. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined
+  if (!e) return false
+  if (e.code === '23505') return (e.constraint_name ?? e.constraint) === constraint
+  return isUniqueViolation(e.cause, constraint)
+}

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import {
+  CertificatePlanListSchema,
+  CertificateSchema,
+  DistrictListSchema,
+  IdParamsSchema,
+  IssueCertificateBodySchema,
+  ORGANISATION_SEARCH_LIMIT,
+  OrganisationListSchema,
+  OrganisationQuerySchema,
+} from '@app/shared'
+import { withErrors } from '../../route-schemas.ts'
+import { certificateFile } from './certificate-files.service.ts'
+import { certificateView, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
+import type { CertificateDeps } from './certificates.types.ts'
+import { CHONGQING_DISTRICTS, districtName } from './districts.ts'
+import { searchOrganisations } from './organisations.repository.ts'
+
+export interface CertificateRoutesOptions {
+  deps: CertificateDeps
+}
+
+const security = [{ bearer: [] }]
+const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
+const FILE_TYPES = { pdf: 'application/pdf', png: 'image/png' } as const
+
+/** 我的证书 (CRT-1 … CRT-3): every query is scoped to the signed-in learner. */
+const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = async (app, { deps }) => {
+  app.addHook('preHandler', app.authenticate)
+  // Certificates carry the full ID number: no shared cache may keep them.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+  })
+
+  app.get(
+    '/',
+    { schema: { tags: ['certificates'], summary: '我的证书：已完成与未完成的培训计划', security, response: withErrors({ 200: CertificatePlanListSchema }) } },
+    async (request) => ({ plans: await listCertificatePlans(deps, request.user.uid) }),
+  )
+
+  app.get(
+    '/organisations',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: '组织机构：按名称查找单位（最多20条）',
+        security,
+        querystring: OrganisationQuerySchema,
+        response: withErrors({ 200: OrganisationListSchema }),
+      },
+    },
+    async (request) => {
+      const rows = await searchOrganisations(deps.db, (request.query.q ?? '').trim(), ORGANISATION_SEARCH_LIMIT)
+      return { organisations: rows.map((r) => ({ ...r, districtName: districtName(r.districtCode) ?? '' })) }
+    },
+  )
+
+  app.get(
+    '/districts',
+    { schema: { tags: ['certificates'], summary: '重庆市区县（找不到单位时选择档案所在区县）', security, response: withErrors({ 200: DistrictListSchema }) } },
+    async () => ({ districts: [...CHONGQING_DISTRICTS] }),
+  )
+
+  app.post(
+    '/',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: '完善个人信息并生成证书（重复提交返回已有证书）',
+        security,
+        body: IssueCertificateBodySchema,
+        response: withErrors({ 200: CertificateSchema, 201: CertificateSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { certificate, created } = await issueCertificate(deps, request.user.uid, request.body)
+      reply.code(created ? 201 : 200)
+      return certificate
+    },
+  )
+
+  app.get(
+    '/:id',
+    { schema: { tags: ['certificates'], summary: '查看证书（本人，含完整身份证号）', security, params: IdParamsSchema, response: withErrors({ 200: CertificateSchema }) } },
+    async (request) => certificateView(deps, await getOwnCertificate(deps, request.user.uid, request.params.id)),
+  )
+
+  for (const kind of ['pdf', 'png'] as const) {
+    app.get(
+      `/:id/certificate.${kind}`,
+      {
+        schema: {
+          tags: ['certificates'],
+          summary: kind === 'pdf' ? '证书 PDF（A4 横版，用于打印）' : '证书图片（微信内长按保存）',
+          security,
+          params: IdParamsSchema,
+          response: withErrors({ 200: BinarySchema }),
+        },
+      },
+      async (request, reply) => {
+        const row = await getOwnCertificate(deps, request.user.uid, request.params.id)
+        const bytes = await certificateFile(deps, row, kind)
+        // The number, not the learner's name, names the file: non-Latin names get mangled (peers.md §10 F).
+        return reply
+          .type(FILE_TYPES[kind])
+          .header('content-disposition', `inline; filename="certificate-${row.number}.${kind}"`)
+          .send(bytes)
+      },
+    )
+  }
+}
+export default certificateRoutes

@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import fontkit, { type Font } from '@pdf-lib/fontkit'
+import type { PDFDocument } from 'pdf-lib'
+
+/**
+ * Noto Serif SC (SIL OFL 1.1) from @expo-google-fonts/noto-serif-sc: complete TrueType files with
+ * every GB 2312/GB 18030 ideograph a name can need. Each weight is read and parsed once per process
+ * (about 15 MB each) and shared by the PDF and PNG renderers; PDFs embed only a subset of it.
+ */
+export type Weight = 'regular' | 'bold'
+
+const FILES: Record<Weight, string> = {
+  regular: '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf',
+}
+
+export interface LoadedFont {
+  bytes: Uint8Array
+  font: Font
+}
+
+const require = createRequire(import.meta.url)
+const loaded = new Map<Weight, LoadedFont>()
+
+export function certificateFont(weight: Weight): LoadedFont {
+  let entry = loaded.get(weight)
+  if (!entry) {
+    const bytes = new Uint8Array(fs.readFileSync(require.resolve(FILES[weight])))
+    entry = { bytes, font: fontkit.create(bytes) }
+    loaded.set(weight, entry)
+  }
+  return entry
+}
+
+/**
+ * What pdf-lib calls to parse a font it embeds. pdf-lib would parse the 15 MB file again for every
+ * document; handing back the font parsed at start-up (looked up by its bytes) saves that work and
+ * keeps fontkit's glyph caches warm between certificates.
+ */
+export const cachedFontkit: Parameters<PDFDocument['registerFontkit']>[0] = {
+  create(buffer: Uint8Array) {
+    for (const entry of loaded.values()) if (entry.bytes === buffer) return entry.font as never
+    return fontkit.create(buffer) as never
+  },
+}
+
+/** Width of a line in points, as both renderers place it (advance widths, no kerning). */
+export function textWidth(text: string, weight: Weight, size: number): number {
+  const { font } = certificateFont(weight)
+  let units = 0
+  for (const ch of text) units += font.glyphForCodePoint(ch.codePointAt(0) as number).advanceWidth
+  return (units * size) / font.unitsPerEm
+}

@@ -1,0 +1,254 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { ProgressAck, ProgressReportBody } from '@app/shared'
+import type { AppDb } from '../../db/client.ts'
+import { antiIdleState, chapterProgress, chapters, courses, playbackSessions, progressReports, projects, sessions, users } from '../../db/schema.ts'
+import { SessionExpiredError } from '../auth/auth.errors.ts'
+import { pickQuestion, publicQuestion, type AntiIdleSettings } from './anti-idle.ts'
+import { decideCredit } from './crediting.ts'
+import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.errors.ts'
+import type { Tx } from './learning.types.ts'
+import { chapterState, completeCourseAndPlan, isChapterWatched } from './progress.repository.ts'
+
+/** One report as received: who sent it (access-token claims), to which session, and when. */
+export interface ReportItem {
+  userId: number
+  authSessionId: string
+  authSessionVersion: number
+  sessionId: string
+  body: ProgressReportBody
+  now: Date
+}
+
+type Row = Awaited<ReturnType<typeof loadSessions>>[number]
+
+/** The playback sessions of the batch with everything a report needs, locked for the transaction. */
+async function loadSessions(tx: Tx, sessionIds: string[]) {
+  return tx
+    .select({
+      session: playbackSessions,
+      progress: chapterProgress,
+      antiIdle: antiIdleState,
+      chapter: { id: chapters.id, title: chapters.title, videoUrl: chapters.videoUrl, durationSeconds: chapters.durationSeconds, courseId: chapters.courseId },
+      courseHours: courses.hours,
+      projectId: courses.projectId,
+      requiredHours: projects.requiredHours,
+    })
+    .from(playbackSessions)
+    .innerJoin(chapters, eq(chapters.id, playbackSessions.chapterId))
+    .innerJoin(courses, eq(courses.id, chapters.courseId))
+    .innerJoin(projects, eq(projects.id, courses.projectId))
+    .leftJoin(chapterProgress, and(eq(chapterProgress.userId, playbackSessions.userId), eq(chapterProgress.chapterId, playbackSessions.chapterId)))
+    .leftJoin(antiIdleState, eq(antiIdleState.userId, playbackSessions.userId))
+    .where(inArray(playbackSessions.id, sessionIds))
+    // One lock order for every batch, so concurrent batches (several instances) cannot deadlock.
+    .orderBy(playbackSessions.id)
+    .for('update', { of: playbackSessions })
+}
+
+/** Sign-in sessions of the batch: a signed-out or reset account's reports are refused. */
+async function loadAuth(tx: Tx, authIds: string[]) {
+  const rows = await tx
+    .select({ id: sessions.id, userId: sessions.userId, revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt, version: users.sessionVersion })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(inArray(sessions.id, authIds))
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/**
+ * `UPDATE table SET … FROM (VALUES …)`: one statement for every row the batch changed. The first
+ * `keys` columns identify the row; every value carries an explicit cast, since VALUES has no types.
+ */
+function bulkUpdate(table: string, columns: Array<[name: string, type: string]>, keys: number, rows: unknown[][]): SQL {
+  const values = sql.join(
+    rows.map((row) => sql`(${sql.join(row.map((v, i) => sql`${v}::${sql.raw(columns[i]?.[1] ?? 'text')}`), sql`, `)})`),
+    sql`, `,
+  )
+  const names = columns.map(([c]) => c)
+  const assignments = names.slice(keys).map((c) => `${c} = v.${c}`).join(', ')
+  const match = names.slice(0, keys).map((c) => `t.${c} = v.${c}`).join(' and ')
+  return sql`update ${sql.raw(table)} as t set ${sql.raw(assignments)} from (values ${values}) as v(${sql.raw(names.join(', '))}) where ${sql.raw(match)}`
+}
+
+/**
+ * Processes a batch of progress reports in ONE transaction (LRN-4 … LRN-7): the sessions are
+ * locked, each report is credited in arrival order by the rule of crediting.ts, and all changes
+ * (credit, completions, anti-idle questions, stored answers for replays) are written with a few
+ * multi-row statements. A report's answer is only released after the commit.
+ */
+export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, items: ReportItem[]): Promise<Array<ProgressAck | Error>> {
+  return db.transaction(async (tx) => {
+    const rows = new Map((await loadSessions(tx, [...new Set(items.map((i) => i.sessionId))])).map((r) => [r.session.id, r]))
+    const auth = await loadAuth(tx, [...new Set(items.map((i) => i.authSessionId))])
+    const results: Array<ProgressAck | Error> = []
+    const touched = new Set<Row>()
+    const newReports: Array<{ sessionId: string; seq: number; positionMs: number; creditedMs: number; at: Date; ack: ProgressAck; questionId: number | null }> = []
+    const replays: Array<{ index: number; sessionId: string; seq: number }> = []
+    const completions: Array<{ index: number; row: Row; now: Date }> = []
+
+    for (const [index, item] of items.entries()) {
+      const who = auth.get(item.authSessionId)
+      if (!who || who.userId !== item.userId || who.revokedAt || who.expiresAt <= item.now || who.version !== item.authSessionVersion) {
+        results.push(new SessionExpiredError())
+        continue
+      }
+      const row = rows.get(item.sessionId)
+      if (!row || row.session.userId !== item.userId || !row.progress || !row.antiIdle) {
+        results.push(new PlaybackNotFoundError())
+        continue
+      }
+      if (row.session.status !== 'active') {
+        results.push(new PlaybackSupersededError())
+        continue
+      }
+      const { session, progress, antiIdle: idle } = row
+      const { body, now } = item
+      if (body.seq <= session.lastSeq) {
+        // Sent again (a lost answer, a reload): the first answer is returned, nothing is credited.
+        results.push(new Error('replay placeholder'))
+        replays.push({ index, sessionId: session.id, seq: body.seq })
+        continue
+      }
+
+      const positionMs = Math.round(body.positionSeconds * 1000)
+      const decision = decideCredit(
+        {
+          furthestMs: progress.furthestMs,
+          durationMs: row.chapter.durationSeconds * 1000,
+          lastClientMs: session.lastClientMs,
+          sessionCreditedMs: session.creditedMs,
+          serverElapsedMs: now.getTime() - session.openedAt.getTime(),
+        },
+        { positionMs, clientElapsedMs: body.clientElapsedMs },
+      )
+      let creditMs = 0
+      let rewindToMs = decision.rewindToMs
+      if (idle.pendingQuestionId !== null) {
+        // Nothing is credited while a question waits for its answer.
+        rewindToMs = positionMs > progress.furthestMs ? progress.furthestMs : null
+      } else if (decision.kind === 'credit') {
+        creditMs = decision.creditMs
+        const untilQuestion = idle.nextDueMs - idle.creditedSinceQuestionMs
+        if (creditMs >= untilQuestion) {
+          const questionId = await pickQuestion(tx, row.chapter.courseId, null)
+          if (questionId !== null) {
+            // Credit stops at the moment the question falls due; the player pauses there.
+            creditMs = Math.max(0, untilQuestion)
+            rewindToMs = progress.furthestMs + creditMs
+            idle.pendingQuestionId = questionId
+            idle.pendingSince = now
+            idle.creditedSinceQuestionMs += creditMs
+          } else {
+            idle.creditedSinceQuestionMs = 0 // a course without a question bank: nothing to ask
+          }
+        } else {
+          idle.creditedSinceQuestionMs += creditMs
+        }
+      }
+
+      progress.creditedMs += creditMs
+      progress.furthestMs += creditMs
+      const justCompleted = !progress.completedAt && isChapterWatched(progress, row.chapter.durationSeconds)
+      if (justCompleted) progress.completedAt = now
+      if (creditMs > 0 || justCompleted) progress.updatedAt = now
+      session.lastSeq = body.seq
+      // A refused report (too fast, stale) does not move the base: the next honest report is
+      // measured from the last accepted one.
+      if (!(decision.kind === 'none' && (decision.reason === 'too_fast' || decision.reason === 'stale'))) {
+        session.lastClientMs = Math.max(session.lastClientMs, decision.clientMs)
+      }
+      session.creditedMs += creditMs
+      session.lastReportAt = now
+      touched.add(row)
+
+      const ack: ProgressAck = {
+        seq: body.seq,
+        creditedNow: creditMs / 1000,
+        chapter: chapterState(row.chapter, progress),
+        rewindTo: rewindToMs === null ? null : rewindToMs / 1000,
+        question: null,
+        courseCompleted: false,
+        planCompleted: false,
+      }
+      results.push(ack)
+      newReports.push({ sessionId: session.id, seq: body.seq, positionMs, creditedMs: creditMs, at: now, ack, questionId: idle.pendingQuestionId })
+      if (justCompleted) completions.push({ index, row, now })
+    }
+
+    const changed = [...touched]
+    if (changed.length > 0) {
+      await tx.execute(
+        bulkUpdate(
+          'playback_sessions',
+          [['id', 'uuid'], ['last_seq', 'int'], ['last_client_ms', 'int'], ['credited_ms', 'int'], ['last_report_at', 'timestamptz']],
+          1,
+          changed.map((r) => [r.session.id, r.session.lastSeq, r.session.lastClientMs, r.session.creditedMs, r.session.lastReportAt?.toISOString() ?? null]),
+        ),
+      )
+      await tx.execute(
+        bulkUpdate(
+          'chapter_progress',
+          [['user_id', 'int'], ['chapter_id', 'int'], ['credited_ms', 'int'], ['furthest_ms', 'int'], ['completed_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+          2,
+          changed.map((r) => {
+            const p = r.progress as NonNullable<Row['progress']>
+            return [p.userId, p.chapterId, p.creditedMs, p.furthestMs, p.completedAt?.toISOString() ?? null, p.updatedAt.toISOString()]
+          }),
+        ),
+      )
+      await tx.execute(
+        bulkUpdate(
+          'anti_idle_state',
+          [['user_id', 'int'], ['credited_since_question_ms', 'int'], ['pending_question_id', 'int'], ['pending_since', 'timestamptz']],
+          1,
+          changed.map((r) => {
+            const a = r.antiIdle as NonNullable<Row['antiIdle']>
+            return [a.userId, a.creditedSinceQuestionMs, a.pendingQuestionId, a.pendingSince?.toISOString() ?? null]
+          }),
+        ),
+      )
+    }
+
+    // Course and plan completion see the progress written above, in this same transaction (LRN-6).
+    for (const { index, row, now } of completions) {
+      const outcome = await completeCourseAndPlan(
+        tx,
+        { userId: row.session.userId, courseId: row.chapter.courseId, courseHours: row.courseHours, projectId: row.projectId, requiredHours: row.requiredHours },
+        now,
+      )
+      Object.assign(results[index] as ProgressAck, outcome)
+    }
+
+    const questionIds = [...new Set(newReports.map((r) => r.questionId).filter((id): id is number => id !== null))]
+    const shown = new Map<number, Awaited<ReturnType<typeof publicQuestion>>>()
+    for (const id of questionIds) shown.set(id, await publicQuestion(tx, id))
+    for (const report of newReports) report.ack.question = report.questionId === null ? null : (shown.get(report.questionId) ?? null)
+
+    if (newReports.length > 0) {
+      await tx.insert(progressReports).values(
+        newReports.map((r) => ({ sessionId: r.sessionId, seq: r.seq, positionMs: r.positionMs, creditedMs: r.creditedMs, receivedAt: r.at, ack: r.ack })),
+      )
+    }
+
+    for (const replay of replays) {
+      const inBatch = newReports.find((r) => r.sessionId === replay.sessionId && r.seq === replay.seq)
+      const [stored] = inBatch
+        ? [{ ack: inBatch.ack }]
+        : await tx
+            .select({ ack: progressReports.ack })
+            .from(progressReports)
+            .where(and(eq(progressReports.sessionId, replay.sessionId), eq(progressReports.seq, replay.seq)))
+      const row = rows.get(replay.sessionId) as Row
+      results[replay.index] = (stored?.ack as ProgressAck | undefined) ?? {
+        seq: replay.seq,
+        creditedNow: 0,
+        chapter: chapterState(row.chapter, row.progress ?? undefined),
+        rewindTo: null,
+        question: null,
+        courseCompleted: false,
+        planCompleted: false,
+      }
+    }
+    return results
+  })
+}
