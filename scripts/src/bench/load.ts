@@ -91,3 +91,35 @@ export function watchRss(pid: number, everyMs = 100) {
     },
   }
 }
+
+/**
+ * Offers a fixed rate spread over `workers` (each sends every workers/rate seconds) and measures
+ * latency from each request's scheduled time, so a slow answer also counts for the requests it
+ * delayed (no coordinated omission).
+ */
+export async function openLoop(workers: number, ratePerSecond: number, warmupMs: number, durationMs: number, step: (worker: number) => Promise<boolean>) {
+  const intervalMs = (workers / ratePerSecond) * 1000
+  const latencies: number[] = []
+  let failures = 0
+  const start = performance.now()
+  const measureFrom = start + warmupMs
+  const stopAt = measureFrom + durationMs
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      let next = start + (worker / workers) * intervalMs
+      while (next < stopAt) {
+        const wait = next - performance.now()
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+        const ok = await step(worker)
+        const done = performance.now()
+        if (next >= measureFrom) {
+          if (ok) latencies.push(done - next)
+          else failures += 1
+        }
+        next += intervalMs
+      }
+    }),
+  )
+  latencies.sort((a, b) => a - b)
+  return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+}

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 
@@ -15,9 +15,10 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Starts a TypeScript entry in its own Node process (so its memory is measured alone). */
+/** Starts an entry (TypeScript through tsx, or built JavaScript) in its own Node process, so its memory is measured alone. */
 export function startNode(entry: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...loader, entry, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -47,4 +48,10 @@ export async function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM')
     setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
   })
+}
+
+/** Builds the server bundle (dist/server.mjs), as the run command does. */
+export function buildServer(): void {
+  const result = spawnSync(process.execPath, ['build.mjs'], { cwd: path.join(REPO_ROOT, 'server'), stdio: 'inherit' })
+  if (result.status !== 0) throw new Error('server build failed')
 }

@@ -21,7 +21,13 @@ export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError'
 }
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../drizzle')
+/** The server package's folder, found from this module whether it runs from src/ or bundled in dist/. */
+function serverRoot(): string {
+  let dir = import.meta.dirname
+  while (!fs.existsSync(path.join(dir, 'drizzle.config.ts')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  return dir
+}
+export const MIGRATIONS_DIR = path.join(serverRoot(), 'drizzle')
 // A fixed key for pg_advisory_lock, so concurrent instances apply migrations one at a time.
 const MIGRATION_LOCK_KEY = 72_410_001
 
