@@ -7,11 +7,18 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** document.title, which WeChat shows in its own top bar. */
     title: string
-    /** Signed-out visitors are sent to /login?redirect=… once sign-in exists; no route needs it yet. */
+    /** Signed-out visitors are sent to /login?redirect=… (after the session restore and, in WeChat, OAuth). */
     requiresAuth: boolean
     /** Keep the view alive when leaving it, so list, tab and scroll position survive a detail visit. */
     keepAlive: boolean
     /** The bottom tab this route belongs to; routes without one hide the tab bar. */
     tab?: 'home' | 'training' | 'me'
+  }
+}
+
+declare global {
+  interface ImportMetaEnv {
+    /** 在线客服: an external customer-service page; without it 咨询方式 shows the hotlines instead. */
+    readonly VITE_ONLINE_SERVICE_URL?: string
   }
 }

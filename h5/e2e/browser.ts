@@ -7,6 +7,13 @@ export const CHROMIUM_PATH = '/usr/bin/chromium'
 export const WECHAT_IOS_USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI Language/zh_CN'
 
+/** Chrome on Android outside WeChat: the H5 must work there for sign-in and learning (WX-3). */
+export const MOBILE_CHROME_USER_AGENT =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36'
+
+/** The sessionStorage flag of src/wechat/oauth.ts that says this tab has been through WeChat OAuth. */
+const WECHAT_OAUTH_ATTEMPTED_KEY = 'jx.wechat-oauth-attempted'
+
 const LAUNCH_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -65,4 +72,14 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
     }
   })
   return { context, blockedUrls }
+}
+
+/**
+ * Makes every page of the context behave as a tab that has already been through WeChat OAuth, for
+ * tests about other pages that open the H5 in the WeChat UA without a session.
+ */
+export async function skipWechatOauth(context: BrowserContext): Promise<void> {
+  await context.addInitScript((key: string) => {
+    window.sessionStorage.setItem(key, '1')
+  }, WECHAT_OAUTH_ATTEMPTED_KEY)
 }

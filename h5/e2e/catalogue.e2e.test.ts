@@ -1,7 +1,7 @@
 import type { Catalogue, ProjectDetail } from '@app/shared/catalogue'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, newWechatContext } from './browser.ts'
+import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 
 const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const YEARLY_RULE = '每年累计应不少于90学时，其中，公需科目不少于30学时，专业科目不少于60学时'
@@ -31,6 +31,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   ;({ context, blockedUrls } = await newWechatContext(browser))
+  // These tests are about signed-out pages; WeChat OAuth has its own journey (wechat-register).
+  await skipWechatOauth(context)
   page = await context.newPage()
   pageErrors = []
   page.on('pageerror', (error) => pageErrors.push(error.message))
@@ -131,15 +133,16 @@ describe('project detail', () => {
 })
 
 describe('other pages', () => {
-  it('asks to sign in on 课程培训 and 我的', async () => {
+  it('sends 课程培训 and 我的 to sign-in and back, since both need an account', async () => {
     await page.goto(`${baseUrl}/`)
     await page.locator('.van-tabbar').getByText('课程培训', { exact: true }).click()
-    await page.waitForURL(/\/training$/)
-    await page.getByText('请先登录').waitFor()
-    await page.locator('.van-tabbar').getByText('我的', { exact: true }).click()
-    await page.waitForURL(/\/me$/)
-    await page.getByText('请先登录').waitFor()
-    await expect(page.getByRole('link', { name: '登录' }).or(page.getByRole('button', { name: '登录' })).first().isVisible()).resolves.toBe(true)
+    await page.waitForURL(/\/login\?/)
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/training')
+    expect(await page.title()).toBe('登录')
+    await page.goto(`${baseUrl}/me`)
+    await page.waitForURL(/\/login\?/)
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/me')
+    await expect(page.getByRole('button', { name: '登录' }).isVisible()).resolves.toBe(true)
   })
 
   it('shows a 404 page for unknown paths', async () => {

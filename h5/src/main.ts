@@ -2,12 +2,32 @@
 import './wechat/env.ts'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
+import { http } from './api/http.ts'
 import App from './App.vue'
-import { router } from './router/index.ts'
+import { leaveProtectedPage, router } from './router/index.ts'
+import { useAuthStore } from './stores/auth.ts'
 import './styles/global.css'
 import './styles/vant-theme.css'
 
 const app = createApp(App)
-app.use(createPinia())
+const pinia = createPinia()
+app.use(pinia)
+
+// The HTTP client reaches the session through this bridge; it cannot import the store, which
+// imports the API modules built on the client.
+const auth = useAuthStore(pinia)
+http.attachSession({
+  accessToken: () => auth.accessToken,
+  settled: () => auth.settled(),
+  refresh: () => auth.refresh(),
+  sessionLost: () => {
+    auth.clear()
+    leaveProtectedPage()
+  },
+})
+// One silent refresh at start, so public pages (the catalogue's "已购买" state) know the learner too;
+// guarded routes await the same single flight. A network failure here only means signed out for now.
+auth.restore().catch(() => undefined)
+
 app.use(router)
 app.mount('#app')

@@ -1,4 +1,10 @@
-import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig, type CreateAxiosDefaults } from 'axios'
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type CreateAxiosDefaults,
+  type InternalAxiosRequestConfig,
+} from 'axios'
 import type { ErrorBody, ErrorCode } from '@app/shared/errors'
 
 /** Failures that never reached the server's error handler, so the server has no code for them. */
@@ -147,12 +153,50 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError({ status: 0, code: 'UNKNOWN', message: MESSAGES.UNKNOWN ?? '' })
 }
 
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /**
+     * Sign-in endpoints (login, register, refresh, logout, reset, SMS) run outside the session: no
+     * bearer header, no waiting for a refresh in flight (the refresh itself is one of them) and no
+     * refresh-and-replay on 401 (a wrong password is a 401 too).
+     */
+    skipSession?: boolean
+    /** Set on the one replay after a silent refresh, so a second 401 is final. */
+    sessionReplayed?: boolean
+  }
+}
+
+/**
+ * How the client reaches the signed-in session without importing the store (which imports the
+ * API modules): main.ts attaches the auth store's side of it once Pinia exists.
+ */
+export interface SessionBridge {
+  /** The access token held in memory, or null when signed out. */
+  accessToken(): string | null
+  /** Resolves once a refresh in flight (app start, another request's 401) has settled. */
+  settled(): Promise<void>
+  /** A silent refresh with the httpOnly cookie: the new access token, or rejects with an ApiError. */
+  refresh(): Promise<string>
+  /** The refresh failed for good: forget the session (and leave a page that needs it). */
+  sessionLost(error: ApiError): void
+}
+
+/** 401s that a fresh access token can cure; anything else (a wrong password, say) is final. */
+const REFRESHABLE_CODES = new Set<string>(['SESSION_EXPIRED', 'UNAUTHORIZED'])
+
 export interface Http {
   readonly instance: AxiosInstance
+  /** Connects the client to the session; until then requests go out without a token. */
+  attachSession(bridge: SessionBridge): void
   get<T>(url: string, config?: AxiosRequestConfig): Promise<T>
   post<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T>
   put<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T>
   delete<T>(url: string, config?: AxiosRequestConfig): Promise<T>
+}
+
+function bearerOf(config: InternalAxiosRequestConfig | undefined): string | null {
+  const value: unknown = config?.headers.Authorization
+  return typeof value === 'string' && value.startsWith('Bearer ') ? value.slice(7) : null
 }
 
 /** Builds a client; the app uses the single `http` below, tests build their own against a local server. */
@@ -166,10 +210,72 @@ export function createHttp(defaults: CreateAxiosDefaults = {}): Http {
     // rejecting non-2xx is exactly the one error channel we want.
     ...defaults,
   })
-  instance.interceptors.response.use(undefined, (error: unknown) => Promise.reject(toApiError(error)))
+  let session: SessionBridge | undefined
+  // One refresh for every request that hit a 401 at the same moment: the server rotates the
+  // refresh token on each use, so parallel refreshes would race each other (409 or worse).
+  let refreshing: Promise<string> | undefined
+
+  function refreshOnce(bridge: SessionBridge): Promise<string> {
+    refreshing ??= bridge
+      .refresh()
+      .catch((error: unknown) => {
+        const failure = toApiError(error)
+        // Only the server saying the session is over ends it (once, however many requests were
+        // waiting); a dropped network keeps it for later.
+        if (failure.status === 401) bridge.sessionLost(failure)
+        throw failure
+      })
+      .finally(() => {
+        refreshing = undefined
+      })
+    return refreshing
+  }
+
+  instance.interceptors.request.use(async (config) => {
+    if (!session || config.skipSession) return config
+    // A request sent while the session is being restored or refreshed waits for the new token
+    // instead of going out with none (or the expired one) and failing.
+    await session.settled()
+    const token = session.accessToken()
+    if (token) config.headers.set('Authorization', `Bearer ${token}`)
+    else config.headers.delete('Authorization')
+    return config
+  })
+
+  instance.interceptors.response.use(undefined, async (error: unknown) => {
+    const apiError = toApiError(error)
+    const config = axios.isAxiosError(error) ? error.config : undefined
+    const bridge = session
+    if (
+      !bridge ||
+      !config ||
+      config.skipSession ||
+      config.sessionReplayed ||
+      apiError.status !== 401 ||
+      !REFRESHABLE_CODES.has(apiError.code)
+    ) {
+      throw apiError
+    }
+    const sent = bearerOf(config)
+    const current = bridge.accessToken()
+    // Another request already refreshed while this one was in flight: just replay with its token.
+    if (!(current && current !== sent)) {
+      try {
+        await refreshOnce(bridge)
+      } catch (refreshError) {
+        const refreshFailure = toApiError(refreshError)
+        // Signed out for good: the request's own 401 is the answer; otherwise say what failed.
+        throw refreshFailure.status === 401 ? apiError : refreshFailure
+      }
+    }
+    return instance.request({ ...config, sessionReplayed: true })
+  })
 
   return {
     instance,
+    attachSession(bridge) {
+      session = bridge
+    },
     get: async <T>(url: string, config?: AxiosRequestConfig) => (await instance.get<T>(url, config)).data,
     post: async <T>(url: string, body?: unknown, config?: AxiosRequestConfig) =>
       (await instance.post<T>(url, body, config)).data,

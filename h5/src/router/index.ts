@@ -1,5 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
+import { useAuthStore } from '@/stores/auth.ts'
 import { setPageTitle } from '@/utils/page-title.ts'
+import { startWechatOauthIfNeeded, wechatOauthPossible } from '@/wechat/oauth.ts'
 import { routes } from './routes.ts'
 
 export const router = createRouter({
@@ -12,15 +14,34 @@ export const router = createRouter({
   },
 })
 
-router.beforeEach((to) => {
-  // Sign-in does not exist yet; once the auth store lands, a route with requiresAuth sends a
-  // signed-out learner to the login page and back afterwards.
-  if (to.meta.requiresAuth) {
-    return { name: 'login', query: { redirect: to.fullPath } }
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  // The server's OAuth callback lands on /login?wechat=… or /wechat-snapshot: OAuth already ran.
+  const isOauthResult = typeof to.query.wechat === 'string' || to.name === 'wechat-snapshot'
+  const oauthPossible = wechatOauthPossible(isOauthResult)
+  if (to.meta.requiresAuth || oauthPossible) {
+    try {
+      await auth.restore()
+    } catch {
+      // No answer from the server (network): the learner is treated as signed out for this
+      // navigation; restore() stays pending-able, so the next guarded navigation asks again.
+    }
   }
+  // Inside WeChat a signed-out first visit goes through OAuth and comes back to this very page.
+  if (oauthPossible && startWechatOauthIfNeeded(to.fullPath, auth.signedIn, isOauthResult)) return false
+  if (to.meta.requiresAuth && !auth.signedIn) return { name: 'login', query: { redirect: to.fullPath } }
   return true
 })
 
 router.afterEach((to) => {
   setPageTitle(to.meta.title)
 })
+
+/**
+ * The session ended under the learner's feet (refresh refused): a page that needs it is left for
+ * 登录, which brings them back afterwards; a public page simply carries on signed out.
+ */
+export function leaveProtectedPage(): void {
+  const current = router.currentRoute.value
+  if (current.meta.requiresAuth) void router.replace({ name: 'login', query: { redirect: current.fullPath } })
+}

@@ -6,6 +6,8 @@ import CatalogueView from '@/views/catalogue/CatalogueView.vue'
 /** A route record whose meta is required, so no route can forget its title or cache rule. */
 type AppRouteRecord = RouteRecordRaw & { meta: RouteMeta }
 
+const ComingSoonView = () => import('@/views/me/ComingSoonView.vue')
+
 export const routes: AppRouteRecord[] = [
   {
     path: '/',
@@ -19,24 +21,94 @@ export const routes: AppRouteRecord[] = [
     component: () => import('@/views/catalogue/ProjectDetailView.vue'),
     meta: { title: '项目详情', requiresAuth: false, keepAlive: false },
   },
+  // 「立即购买」 → 项目购买 → 「个人购买」 → 提交订单 (PAY-1).
+  {
+    path: '/projects/:id(\\d+)/purchase',
+    name: 'purchase',
+    component: () => import('@/views/purchase/PurchaseView.vue'),
+    meta: { title: '项目购买', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/projects/:id(\\d+)/order',
+    name: 'order-submit',
+    component: () => import('@/views/purchase/OrderSubmitView.vue'),
+    meta: { title: '提交订单', requiresAuth: true, keepAlive: false },
+  },
+  // Every payment page lives under /pay/: that one directory is registered as WeChat Pay's JSAPI
+  // 支付授权目录 (views/purchase/README.md), and WeChat refuses the cashier anywhere else.
+  {
+    path: '/pay/orders/:id(\\d+)',
+    name: 'pay-order',
+    component: () => import('@/views/purchase/PayView.vue'),
+    meta: { title: '订单支付', requiresAuth: true, keepAlive: false },
+  },
   {
     path: '/training',
     name: 'training',
-    // Signed-out learners see a 请先登录 prompt in the page itself, so the tab bar stays in reach.
     component: () => import('@/views/training/TrainingView.vue'),
-    meta: { title: '课程培训', requiresAuth: false, keepAlive: false, tab: 'training' },
+    meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training' },
   },
   {
     path: '/me',
     name: 'me',
     component: () => import('@/views/me/MeView.vue'),
-    meta: { title: '我的', requiresAuth: false, keepAlive: false, tab: 'me' },
+    meta: { title: '我的', requiresAuth: true, keepAlive: false, tab: 'me' },
+  },
+  // 我的订单 (PAY-5), linked from 我的.
+  {
+    path: '/orders',
+    name: 'orders',
+    component: () => import('@/views/orders/OrdersView.vue'),
+    meta: { title: '我的订单', requiresAuth: true, keepAlive: false },
+  },
+  // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
+  {
+    path: '/certificates',
+    name: 'certificates',
+    component: ComingSoonView,
+    meta: { title: '我的证书', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/invoices',
+    name: 'invoices',
+    component: ComingSoonView,
+    meta: { title: '我的发票', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/group-orders',
+    name: 'group-orders',
+    component: ComingSoonView,
+    meta: { title: '团购订单', requiresAuth: true, keepAlive: false },
   },
   {
     path: '/login',
     name: 'login',
     component: () => import('@/views/auth/LoginView.vue'),
     meta: { title: '登录', requiresAuth: false, keepAlive: false },
+  },
+  {
+    path: '/register',
+    name: 'register',
+    component: () => import('@/views/auth/RegisterView.vue'),
+    meta: { title: '注册', requiresAuth: false, keepAlive: false },
+  },
+  {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/auth/ForgotPasswordView.vue'),
+    meta: { title: '忘记密码', requiresAuth: false, keepAlive: false },
+  },
+  {
+    path: '/wechat-snapshot',
+    name: 'wechat-snapshot',
+    component: () => import('@/views/auth/WechatSnapshotView.vue'),
+    meta: { title: '使用完整服务', requiresAuth: false, keepAlive: false },
+  },
+  {
+    path: '/help',
+    name: 'help',
+    component: () => import('@/views/help/HelpView.vue'),
+    meta: { title: '咨询方式', requiresAuth: false, keepAlive: false },
   },
   {
     path: '/:pathMatch(.*)*',
