@@ -27,10 +27,45 @@ export function certificateFont(weight: Weight): LoadedFont {
   let entry = loaded.get(weight)
   if (!entry) {
     const bytes = new Uint8Array(fs.readFileSync(require.resolve(FILES[weight])))
-    entry = { bytes, font: fontkit.create(bytes) }
+    entry = { bytes, font: withEvenGlyphs(fontkit.create(bytes)) }
     loaded.set(weight, entry)
   }
   return entry
+}
+
+interface TtfSubsetInternals {
+  _addGlyph(gid: number): number
+  glyf: Uint8Array[]
+  offset: number
+}
+
+/**
+ * fontkit copies glyphs into a subset byte for byte and then may write its `loca` table in the
+ * short format, which can only point at even offsets. Noto's glyphs often have an odd length, so
+ * every glyph after such a one was misplaced and printed blank. Padding each copied glyph to an
+ * even length (as the TrueType spec recommends anyway) keeps every offset exact.
+ */
+function withEvenGlyphs(font: Font): Font {
+  const createSubset = font.createSubset.bind(font)
+  font.createSubset = () => {
+    const subset = createSubset()
+    const internals = subset as unknown as TtfSubsetInternals
+    const addGlyph = internals._addGlyph.bind(subset)
+    internals._addGlyph = (gid: number) => {
+      const index = addGlyph(gid)
+      const data = internals.glyf[index] as Uint8Array
+      if (data.length % 2 === 1) {
+        // The same Buffer class as fontkit's own (its bundled stream code accepts no other).
+        const padded = (data.constructor as typeof Buffer).alloc(data.length + 1)
+        padded.set(data)
+        internals.glyf[index] = padded
+        internals.offset += 1
+      }
+      return index
+    }
+    return subset
+  }
+  return font
 }
 
 /**

@@ -82,15 +82,16 @@ export function certificateArtwork(d: CertificateArtworkData): Artwork {
   const labelX = 110
   const valueX = labelX + 100
   const size = 17
-  const lineHeight = 33
-  let y = 205
+  const lineHeight = 31
+  let y = 200
   const rows: [string, string][] = [
     ['姓　　名', d.realName],
     ['身份证号', d.idNumber],
     ['培训项目', d.projectTitle],
     ['培训年度', `${d.year}年`],
     ['学　　时', `${formatHours(d.hours)}学时`],
-    [d.organisationKind === 'unit' ? '工作单位' : '档案所在区县', d.organisationName],
+    // Labels keep four characters so the values line up; a district is where the file is kept.
+    [d.organisationKind === 'unit' ? '工作单位' : '档案区县', d.organisationName],
   ]
   for (const [label, value] of rows) {
     items.push(text(`${label}：`, labelX, y, size, { color: MUTED }))
@@ -101,18 +102,18 @@ export function certificateArtwork(d: CertificateArtworkData): Artwork {
   items.push(text('经考核合格，特发此证。', labelX, y + 8, size))
 
   // Bottom left: QR code to the public verification page, and the number it checks.
-  const qrSize = 86
+  const qrSize = 82
   const qrX = 70
-  const qrY = height - 70 - qrSize
+  const qrY = height - 60 - qrSize
   items.push({ kind: 'path', d: qrPath(d.verifyUrl, qrX, qrY, qrSize), fill: INK })
   items.push(text('扫码验证证书真伪', qrX + qrSize + 12, qrY + 36, 11, { color: MUTED }))
   items.push(text(`证书编号：${d.number}`, qrX + qrSize + 12, qrY + 58, 12))
 
   // Bottom right: issuer and date, with the seal over them as on a paper certificate.
-  const issuerX = width - 175
+  const issuerX = width - 190
   items.push(text(d.issuerName, issuerX, height - 130, 15, { align: 'center' }))
   items.push(text(chineseDate(d.issuedOn), issuerX, height - 100, 15, { align: 'center' }))
-  items.push(...sealPrimitives(issuerX, height - 128, 64, d.seal))
+  items.push(...sealPrimitives(issuerX + 45, height - 122, 64, d.seal))
   if (d.seal.sample) {
     items.push(text('样章：开发演示用证书，不具备证明效力', width / 2, height - 40, 10, { align: 'center', color: '#d7261e' }))
   }
