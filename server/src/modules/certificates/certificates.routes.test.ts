@@ -274,3 +274,25 @@ describe('files (CRT-3)', () => {
     expect(red).toBeGreaterThan(1000) // the seal
   })
 })
+
+describe('file links for <img> and 「打印证书」', () => {
+  it('opens the PNG and PDF through short-lived signed links, and nothing else', async () => {
+    const learner = await completedLearner('林小雨')
+    const cert = await issued(learner)
+    expect((await t.app.inject({ method: 'GET', url: `/api/certificates/${cert.id}/certificate.png` })).statusCode).toBe(401)
+    const png = await t.app.inject({ method: 'GET', url: cert.pngUrl })
+    expect(png.statusCode).toBe(200)
+    expect(png.headers['content-type']).toBe('image/png')
+    const pdf = await t.app.inject({ method: 'GET', url: cert.pdfUrl })
+    expect(pdf.headers['content-type']).toBe('application/pdf')
+
+    // The PNG link does not open the PDF, another certificate, or a forged signature.
+    expect((await t.app.inject({ method: 'GET', url: cert.pngUrl.replace('certificate.png', 'certificate.pdf') })).statusCode).toBe(401)
+    const other = await issued(await completedLearner('周一'))
+    expect((await t.app.inject({ method: 'GET', url: cert.pngUrl.replace(`/${cert.id}/`, `/${other.id}/`) })).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: cert.pngUrl.replace(/sig=[^&]+/, 'sig=forged') })).statusCode).toBe(401)
+
+    t.clock.advance(31 * 60_000)
+    expect((await t.app.inject({ method: 'GET', url: cert.pngUrl })).statusCode).toBe(401)
+  })
+})

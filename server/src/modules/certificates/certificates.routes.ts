@@ -10,9 +10,11 @@ import {
   OrganisationListSchema,
   OrganisationQuerySchema,
 } from '@app/shared'
+import type { FastifyRequest } from 'fastify'
 import { withErrors } from '../../route-schemas.ts'
+import { isValidFileLink } from './file-links.ts'
 import { certificateFile } from './certificate-files.service.ts'
-import { certificateView, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
+import { certificateView, getCertificateById, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
 import type { CertificateDeps } from './certificates.types.ts'
 import { CHONGQING_DISTRICTS, districtName } from './districts.ts'
 import { searchOrganisations } from './organisations.repository.ts'
@@ -24,10 +26,25 @@ export interface CertificateRoutesOptions {
 const security = [{ bearer: [] }]
 const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 const FILE_TYPES = { pdf: 'application/pdf', png: 'image/png' } as const
+const FileLinkQuerySchema = Type.Object(
+  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+)
 
 /** 我的证书 (CRT-1 … CRT-3): every query is scoped to the signed-in learner. */
 const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = async (app, { deps }) => {
-  app.addHook('preHandler', app.authenticate)
+  /** A request for a file carrying a valid, unexpired link signature for that certificate and kind. */
+  function isSignedFileRequest(request: FastifyRequest): boolean {
+    const match = /^\/api\/certificates\/(\d+)\/certificate\.(pdf|png)\?/.exec(request.url)
+    const query = request.query as { expires?: number; sig?: string }
+    if (!match || query.sig === undefined || query.expires === undefined) return false
+    return isValidFileLink(deps.signingKey, Number(match[1]), match[2] as 'pdf' | 'png', Number(query.expires), query.sig, deps.now())
+  }
+
+  // The file routes also accept a signed link (file-links.ts), since <img> and 「打印证书」 cannot send a token.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!isSignedFileRequest(request)) await app.authenticate(request, reply)
+  })
   // Certificates carry the full ID number: no shared cache may keep them.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store')
@@ -95,11 +112,14 @@ const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = a
           summary: kind === 'pdf' ? '证书 PDF（A4 横版，用于打印）' : '证书图片（微信内长按保存）',
           security,
           params: IdParamsSchema,
+          querystring: FileLinkQuerySchema,
           response: withErrors({ 200: BinarySchema }),
         },
       },
       async (request, reply) => {
-        const row = await getOwnCertificate(deps, request.user.uid, request.params.id)
+        const row = isSignedFileRequest(request)
+          ? await getCertificateById(deps, request.params.id)
+          : await getOwnCertificate(deps, request.user.uid, request.params.id)
         const bytes = await certificateFile(deps, row, kind)
         // The number, not the learner's name, names the file: non-Latin names get mangled (peers.md §10 F).
         return reply

@@ -1,3 +1,4 @@
+import { signedFileUrl } from './file-links.ts'
 import {
   checkIdNumber,
   isCertificateNumber,
@@ -24,6 +25,7 @@ import {
   findActiveEnrollment,
   findCertificateByNumber,
   findCertificateForProject,
+  findCertificateById,
   findOwnCertificate,
   insertCertificate,
   isUniqueViolation,
@@ -57,7 +59,7 @@ export async function listCertificatePlans(deps: CertificateDeps, userId: number
   })
 }
 
-export function certificateView(deps: Pick<CertificateDeps, 'publicBaseUrl'>, row: CertificateRow): Certificate {
+export function certificateView(deps: Pick<CertificateDeps, 'publicBaseUrl' | 'signingKey' | 'now'>, row: CertificateRow): Certificate {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -71,8 +73,8 @@ export function certificateView(deps: Pick<CertificateDeps, 'publicBaseUrl'>, ro
     organisationKind: row.organisationKind,
     issuerName: row.issuerName,
     issuedOn: row.issuedOn,
-    pdfUrl: `/api/certificates/${row.id}/certificate.pdf`,
-    pngUrl: `/api/certificates/${row.id}/certificate.png`,
+    pdfUrl: signedFileUrl(deps.signingKey, row.id, 'pdf', deps.now()),
+    pngUrl: signedFileUrl(deps.signingKey, row.id, 'png', deps.now()),
     verifyUrl: verifyUrl(deps, row.number),
   }
 }
@@ -158,6 +160,13 @@ export async function issueCertificate(deps: CertificateDeps, userId: number, bo
 
 export async function getOwnCertificate(deps: CertificateDeps, userId: number, id: number): Promise<CertificateRow> {
   const row = await findOwnCertificate(deps.db, userId, id)
+  if (!row) throw new CertificateNotFoundError()
+  return row
+}
+
+/** A certificate named by a signed file link (the signature already proved the learner's right to it). */
+export async function getCertificateById(deps: CertificateDeps, id: number): Promise<CertificateRow> {
+  const row = await findCertificateById(deps.db, id)
   if (!row) throw new CertificateNotFoundError()
   return row
 }
