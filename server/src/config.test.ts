@@ -80,6 +80,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://jxjy.example.cn' })).toThrow(/https/)
   })
 
+  it('accepts a legacy platform certificate only with both its serial and file', () => {
+    expect(loadConfig({ ...liveWechat, WECHATPAY_PLATFORM_CERT_SERIAL: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2', WECHATPAY_PLATFORM_CERT_FILE: '/etc/keys/platform.pem' }).wechat?.platformCert).toEqual({
+      serial: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2',
+      file: '/etc/keys/platform.pem',
+    })
+    expect(() => loadConfig({ ...liveWechat, WECHATPAY_PLATFORM_CERT_SERIAL: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2' })).toThrow(/^WECHATPAY_PLATFORM_CERT_FILE is missing/)
+  })
+
   it('names the missing Tencent SMS variable', () => {
     expect(() => loadConfig({ SMS_PROVIDER: 'tencent' })).toThrow(/^TENCENT_SMS_SECRET_ID is required/)
   })

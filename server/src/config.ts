@@ -35,6 +35,8 @@ export interface WechatLiveConfig {
   apiV3Key: string
   wechatpayPublicKeyId: string
   wechatpayPublicKeyFile: string
+  /** Legacy platform certificate (hex serial + PEM file), accepted too while WeChat migrates notifications. */
+  platformCert: { serial: string; file: string } | null
 }
 
 export interface TencentSmsConfig {
@@ -122,6 +124,17 @@ function parseUrl(name: string, raw: string, protocols: string[]): URL {
   return url
 }
 
+function parsePlatformCert(env: Env): WechatLiveConfig['platformCert'] {
+  const serial = read(env, 'WECHATPAY_PLATFORM_CERT_SERIAL')
+  const file = read(env, 'WECHATPAY_PLATFORM_CERT_FILE')
+  if (!serial && !file) return null
+  if (!serial || !file) {
+    throw new ConfigError(`${serial ? 'WECHATPAY_PLATFORM_CERT_FILE' : 'WECHATPAY_PLATFORM_CERT_SERIAL'} is missing: the platform certificate needs its serial and its file`)
+  }
+  if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) throw new ConfigError('WECHATPAY_PLATFORM_CERT_SERIAL must be the certificate serial in hex')
+  return { serial: serial.toUpperCase(), file }
+}
+
 function parseWechat(env: Env): WechatLiveConfig | null {
   const present = WECHAT_VARS.filter((name) => read(env, name) !== undefined)
   if (present.length === 0) return null
@@ -154,6 +167,7 @@ function parseWechat(env: Env): WechatLiveConfig | null {
     apiV3Key,
     wechatpayPublicKeyId: value('WECHATPAY_PUBLIC_KEY_ID'),
     wechatpayPublicKeyFile: value('WECHATPAY_PUBLIC_KEY_FILE'),
+    platformCert: parsePlatformCert(env),
   }
 }
 

@@ -41,8 +41,11 @@ function liveRuntime(config: Config): WechatRuntime {
       mchSerial: live.mchSerial,
       mchPrivateKeyPem: readKeyFile('WECHATPAY_MCH_PRIVATE_KEY_FILE', live.mchPrivateKeyFile),
       apiV3Key: live.apiV3Key,
+      // Responses and notifications are verified with the key their Wechatpay-Serial names: the
+      // public key (PUB_KEY_ID_…) and, during a migration, the legacy platform certificate.
       wechatpayPublicKeys: {
         [live.wechatpayPublicKeyId]: readKeyFile('WECHATPAY_PUBLIC_KEY_FILE', live.wechatpayPublicKeyFile),
+        ...(live.platformCert ? { [live.platformCert.serial]: readKeyFile('WECHATPAY_PLATFORM_CERT_FILE', live.platformCert.file) } : {}),
       },
       wechatpayPublicKeyId: live.wechatpayPublicKeyId,
     },

@@ -124,6 +124,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     async close() {
       await simulator.close()
+      // A request a test abandoned (client timeout) may leave its connection open; tests end them.
+      app.server.closeAllConnections()
       await app.close()
       if (ownsDatabase) await database.close()
     },

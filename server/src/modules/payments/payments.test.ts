@@ -5,7 +5,7 @@ import { bearer, registerLearner, type Registered } from '../../../test/auth-hel
 import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
 import { enrollments, orders } from '../../db/schema.ts'
 import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
-import { reconcilePendingOrders, type PaymentDeps } from './payments.service.ts'
+import { preparePayment, reconcilePendingOrders, type PaymentDeps } from './payments.service.ts'
 import { requestRefund } from './refunds.service.ts'
 
 let t: TestApp
@@ -201,6 +201,16 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
     expect(failed.json().code).toBe('PAYMENT_UNAVAILABLE')
     t.simulator.faults.clear()
     expect((await pay(buyer, order.id)).statusCode).toBe(200)
+  })
+
+  it('treats a prepay that times out as unknown: 503 now, and the identical retry succeeds', async () => {
+    const buyer = await newBuyer()
+    const order = (await createOrder(buyer)).json()
+    const impatient = { ...deps, pay: createWechatPayClient(t.wechat, { now: () => t.clock.now.getTime(), timeoutMs: 300 }) }
+    t.simulator.faults.set('timeoutMs', 1_000, { target: 'response' })
+    await expect(preparePayment(impatient, buyer.userId, order.id, t.clock.now)).rejects.toMatchObject({ code: 'PAYMENT_UNAVAILABLE' })
+    const retried = await preparePayment(impatient, buyer.userId, order.id, t.clock.now)
+    expect(retried.payParams.package).toMatch(/^prepay_id=/)
   })
 
   it('rejects an unsigned WeChat Pay answer as forged', async () => {
