@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LightMyRequestResponse } from 'fastify'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { PASSWORD, bearer, cookieValue, registerLearner } from '../../../test/auth-helpers.ts'
 import { exchangeCode } from '../../integrations/wechat/oauth.ts'
+import { authorise as authoriseWith, followCallback, type OAuthDance } from '../../../test/wechat-helpers.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -10,39 +10,8 @@ beforeAll(async () => {
 })
 afterAll(async () => t.close())
 
-interface Dance {
-  callbackUrl: string
-  cookies: Record<string, string>
-}
-
-/** Our /start, then the simulated WeChat authorisation page's decision; returns the callback URL. */
-async function authorise(decision: { action?: 'allow' | 'deny'; user?: string; nickname?: string; snapshot?: boolean } = {}, returnTo = '/training'): Promise<Dance> {
-  const start = await t.app.inject({ method: 'GET', url: `/api/auth/wechat/start?returnTo=${encodeURIComponent(returnTo)}` })
-  expect(start.statusCode).toBe(302)
-  const location = start.headers.location as string
-  const cookies = { jx_oauth: cookieValue(start, 'jx_oauth') as string }
-  const url = new URL(location.replace('#wechat_redirect', ''))
-  const form = new URLSearchParams({
-    ...Object.fromEntries(url.searchParams),
-    action: decision.action ?? 'allow',
-    user: decision.user ?? 'new',
-    nickname: decision.nickname ?? '微信测试用户',
-    ...(decision.snapshot ? { snapshot: '1' } : {}),
-  })
-  const decided = await t.app.inject({
-    method: 'POST',
-    url: `${url.pathname.replace(/^.*\/wx-sim/, '/wx-sim')}/decide`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form.toString(),
-  })
-  expect(decided.statusCode).toBe(302)
-  return { callbackUrl: decided.headers.location as string, cookies }
-}
-
-async function callback(dance: Dance): Promise<LightMyRequestResponse> {
-  const u = new URL(dance.callbackUrl)
-  return t.app.inject({ method: 'GET', url: `${u.pathname}${u.search}`, cookies: dance.cookies })
-}
+const authorise = (decision?: Parameters<typeof authoriseWith>[1], returnTo?: string) => authoriseWith(t, decision, returnTo)
+const callback = (dance: OAuthDance) => followCallback(t, dance)
 
 describe('WeChat OAuth (ACC-4)', () => {
   it('sends the browser to WeChat with the parameters in WeChat\'s fixed order, silently (snsapi_base)', async () => {
