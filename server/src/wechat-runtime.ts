@@ -54,20 +54,12 @@ function liveRuntime(config: Config): WechatRuntime {
   }
 }
 
-/**
- * No credentials: mount the built-in simulator with the data folder's development keys and point
- * the three base URLs at it. The browser reaches OAuth through PUBLIC_BASE_URL; server-to-server
- * calls use loopback on the port we actually listen on.
- */
-function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
-  const publicUrl = new URL(config.publicBaseUrl)
-  const loopback = (port: number) => `http://127.0.0.1:${port}/wx-sim`
-  const settings: WechatSettings = {
+/** Our client's settings for a simulator holding the given development keys. */
+export function simulatorClientSettings(secrets: DevSecrets, bases: Pick<WechatSettings, 'oauthBase' | 'apiBase' | 'payBase'>): WechatSettings {
+  return {
     appId: secrets.appId,
     appSecret: secrets.appSecret,
-    oauthBase: `${config.publicBaseUrl}/wx-sim/open`,
-    apiBase: `${loopback(config.port)}/api`,
-    payBase: `${loopback(config.port)}/mch`,
+    ...bases,
     mchId: secrets.mchId,
     mchSerial: secrets.mchSerial,
     mchPrivateKeyPem: secrets.mchPrivateKeyPem,
@@ -75,10 +67,11 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
     wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
   }
-  // One array, shared with the simulator, which reads it per request: hosts added once the real
-  // port is known take effect.
-  const callbackHosts = [publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`]
-  const simulator = createWechatSimulator({
+}
+
+/** The simulator's side of the same keys: the merchant's public half, WeChat Pay's private half. */
+export function simulatorKeys(secrets: DevSecrets) {
+  return {
     appId: secrets.appId,
     appSecret: secrets.appSecret,
     mchId: secrets.mchId,
@@ -87,6 +80,27 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     apiV3Key: secrets.apiV3Key,
     wechatpayPrivateKeyPem: secrets.wechatpayPrivateKeyPem,
     wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+  }
+}
+
+/**
+ * No credentials: mount the built-in simulator with the data folder's development keys and point
+ * the three base URLs at it. The browser reaches OAuth through PUBLIC_BASE_URL; server-to-server
+ * calls use loopback on the port we actually listen on.
+ */
+function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
+  const publicUrl = new URL(config.publicBaseUrl)
+  const loopback = (port: number) => `http://127.0.0.1:${port}/wx-sim`
+  const settings = simulatorClientSettings(secrets, {
+    oauthBase: `${config.publicBaseUrl}/wx-sim/open`,
+    apiBase: `${loopback(config.port)}/api`,
+    payBase: `${loopback(config.port)}/mch`,
+  })
+  // One array, shared with the simulator, which reads it per request: hosts added once the real
+  // port is known take effect.
+  const callbackHosts = [publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`]
+  const simulator = createWechatSimulator({
+    ...simulatorKeys(secrets),
     oauthCallbackHosts: callbackHosts,
     allowHttpNotifyUrl: true,
     // WeChat's 15 s … 6 h retry schedule, compressed ×1/60 so development sees retries in seconds.

@@ -5,6 +5,7 @@ import { buildApp, type AppDeps } from '../src/app.ts'
 import type { Database } from '../src/db/client.ts'
 import { generateDevSecrets, type DevSecrets } from '../src/dev-secrets.ts'
 import type { WechatSettings } from '../src/integrations/wechat/settings.ts'
+import { simulatorClientSettings, simulatorKeys } from '../src/wechat-runtime.ts'
 import { importCatalogue } from '../src/modules/catalogue/catalogue.import.ts'
 import { createWechatSimulator, type SimulatorOptions } from '../src/simulator/index.ts'
 import { createTestDatabase } from './db.ts'
@@ -58,15 +59,12 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   }
   const callbackHosts: string[] = []
+  // The port is chosen before the app is built, because OAuth callback and notify URLs embed it.
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  callbackHosts.push(`127.0.0.1:${port}`)
   const simulator = createWechatSimulator({
-    appId: secrets.appId,
-    appSecret: secrets.appSecret,
-    mchId: secrets.mchId,
-    merchantCertSerial: secrets.mchSerial,
-    merchantPublicKeyPem: secrets.mchPublicKeyPem,
-    apiV3Key: secrets.apiV3Key,
-    wechatpayPrivateKeyPem: secrets.wechatpayPrivateKeyPem,
-    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
+    ...simulatorKeys(secrets),
     oauthCallbackHosts: callbackHosts,
     allowHttpNotifyUrl: true,
     retryScale: 0.001,
@@ -74,26 +72,11 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     now: () => clock.now.getTime(),
     ...options.simulator,
   })
-  const wechat: WechatSettings = {
-    appId: secrets.appId,
-    appSecret: secrets.appSecret,
-    oauthBase: 'http://127.0.0.1/wx-sim/open',
-    apiBase: 'http://127.0.0.1/wx-sim/api',
-    payBase: 'http://127.0.0.1/wx-sim/mch',
-    mchId: secrets.mchId,
-    mchSerial: secrets.mchSerial,
-    mchPrivateKeyPem: secrets.mchPrivateKeyPem,
-    apiV3Key: secrets.apiV3Key,
-    wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
-    wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
-  }
-  // The port is chosen before the app is built, because OAuth callback and notify URLs embed it.
-  const port = await freePort()
-  const baseUrl = `http://127.0.0.1:${port}`
-  wechat.oauthBase = `${baseUrl}/wx-sim/open`
-  wechat.apiBase = `${baseUrl}/wx-sim/api`
-  wechat.payBase = `${baseUrl}/wx-sim/mch`
-  callbackHosts.push(`127.0.0.1:${port}`)
+  const wechat = simulatorClientSettings(secrets, {
+    oauthBase: `${baseUrl}/wx-sim/open`,
+    apiBase: `${baseUrl}/wx-sim/api`,
+    payBase: `${baseUrl}/wx-sim/mch`,
+  })
   const app = await buildApp({
     config: {
       logLevel: options.deps?.logStream ? 'info' : 'silent',
