@@ -13,6 +13,11 @@ declare module 'vue-router' {
     keepAlive: boolean
     /** The bottom tab this route belongs to; routes without one hide the tab bar. */
     tab?: 'home' | 'training' | 'me'
+    /**
+     * Open to anyone, inside WeChat or not (证书验证 reached from a QR code): never sends the visitor
+     * to sign-in or through WeChat OAuth, even on a first visit inside WeChat.
+     */
+    public?: boolean
   }
 }
 

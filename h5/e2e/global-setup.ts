@@ -62,15 +62,25 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  ensureBuilt()
+/** A running server: its base URL and how to stop it (and remove its data directory). */
+export interface StartedServer {
+  baseUrl: string
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts the real server (API + built H5) on a free port with a fresh data directory. The global
+ * setup starts the shared one with the defaults; a test file that needs other settings (a short
+ * 防挂机 interval, say) starts its own with `env` and stops it in afterAll.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
   const port = await freePort()
   const dataDir = await mkdtemp(join(tmpdir(), 'h5-e2e-'))
   const baseUrl = `http://127.0.0.1:${port}`
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: serverDir,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -88,10 +98,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error
   }
 
-  project.provide('baseUrl', baseUrl)
-
-  return async () => {
-    await stop(child)
-    await rm(dataDir, { recursive: true, force: true })
+  return {
+    baseUrl,
+    stop: async () => {
+      await stop(child)
+      await rm(dataDir, { recursive: true, force: true })
+    },
   }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  ensureBuilt()
+  const server = await startServer()
+  project.provide('baseUrl', server.baseUrl)
+  return server.stop
 }

@@ -18,7 +18,9 @@ router.beforeEach(async (to) => {
   const auth = useAuthStore()
   // The server's OAuth callback lands on /login?wechat=… or /wechat-snapshot: OAuth already ran.
   const isOauthResult = typeof to.query.wechat === 'string' || to.name === 'wechat-snapshot'
-  const oauthPossible = wechatOauthPossible(isOauthResult)
+  // A public page (证书验证 from a QR code) is for anyone: no OAuth round-trip, which would also
+  // sign a bound WeChat user in without being asked.
+  const oauthPossible = !to.meta.public && wechatOauthPossible(isOauthResult)
   if (to.meta.requiresAuth || oauthPossible) {
     try {
       await auth.restore()

@@ -48,6 +48,20 @@ export const routes: AppRouteRecord[] = [
     component: () => import('@/views/training/TrainingView.vue'),
     meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training' },
   },
+  // 「进入学习」: a plan's courses, a page at a time (?page=), each cover opening the player (LRN-1).
+  {
+    path: '/training/:projectId(\\d+)',
+    name: 'training-courses',
+    component: () => import('@/views/training/CourseListView.vue'),
+    meta: { title: '进入学习', requiresAuth: true, keepAlive: false },
+  },
+  // The player (optional ?chapter=). Its chunk is the only one that carries video.js.
+  {
+    path: '/learn/courses/:courseId(\\d+)',
+    name: 'learn-course',
+    component: () => import('@/views/learning/CoursePlayerView.vue'),
+    meta: { title: '课程学习', requiresAuth: true, keepAlive: false },
+  },
   {
     path: '/me',
     name: 'me',
@@ -61,13 +75,35 @@ export const routes: AppRouteRecord[] = [
     component: () => import('@/views/orders/OrdersView.vue'),
     meta: { title: '我的订单', requiresAuth: true, keepAlive: false },
   },
-  // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
+  // 我的证书 (CRT-1 … CRT-3), linked from 我的: the list, 完善个人信息 before a plan's first
+  // certificate, and the certificate itself.
   {
     path: '/certificates',
     name: 'certificates',
-    component: ComingSoonView,
+    component: () => import('@/views/certificates/CertificatesView.vue'),
     meta: { title: '我的证书', requiresAuth: true, keepAlive: false },
   },
+  {
+    path: '/certificates/projects/:projectId(\\d+)/profile',
+    name: 'certificate-profile',
+    component: () => import('@/views/certificates/CertificateProfileView.vue'),
+    meta: { title: '完善个人信息', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/certificates/:id(\\d+)',
+    name: 'certificate',
+    component: () => import('@/views/certificates/CertificateView.vue'),
+    meta: { title: '查看证书', requiresAuth: true, keepAlive: false },
+  },
+  // 证书验证 (CRT-4): the certificate's QR code points here (the server's verifyUrl). Anyone opens
+  // it, in WeChat or not: `public` keeps it out of sign-in and WeChat OAuth.
+  {
+    path: '/verify/:number?',
+    name: 'verify',
+    component: () => import('@/views/verify/VerifyView.vue'),
+    meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true },
+  },
+  // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
   {
     path: '/invoices',
     name: 'invoices',

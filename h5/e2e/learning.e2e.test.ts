@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Session } from '@app/shared/auth'
+import type { Catalogue } from '@app/shared/catalogue'
+import type { Order, PayOrderResult } from '@app/shared/orders'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newIdentity, readSmsCode } from './accounts.ts'
+import { launchBrowser, newWechatContext } from './browser.ts'
+import { startServer, type StartedServer } from './global-setup.ts'
+
+// LRN-1 … LRN-7 in the WeChat UA against the real server: a learner who bought the public-subjects
+// plan through the real order and (simulated) WeChat Pay APIs opens 「课程培训」, 「进入学习」, a course
+// cover, and watches the shortest course to the end in real time, answering the 防挂机 questions the
+// server asks in between. Nothing on the server side is faked: credit needs real time to pass,
+// so the course is the shortest one (64 s of video).
+
+const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
+const COURSE_CODE = 'mental-health'
+const PASSWORD = 'Study2025ok'
+
+interface ManifestCourse {
+  code: string
+  title: string
+  hours: number
+  chapters: Array<{ title: string; durationSeconds: number }>
+  questions: Array<{ prompt: string; options: string[]; answerIndex: number }>
+}
+// The test (not the page) knows the answers: it reads the demo content the server was seeded with.
+const manifestPath = resolve(dirname(fileURLToPath(import.meta.url)), '../../server/seed/demo/manifest.json')
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { projects: Array<{ title: string; courses: ManifestCourse[] }> }
+const course = manifest.projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)?.courses.find((c) => c.code === COURSE_CODE) as ManifestCourse
+
+let server: StartedServer
+let origin: string
+let browser: Browser
+let context: BrowserContext
+let blockedUrls: string[]
+const pageErrors: string[] = []
+/** Bodies of every /api/learning answer, to check that no answer to a question ever reached the page. */
+const learningBodies: string[] = []
+
+function watch(page: Page): Page {
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('response', (response) => {
+    if (!new URL(response.url()).pathname.startsWith('/api/learning/')) return
+    response.text().then(
+      (body) => learningBodies.push(body),
+      () => undefined,
+    )
+  })
+  return page
+}
+
+/**
+ * A learner bound to a new simulated WeChat user (OAuth as a new user, then registration in the
+ * same browser binds it), signed in in the browser; answers their access token for API calls.
+ */
+async function registerWechatBoundLearner(page: Page): Promise<string> {
+  await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
+  await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
+  await page.locator('input[name="user"][value="new"]').check()
+  await page.locator('input[name="nickname"]').fill(`learn${Date.now() % 100000}`)
+  await page.locator('#allow').click()
+  await page.waitForURL(/\/login\?.*wechat=unbound/)
+
+  const learner = newIdentity('学习学员')
+  const sms = await page.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: learner.phone, purpose: 'register' } })
+  expect(sms.status()).toBe(200)
+  const smsCode = await readSmsCode(page.request, origin, learner.phone, 'register')
+  const registered = await page.request.post(`${origin}/api/auth/register`, {
+    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password: PASSWORD },
+  })
+  expect(registered.status()).toBe(201)
+  const session = (await registered.json()) as Session
+  expect(session.user.wechatBound).toBe(true)
+  return session.accessToken
+}
+
+/** 提交订单 → 微信支付 through the real APIs; the simulator's cashier confirms and notifies the server. */
+async function buyPublicPlan(page: Page, accessToken: string): Promise<void> {
+  const headers = { Authorization: `Bearer ${accessToken}` }
+  const catalogue = (await (await page.request.get(`${origin}/api/catalogue`)).json()) as Catalogue
+  const project = catalogue.categories.flatMap((c) => c.projects).find((p) => p.title === PUBLIC_PROJECT_TITLE)
+  expect(project).toBeDefined()
+  const created = await page.request.post(`${origin}/api/orders`, { headers, data: { projectId: project?.id, invoice: { choice: 'later' } } })
+  expect(created.status()).toBe(201)
+  const order = (await created.json()) as Order
+  const pay = await page.request.post(`${origin}/api/orders/${order.id}/pay`, { headers })
+  expect(pay.status()).toBe(200)
+  const { payParams } = (await pay.json()) as PayOrderResult
+  const cashier = await page.request.post(`${origin}/wx-sim/dev/pay`, { data: { ...payParams, action: 'confirm' } })
+  expect(cashier.ok()).toBe(true)
+  // Paid once the server heard from the simulator (a signed notification), not when the cashier said so.
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const current = (await (await page.request.get(`${origin}/api/orders/${order.id}`, { headers })).json()) as Order
+    if (current.status === 'paid') break
+    if (Date.now() > deadline) throw new Error(`order still ${current.status}`)
+    await page.waitForTimeout(300)
+  }
+}
+
+interface VideoState {
+  paused: boolean
+  ended: boolean
+  currentTime: number
+  readyState: number
+}
+
+function videoState(page: Page): Promise<VideoState> {
+  return page.locator('video').evaluate((v: HTMLVideoElement) => ({
+    paused: v.paused,
+    ended: v.ended,
+    currentTime: v.currentTime,
+    readyState: v.readyState,
+  }))
+}
+
+/** The open 防挂机 question: answered wrongly first when asked to, then with the right option. */
+async function answerQuiz(page: Page, { wrongFirst }: { wrongFirst: boolean }): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: '防挂机答题' })
+  const answer = async (correct: boolean) => {
+    const prompt = (await dialog.locator('.idle-quiz__prompt').innerText()).trim()
+    const question = course.questions.find((q) => q.prompt === prompt)
+    expect(question, `unknown question ${prompt}`).toBeDefined()
+    const index = correct ? (question?.answerIndex ?? 0) : ((question?.answerIndex ?? 0) + 1) % (question?.options.length ?? 1)
+    // The server refuses answers given less than 2 s after the question was shown.
+    await page.waitForTimeout(2_300)
+    await dialog.getByRole('radio', { name: question?.options[index] ?? '' }).click()
+    await dialog.getByRole('button', { name: '提交' }).click()
+  }
+  if (wrongFirst) {
+    await answer(false)
+    await dialog.getByText('回答错误，请再答一题').waitFor()
+  }
+  await answer(true)
+  await dialog.waitFor({ state: 'hidden' })
+}
+
+/**
+ * Plays a chapter until the server says it is complete: presses play whenever the video stands
+ * still, answers every question the server asks, and returns how many there were. The video's own
+ * end is not enough: the last report's answer may still send it back (a question fell due).
+ */
+async function playChapterToCompletion(page: Page, row: Locator, durationSeconds: number, wrongFirst: boolean): Promise<number> {
+  const dialog = page.getByRole('dialog', { name: '防挂机答题' })
+  const deadline = Date.now() + (durationSeconds + 60) * 1000
+  let questions = 0
+  for (;;) {
+    expect(Date.now(), 'chapter not completed in time').toBeLessThan(deadline)
+    if (await dialog.isVisible()) {
+      // The video paused itself for the question.
+      expect((await videoState(page)).paused).toBe(true)
+      await answerQuiz(page, { wrongFirst: wrongFirst && questions === 0 })
+      questions += 1
+      continue
+    }
+    if ((await row.locator('.chapter-list__state').innerText()).trim() === '已完成') return questions
+    const state = await videoState(page)
+    if (state.paused && !state.ended && state.readyState >= 1) {
+      const bigPlay = page.locator('.vjs-big-play-button')
+      if (await bigPlay.isVisible()) await bigPlay.click()
+      else await page.locator('.vjs-play-control').click()
+    }
+    await page.waitForTimeout(500)
+  }
+}
+
+beforeAll(async () => {
+  // Its own server: questions due after 12–20 s of credited time, so a 40 s chapter has one for sure.
+  server = await startServer({ ANTI_IDLE_INTERVAL_SECONDS: '12-20' })
+  // PUBLIC_BASE_URL is http://localhost:<port>: OAuth's state cookie comes back to that origin only.
+  origin = server.baseUrl.replace('127.0.0.1', 'localhost')
+  browser = await launchBrowser()
+  ;({ context, blockedUrls } = await newWechatContext(browser))
+  const page = watch(await context.newPage())
+  const accessToken = await registerWechatBoundLearner(page)
+  await buyPublicPlan(page, accessToken)
+  await page.close()
+})
+
+afterAll(async () => {
+  await context?.close()
+  await browser?.close()
+  await server?.stop()
+})
+
+describe('课程培训 → 进入学习 → 课程封面 → 播放 → 防挂机 → 已完成', () => {
+  it('can play the H.264 demo videos in this Chromium', async () => {
+    // On a blank page: opening an app page here would start a silent session refresh, and closing
+    // the page mid-refresh would lose the rotated refresh cookie for the journey below.
+    const page = await context.newPage()
+    const support = await page.evaluate(() => document.createElement('video').canPlayType('video/mp4; codecs="avc1.42E01E, mp4a.40.2"'))
+    expect(support).not.toBe('')
+    await page.close()
+  })
+
+  it('studies the shortest course to the end and sees its 学时 counted', { timeout: 240_000 }, async () => {
+    const page = watch(await context.newPage())
+
+    // 课程培训: 学分要求 and 计划完成度 at 0 %.
+    await page.goto(`${origin}/training`)
+    const card = page.getByRole('article', { name: PUBLIC_PROJECT_TITLE })
+    await card.waitFor()
+    const cardText = await card.innerText()
+    expect(cardText).toContain('学分要求')
+    expect(cardText).toContain('30 学时')
+    expect(cardText).toContain('计划完成度')
+    expect(cardText).toContain('0 / 30 学时')
+    expect(cardText).toContain('还差 30 学时')
+    await expect(card.getByRole('progressbar', { name: '计划完成度' }).getAttribute('aria-valuenow')).resolves.toBe('0')
+    expect(await card.locator('.van-progress__pivot').innerText()).toBe('0%')
+
+    // 进入学习: the course list, a page at a time (切换页码), the page kept in the query string.
+    await card.getByRole('button', { name: '进入学习' }).click()
+    await page.waitForURL(/\/training\/\d+$/)
+    await page.getByText('共 14 门课程').waitFor()
+    await page.locator('.van-pagination').getByText('2', { exact: true }).click()
+    await page.waitForURL(/\/training\/\d+\?page=2$/)
+    await page.getByText('第 2/2 页').waitFor()
+    await page.locator('.van-pagination').getByText('上一页').click()
+    await page.getByText('第 1/2 页').waitFor()
+    const item = page.locator('.course-item', { hasText: course.title })
+    await item.waitFor()
+    expect(await item.innerText()).toContain(`${course.hours} 学时`)
+    expect(await item.innerText()).toContain(`已学 0/${course.chapters.length} 章`)
+
+    // A course cover opens the player, on the first chapter.
+    await item.getByRole('link', { name: `观看《${course.title}》` }).click()
+    await page.waitForURL(/\/learn\/courses\/\d+/)
+    const video = page.locator('video')
+    await video.waitFor({ state: 'attached' })
+    // Inline playback in WeChat, no autoplay, no native controls, no speed menu.
+    const attributes = await video.evaluate((v: HTMLVideoElement) => ({
+      playsinline: v.hasAttribute('playsinline'),
+      webkit: v.getAttribute('webkit-playsinline'),
+      x5: v.getAttribute('x5-playsinline'),
+      x5Type: v.getAttribute('x5-video-player-type'),
+      autoplay: v.autoplay,
+      controls: v.controls,
+    }))
+    expect(attributes).toEqual({ playsinline: true, webkit: 'true', x5: 'true', x5Type: 'h5', autoplay: false, controls: false })
+    expect(await page.locator('.vjs-playback-rate').count()).toBe(0)
+    const chapterList = page.locator('.chapter-list')
+    const first = chapterList.locator('li').nth(0)
+    const second = chapterList.locator('li').nth(1)
+    await first.getByText('未开始').waitFor()
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1)
+
+    // Start playing, then try to jump ahead: the player goes back and says why.
+    await page.locator('.vjs-big-play-button').click()
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1)
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.currentTime = 30
+    })
+    await page.getByText('请按顺序观看，不能跳过未学内容').waitFor()
+    await expect.poll(async () => (await videoState(page)).currentTime).toBeLessThan(10)
+
+    // Chapter 1 to the end in real time, with at least one 防挂机 question (the first answered wrongly).
+    const chapter1 = course.chapters[0]?.durationSeconds ?? 0
+    // Completion is the server's word: it arrives with the acknowledgement of the last report.
+    const asked = await playChapterToCompletion(page, first, chapter1, true)
+    expect(asked).toBeGreaterThanOrEqual(1)
+    await page.getByText('已学 1/2 章').waitFor()
+    await page.getByText('本章已完成').waitFor()
+
+    // 「下一章」, played to the end as well: the course is complete and its 学时 counted.
+    await page.getByRole('button', { name: '下一章' }).click()
+    await second.getByText('正在播放').waitFor()
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1)
+    const toast = page.getByText(`本课程已完成，获得 ${course.hours} 学时`).waitFor({ timeout: 120_000 })
+    await playChapterToCompletion(page, second, course.chapters[1]?.durationSeconds ?? 0, false)
+    await toast
+    await page.getByText('已完成', { exact: true }).first().waitFor()
+
+    // Back on 课程培训: the course's 学时 count towards the plan.
+    await page.goto(`${origin}/training`)
+    await card.waitFor()
+    const after = await card.innerText()
+    expect(after).toContain(`${course.hours} / 30 学时`)
+    expect(after).toContain(`还差 ${30 - course.hours} 学时`)
+    const percent = Number(await card.getByRole('progressbar', { name: '计划完成度' }).getAttribute('aria-valuenow'))
+    expect(percent).toBe(Math.floor((course.hours / 30) * 100))
+    expect(percent).toBeGreaterThan(0)
+    await page.close()
+  })
+
+  it('never showed the page an answer, kept every request on our own host and raised no script errors', () => {
+    expect(learningBodies.length).toBeGreaterThan(0)
+    for (const body of learningBodies) expect(body).not.toContain('answerIndex')
+    expect(blockedUrls).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+})
