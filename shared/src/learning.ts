@@ -74,6 +74,18 @@ export const ChapterStateSchema = Type.Object(
 )
 export type ChapterState = Static<typeof ChapterStateSchema>
 
+/** The server's numbers for a chapter, as every progress answer carries them (kept small: it is the hot path). */
+export const ChapterProgressSchema = Type.Object(
+  {
+    id: IdSchema,
+    resumeAtSeconds: Type.Number(),
+    creditedSeconds: Type.Number(),
+    completed: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type ChapterProgress = Static<typeof ChapterProgressSchema>
+
 export const CoursePlayerSchema = Type.Object(
   {
     course: LearningCourseSchema,
@@ -122,7 +134,7 @@ export const ProgressAckSchema = Type.Object(
     seq: Type.Integer(),
     /** Seconds credited by this report (0 for a replay, a seek ahead, or while a question waits). */
     creditedNow: Type.Number(),
-    chapter: ChapterStateSchema,
+    chapter: ChapterProgressSchema,
     /** Set when the position was ahead of what may be credited: the player seeks back here. */
     rewindTo: Type.Union([Type.Number(), Type.Null()]),
     question: Type.Union([AntiIdleQuestionSchema, Type.Null()]),

@@ -32,7 +32,7 @@ function ack(seq: number): ProgressAck {
   return {
     seq,
     creditedNow: 10,
-    chapter: { id: 1, title: '第一讲', videoUrl: '/media/a.mp4', durationSeconds: 60, resumeAtSeconds: seq * 10, creditedSeconds: seq * 10, completed: false },
+    chapter: { id: 1, resumeAtSeconds: seq * 10, creditedSeconds: seq * 10, completed: false },
     rewindTo: null,
     question: null,
     courseCompleted: false,

@@ -1,4 +1,4 @@
-import type { AntiIdleQuestion, ChapterState, PlaybackSession, ProgressAck } from '@app/shared/learning'
+import type { AntiIdleQuestion, ChapterProgress, PlaybackSession, ProgressAck } from '@app/shared/learning'
 import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
 import { isApiError, type ApiError } from '@/api/http.ts'
 import { openPlaybackSession } from '@/api/learning.ts'
@@ -17,7 +17,7 @@ export interface PlayerControls {
 export interface VideoProgressOptions {
   player: () => PlayerControls | undefined
   /** The server's state of a chapter (credited seconds, completion) from a session or an ack. */
-  onChapter: (chapter: ChapterState) => void
+  onChapter: (chapter: ChapterProgress) => void
   /** A 防挂机 question the server is waiting for. */
   onQuestion: (question: AntiIdleQuestion) => void
   /** Every acknowledged report (course and plan completion are read from it). */

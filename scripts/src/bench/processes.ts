@@ -16,9 +16,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts an entry (TypeScript through tsx, or built JavaScript) in its own Node process, so its memory is measured alone. */
-export function startNode(entry: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): ChildProcess {
+export function startNode(entry: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT, nodeArgs: string[] = []): ChildProcess {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const child = spawn(process.execPath, [...loader, entry, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,8 +1,8 @@
 /**
  * Collects work items that arrive together and hands them to `run` as batches. Progress reports use
  * it so that hundreds of learners share one transaction and one commit instead of paying for one
- * each; every caller still gets its own result, only after its batch committed. By default one
- * batch runs at a time (measured faster than two, which mostly wait on each other's row locks).
+ * each; every caller still gets its own result, only after its batch committed. Two batches may
+ * run at once, so the server prepares one while the database commits the other (bench:progress).
  */
 export interface MicroBatcher<I, O> {
   submit(item: I): Promise<O>
@@ -13,7 +13,7 @@ export function createMicroBatcher<I, O>(
   options: { maxBatch?: number; parallel?: number } = {},
 ): MicroBatcher<I, O> {
   const maxBatch = options.maxBatch ?? 200
-  const parallel = options.parallel ?? 1
+  const parallel = options.parallel ?? 2
   type Entry = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
   let queue: Entry[] = []
   let running = 0

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { CHAPTER_END_TOLERANCE_SECONDS, type ChapterState } from '@app/shared'
+import { CHAPTER_END_TOLERANCE_SECONDS, type ChapterProgress, type ChapterState } from '@app/shared'
 import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '../../db/schema.ts'
 import type { Tx } from './learning.types.ts'
 
@@ -12,6 +12,16 @@ export function chapterState(chapter: Pick<ChapterRow, 'id' | 'title' | 'videoUr
     title: chapter.title,
     videoUrl: chapter.videoUrl,
     durationSeconds: chapter.durationSeconds,
+    resumeAtSeconds: (progress?.furthestMs ?? 0) / 1000,
+    creditedSeconds: (progress?.creditedMs ?? 0) / 1000,
+    completed: !!progress?.completedAt,
+  }
+}
+
+/** The numbers of a chapter's progress, as progress answers carry them. */
+export function chapterProgressOf(chapterId: number, progress: Pick<ProgressRow, 'creditedMs' | 'furthestMs' | 'completedAt'> | undefined): ChapterProgress {
+  return {
+    id: chapterId,
     resumeAtSeconds: (progress?.furthestMs ?? 0) / 1000,
     creditedSeconds: (progress?.creditedMs ?? 0) / 1000,
     completed: !!progress?.completedAt,

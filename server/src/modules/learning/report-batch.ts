@@ -7,7 +7,7 @@ import { pickQuestion, publicQuestion, type AntiIdleSettings } from './anti-idle
 import { decideCredit } from './crediting.ts'
 import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.errors.ts'
 import type { Tx } from './learning.types.ts'
-import { chapterState, completeCourseAndPlan, isChapterWatched } from './progress.repository.ts'
+import { chapterProgressOf, completeCourseAndPlan, isChapterWatched } from './progress.repository.ts'
 
 /** One report as received: who sent it (access-token claims), to which session, and when. */
 export interface ReportItem {
@@ -28,7 +28,7 @@ async function loadSessions(tx: Tx, sessionIds: string[]) {
       session: playbackSessions,
       progress: chapterProgress,
       antiIdle: antiIdleState,
-      chapter: { id: chapters.id, title: chapters.title, videoUrl: chapters.videoUrl, durationSeconds: chapters.durationSeconds, courseId: chapters.courseId },
+      chapter: { id: chapters.id, durationSeconds: chapters.durationSeconds, courseId: chapters.courseId },
       courseHours: courses.hours,
       projectId: courses.projectId,
       requiredHours: projects.requiredHours,
@@ -56,18 +56,62 @@ async function loadAuth(tx: Tx, authIds: string[]) {
 }
 
 /**
- * `UPDATE table SET … FROM (VALUES …)`: one statement for every row the batch changed. The first
- * `keys` columns identify the row; every value carries an explicit cast, since VALUES has no types.
+ * Writes the batch's final state of every touched session, chapter progress and anti-idle row, and
+ * inserts its reports, in ONE statement. Rows travel as two JSON parameters unpacked by
+ * jsonb_to_recordset, so the statement is the same size whatever the batch size (and costs no
+ * per-row query building).
  */
-function bulkUpdate(table: string, columns: Array<[name: string, type: string]>, keys: number, rows: unknown[][]): SQL {
-  const values = sql.join(
-    rows.map((row) => sql`(${sql.join(row.map((v, i) => sql`${v}::${sql.raw(columns[i]?.[1] ?? 'text')}`), sql`, `)})`),
-    sql`, `,
+function writeBatch(rows: Row[], reports: Array<{ sessionId: string; seq: number; positionMs: number; creditedMs: number; at: Date; ack: ProgressAck }>): SQL {
+  const state = JSON.stringify(
+    rows.map((r) => {
+      const p = r.progress as NonNullable<Row['progress']>
+      const a = r.antiIdle as NonNullable<Row['antiIdle']>
+      return {
+        session_id: r.session.id,
+        last_seq: r.session.lastSeq,
+        last_client_ms: r.session.lastClientMs,
+        session_credited_ms: r.session.creditedMs,
+        last_report_at: r.session.lastReportAt?.toISOString() ?? null,
+        user_id: r.session.userId,
+        chapter_id: r.session.chapterId,
+        credited_ms: p.creditedMs,
+        furthest_ms: p.furthestMs,
+        completed_at: p.completedAt?.toISOString() ?? null,
+        updated_at: p.updatedAt.toISOString(),
+        credited_since_question_ms: a.creditedSinceQuestionMs,
+        pending_question_id: a.pendingQuestionId,
+        pending_since: a.pendingSince?.toISOString() ?? null,
+      }
+    }),
   )
-  const names = columns.map(([c]) => c)
-  const assignments = names.slice(keys).map((c) => `${c} = v.${c}`).join(', ')
-  const match = names.slice(0, keys).map((c) => `t.${c} = v.${c}`).join(' and ')
-  return sql`update ${sql.raw(table)} as t set ${sql.raw(assignments)} from (values ${values}) as v(${sql.raw(names.join(', '))}) where ${sql.raw(match)}`
+  const inserted = JSON.stringify(
+    reports.map((r) => ({ session_id: r.sessionId, seq: r.seq, position_ms: r.positionMs, credited_ms: r.creditedMs, received_at: r.at.toISOString(), ack: r.ack })),
+  )
+  return sql`
+    with v as (
+      select * from jsonb_to_recordset(${state}::jsonb) as x(
+        session_id uuid, last_seq int, last_client_ms int, session_credited_ms int, last_report_at timestamptz,
+        user_id int, chapter_id int, credited_ms int, furthest_ms int, completed_at timestamptz, updated_at timestamptz,
+        credited_since_question_ms int, pending_question_id int, pending_since timestamptz)
+    ),
+    s as (
+      update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms,
+        credited_ms = v.session_credited_ms, last_report_at = v.last_report_at
+      from v where t.id = v.session_id
+    ),
+    p as (
+      update chapter_progress t set credited_ms = v.credited_ms, furthest_ms = v.furthest_ms,
+        completed_at = v.completed_at, updated_at = v.updated_at
+      from v where t.user_id = v.user_id and t.chapter_id = v.chapter_id
+    ),
+    a as (
+      update anti_idle_state t set credited_since_question_ms = v.credited_since_question_ms,
+        pending_question_id = v.pending_question_id, pending_since = v.pending_since
+      from v where t.user_id = v.user_id
+    )
+    insert into progress_reports (session_id, seq, position_ms, credited_ms, received_at, ack)
+    select session_id, seq, position_ms, credited_ms, received_at, ack
+    from jsonb_to_recordset(${inserted}::jsonb) as r(session_id uuid, seq int, position_ms int, credited_ms int, received_at timestamptz, ack jsonb)`
 }
 
 /**
@@ -164,7 +208,7 @@ export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, 
       const ack: ProgressAck = {
         seq: body.seq,
         creditedNow: creditMs / 1000,
-        chapter: chapterState(row.chapter, progress),
+        chapter: chapterProgressOf(row.chapter.id, progress),
         rewindTo: rewindToMs === null ? null : rewindToMs / 1000,
         question: null,
         courseCompleted: false,
@@ -175,59 +219,28 @@ export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, 
       if (justCompleted) completions.push({ index, row, now })
     }
 
-    const changed = [...touched]
-    if (changed.length > 0) {
-      await tx.execute(
-        bulkUpdate(
-          'playback_sessions',
-          [['id', 'uuid'], ['last_seq', 'int'], ['last_client_ms', 'int'], ['credited_ms', 'int'], ['last_report_at', 'timestamptz']],
-          1,
-          changed.map((r) => [r.session.id, r.session.lastSeq, r.session.lastClientMs, r.session.creditedMs, r.session.lastReportAt?.toISOString() ?? null]),
-        ),
-      )
-      await tx.execute(
-        bulkUpdate(
-          'chapter_progress',
-          [['user_id', 'int'], ['chapter_id', 'int'], ['credited_ms', 'int'], ['furthest_ms', 'int'], ['completed_at', 'timestamptz'], ['updated_at', 'timestamptz']],
-          2,
-          changed.map((r) => {
-            const p = r.progress as NonNullable<Row['progress']>
-            return [p.userId, p.chapterId, p.creditedMs, p.furthestMs, p.completedAt?.toISOString() ?? null, p.updatedAt.toISOString()]
-          }),
-        ),
-      )
-      await tx.execute(
-        bulkUpdate(
-          'anti_idle_state',
-          [['user_id', 'int'], ['credited_since_question_ms', 'int'], ['pending_question_id', 'int'], ['pending_since', 'timestamptz']],
-          1,
-          changed.map((r) => {
-            const a = r.antiIdle as NonNullable<Row['antiIdle']>
-            return [a.userId, a.creditedSinceQuestionMs, a.pendingQuestionId, a.pendingSince?.toISOString() ?? null]
-          }),
-        ),
-      )
-    }
-
-    // Course and plan completion see the progress written above, in this same transaction (LRN-6).
-    for (const { index, row, now } of completions) {
-      const outcome = await completeCourseAndPlan(
-        tx,
-        { userId: row.session.userId, courseId: row.chapter.courseId, courseHours: row.courseHours, projectId: row.projectId, requiredHours: row.requiredHours },
-        now,
-      )
-      Object.assign(results[index] as ProgressAck, outcome)
-    }
-
+    // Question texts are looked up first, so the stored answers (for replays) include them.
     const questionIds = [...new Set(newReports.map((r) => r.questionId).filter((id): id is number => id !== null))]
     const shown = new Map<number, Awaited<ReturnType<typeof publicQuestion>>>()
     for (const id of questionIds) shown.set(id, await publicQuestion(tx, id))
     for (const report of newReports) report.ack.question = report.questionId === null ? null : (shown.get(report.questionId) ?? null)
 
-    if (newReports.length > 0) {
-      await tx.insert(progressReports).values(
-        newReports.map((r) => ({ sessionId: r.sessionId, seq: r.seq, positionMs: r.positionMs, creditedMs: r.creditedMs, receivedAt: r.at, ack: r.ack })),
-      )
+    const changed = [...touched]
+    if (completions.length === 0) {
+      if (changed.length > 0 || newReports.length > 0) await tx.execute(writeBatch(changed, newReports))
+    } else {
+      // Course and plan completion read the chapters' progress, so it is written first; all in
+      // this same transaction as the report that completes them (LRN-6).
+      await tx.execute(writeBatch(changed, []))
+      for (const { index, row, now } of completions) {
+        const outcome = await completeCourseAndPlan(
+          tx,
+          { userId: row.session.userId, courseId: row.chapter.courseId, courseHours: row.courseHours, projectId: row.projectId, requiredHours: row.requiredHours },
+          now,
+        )
+        Object.assign(results[index] as ProgressAck, outcome)
+      }
+      await tx.execute(writeBatch([], newReports))
     }
 
     for (const replay of replays) {
@@ -242,7 +255,7 @@ export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, 
       results[replay.index] = (stored?.ack as ProgressAck | undefined) ?? {
         seq: replay.seq,
         creditedNow: 0,
-        chapter: chapterState(row.chapter, row.progress ?? undefined),
+        chapter: chapterProgressOf(row.chapter.id, row.progress ?? undefined),
         rewindTo: null,
         question: null,
         courseCompleted: false,
