@@ -53,6 +53,8 @@ export const refreshTokens = pgTable(
       .references(() => sessions.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     usedAt: timestamp({ withTimezone: true }),
+    /** The token this one was exchanged for: tells a lost answer apart from a stolen token. */
+    replacedByHash: text(),
   },
   (t) => [index().on(t.sessionId)],
 )

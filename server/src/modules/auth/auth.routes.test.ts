@@ -222,11 +222,30 @@ describe('sessions', () => {
     const rotated = cookieValue(first, 'jx_rt') as string
     expect(rotated).not.toBe(learner.refreshCookie)
     t.clock.advance(30_000)
+    const second = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: rotated } })
+    const latest = cookieValue(second, 'jx_rt') as string
+    t.clock.advance(30_000)
+    // A copy of the first token, presented after its successor was used: theft.
     const replay = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })
     expect(replay.statusCode).toBe(401)
-    // the thief's replay revoked the whole session: the rotated token and access token die too
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: rotated } })).statusCode).toBe(401)
-    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(first.json().accessToken) })).statusCode).toBe(401)
+    // The replay revoked the whole session: the latest token and the access token die too.
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: latest } })).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(second.json().accessToken) })).statusCode).toBe(401)
+  })
+
+  it('survives a refresh whose answer was lost: the old cookie works once more, a copied one does not', async () => {
+    const learner = await registerLearner(t.app)
+    // The browser sent the refresh but never received the new cookie (tab closed mid-request).
+    const lost = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })
+    expect(lost.statusCode).toBe(200)
+    t.clock.advance(60 * 60_000)
+    const retried = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })
+    expect(retried.statusCode).toBe(200)
+    const current = cookieValue(retried, 'jx_rt') as string
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: current } })).statusCode).toBe(200)
+    // Now every successor of the first token has been used: presenting it again is theft.
+    t.clock.advance(60_000)
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })).statusCode).toBe(401)
   })
 
   it('signs out: the access token and refresh cookie stop working', async () => {

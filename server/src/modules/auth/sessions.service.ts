@@ -48,11 +48,30 @@ export async function rotateRefreshToken(db: AppDb, refreshToken: string, now: D
     if (!row || row.session.revokedAt || row.session.expiresAt <= now) return { kind: 'expired' as const }
     if (row.token.usedAt) {
       if (now.getTime() - row.token.usedAt.getTime() < REFRESH_RACE_MS) return { kind: 'race' as const }
-      await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.session.id))
-      return { kind: 'reused' as const }
+      // The answer that carried its successor may have been lost (tab closed, network dropped
+      // mid-refresh): if that successor was never presented, the browser simply never got it.
+      // Anything else is a copied token: the whole session ends.
+      const [successor] = row.token.replacedByHash
+        ? await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, row.token.replacedByHash)).for('update')
+        : []
+      if (!successor || successor.usedAt) {
+        await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.session.id))
+        return { kind: 'reused' as const }
+      }
+      const next = newToken()
+      await tx.update(refreshTokens).set({ usedAt: now, replacedByHash: hashToken(next) }).where(eq(refreshTokens.tokenHash, successor.tokenHash))
+      await tx.insert(refreshTokens).values({ tokenHash: hashToken(next), sessionId: row.session.id, createdAt: now })
+      await tx
+        .update(sessions)
+        .set({ lastRefreshedAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) })
+        .where(eq(sessions.id, row.session.id))
+      return {
+        kind: 'ok' as const,
+        session: { sessionId: row.session.id, userId: row.session.userId, sessionVersion: row.sessionVersion, refreshToken: next },
+      }
     }
     const next = newToken()
-    await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, row.token.tokenHash))
+    await tx.update(refreshTokens).set({ usedAt: now, replacedByHash: hashToken(next) }).where(eq(refreshTokens.tokenHash, row.token.tokenHash))
     await tx.insert(refreshTokens).values({ tokenHash: hashToken(next), sessionId: row.session.id, createdAt: now })
     await tx
       .update(sessions)
