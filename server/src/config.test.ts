@@ -17,6 +17,8 @@ const production = {
   PUBLIC_BASE_URL: 'https://jxjy.example.cn',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
   SMS_PROVIDER: 'tencent',
+  CERTIFICATE_ISSUER: '重庆市人力资源开发服务中心',
+  CERTIFICATE_SEAL_TEXT: '重庆市人力资源开发服务中心',
   TENCENT_SMS_SECRET_ID: 'AKIDexample',
   TENCENT_SMS_SECRET_KEY: 'secret',
   TENCENT_SMS_SDK_APP_ID: '1400000000',
@@ -68,6 +70,7 @@ describe('loadConfig', () => {
     ['WECHAT_APP_ID', /WECHAT_APP_ID is (required|missing)/],
     ['DATABASE_URL', /^DATABASE_URL is required/],
     ['SMS_PROVIDER', /^SMS_PROVIDER is required/],
+    ['CERTIFICATE_SEAL_TEXT', /^CERTIFICATE_SEAL_TEXT is required/],
   ])('refuses production without %s', (name, message) => {
     const env: Record<string, string | undefined> = { ...production }
     delete env[name]

@@ -266,6 +266,10 @@ export function loadConfig(env: Env = process.env): Config {
     }
     if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
     if (sms === null) throw new ConfigError('SMS_PROVIDER is required when APP_ENV=production (codes must really be sent)')
+    // A production certificate must never carry the sample seal or issuer.
+    for (const name of ['CERTIFICATE_ISSUER', 'CERTIFICATE_SEAL_TEXT'] as const) {
+      if (read(env, name) === undefined) throw new ConfigError(`${name} is required when APP_ENV=production (certificates must not show the sample 样章)`)
+    }
   }
 
   const dataDir = path.resolve(repoRoot, read(env, 'DATA_DIR') ?? '.data')
