@@ -45,78 +45,86 @@ function rowsOf(result: unknown): Array<Record<string, unknown>> {
 }
 const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
 
+type AuthState = { userId: number; revokedAt: Date | null; expiresAt: Date; version: number }
+
 /**
- * The playback sessions of the batch with everything a report needs, locked for the transaction.
- * Hand-written SQL: this runs for every batch, and a query builder's per-call work showed in the
- * profile of bench:progress.
+ * The playback sessions of the batch with everything a report needs, locked for the transaction,
+ * and the sign-in sessions the reports came with (a signed-out or reset account is refused) — in
+ * one round trip. Hand-written SQL: it runs for every batch, and a query builder's per-call work
+ * showed in the profile of bench:progress.
  */
-async function loadSessions(tx: Tx, sessionIds: string[]): Promise<Row[]> {
+async function loadBatchState(tx: Tx, items: ReportItem[]): Promise<{ rows: Map<string, Row>; auth: Map<string, AuthState> }> {
+  const pairs = JSON.stringify([...new Set(items.map((i) => `${i.sessionId}|${i.authSessionId}`))].map((k) => k.split('|')))
   const result = await tx.execute(sql`
     select s.id, s.user_id, s.chapter_id, s.status, s.opened_at, s.last_seq, s.last_client_ms, s.credited_ms as session_credited_ms, s.last_report_at,
       p.user_id as p_user_id, p.credited_ms, p.furthest_ms, p.completed_at, p.updated_at,
       a.user_id as a_user_id, a.credited_since_question_ms, a.next_due_ms, a.pending_question_id, a.pending_since,
-      ch.duration_seconds, ch.course_id, c.hours as course_hours, c.project_id, pr.required_hours
-    from playback_sessions s
+      ch.duration_seconds, ch.course_id, c.hours as course_hours, c.project_id, pr.required_hours,
+      q.auth_id, au.user_id as auth_user_id, au.revoked_at as auth_revoked_at, au.expires_at as auth_expires_at, u.session_version
+    from (select x->>0 as session_id, x->>1 as auth_id from jsonb_array_elements(${pairs}::jsonb) as x) q
+    join playback_sessions s on s.id = q.session_id::uuid
     join chapters ch on ch.id = s.chapter_id
     join courses c on c.id = ch.course_id
     join projects pr on pr.id = c.project_id
     left join chapter_progress p on p.user_id = s.user_id and p.chapter_id = s.chapter_id
     left join anti_idle_state a on a.user_id = s.user_id
-    where s.id in (select jsonb_array_elements_text(${JSON.stringify(sessionIds)}::jsonb)::uuid)
+    left join sessions au on au.id = q.auth_id::uuid
+    left join users u on u.id = au.user_id
     order by s.id
     for update of s`) // one lock order for every batch, so concurrent batches cannot deadlock
-  return rowsOf(result).map((r) => ({
-    session: {
-      id: String(r.id),
-      userId: Number(r.user_id),
-      chapterId: Number(r.chapter_id),
-      status: r.status as 'active' | 'superseded',
-      openedAt: date(r.opened_at) as Date,
-      lastSeq: Number(r.last_seq),
-      lastClientMs: Number(r.last_client_ms),
-      creditedMs: Number(r.session_credited_ms),
-      lastReportAt: date(r.last_report_at),
-    },
-    progress:
-      r.p_user_id === null
-        ? null
-        : {
-            userId: Number(r.p_user_id),
-            chapterId: Number(r.chapter_id),
-            creditedMs: Number(r.credited_ms),
-            furthestMs: Number(r.furthest_ms),
-            completedAt: date(r.completed_at),
-            updatedAt: date(r.updated_at) as Date,
-          },
-    antiIdle:
-      r.a_user_id === null
-        ? null
-        : {
-            userId: Number(r.a_user_id),
-            creditedSinceQuestionMs: Number(r.credited_since_question_ms),
-            nextDueMs: Number(r.next_due_ms),
-            pendingQuestionId: r.pending_question_id === null ? null : Number(r.pending_question_id),
-            pendingSince: date(r.pending_since),
-          },
-    chapter: { id: Number(r.chapter_id), durationSeconds: Number(r.duration_seconds), courseId: Number(r.course_id) },
-    courseHours: Number(r.course_hours),
-    projectId: Number(r.project_id),
-    requiredHours: Number(r.required_hours),
-  }))
-}
-
-/** Sign-in sessions of the batch: a signed-out or reset account's reports are refused. */
-async function loadAuth(tx: Tx, authIds: string[]) {
-  const result = await tx.execute(sql`
-    select a.id, a.user_id, a.revoked_at, a.expires_at, u.session_version
-    from sessions a join users u on u.id = a.user_id
-    where a.id in (select jsonb_array_elements_text(${JSON.stringify(authIds)}::jsonb)::uuid)`)
-  return new Map(
-    rowsOf(result).map((r) => [
-      String(r.id),
-      { userId: Number(r.user_id), revokedAt: date(r.revoked_at), expiresAt: date(r.expires_at) as Date, version: Number(r.session_version) },
-    ]),
-  )
+  const rows = new Map<string, Row>()
+  const auth = new Map<string, AuthState>()
+  for (const r of rowsOf(result)) {
+    if (r.auth_user_id !== null) {
+      auth.set(String(r.auth_id), {
+        userId: Number(r.auth_user_id),
+        revokedAt: date(r.auth_revoked_at),
+        expiresAt: date(r.auth_expires_at) as Date,
+        version: Number(r.session_version),
+      })
+    }
+    const id = String(r.id)
+    if (rows.has(id)) continue
+    rows.set(id, {
+      session: {
+        id,
+        userId: Number(r.user_id),
+        chapterId: Number(r.chapter_id),
+        status: r.status as 'active' | 'superseded',
+        openedAt: date(r.opened_at) as Date,
+        lastSeq: Number(r.last_seq),
+        lastClientMs: Number(r.last_client_ms),
+        creditedMs: Number(r.session_credited_ms),
+        lastReportAt: date(r.last_report_at),
+      },
+      progress:
+        r.p_user_id === null
+          ? null
+          : {
+              userId: Number(r.p_user_id),
+              chapterId: Number(r.chapter_id),
+              creditedMs: Number(r.credited_ms),
+              furthestMs: Number(r.furthest_ms),
+              completedAt: date(r.completed_at),
+              updatedAt: date(r.updated_at) as Date,
+            },
+      antiIdle:
+        r.a_user_id === null
+          ? null
+          : {
+              userId: Number(r.a_user_id),
+              creditedSinceQuestionMs: Number(r.credited_since_question_ms),
+              nextDueMs: Number(r.next_due_ms),
+              pendingQuestionId: r.pending_question_id === null ? null : Number(r.pending_question_id),
+              pendingSince: date(r.pending_since),
+            },
+      chapter: { id: Number(r.chapter_id), durationSeconds: Number(r.duration_seconds), courseId: Number(r.course_id) },
+      courseHours: Number(r.course_hours),
+      projectId: Number(r.project_id),
+      requiredHours: Number(r.required_hours),
+    })
+  }
+  return { rows, auth }
 }
 
 /**
@@ -186,8 +194,7 @@ function writeBatch(rows: Row[], reports: Array<{ sessionId: string; seq: number
  */
 export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, items: ReportItem[]): Promise<Array<ProgressAck | Error>> {
   return db.transaction(async (tx) => {
-    const rows = new Map((await loadSessions(tx, [...new Set(items.map((i) => i.sessionId))])).map((r) => [r.session.id, r]))
-    const auth = await loadAuth(tx, [...new Set(items.map((i) => i.authSessionId))])
+    const { rows, auth } = await loadBatchState(tx, items)
     const results: Array<ProgressAck | Error> = []
     const touched = new Set<Row>()
     const newReports: Array<{ sessionId: string; seq: number; positionMs: number; creditedMs: number; at: Date; ack: ProgressAck; questionId: number | null }> = []
