@@ -1,6 +1,6 @@
-import type { DevSmsOutbox } from '@app/shared/auth'
+import type { DevSmsOutbox, Session } from '@app/shared/auth'
 import { idNumberCheckChar } from '@app/shared/id-number'
-import type { APIRequestContext } from 'playwright-core'
+import type { APIRequestContext, Page } from 'playwright-core'
 
 export interface TestIdentity {
   realName: string
@@ -37,4 +37,31 @@ export async function readSmsCode(
   const message = messages.find((m) => m.purpose === purpose)
   if (!message) throw new Error(`no ${purpose} code for ${phone}`)
   return message.code
+}
+
+/**
+ * A learner bound to a new simulated WeChat user, signed in in this browser: the OAuth pages (the
+ * simulator's 微信授权 page, 允许 as a new user) leave a pending WeChat identity in the browser, and
+ * registering through the API in the same browser binds it. Answers the session (its access token
+ * serves the journey's API calls).
+ */
+export async function registerWechatBoundLearner(page: Page, origin: string, realName: string, password: string): Promise<Session> {
+  await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
+  await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
+  await page.locator('input[name="user"][value="new"]').check()
+  await page.locator('input[name="nickname"]').fill(`wx${Date.now() % 100000}`)
+  await page.locator('#allow').click()
+  await page.waitForURL(/\/login\?.*wechat=unbound/)
+
+  const learner = newIdentity(realName)
+  const sms = await page.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: learner.phone, purpose: 'register' } })
+  if (sms.status() !== 200) throw new Error(`sms-codes answered ${sms.status()}`)
+  const smsCode = await readSmsCode(page.request, origin, learner.phone, 'register')
+  const registered = await page.request.post(`${origin}/api/auth/register`, {
+    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password },
+  })
+  if (registered.status() !== 201) throw new Error(`register answered ${registered.status()}`)
+  const session = (await registered.json()) as Session
+  if (!session.user.wechatBound) throw new Error('the WeChat identity was not bound')
+  return session
 }

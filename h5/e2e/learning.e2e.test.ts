@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Session } from '@app/shared/auth'
 import type { Catalogue } from '@app/shared/catalogue'
 import type { Order, PayOrderResult } from '@app/shared/orders'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newIdentity, readSmsCode } from './accounts.ts'
+import { registerWechatBoundLearner as registerBoundLearner } from './accounts.ts'
 import { launchBrowser, newWechatContext } from './browser.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 
@@ -53,29 +52,9 @@ function watch(page: Page): Page {
   return page
 }
 
-/**
- * A learner bound to a new simulated WeChat user (OAuth as a new user, then registration in the
- * same browser binds it), signed in in the browser; answers their access token for API calls.
- */
+/** A WeChat-bound learner signed in in the browser; answers their access token for API calls. */
 async function registerWechatBoundLearner(page: Page): Promise<string> {
-  await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
-  await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
-  await page.locator('input[name="user"][value="new"]').check()
-  await page.locator('input[name="nickname"]').fill(`learn${Date.now() % 100000}`)
-  await page.locator('#allow').click()
-  await page.waitForURL(/\/login\?.*wechat=unbound/)
-
-  const learner = newIdentity('学习学员')
-  const sms = await page.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: learner.phone, purpose: 'register' } })
-  expect(sms.status()).toBe(200)
-  const smsCode = await readSmsCode(page.request, origin, learner.phone, 'register')
-  const registered = await page.request.post(`${origin}/api/auth/register`, {
-    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password: PASSWORD },
-  })
-  expect(registered.status()).toBe(201)
-  const session = (await registered.json()) as Session
-  expect(session.user.wechatBound).toBe(true)
-  return session.accessToken
+  return (await registerBoundLearner(page, origin, '学习学员', PASSWORD)).accessToken
 }
 
 /** 提交订单 → 微信支付 through the real APIs; the simulator's cashier confirms and notifies the server. */

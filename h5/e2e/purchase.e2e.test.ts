@@ -1,8 +1,7 @@
-import type { Session } from '@app/shared/auth'
 import type { Catalogue } from '@app/shared/catalogue'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { newIdentity, readSmsCode } from './accounts.ts'
+import { registerWechatBoundLearner as registerBoundLearner } from './accounts.ts'
 import { launchBrowser, newWechatContext } from './browser.ts'
 
 // PAY-1 / PAY-2 / LRN-1 in the WeChat UA against the server in simulator mode: a WeChat-bound
@@ -48,29 +47,9 @@ afterAll(async () => {
   await browser.close()
 })
 
-/**
- * A learner registered and bound to a new simulated WeChat user beforehand: the OAuth pages (the
- * simulator's 微信授权 page, 允许 as a new user) leave a pending WeChat identity in the browser, and
- * registering through the API in the same browser binds it and signs in.
- */
+/** A learner registered and bound to a new simulated WeChat user beforehand, signed in in the browser. */
 async function registerWechatBoundLearner(page: Page): Promise<void> {
-  await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
-  await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
-  await page.locator('input[name="user"][value="new"]').check()
-  await page.locator('input[name="nickname"]').fill(`pay${Date.now() % 100000}`)
-  await page.locator('#allow').click()
-  await page.waitForURL(/\/login\?.*wechat=unbound/)
-
-  const learner = newIdentity('支付学员')
-  const sms = await page.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: learner.phone, purpose: 'register' } })
-  expect(sms.status()).toBe(200)
-  const smsCode = await readSmsCode(page.request, origin, learner.phone, 'register')
-  const registered = await page.request.post(`${origin}/api/auth/register`, {
-    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password: PASSWORD },
-  })
-  expect(registered.status()).toBe(201)
-  const session = (await registered.json()) as Session
-  expect(session.user.wechatBound).toBe(true)
+  await registerBoundLearner(page, origin, '支付学员', PASSWORD)
 }
 
 describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simulated) → 课程培训', () => {
