@@ -10,12 +10,14 @@ export interface MicroBatcher<I, O> {
 
 export function createMicroBatcher<I, O>(
   run: (items: I[]) => Promise<Array<O | Error>>,
-  options: { maxBatch?: number; parallel?: number } = {},
+  options: { maxBatch?: number; parallel?: number; minFill?: number; fillWaitMs?: number } = {},
 ): MicroBatcher<I, O> {
   const maxBatch = options.maxBatch ?? 200
   const parallel = options.parallel ?? 2
   type Entry = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
   let queue: Entry[] = []
+  const minFill = options.minFill ?? 1
+  const fillWaitMs = options.fillWaitMs ?? 0
   let running = 0
   let scheduled = false
 
@@ -33,8 +35,30 @@ export function createMicroBatcher<I, O>(
     }
   }
 
+  let waitTimer: NodeJS.Timeout | null = null
   function pump(): void {
     scheduled = false
+    while (running < parallel && queue.length > 0) {
+      // A second batch waits briefly to fill up: fewer, fuller transactions commit more reports.
+      if (running > 0 && queue.length < minFill) {
+        waitTimer ??= setTimeout(() => {
+          waitTimer = null
+          fill()
+        }, fillWaitMs)
+        return
+      }
+      const batch = queue.slice(0, maxBatch)
+      queue = queue.slice(batch.length)
+      running += 1
+      void flush(batch).finally(() => {
+        running -= 1
+        pump()
+      })
+    }
+  }
+
+  /** Starts a batch with whatever is queued, even if it is not full. */
+  function fill(): void {
     while (running < parallel && queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)

@@ -29,7 +29,8 @@ export interface LearningDeps {
 }
 
 export function createReportBatcher(db: AppDb, antiIdle: AntiIdleSettings): MicroBatcher<ReportItem, ProgressAck> {
-  return createMicroBatcher((items) => processReportBatch(db, antiIdle, items))
+  // While one batch commits, the next waits up to 2 ms to gather 40 reports (bench:progress: ~+10 %).
+  return createMicroBatcher((items) => processReportBatch(db, antiIdle, items), { minFill: 40, fillWaitMs: 2 })
 }
 
 /** A question shown for less than this cannot be answered: it is read, not clicked away. */
