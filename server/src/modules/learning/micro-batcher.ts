@@ -2,24 +2,30 @@
  * Collects work items that arrive together and hands them to `run` as batches. Progress reports use
  * it so that hundreds of learners share one transaction and one commit instead of paying for one
  * each; every caller still gets its own result, only after its batch committed. Two batches may
- * run at once, so the server prepares one while the database commits the other (bench:progress).
+ * run at once, so the server prepares one while the database commits the other; while one runs,
+ * the next waits briefly to fill up, since fewer, fuller transactions commit more reports
+ * (bench:progress).
  */
 export interface MicroBatcher<I, O> {
   submit(item: I): Promise<O>
 }
 
-export function createMicroBatcher<I, O>(
-  run: (items: I[]) => Promise<Array<O | Error>>,
-  options: { maxBatch?: number; parallel?: number; minFill?: number; fillWaitMs?: number } = {},
-): MicroBatcher<I, O> {
-  const maxBatch = options.maxBatch ?? 200
-  const parallel = options.parallel ?? 2
+export interface MicroBatcherOptions {
+  maxBatch?: number
+  parallel?: number
+  /** While a batch runs, the next one starts only with this many items… */
+  minFill?: number
+  /** …or after this long. */
+  fillWaitMs?: number
+}
+
+export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<Array<O | Error>>, options: MicroBatcherOptions = {}): MicroBatcher<I, O> {
+  const { maxBatch = 200, parallel = 2, minFill = 1, fillWaitMs = 0 } = options
   type Entry = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
   let queue: Entry[] = []
-  const minFill = options.minFill ?? 1
-  const fillWaitMs = options.fillWaitMs ?? 0
   let running = 0
   let scheduled = false
+  let fillTimer: NodeJS.Timeout | null = null
 
   async function flush(batch: Entry[]): Promise<void> {
     try {
@@ -35,31 +41,16 @@ export function createMicroBatcher<I, O>(
     }
   }
 
-  let waitTimer: NodeJS.Timeout | null = null
-  function pump(): void {
+  function pump(force = false): void {
     scheduled = false
     while (running < parallel && queue.length > 0) {
-      // A second batch waits briefly to fill up: fewer, fuller transactions commit more reports.
-      if (running > 0 && queue.length < minFill) {
-        waitTimer ??= setTimeout(() => {
-          waitTimer = null
-          fill()
+      if (!force && running > 0 && queue.length < minFill) {
+        fillTimer ??= setTimeout(() => {
+          fillTimer = null
+          pump(true)
         }, fillWaitMs)
         return
       }
-      const batch = queue.slice(0, maxBatch)
-      queue = queue.slice(batch.length)
-      running += 1
-      void flush(batch).finally(() => {
-        running -= 1
-        pump()
-      })
-    }
-  }
-
-  /** Starts a batch with whatever is queued, even if it is not full. */
-  function fill(): void {
-    while (running < parallel && queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)
       running += 1
@@ -77,7 +68,7 @@ export function createMicroBatcher<I, O>(
         if (!scheduled && running < parallel) {
           scheduled = true
           // Let the current burst of requests join before the batch starts.
-          setImmediate(pump)
+          setImmediate(() => pump())
         }
       })
     },
