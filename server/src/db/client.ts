@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { plainPipelined, postgresPipelined, type AppTx, type PipelinedTransaction } from './pipelined-transaction.ts'
+import { preparingClient } from './prepared-statements.ts'
 import * as schema from './schema.ts'
 
 /** Either driver's drizzle instance; repositories take this (or a transaction of it). */
@@ -10,6 +12,8 @@ export type DbKind = 'pglite' | 'postgres'
 export interface Database {
   db: AppDb
   kind: DbKind
+  /** A read → decide → write transaction in the fewest round trips (see pipelined-transaction.ts). */
+  pipelined: PipelinedTransaction
   /** Applies the committed drizzle migrations (safe to call from several instances at once). */
   migrate(): Promise<void>
   /** Answers whether the database responds to a trivial query. */
@@ -42,7 +46,7 @@ async function createPostgres(url: string, max: number): Promise<Database> {
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-  const sql = postgres(url, { max, connect_timeout: 10, onnotice: () => {} })
+  const sql = preparingClient(postgres(url, { max, connect_timeout: 10, onnotice: () => {} }))
   try {
     await sql`select 1`
   } catch (error) {
@@ -53,6 +57,9 @@ async function createPostgres(url: string, max: number): Promise<Database> {
   return {
     db,
     kind: 'postgres',
+    // drizzle on the reserved connection: it reads the client's options (its type parsers), which a
+    // reserved connection lacks. Not a drizzle transaction object: `tx.rollback()` is not available.
+    pipelined: postgresPipelined(sql, (client) => drizzle(Object.assign(client, { options: sql.options }), { schema, casing: 'snake_case' }) as unknown as AppTx),
     async migrate() {
       // One dedicated connection holds the advisory lock for the whole migration.
       const lockSql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} })
@@ -97,6 +104,7 @@ async function createPglite(target: { dataDir: string } | { memory: true }): Pro
   return {
     db,
     kind: 'pglite',
+    pipelined: plainPipelined(db),
     async migrate() {
       await migrate(drizzle(client, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR })
     },

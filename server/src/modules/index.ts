@@ -108,7 +108,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
       await api.register(learningRoutes, {
         prefix: '/learning',
-        deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.db, deps.antiIdle) },
+        deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.database.pipelined) },
         now: deps.now,
       })
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })

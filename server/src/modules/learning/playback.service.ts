@@ -9,6 +9,7 @@ import {
   type ProgressReportBody,
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
+import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
 import { antiIdleState, playbackSessions, questions } from '../../db/schema.ts'
 import { drawNextDueMs, lockAntiIdle, pickQuestion, publicQuestion, type AntiIdleSettings } from './anti-idle.ts'
 import { createMicroBatcher, type MicroBatcher } from './micro-batcher.ts'
@@ -28,9 +29,9 @@ export interface LearningDeps {
   reports: MicroBatcher<ReportItem, ProgressAck>
 }
 
-export function createReportBatcher(db: AppDb, antiIdle: AntiIdleSettings): MicroBatcher<ReportItem, ProgressAck> {
+export function createReportBatcher(pipelined: PipelinedTransaction): MicroBatcher<ReportItem, ProgressAck> {
   // While one batch commits, the next waits up to 2 ms to gather 40 reports (bench:progress: ~+10 %).
-  return createMicroBatcher((items) => processReportBatch(db, antiIdle, items), { minFill: 40, fillWaitMs: 2 })
+  return createMicroBatcher((items) => processReportBatch(pipelined, items), { minFill: 40, fillWaitMs: 2 })
 }
 
 /** A question shown for less than this cannot be answered: it is read, not clicked away. */

@@ -1,9 +1,9 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { ProgressAck, ProgressReportBody } from '@app/shared'
-import type { AppDb } from '../../db/client.ts'
+import type { PipelinedTransaction, Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema.ts'
 import { SessionExpiredError } from '../auth/auth.errors.ts'
-import { pickQuestion, publicQuestion, type AntiIdleSettings } from './anti-idle.ts'
+import { pickQuestion, publicQuestion } from './anti-idle.ts'
 import { decideCredit } from './crediting.ts'
 import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.errors.ts'
 import type { Tx } from './learning.types.ts'
@@ -39,10 +39,6 @@ interface Row {
   requiredHours: number
 }
 
-/** Rows of a raw statement, whichever driver ran it (postgres.js gives an array, PGlite `{rows}`). */
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>
-}
 const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
 
 type AuthState = { userId: number; revokedAt: Date | null; expiresAt: Date; version: number }
@@ -53,9 +49,9 @@ type AuthState = { userId: number; revokedAt: Date | null; expiresAt: Date; vers
  * one round trip. Hand-written SQL: it runs for every batch, and a query builder's per-call work
  * showed in the profile of bench:progress.
  */
-async function loadBatchState(tx: Tx, items: ReportItem[]): Promise<{ rows: Map<string, Row>; auth: Map<string, AuthState> }> {
+function readBatchState(items: ReportItem[]): SQL {
   const pairs = JSON.stringify([...new Set(items.map((i) => `${i.sessionId}|${i.authSessionId}`))].map((k) => k.split('|')))
-  const result = await tx.execute(sql`
+  return sql`
     select s.id, s.user_id, s.chapter_id, s.status, s.opened_at, s.last_seq, s.last_client_ms, s.credited_ms as session_credited_ms, s.last_report_at,
       p.user_id as p_user_id, p.credited_ms, p.furthest_ms, p.completed_at, p.updated_at,
       a.user_id as a_user_id, a.credited_since_question_ms, a.next_due_ms, a.pending_question_id, a.pending_since,
@@ -71,10 +67,13 @@ async function loadBatchState(tx: Tx, items: ReportItem[]): Promise<{ rows: Map<
     left join sessions au on au.id = q.auth_id::uuid
     left join users u on u.id = au.user_id
     order by s.id
-    for update of s`) // one lock order for every batch, so concurrent batches cannot deadlock
+    for update of s` // one lock order for every batch, so concurrent batches cannot deadlock
+}
+
+function parseBatchState(result: Rows): { rows: Map<string, Row>; auth: Map<string, AuthState> } {
   const rows = new Map<string, Row>()
   const auth = new Map<string, AuthState>()
-  for (const r of rowsOf(result)) {
+  for (const r of result) {
     if (r.auth_user_id !== null) {
       auth.set(String(r.auth_id), {
         userId: Number(r.auth_user_id),
@@ -189,150 +188,158 @@ function writeBatch(rows: Row[], reports: Array<{ sessionId: string; seq: number
 /**
  * Processes a batch of progress reports in ONE transaction (LRN-4 … LRN-7): the sessions are
  * locked, each report is credited in arrival order by the rule of crediting.ts, and all changes
- * (credit, completions, anti-idle questions, stored answers for replays) are written with a few
- * multi-row statements. A report's answer is only released after the commit.
+ * (credit, completions, anti-idle questions, stored answers for replays) are written with one
+ * multi-row statement (a few when a chapter completes). On PostgreSQL the usual batch costs two
+ * round trips: BEGIN + read, write + COMMIT. A report's answer is only released after the commit.
  */
-export async function processReportBatch(db: AppDb, antiIdle: AntiIdleSettings, items: ReportItem[]): Promise<Array<ProgressAck | Error>> {
-  return db.transaction(async (tx) => {
-    const { rows, auth } = await loadBatchState(tx, items)
-    const results: Array<ProgressAck | Error> = []
-    const touched = new Set<Row>()
-    const newReports: Array<{ sessionId: string; seq: number; positionMs: number; creditedMs: number; at: Date; ack: ProgressAck; questionId: number | null }> = []
-    const replays: Array<{ index: number; sessionId: string; seq: number }> = []
-    const completions: Array<{ index: number; row: Row; now: Date }> = []
+export async function processReportBatch(pipelined: PipelinedTransaction, items: ReportItem[]): Promise<Array<ProgressAck | Error>> {
+  return pipelined({ read: readBatchState(items), decide: (inTx, result) => creditBatch(inTx, items, parseBatchState(result)) })
+}
 
-    for (const [index, item] of items.entries()) {
-      const who = auth.get(item.authSessionId)
-      if (!who || who.userId !== item.userId || who.revokedAt || who.expiresAt <= item.now || who.version !== item.authSessionVersion) {
-        results.push(new SessionExpiredError())
-        continue
-      }
-      const row = rows.get(item.sessionId)
-      if (!row || row.session.userId !== item.userId || !row.progress || !row.antiIdle) {
-        results.push(new PlaybackNotFoundError())
-        continue
-      }
-      if (row.session.status !== 'active') {
-        results.push(new PlaybackSupersededError())
-        continue
-      }
-      const { session, progress, antiIdle: idle } = row
-      const { body, now } = item
-      if (body.seq <= session.lastSeq) {
-        // Sent again (a lost answer, a reload): the first answer is returned, nothing is credited.
-        results.push(new Error('replay placeholder'))
-        replays.push({ index, sessionId: session.id, seq: body.seq })
-        continue
-      }
+/** Credits a locked batch; returns every report's answer and the statement that stores it all. */
+async function creditBatch(
+  inTx: () => Tx,
+  items: ReportItem[],
+  { rows, auth }: ReturnType<typeof parseBatchState>,
+): Promise<{ result: Array<ProgressAck | Error>; write: SQL | null }> {
+  const results: Array<ProgressAck | Error> = []
+  const touched = new Set<Row>()
+  const newReports: Array<{ sessionId: string; seq: number; positionMs: number; creditedMs: number; at: Date; ack: ProgressAck; questionId: number | null }> = []
+  const replays: Array<{ index: number; sessionId: string; seq: number }> = []
+  const completions: Array<{ index: number; row: Row; now: Date }> = []
 
-      const positionMs = Math.round(body.positionSeconds * 1000)
-      const decision = decideCredit(
-        {
-          furthestMs: progress.furthestMs,
-          durationMs: row.chapter.durationSeconds * 1000,
-          lastClientMs: session.lastClientMs,
-          sessionCreditedMs: session.creditedMs,
-          serverElapsedMs: now.getTime() - session.openedAt.getTime(),
-        },
-        { positionMs, clientElapsedMs: body.clientElapsedMs },
-      )
-      let creditMs = 0
-      let rewindToMs = decision.rewindToMs
-      if (idle.pendingQuestionId !== null) {
-        // Nothing is credited while a question waits for its answer.
-        rewindToMs = positionMs > progress.furthestMs ? progress.furthestMs : null
-      } else if (decision.kind === 'credit') {
-        creditMs = decision.creditMs
-        const untilQuestion = idle.nextDueMs - idle.creditedSinceQuestionMs
-        if (creditMs >= untilQuestion) {
-          const questionId = await pickQuestion(tx, row.chapter.courseId, null)
-          if (questionId !== null) {
-            // Credit stops at the moment the question falls due; the player pauses there.
-            creditMs = Math.max(0, untilQuestion)
-            rewindToMs = progress.furthestMs + creditMs
-            idle.pendingQuestionId = questionId
-            idle.pendingSince = now
-            idle.creditedSinceQuestionMs += creditMs
-          } else {
-            idle.creditedSinceQuestionMs = 0 // a course without a question bank: nothing to ask
-          }
-        } else {
+  for (const [index, item] of items.entries()) {
+    const who = auth.get(item.authSessionId)
+    if (!who || who.userId !== item.userId || who.revokedAt || who.expiresAt <= item.now || who.version !== item.authSessionVersion) {
+      results.push(new SessionExpiredError())
+      continue
+    }
+    const row = rows.get(item.sessionId)
+    if (!row || row.session.userId !== item.userId || !row.progress || !row.antiIdle) {
+      results.push(new PlaybackNotFoundError())
+      continue
+    }
+    if (row.session.status !== 'active') {
+      results.push(new PlaybackSupersededError())
+      continue
+    }
+    const { session, progress, antiIdle: idle } = row
+    const { body, now } = item
+    if (body.seq <= session.lastSeq) {
+      // Sent again (a lost answer, a reload): the first answer is returned, nothing is credited.
+      results.push(new Error('replay placeholder'))
+      replays.push({ index, sessionId: session.id, seq: body.seq })
+      continue
+    }
+
+    const positionMs = Math.round(body.positionSeconds * 1000)
+    const decision = decideCredit(
+      {
+        furthestMs: progress.furthestMs,
+        durationMs: row.chapter.durationSeconds * 1000,
+        lastClientMs: session.lastClientMs,
+        sessionCreditedMs: session.creditedMs,
+        serverElapsedMs: now.getTime() - session.openedAt.getTime(),
+      },
+      { positionMs, clientElapsedMs: body.clientElapsedMs },
+    )
+    let creditMs = 0
+    let rewindToMs = decision.rewindToMs
+    if (idle.pendingQuestionId !== null) {
+      // Nothing is credited while a question waits for its answer.
+      rewindToMs = positionMs > progress.furthestMs ? progress.furthestMs : null
+    } else if (decision.kind === 'credit') {
+      creditMs = decision.creditMs
+      const untilQuestion = idle.nextDueMs - idle.creditedSinceQuestionMs
+      if (creditMs >= untilQuestion) {
+        const questionId = await pickQuestion(inTx(), row.chapter.courseId, null)
+        if (questionId !== null) {
+          // Credit stops at the moment the question falls due; the player pauses there.
+          creditMs = Math.max(0, untilQuestion)
+          rewindToMs = progress.furthestMs + creditMs
+          idle.pendingQuestionId = questionId
+          idle.pendingSince = now
           idle.creditedSinceQuestionMs += creditMs
+        } else {
+          idle.creditedSinceQuestionMs = 0 // a course without a question bank: nothing to ask
         }
-      }
-
-      progress.creditedMs += creditMs
-      progress.furthestMs += creditMs
-      const justCompleted = !progress.completedAt && isChapterWatched(progress, row.chapter.durationSeconds)
-      if (justCompleted) progress.completedAt = now
-      if (creditMs > 0 || justCompleted) progress.updatedAt = now
-      session.lastSeq = body.seq
-      // A refused report (too fast, stale) does not move the base: the next honest report is
-      // measured from the last accepted one.
-      if (!(decision.kind === 'none' && (decision.reason === 'too_fast' || decision.reason === 'stale'))) {
-        session.lastClientMs = Math.max(session.lastClientMs, decision.clientMs)
-      }
-      session.creditedMs += creditMs
-      session.lastReportAt = now
-      touched.add(row)
-
-      const ack: ProgressAck = {
-        seq: body.seq,
-        creditedNow: creditMs / 1000,
-        chapter: chapterProgressOf(row.chapter.id, progress),
-        rewindTo: rewindToMs === null ? null : rewindToMs / 1000,
-        question: null,
-        courseCompleted: false,
-        planCompleted: false,
-      }
-      results.push(ack)
-      newReports.push({ sessionId: session.id, seq: body.seq, positionMs, creditedMs: creditMs, at: now, ack, questionId: idle.pendingQuestionId })
-      if (justCompleted) completions.push({ index, row, now })
-    }
-
-    // Question texts are looked up first, so the stored answers (for replays) include them.
-    const questionIds = [...new Set(newReports.map((r) => r.questionId).filter((id): id is number => id !== null))]
-    const shown = new Map<number, Awaited<ReturnType<typeof publicQuestion>>>()
-    for (const id of questionIds) shown.set(id, await publicQuestion(tx, id))
-    for (const report of newReports) report.ack.question = report.questionId === null ? null : (shown.get(report.questionId) ?? null)
-
-    const changed = [...touched]
-    if (completions.length === 0) {
-      if (changed.length > 0 || newReports.length > 0) await tx.execute(writeBatch(changed, newReports))
-    } else {
-      // Course and plan completion read the chapters' progress, so it is written first; all in
-      // this same transaction as the report that completes them (LRN-6).
-      await tx.execute(writeBatch(changed, []))
-      for (const { index, row, now } of completions) {
-        const outcome = await completeCourseAndPlan(
-          tx,
-          { userId: row.session.userId, courseId: row.chapter.courseId, courseHours: row.courseHours, projectId: row.projectId, requiredHours: row.requiredHours },
-          now,
-        )
-        Object.assign(results[index] as ProgressAck, outcome)
-      }
-      await tx.execute(writeBatch([], newReports))
-    }
-
-    for (const replay of replays) {
-      const inBatch = newReports.find((r) => r.sessionId === replay.sessionId && r.seq === replay.seq)
-      const [stored] = inBatch
-        ? [{ ack: inBatch.ack }]
-        : await tx
-            .select({ ack: progressReports.ack })
-            .from(progressReports)
-            .where(and(eq(progressReports.sessionId, replay.sessionId), eq(progressReports.seq, replay.seq)))
-      const row = rows.get(replay.sessionId) as Row
-      results[replay.index] = (stored?.ack as ProgressAck | undefined) ?? {
-        seq: replay.seq,
-        creditedNow: 0,
-        chapter: chapterProgressOf(row.chapter.id, row.progress ?? undefined),
-        rewindTo: null,
-        question: null,
-        courseCompleted: false,
-        planCompleted: false,
+      } else {
+        idle.creditedSinceQuestionMs += creditMs
       }
     }
-    return results
-  })
+
+    progress.creditedMs += creditMs
+    progress.furthestMs += creditMs
+    const justCompleted = !progress.completedAt && isChapterWatched(progress, row.chapter.durationSeconds)
+    if (justCompleted) progress.completedAt = now
+    if (creditMs > 0 || justCompleted) progress.updatedAt = now
+    session.lastSeq = body.seq
+    // A refused report (too fast, stale) does not move the base: the next honest report is
+    // measured from the last accepted one.
+    if (!(decision.kind === 'none' && (decision.reason === 'too_fast' || decision.reason === 'stale'))) {
+      session.lastClientMs = Math.max(session.lastClientMs, decision.clientMs)
+    }
+    session.creditedMs += creditMs
+    session.lastReportAt = now
+    touched.add(row)
+
+    const ack: ProgressAck = {
+      seq: body.seq,
+      creditedNow: creditMs / 1000,
+      chapter: chapterProgressOf(row.chapter.id, progress),
+      rewindTo: rewindToMs === null ? null : rewindToMs / 1000,
+      question: null,
+      courseCompleted: false,
+      planCompleted: false,
+    }
+    results.push(ack)
+    newReports.push({ sessionId: session.id, seq: body.seq, positionMs, creditedMs: creditMs, at: now, ack, questionId: idle.pendingQuestionId })
+    if (justCompleted) completions.push({ index, row, now })
+  }
+
+  // Question texts are looked up first, so the stored answers (for replays) include them.
+  const questionIds = [...new Set(newReports.map((r) => r.questionId).filter((id): id is number => id !== null))]
+  const shown = new Map<number, Awaited<ReturnType<typeof publicQuestion>>>()
+  for (const id of questionIds) shown.set(id, await publicQuestion(inTx(), id))
+  for (const report of newReports) report.ack.question = report.questionId === null ? null : (shown.get(report.questionId) ?? null)
+
+  for (const replay of replays) {
+    const inBatch = newReports.find((r) => r.sessionId === replay.sessionId && r.seq === replay.seq)
+    const [stored] = inBatch
+      ? [{ ack: inBatch.ack }]
+      : await inTx()
+          .select({ ack: progressReports.ack })
+          .from(progressReports)
+          .where(and(eq(progressReports.sessionId, replay.sessionId), eq(progressReports.seq, replay.seq)))
+    const row = rows.get(replay.sessionId) as Row
+    results[replay.index] = (stored?.ack as ProgressAck | undefined) ?? {
+      seq: replay.seq,
+      creditedNow: 0,
+      chapter: chapterProgressOf(row.chapter.id, row.progress ?? undefined),
+      rewindTo: null,
+      question: null,
+      courseCompleted: false,
+      planCompleted: false,
+    }
+  }
+
+  const changed = [...touched]
+  if (completions.length === 0) {
+    // The usual batch: one statement, sent together with COMMIT.
+    return { result: results, write: changed.length > 0 || newReports.length > 0 ? writeBatch(changed, newReports) : null }
+  }
+  // Course and plan completion read the chapters' progress, so it is written first; all in
+  // this same transaction as the report that completes them (LRN-6).
+  const tx = inTx()
+  await tx.execute(writeBatch(changed, []))
+  for (const { index, row, now } of completions) {
+    const outcome = await completeCourseAndPlan(
+      tx,
+      { userId: row.session.userId, courseId: row.chapter.courseId, courseHours: row.courseHours, projectId: row.projectId, requiredHours: row.requiredHours },
+      now,
+    )
+    // The same object as the stored answer, so a replay of this report says so too.
+    Object.assign(results[index] as ProgressAck, outcome)
+  }
+  return { result: results, write: writeBatch([], newReports) }
 }

@@ -1,0 +1,74 @@
+import type { SQL } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { Sql } from 'postgres'
+import type { AppDb } from './client.ts'
+
+/** A drizzle transaction of either driver. */
+export type AppTx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
+
+export type Rows = Array<Record<string, unknown>>
+
+/**
+ * A short transaction shaped read → decide → write, as the progress-report batches are. With
+ * PostgreSQL the read travels together with BEGIN and the write together with COMMIT, so the whole
+ * transaction costs two round trips instead of four. On a busy server each round trip also waits
+ * for the event loop's turn, so this is where a batch's time goes (bench:progress).
+ */
+export interface PipelinedWork<T> {
+  /** Runs first, inside the transaction (typically `select … for update`). */
+  read: SQL
+  /**
+   * Gets the read's rows, and the transaction for any rarer statements it needs (made on first
+   * call: most batches need none); returns the result and the final statement, which commits with
+   * the transaction (or null for none).
+   */
+  decide(inTx: () => AppTx, rows: Rows): Promise<{ result: T; write: SQL | null }>
+}
+
+export type PipelinedTransaction = <T>(work: PipelinedWork<T>) => Promise<T>
+
+/** Rows of a raw statement, whichever driver ran it (postgres.js gives an array, PGlite `{rows}`). */
+export function rowsOf(result: unknown): Rows {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Rows
+}
+
+/** The embedded database runs in this process: no round trips to save, a plain transaction. */
+export function plainPipelined(db: AppDb): PipelinedTransaction {
+  return (work) =>
+    db.transaction(async (tx) => {
+      const rows = rowsOf(await tx.execute(work.read))
+      const { result, write } = await work.decide(() => tx, rows)
+      if (write) await tx.execute(write)
+      return result
+    })
+}
+
+/**
+ * PostgreSQL through postgres.js: a reserved connection on which BEGIN + read and write + COMMIT
+ * are each sent back to back (postgres.js pipelines queries on one connection). If the read or
+ * the write fails, the transaction is aborted and COMMIT only ends it (PostgreSQL answers it with
+ * ROLLBACK), so nothing of the batch is stored and the caller gets the error.
+ */
+export function postgresPipelined(sql: Sql<Record<string, never>>, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
+  const dialect = new PgDialect({ casing: 'snake_case' })
+  const send = (client: Sql<Record<string, never>>, statement: SQL) => {
+    const query = dialect.sqlToQuery(statement)
+    return client.unsafe(query.sql, query.params as never[], { prepare: true })
+  }
+  return async (work) => {
+    const client = await sql.reserve()
+    try {
+      const [, rows] = await Promise.all([client.unsafe('begin'), send(client, work.read)])
+      let tx: AppTx | undefined
+      const { result, write } = await work.decide(() => (tx ??= toTx(client)), rows as unknown as Rows)
+      await Promise.all([write ? send(client, write) : null, client.unsafe('commit')])
+      return result
+    } catch (error) {
+      // Ends the transaction if it is still open; after a COMMIT it is a harmless no-op.
+      await client.unsafe('rollback').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+}
