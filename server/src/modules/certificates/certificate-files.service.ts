@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto'
-import { certificateArtwork } from './render/layout.ts'
-import { renderPdf } from './render/pdf.ts'
-import { renderPng } from './render/png.ts'
 import { findCertificateFile, storeCertificateFile, type CertificateRow } from './certificates.repository.ts'
 import type { CertificateDeps } from './certificates.types.ts'
 import { verifyUrl } from './certificates.service.ts'
+
+/**
+ * The renderers bring pdf-lib, fontkit, resvg and qrcode, about 40 MB resident: a process loads
+ * them with the first certificate it renders, not at start-up (the build puts them in their own
+ * chunk). Most requests, and every progress report, never need them.
+ */
+const renderers = () => import('./render/index.ts')
 
 /** Bump when the layout changes: every certificate is then rendered anew on its next request. */
 const LAYOUT_VERSION = 'layout-1'
@@ -19,6 +23,7 @@ export function renderVersion(deps: Pick<CertificateDeps, 'seal' | 'publicBaseUr
 }
 
 export async function renderCertificate(deps: Pick<CertificateDeps, 'seal' | 'publicBaseUrl'>, row: CertificateRow, kind: 'pdf' | 'png'): Promise<Buffer> {
+  const { certificateArtwork, renderPdf, renderPng } = await renderers()
   const art = certificateArtwork({ ...row, verifyUrl: verifyUrl(deps, row.number), seal: deps.seal })
   return kind === 'pdf' ? Buffer.from(await renderPdf(art, { title: `合格证书 ${row.number}` })) : renderPng(art)
 }
