@@ -1,10 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {
@@ -69,18 +71,41 @@ export interface StartedServer {
 }
 
 /**
- * Starts the real server (API + built H5) on a free port with a fresh data directory. The global
+ * A fresh, empty PostgreSQL database for one server when TEST_DATABASE_URL is set (CI), so the
+ * journeys run on the production driver; the server migrates and seeds it. Else none: PGlite.
+ */
+async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const adminUrl = process.env.TEST_DATABASE_URL
+  if (!adminUrl) return null
+  const name = `h5_e2e_${randomBytes(6).toString('hex')}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+/**
+ * Starts the real server (API + built H5) on a free port with a fresh data directory (and a fresh
+ * PostgreSQL database when TEST_DATABASE_URL is set). The global
  * setup starts the shared one with the defaults; a test file that needs other settings (a short
  * 防挂机 interval, say) starts its own with `env` and stops it in afterAll.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
   const port = await freePort()
   const dataDir = await mkdtemp(join(tmpdir(), 'h5-e2e-'))
+  const database = await createDatabase()
   const baseUrl = `http://127.0.0.1:${port}`
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: serverDir,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(database ? { DATABASE_URL: database.url } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -94,6 +119,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
     await waitForHealth(baseUrl, child, () => stderr)
   } catch (error) {
     await stop(child)
+    await database?.drop()
     await rm(dataDir, { recursive: true, force: true })
     throw error
   }
@@ -102,6 +128,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
     baseUrl,
     stop: async () => {
       await stop(child)
+      await database?.drop()
       await rm(dataDir, { recursive: true, force: true })
     },
   }
