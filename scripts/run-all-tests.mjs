@@ -2,7 +2,8 @@
 // Runs every test of the repository, in order, stopping at the first failure:
 //   1. each package's vitest suite (server on embedded PGlite),
 //   2. the server suite again on a real PostgreSQL when TEST_DATABASE_URL is set (CI sets it),
-//   3. the browser journeys in headless Chromium against the built H5 and a real server.
+//   3. the browser journeys in headless Chromium against the built H5 and a real server (on its
+//      own PostgreSQL database when TEST_DATABASE_URL is set, else on PGlite).
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 
@@ -32,5 +33,5 @@ if (!fs.existsSync('/usr/bin/chromium')) {
   process.exit(1)
 }
 run('build the H5', ['--filter', '@app/h5', 'build:if-stale'])
-run('browser journeys (headless Chromium)', ['--filter', '@app/h5', 'test:e2e'], withoutPg)
+run('browser journeys (headless Chromium)', ['--filter', '@app/h5', 'test:e2e'])
 console.log('\n✓ all tests passed')
