@@ -30,6 +30,8 @@ export async function answerQuestion(deps: Pick<LearningDeps, 'db' | 'antiIdle'>
         lastAnswerAt: now,
         correctAnswers: learner.correctAnswers + 1,
         wrongInARow: 0,
+        // Time spent on the question is never credit: the credit clock starts again now.
+        creditClockAt: now,
       })
       return { correct: true, question: null, wrongInARow: 0, withdrawn: null }
     }
