@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { AxiosError } from 'axios'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, ClientErrorCode, createHttp, ErrorCode, http, isApiError, toApiError, type Http } from './http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { ApiError, ClientErrorCode, createHttp, http, isApiError, toApiError, type Http } from './http.ts'
 
 // A real HTTP server on loopback, so the mapping is tested against what axios actually produces
 // for each failure rather than against hand-built error objects.

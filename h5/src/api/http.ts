@@ -8,10 +8,6 @@ import axios, {
 import type { ErrorBody } from '@app/shared/errors'
 import type { ErrorCode } from '@app/shared/error-codes'
 
-// The codes as runtime values, for comparisons: `isApiError(error, ErrorCode.ORDER_NOT_FOUND)`.
-// TypeBox-free, so importing them keeps the schemas out of the bundle.
-export { ErrorCode } from '@app/shared/error-codes'
-
 /** Failures that never reached the server's error handler, so the server has no code for them. */
 export const ClientErrorCode = {
   NETWORK_ERROR: 'NETWORK_ERROR',
@@ -51,7 +47,8 @@ export type KnownErrorCode = ErrorCode | ClientErrorCode
 
 /**
  * Whether a failure is an ApiError; given codes, whether it is one carrying any of them. Codes are
- * the shared constants (`ErrorCode.X`, `ClientErrorCode.X`), so a misspelt code does not compile.
+ * the shared constants (`ErrorCode.X` from `@app/shared/error-codes`, TypeBox-free, and
+ * `ClientErrorCode.X`), or literals of their type: a misspelt code does not compile.
  * (With codes the answer is a plain boolean: "not this code" must not narrow the value away.)
  */
 export function isApiError(value: unknown): value is ApiError

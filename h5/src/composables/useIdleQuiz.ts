@@ -3,7 +3,8 @@ import { showToast } from 'vant'
 import 'vant/es/toast/style'
 import { computed, ref, shallowRef } from 'vue'
 import { answerQuestion } from '@/api/learning.ts'
-import { ErrorCode, isApiError, toApiError } from '@/api/http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { isApiError, toApiError } from '@/api/http.ts'
 
 export interface IdleQuizOptions {
   /** A question appeared: pause the video and leave fullscreen. */
