@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { NOTIFY_PATH } from '../payments/payments.service.ts'
+import { NOTIFY_PATH } from '../payments/payments.paths.ts'
 import type { CheckItem, GoLiveInput } from './golive.types.ts'
 import { bi, item } from './golive.types.ts'
 
