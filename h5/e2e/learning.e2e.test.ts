@@ -97,6 +97,13 @@ function videoState(page: Page): Promise<VideoState> {
   }))
 }
 
+/** The chapter's credited seconds as the player shows them (「…：已学 00:10 / 00:40」). */
+async function creditedOnPage(page: Page): Promise<number> {
+  const text = await page.locator('.course-player__credited').innerText()
+  const [, m, s] = /已学 (\d+):(\d+)/.exec(text) ?? []
+  return Number(m) * 60 + Number(s)
+}
+
 /** The open 防挂机 question: answered wrongly first when asked to, then with the right option. */
 async function answerQuiz(page: Page, { wrongFirst }: { wrongFirst: boolean }): Promise<void> {
   const dialog = page.getByRole('dialog', { name: '防挂机答题' })
@@ -146,9 +153,11 @@ async function playChapterToCompletion(page: Page, row: Locator, durationSeconds
       return questions
     }
     if (state.paused && !state.ended && state.readyState >= 1) {
+      // A question may be opening at this very moment (it paused the video): its overlay then takes
+      // the tap, and the next round answers it.
       const bigPlay = page.locator('.vjs-big-play-button')
-      if (await bigPlay.isVisible()) await bigPlay.click()
-      else await page.locator('.vjs-play-control').click()
+      const control = (await bigPlay.isVisible()) ? bigPlay : page.locator('.vjs-play-control')
+      await control.click({ timeout: 2_000 }).catch(() => undefined)
     }
     await page.waitForTimeout(500)
   }
@@ -243,6 +252,15 @@ describe('课程培训 → 进入学习 → 课程封面 → 播放 → 防挂�
     })
     await page.getByText('请按顺序观看，不能跳过未学内容').waitFor()
     await expect.poll(async () => (await videoState(page)).currentTime).toBeLessThan(10)
+
+    // The first report's answer brings credit; a reload resumes exactly there, not at 0.
+    await expect.poll(() => creditedOnPage(page), { timeout: 30_000 }).toBeGreaterThan(0)
+    await page.reload()
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1)
+    const resumeAt = await creditedOnPage(page)
+    expect(resumeAt).toBeGreaterThan(0)
+    await expect.poll(async () => (await videoState(page)).currentTime).toBeGreaterThanOrEqual(resumeAt)
+    expect((await videoState(page)).currentTime).toBeLessThan(resumeAt + 2)
 
     // Chapter 1 to the end in real time, with at least one 防挂机 question (the first answered wrongly).
     const chapter1 = course.chapters[0]?.durationSeconds ?? 0

@@ -1,11 +1,11 @@
 import type { AntiIdleQuestion, ChapterProgress } from '@app/shared/learning'
-import { WRONG_ANSWERS_BEFORE_WITHDRAWAL } from '@app/shared/learning-policy'
 import { showToast } from 'vant'
 import 'vant/es/toast/style'
 import { computed, ref, shallowRef } from 'vue'
 import { answerQuestion } from '@/api/learning.ts'
 import { ErrorCode } from '@app/shared/error-codes'
 import { isApiError, toApiError } from '@/api/http.ts'
+import { wrongAnswerFeedback } from '@/utils/learning-progress.ts'
 
 export interface IdleQuizOptions {
   /** A question appeared: pause the video and leave fullscreen. */
@@ -16,12 +16,6 @@ export interface IdleQuizOptions {
   onWithdrawn: (chapter: ChapterProgress) => void
 }
 
-/** What the learner reads after a wrong answer (the policy of docs/learning.md, in their words). */
-export function wrongAnswerFeedback(wrongInARow: number, withdrawn: boolean): string {
-  if (withdrawn) return `连续答错 ${WRONG_ANSWERS_BEFORE_WITHDRAWAL} 次，本章自上次答对以来的学习进度已扣除，答对后请从扣除处继续学习`
-  const left = WRONG_ANSWERS_BEFORE_WITHDRAWAL - wrongInARow
-  return `回答错误，请再答一题（再答错 ${left} 次，将扣除本章自上次答对以来的学习进度）`
-}
 
 /**
  * 防挂机 (LRN-5). The server chooses when a question falls due and checks the answer; the page only
