@@ -22,7 +22,8 @@ import type { AntiIdleSettings } from './learning/anti-idle.ts'
 import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
-import type { CertificateSettings } from '../config.ts'
+import type { CertificateSettings, InvoiceConfig } from '../config.ts'
+import { createInvoiceServices } from './invoices/invoices.setup.ts'
 import { createReportBatcher } from './learning/playback.service.ts'
 
 export interface ModuleDeps {
@@ -41,6 +42,8 @@ export interface ModuleDeps {
   antiIdle: AntiIdleSettings
   /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
   certificates: CertificateSettings & { signingKey: string }
+  /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
+  invoices: { config: InvoiceConfig; fileLinkKey: string }
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -82,6 +85,8 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     log: app.log,
   }
 
+  const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
+
   await app.register(
     async (api) => {
       await api.register(healthRoutes, {
@@ -120,10 +125,14 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         allowedOrigins: jssdkOrigins(deps.publicBaseUrl, simulator),
         simulator,
       })
+      await api.register(invoices.routes, { prefix: '/invoices', deps: invoices.deps })
+      await api.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
+      if (invoices.devMail) await api.register(invoices.devMail, { prefix: '/dev', db: deps.db })
       // The outbox route exists only while no real SMS provider is configured.
       if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db })
     },
     { prefix: '/api' },
   )
   if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
+  if (deps.runJobs) await app.register(invoices.job, { deps: invoices.deps })
 }
