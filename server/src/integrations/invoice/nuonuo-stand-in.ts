@@ -44,13 +44,13 @@ export async function startNuonuoStandIn(): Promise<NuonuoStandIn> {
   let numbers = 0
   const state = { tokenRequests: 0, badSignatures: 0 }
 
-  async function handle(req: ReceivedRequest, res: ServerResponse) {
+  async function handle(req: ReceivedRequest, res: ServerResponse): Promise<void> {
     const url = new URL(req.url, 'http://stand-in')
     if (url.pathname === '/accessToken') {
       state.tokenRequests++
       const form = new URLSearchParams(req.body)
       if (form.get('client_id') !== STAND_IN_APP_KEY || form.get('client_secret') !== STAND_IN_APP_SECRET || form.get('grant_type') !== 'client_credentials') {
-        return sendJson(res, 400, { error: 'invalid_client' })
+        return void sendJson(res, 400, { error: 'invalid_client' })
       }
       return sendJson(res, 200, { access_token: TOKEN, expires_in: 86_400 })
     }
@@ -59,7 +59,8 @@ export async function startNuonuoStandIn(): Promise<NuonuoStandIn> {
       doc.addPage([200, 100])
       doc.setTitle(url.pathname.slice(5))
       res.writeHead(200, { 'content-type': 'application/pdf' })
-      return res.end(Buffer.from(await doc.save()))
+      res.end(Buffer.from(await doc.save()))
+      return
     }
     if (url.pathname !== '/open/v1/services') return sendJson(res, 404, {})
     if (fail > 0) {
