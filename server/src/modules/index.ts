@@ -78,15 +78,15 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   }
   const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
   const simulator = deps.wechatMode === 'simulator'
+  const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
   const payments: PaymentDeps = {
     db: deps.db,
     wechat: deps.wechat,
     pay: createWechatPayClient(deps.wechat, { now: () => deps.now().getTime() }),
     publicBaseUrl: deps.publicBaseUrl,
     log: app.log,
+    onRefunded: invoices.onRefunded,
   }
-
-  const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
 
   await app.register(
     async (api) => {

@@ -177,3 +177,10 @@ export async function reverseForRefund(deps: Pick<InvoiceDeps, 'db' | 'now' | 'k
   if (started) deps.kick()
   return started
 }
+
+/** The refund seam's entry: by our order number, as the refund notification names it. */
+export async function reverseForRefundedOrder(deps: Pick<InvoiceDeps, 'db' | 'now' | 'kick'>, outTradeNo: string): Promise<boolean> {
+  const [order] = await deps.db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.outTradeNo, outTradeNo))
+  if (!order || order.status !== OrderStatus.REFUNDED) return false
+  return reverseForRefund(deps, order.id)
+}

@@ -8,6 +8,7 @@ import devMailRoutes from './dev-mail.routes.ts'
 import invoiceCallbackRoutes from './invoice-callback.routes.ts'
 import { createInvoiceJobRunner } from './invoice-job.plugin.ts'
 import invoiceRoutes from './invoices.routes.ts'
+import { reverseForRefundedOrder } from './invoices.service.ts'
 import type { InvoiceDeps, InvoiceLog } from './invoices.types.ts'
 
 /** The job looks for due documents this often (and at once after an application). */
@@ -49,5 +50,6 @@ export function createInvoiceServices(input: {
     log: input.log,
     kick: input.runJobs ? runner.kick : () => {},
   }
-  return { deps, routes: invoiceRoutes, callbackRoutes: invoiceCallbackRoutes, job: runner.plugin, devMail: devMailRoutes }
+  const onRefunded = async (outTradeNo: string) => void (await reverseForRefundedOrder(deps, outTradeNo))
+  return { deps, onRefunded, routes: invoiceRoutes, callbackRoutes: invoiceCallbackRoutes, job: runner.plugin, devMail: devMailRoutes }
 }
