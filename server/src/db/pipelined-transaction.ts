@@ -49,11 +49,11 @@ export function plainPipelined(db: AppDb): PipelinedTransaction {
  * the write fails, the transaction is aborted and COMMIT only ends it (PostgreSQL answers it with
  * ROLLBACK), so nothing of the batch is stored and the caller gets the error.
  */
-export function postgresPipelined(sql: Sql<Record<string, never>>, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
+export function postgresPipelined(sql: Sql<Record<string, never>>, prepare: boolean, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
   const dialect = new PgDialect({ casing: 'snake_case' })
   const send = (client: Sql<Record<string, never>>, statement: SQL) => {
     const query = dialect.sqlToQuery(statement)
-    return client.unsafe(query.sql, query.params as never[], { prepare: true })
+    return client.unsafe(query.sql, query.params as never[], { prepare })
   }
   return async (work) => {
     const client = await sql.reserve()

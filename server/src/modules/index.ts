@@ -24,6 +24,7 @@ import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings } from '../config.ts'
 import { createReportBatcher } from './learning/playback.service.ts'
+import { countingSmsProvider } from '../plugins/metrics.sms.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -72,7 +73,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     publicBaseUrl: deps.publicBaseUrl,
     now: deps.now,
   }
-  const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
+  const sms = countingSmsProvider(deps.sms ?? createDevOutboxProvider(deps.db, app.log))
   const simulator = deps.wechatMode === 'simulator'
   const payments: PaymentDeps = {
     db: deps.db,
@@ -82,10 +83,17 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     log: app.log,
   }
 
+  // Readiness fails from the moment the server starts closing, so the proxy stops sending to it.
+  let draining = false
+  app.addHook('preClose', async () => {
+    draining = true
+  })
   await app.register(
     async (api) => {
       await api.register(healthRoutes, {
         ping: () => deps.database.ping(),
+        pendingMigrations: () => deps.database.pendingMigrations(),
+        draining: () => draining,
         database: deps.database.kind,
         wechat: deps.wechatMode,
         version: deps.version,

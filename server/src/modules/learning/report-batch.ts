@@ -5,6 +5,7 @@ import { progressReports } from '../../db/schema.ts'
 import { SessionExpiredError } from '../auth/auth.errors.ts'
 import { pickQuestion, publicQuestion } from './anti-idle.ts'
 import { decideCredit } from './crediting.ts'
+import { countCreditingDecision } from '../../plugins/metrics.registry.ts'
 import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.errors.ts'
 import type { Tx } from './learning.types.ts'
 import { chapterProgressOf, completeCourseAndPlan, isChapterWatched } from './progress.repository.ts'
@@ -70,6 +71,7 @@ async function creditBatch(
       },
       { positionMs, clientElapsedMs: body.clientElapsedMs },
     )
+    countCreditingDecision(decision)
     let creditMs = 0
     let rewindToMs = decision.rewindToMs
     if (idle.pendingQuestionId !== null) {
