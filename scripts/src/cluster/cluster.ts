@@ -155,7 +155,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await Promise.all(children.map((c) => stopProcess(c)))
     if (!options.keepDatabase) await admin.unsafe(`drop database if exists ${databaseName} with (force)`).catch(() => {})
     await admin.end({ timeout: 5 })
-    fs.rmSync(dir, { recursive: true, force: true })
+    // CLUSTER_KEEP_FILES=1 keeps the logs and configuration for a look after a failed run.
+    if (process.env.CLUSTER_KEEP_FILES !== '1') fs.rmSync(dir, { recursive: true, force: true })
   }
 
   try {
@@ -213,6 +214,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           ...(pgbouncerBin ? { DATABASE_PREPARED_STATEMENTS: 'false', DATABASE_DIRECT_URL: databaseUrl } : {}),
           WECHAT_SIMULATOR_URL: simulatorUrl,
           TRUST_PROXY: 'true',
+          PGAPPNAME: `cluster-instance-${index + 1}`,
           LOG_LEVEL: options.logLevel ?? 'info',
           ...options.env,
         },

@@ -9,7 +9,7 @@ export interface NginxLayout {
 }
 
 /** The access log's fields, in order: what tests and the bench read back (see parseAccessLog). */
-const LOG_FORMAT = `'$msec $request_method $uri $status $upstream_addr $upstream_status $request_id'`
+const LOG_FORMAT = `'$msec $request_time $request_method $uri $status $upstream_addr $upstream_status $request_id'`
 
 /**
  * nginx in front of the instances: plain round robin (no sticky sessions, no ip_hash), so
@@ -70,7 +70,10 @@ export function writeNginxConfig(layout: NginxLayout): string {
 }
 
 export interface AccessLogLine {
+  /** When the answer was sent (epoch seconds). */
   at: number
+  /** When the request arrived (epoch seconds). */
+  startedAt: number
   method: string
   uri: string
   status: number
@@ -88,8 +91,9 @@ export function parseAccessLog(text: string): AccessLogLine[] {
       const parts = line.split(' ')
       // $upstream_addr and $upstream_status may hold ", "-separated lists (a retried request).
       const requestId = parts.at(-1) ?? ''
-      const middle = parts.slice(4, -1).join(' ')
+      const middle = parts.slice(5, -1).join(' ')
       const [upstream = '', upstreamStatus = ''] = middle.split(/ (?=[\d-]+(?:, [\d-]+)*$)/)
-      return { at: Number(parts[0]), method: parts[1] ?? '', uri: parts[2] ?? '', status: Number(parts[3]), upstream, upstreamStatus, requestId }
+      const at = Number(parts[0])
+      return { at, startedAt: at - Number(parts[1]), method: parts[2] ?? '', uri: parts[3] ?? '', status: Number(parts[4]), upstream, upstreamStatus, requestId }
     })
 }

@@ -1,11 +1,9 @@
 import fp from 'fastify-plugin'
 import type { PoolStats } from '../db/pool-stats.ts'
+import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
 import { httpRequestDuration, paymentNotifications, watchPool } from './metrics.registry.ts'
 
-const NOTIFY_KINDS: Record<string, string> = {
-  '/api/payments/wechat/notify': 'transaction',
-  '/api/payments/wechat/refund-notify': 'refund',
-}
+const NOTIFY_KINDS: Record<string, string> = { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' }
 
 function notificationOutcome(status: number): string {
   if (status < 300) return 'acknowledged'
