@@ -55,7 +55,10 @@ ${layout.instancePorts.map((port) => `    server 127.0.0.1:${port} max_fails=1 f
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Request-Id $request_id;
       proxy_connect_timeout 1s;
-      proxy_next_upstream error timeout;
+      # Only a failed connection (or reset) counts against an instance and moves the request on: a
+      # slow answer (the database is down) must not take every instance out of the rotation.
+      proxy_next_upstream error;
+      proxy_read_timeout 30s;
     }
   }
 }

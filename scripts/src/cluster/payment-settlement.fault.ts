@@ -59,7 +59,7 @@ describe('payment notification to an instance that dies mid-settlement', () => {
     const created = await fetch(`${cluster.url}/api/orders`, { method: 'POST', headers, body: JSON.stringify({ projectId: project!.id, invoice: { choice: 'later' } }) })
     expect(created.status).toBe(201)
     const order = (await created.json()) as { id: number; outTradeNo: string }
-    const pay = await fetch(`${cluster.url}/api/orders/${order.id}/pay`, { method: 'POST', headers })
+    const pay = await fetch(`${cluster.url}/api/orders/${order.id}/pay`, { method: 'POST', headers: { authorization: learner.authorization } })
     expect(pay.status).toBe(200)
     const { payParams } = (await pay.json()) as { payParams: Record<string, string> }
 

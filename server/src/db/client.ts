@@ -75,7 +75,11 @@ async function createPostgres(target: PostgresTarget): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const { migrate } = await import('drizzle-orm/postgres-js/migrator')
   // connect_timeout bounds how long a request waits for an unreachable database before its 503.
-  const connect = (max: number) => postgres(url, { max, prepare, connect_timeout: 5, onnotice: () => {} })
+  // backoff: postgres.js waits up to 20 s between reconnection attempts after repeated failures
+  // (3^failures / 100 s), so after an outage queries queued for a connection waited that long (the
+  // database-outage fault test: requests held until nginx timed out). Retry within a second instead.
+  const backoff = (failures: number) => Math.min(0.05 * 2 ** failures, 1)
+  const connect = (max: number) => postgres(url, { max, prepare, connect_timeout: 5, backoff, onnotice: () => {} })
   const poolStats: PoolStats = { max: target.max ?? 10, queriesInFlight: 0, reserved: 0 }
   const counted = countingClient(connect(poolStats.max), poolStats)
   const sql = prepare ? preparingClient(counted) : counted
