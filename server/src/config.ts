@@ -46,6 +46,8 @@ export interface TencentSmsConfig {
   sdkAppId: string
   signName: string
   templateIds: { register: string; reset_password: string; bind_phone: string }
+  /** Bulk registration's initial-password message (ACC-5); empty when not configured. */
+  initialPasswordTemplateId: string
   region: string
   endpoint: string
 }
@@ -278,6 +280,7 @@ function parseSms(env: Env): Config['sms'] {
         reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
         bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
       },
+      initialPasswordTemplateId: read(env, 'TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD') ?? '',
       region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
       endpoint: endpoint.origin,
     },

@@ -117,7 +117,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         cookies,
         now: deps.now,
       })
-      await api.register(meRoutes, { prefix: '/me', auth })
+      await api.register(meRoutes, { prefix: '/me', auth, now: deps.now })
       await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
       await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
       await api.register(learningRoutes, {
