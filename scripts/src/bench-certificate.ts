@@ -14,13 +14,13 @@ import { buildApp } from '@app/server/src/app.ts'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { courseCompletions, courses, enrollments, projects } from '@app/server/src/db/schema.ts'
 import { generateDevSecrets } from '@app/server/src/dev-secrets.ts'
-import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue.import.ts'
+import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
 import { renderCertificate } from '@app/server/src/modules/certificates/certificate-files.service.ts'
 import { findOwnCertificate } from '@app/server/src/modules/certificates/certificates.repository.ts'
 import { seedSampleOrganisations } from '@app/server/src/modules/certificates/organisations.seed.ts'
 import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/config.ts'
 import { enrol } from '@app/server/test/factories.ts'
-import { newIdNumber, newPhone } from '@app/server/test/auth-helpers.ts'
+import { newIdNumber, newPhone } from '@app/server/test/auth.ts'
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({ options: { n: { type: 'string', default: '30' } } })

@@ -5,7 +5,7 @@ import type { Config } from './config.ts'
 import { createDatabase, type Database } from './db/client.ts'
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
 import { createTencentSmsProvider } from './integrations/sms/tencent.ts'
-import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue.import.ts'
+import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue-import.service.ts'
 import { seedSampleOrganisations } from './modules/certificates/organisations.seed.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
 

@@ -1,6 +1,7 @@
 /**
- * The crediting rule of LRN-4, as a pure function so every cheat of peers.md §9 can be tested
- * without a database. The server, not the page, decides what was watched:
+ * The crediting rule of LRN-4, as a pure function so every trick of published cheat scripts (4×
+ * playback, seeking ahead, forged heartbeats, banked offline time) can be tested without a
+ * database. The server, not the page, decides what was watched:
  *
  * - per report, forward progress may not exceed the page's elapsed time since the previous report
  *   plus 10 % (at most 1.5 s): playing faster than 1× earns nothing, a seek ahead earns nothing;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProgressAck } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
+import { bearer, registerLearner, type Registered } from '../../../test/auth.ts'
 import { courseOutline, enrol } from '../../../test/factories.ts'
 
 let t: TestApp

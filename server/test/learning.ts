@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { ProgressAck } from '@app/shared'
-import type { TestApp } from '../../../test/app.ts'
-import { bearer, type Registered } from '../../../test/auth-helpers.ts'
-import { courseOutline } from '../../../test/factories.ts'
+import type { TestApp } from './app.ts'
+import { bearer, type Registered } from './auth.ts'
+import { courseOutline } from './factories.ts'
 
 /**
  * Completes a plan the honest way: plays every chapter through the learning API in 10-second

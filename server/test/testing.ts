@@ -1,0 +1,10 @@
+/**
+ * The server's test harness for other packages (`@app/server/testing`, e.g. the H5 browser
+ * journeys): the real app with the WeChat simulator and a movable clock, accounts, enrolments and
+ * honest plan completion. Test code only; nothing here is part of the running server.
+ */
+export { buildTestApp, DEMO_SEED_DIR, type TestApp, type TestAppOptions } from './app.ts'
+export { bearer, PASSWORD, registerLearner, type Registered } from './auth.ts'
+export { enrol } from './factories.ts'
+export { completePlan } from './learning.ts'
+export { prepareServerData, type ServerStorage } from './server-data.ts'
