@@ -20,7 +20,7 @@ import { findOwnCertificate } from '@app/server/src/modules/certificates/certifi
 import { seedSampleOrganisations } from '@app/server/src/modules/certificates/organisations.seed.ts'
 import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/config.ts'
 import { enrol } from '@app/server/test/factories.ts'
-import { newIdNumber, newPhone } from '@app/server/test/auth.ts'
+import { newIdNumber, newPhone } from '@app/server/test/auth-helpers.ts'
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({ options: { n: { type: 'string', default: '30' } } })

@@ -13,7 +13,7 @@ import { seedSampleOrganisations } from '@app/server/src/modules/certificates/or
 import { createTestDatabase } from '@app/server/test/db.ts'
 import { DEMO_SEED_DIR } from '@app/server/test/app.ts'
 import { enrol } from '@app/server/test/factories.ts'
-import { newIdNumber } from '@app/server/test/auth.ts'
+import { newIdNumber } from '@app/server/test/auth-helpers.ts'
 import { completionWorkbook } from './completion-report-xlsx.ts'
 
 let database: Database

@@ -19,12 +19,12 @@ import reconciliation from './payments/reconciliation.job.ts'
 import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
 import learningRoutes from './learning/learning.routes.ts'
-import type { AntiIdleSettings } from './learning/anti-idle.ts'
+import type { AntiIdleSettings } from './learning/anti-idle.rules.ts'
 import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings } from '../config.ts'
-import { createReportBatcher } from './learning/playback.service.ts'
+import { createReportBatcher } from './learning/progress-report.service.ts'
 
 export interface ModuleDeps {
   db: AppDb

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { PASSWORD, bearer, cookieValue, latestCode, newIdNumber, newPhone, registerLearner, sendCode } from '../../../test/auth.ts'
+import { PASSWORD, bearer, cookieValue, latestCode, newIdNumber, newPhone, registerLearner, sendCode } from '../../../test/auth-helpers.ts'
 
 let t: TestApp
 const logLines: string[] = []

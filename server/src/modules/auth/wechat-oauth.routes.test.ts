@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { PASSWORD, bearer, cookieValue, registerLearner } from '../../../test/auth.ts'
+import { PASSWORD, bearer, cookieValue, registerLearner } from '../../../test/auth-helpers.ts'
 import { exchangeCode } from '../../integrations/wechat/oauth.ts'
-import { authorise as authoriseWith, followCallback, type OAuthDance } from '../../../test/wechat.ts'
+import { authorise as authoriseWith, followCallback, type OAuthDance } from '../../../test/wechat-helpers.ts'
 
 let t: TestApp
 beforeAll(async () => {

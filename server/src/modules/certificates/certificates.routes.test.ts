@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isCertificateNumber, maskIdNumber, type Certificate } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { bearer, registerLearner, type Registered } from '../../../test/auth.ts'
+import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { certificateFiles, certificates, enrollments, users } from '../../db/schema.ts'
-import { completePlan } from '../../../test/learning.ts'
+import { completePlan } from '../../../test/learning-helpers.ts'
 import { seedSampleOrganisations } from './organisations.seed.ts'
 
 let t: TestApp

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
-import { PASSWORD, cookieValue, type Registered } from './auth.ts'
+import { PASSWORD, cookieValue, type Registered } from './auth-helpers.ts'
 
 export interface OAuthDance {
   callbackUrl: string
