@@ -38,7 +38,7 @@ export interface WxApi {
 
 export class JssdkConfigError extends Error {
   override readonly name = 'JssdkConfigError'
-  /** WeChat's errMsg, e.g. "config:fail, invalid signature" (wechat-protocol.md §2.6). */
+  /** WeChat's errMsg, e.g. "config:fail, invalid signature" (docs/wechat-protocol.md §2.6). */
   readonly errMsg: string
   constructor(errMsg: string) {
     super(`wx.config failed: ${errMsg}`)

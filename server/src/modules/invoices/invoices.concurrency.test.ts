@@ -4,7 +4,7 @@ import { registerLearner } from '../../../test/auth-helpers.ts'
 import type { InvoiceProvider } from '../../integrations/invoice/provider.ts'
 import { createDevInvoiceProvider } from '../../integrations/invoice/dev-provider.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from './invoices.test-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
 
 // Races (run on PostgreSQL with TEST_DATABASE_URL; PGlite runs one statement at a time): parallel
 // applications for one order through the listening server, and several job workers (as several

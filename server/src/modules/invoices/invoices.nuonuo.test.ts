@@ -4,9 +4,9 @@ import { buildTestApp, DEMO_SEED_DIR, REPO_ROOT, type TestApp } from '../../../t
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { DEVELOPMENT_INVOICE_CONFIG, type InvoiceConfig } from '../../config.ts'
 import { createNuonuoProvider } from '../../integrations/invoice/nuonuo.ts'
-import { startNuonuoStandIn, STAND_IN_APP_KEY, STAND_IN_APP_SECRET, type NuonuoStandIn } from '../../integrations/invoice/nuonuo-stand-in.ts'
+import { startNuonuoStandIn, STAND_IN_APP_KEY, STAND_IN_APP_SECRET, type NuonuoStandIn } from '../../../test/nuonuo-stand-in-helpers.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from './invoices.test-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
 
 // The 诺诺 adapter (INV-4) driven by the invoice job against a local stand-in of Nuonuo's API:
 // signed requests, asynchronous results, failures, lost answers and callbacks, and never a second

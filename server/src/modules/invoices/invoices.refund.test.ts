@@ -7,7 +7,7 @@ import { orders } from '../../db/schema.ts'
 import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
 import { requestRefund } from '../payments/refunds.service.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder } from './invoices.test-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder } from '../../../test/invoices-helpers.ts'
 
 // INV-3: a refund after issue red-letters the invoice. The whole way through the WeChat simulator:
 // pay, apply, issue, refund by staff; WeChat's refund notification reaches the payments module,

@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { readDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, pdfText } from './invoices.test-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, pdfText } from '../../../test/invoices-helpers.ts'
 
 // INV-1 … INV-3 through the API, with the development provider and the invoice job run by the test.
 // Times are chosen in Asia/Shanghai (UTC+8): 2025-12-31T15:59:59Z is 31 Dec 23:59:59 there.

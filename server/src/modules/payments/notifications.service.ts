@@ -15,7 +15,7 @@ export type NotificationAnswer = 204 | 400 | 401 | 500
 
 /**
  * A WeChat Pay notification (PAY-3, PAY-4), from raw body to answer. The signature is verified on
- * the raw bytes before anything is parsed (docs/wechat-protocol.md); the settlement and the
+ * the raw bytes before anything is parsed (docs/wechat-protocol.md §3.7, §5.1); the settlement and the
  * notification's audit row are one transaction.
  */
 export async function receiveNotification(

@@ -1,5 +1,5 @@
 /**
- * Imports a content manifest (OPS-1) into the catalogue tables; see catalogue.manifest.ts for the
+ * Imports a content manifest (OPS-1) into the catalogue tables; see catalogue-manifest.parser.ts for the
  * format and scripts/src/import-content.ts for the operator CLI.
  *
  * Media mapping. A `cover` or `video` value is either
@@ -24,7 +24,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
-import { ManifestError, mediaUrl, readManifest, type Manifest } from './catalogue.manifest.ts'
+import { ManifestError, mediaUrl, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
 
 export interface ImportCounts {
   created: number

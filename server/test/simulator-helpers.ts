@@ -1,8 +1,8 @@
-// Test-only fixture: generated keys, a simulator mounted like the server mounts it, a movable
+// Simulator test support: generated keys, a simulator mounted like the server mounts it, a movable
 // clock. Holds no client-side signing code; each test file writes its own by hand.
 import Fastify, { type FastifyInstance } from 'fastify'
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { createWechatSimulator, type SimulatorOptions, type WechatSimulator } from './index.ts'
+import { createWechatSimulator, type SimulatorOptions, type WechatSimulator } from '../src/simulator/index.ts'
 
 export const APP_ID = 'wx1234567890abcdef'
 export const APP_SECRET = 'test-secret-0123456789abcdef0123'

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { PDFDocument } from 'pdf-lib'
-import { sendJson, startStandIn, type ReceivedRequest, type StandIn } from '../wechat/test-support.ts'
-import { nuonuoSignature } from './nuonuo-sign.ts'
+import { sendJson, startStandIn, type ReceivedRequest, type StandIn } from './wechat-stand-in-helpers.ts'
+import { nuonuoSignature } from '../src/integrations/invoice/nuonuo-sign.ts'
 
 /**
  * A local stand-in for 诺诺开放平台, for tests only: it checks the signature and token as Nuonuo

@@ -6,9 +6,9 @@ import { eq, sql } from 'drizzle-orm'
 import { CategoryCode } from '@app/shared'
 import type { Database } from '../../db/client.ts'
 import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
-import { hasCatalogue, importCatalogue } from './catalogue.import.ts'
-import { ManifestError, jsonPath, type Manifest } from './catalogue.manifest.ts'
-import { probeMp4 } from './catalogue.mp4.ts'
+import { hasCatalogue, importCatalogue } from './catalogue-import.service.ts'
+import { ManifestError, jsonPath, type Manifest } from './catalogue-manifest.parser.ts'
+import { probeMp4 } from './mp4.parser.ts'
 import { createTestDatabase } from '../../../test/db.ts'
 
 const demoDir = path.resolve(import.meta.dirname, '../../../seed/demo')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalCertificateData, signCertificate, verifyCertificateSignature, type SignedCertificateData } from './signature.ts'
+import { canonicalCertificateData, signCertificate, verifyCertificateSignature, type SignedCertificateData } from './signature.rules.ts'
 
 const data: SignedCertificateData = {
   number: 'CQ20257KQ2M9XH4T1BR',

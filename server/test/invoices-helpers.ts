@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm'
-import type { TestApp } from '../../../test/app.ts'
-import { DEVELOPMENT_INVOICE_CONFIG } from '../../config.ts'
-import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices, orders, projects } from '../../db/schema.ts'
-import type { InvoiceProvider } from '../../integrations/invoice/provider.ts'
-import { createDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
-import { createInvoiceProvider } from './invoices.setup.ts'
-import type { InvoiceDeps } from './invoices.types.ts'
+import type { TestApp } from './app.ts'
+import { DEVELOPMENT_INVOICE_CONFIG } from '../src/config.ts'
+import type { AppDb } from '../src/db/client.ts'
+import { invoiceDocuments, invoices, orders, projects } from '../src/db/schema.ts'
+import type { InvoiceProvider } from '../src/integrations/invoice/provider.ts'
+import { createDevMailOutbox } from '../src/integrations/mail/dev-outbox.ts'
+import { createInvoiceProvider } from '../src/modules/invoices/invoices.setup.ts'
+import type { InvoiceDeps } from '../src/modules/invoices/invoices.types.ts'
 
 let serial = 0
 

@@ -3,12 +3,12 @@ import path from 'node:path'
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { TLocalizedValidationError } from 'typebox/error'
-import { Mp4Error, probeMp4 } from './catalogue.mp4.ts'
+import { Mp4Error, probeMp4 } from './mp4.parser.ts'
 
 /**
  * The content manifest (OPS-1): one JSON file describing categories, projects, courses, chapters
  * and question banks, with media beside it. Codes are the stable keys re-imports match on; the
- * media mapping is documented at the top of catalogue.import.ts.
+ * media mapping is documented at the top of catalogue-import.service.ts.
  */
 
 const CODE_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$'
