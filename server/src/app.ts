@@ -10,6 +10,7 @@ import type { SmsProvider } from './integrations/sms/provider.ts'
 import authPlugin from './plugins/auth.ts'
 import { loggerOptions } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
+import metrics from './plugins/metrics.ts'
 import openapi from './plugins/openapi.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
 
   await app.register(errorHandler)
+  await app.register(metrics, { poolStats: deps.database.poolStats })
   await app.register(openapi)
   await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
   await registerModules(app, {

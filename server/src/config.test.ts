@@ -119,3 +119,37 @@ describe('loadConfig', () => {
     expect(config.wechat?.payBase).toBe('https://pay.stand-in.test')
   })
 })
+
+describe('loadConfig: running several instances', () => {
+  it('keeps prepared statements on and metrics off unless asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/app' })
+    expect(config.databasePreparedStatements).toBe(true)
+    expect(config.databasePoolMax).toBe(10)
+    expect(config.metrics).toBeNull()
+    expect(config.wechatSimulatorUrl).toBeNull()
+  })
+
+  it('turns prepared statements off for a transaction-mode pooler, with a direct URL for migrations', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@pgbouncer:6432/app',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_DIRECT_URL: 'postgres://app@db:5432/app',
+      DATABASE_POOL_MAX: '20',
+    })
+    expect(config.databasePreparedStatements).toBe(false)
+    expect(config.databaseDirectUrl).toBe('postgres://app@db:5432/app')
+    expect(config.databasePoolMax).toBe(20)
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow('DATABASE_PREPARED_STATEMENTS must be "true" or "false"')
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://app@db:5432/app' })).toThrow('DATABASE_DIRECT_URL needs DATABASE_URL')
+  })
+
+  it('puts metrics on their own private listener, never on PORT', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 })
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow('METRICS_PORT must differ from PORT')
+  })
+
+  it('accepts an external WeChat simulator only in development simulator mode', () => {
+    expect(loadConfig({ WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000/' }).wechatSimulatorUrl).toBe('http://127.0.0.1:4000')
+    expect(() => loadConfig({ ...production, WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000' })).toThrow('WECHAT_SIMULATOR_URL is for simulator mode')
+  })
+})

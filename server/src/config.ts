@@ -46,6 +46,8 @@ export interface TencentSmsConfig {
   sdkAppId: string
   signName: string
   templateIds: { register: string; reset_password: string; bind_phone: string }
+  /** Bulk registration's initial-password message (ACC-5); empty when not configured. */
+  initialPasswordTemplateId: string
   region: string
   endpoint: string
 }
@@ -106,6 +108,22 @@ export interface Config {
   dataDir: string
   /** PostgreSQL URL; absent means embedded PGlite under dataDir. */
   databaseUrl: string | null
+  /**
+   * Prepared statements on PostgreSQL (default on). Off for a transaction-mode pooler that cannot
+   * keep them (PgBouncer < 1.21); with them on, start-up probes the connection and refuses such a pooler.
+   */
+  databasePreparedStatements: boolean
+  /** Direct PostgreSQL URL for migrations when DATABASE_URL goes through a transaction-mode pooler. */
+  databaseDirectUrl: string | null
+  /** Connections this instance opens (to PostgreSQL or the pooler). */
+  databasePoolMax: number
+  /** Prometheus metrics on their own listener (never the public port); null: no metrics listener. */
+  metrics: { host: string; port: number } | null
+  /**
+   * Development only: a WeChat simulator running as its own process, shared by several instances
+   * (the local cluster); null mounts the built-in one at /wx-sim when there are no credentials.
+   */
+  wechatSimulatorUrl: string | null
   /** Absent in development: generated into dataDir on first run. */
   jwtSecret: string | null
   /** Absent means simulator mode: the built-in WeChat simulator is mounted and used. */
@@ -262,6 +280,7 @@ function parseSms(env: Env): Config['sms'] {
         reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
         bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
       },
+      initialPasswordTemplateId: read(env, 'TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD') ?? '',
       region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
       endpoint: endpoint.origin,
     },
@@ -319,6 +338,29 @@ function parseInvoice(env: Env, appEnv: AppEnv): InvoiceConfig {
   }
 }
 
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false" (got "${raw}")`)
+  return raw === 'true'
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name) ?? String(fallback)
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
+  }
+  return value
+}
+
+function parseMetrics(env: Env, port: number): Config['metrics'] {
+  if (read(env, 'METRICS_PORT') === undefined) return null
+  const metricsPort = parseInteger(env, 'METRICS_PORT', 0, 0, 65535)
+  if (metricsPort !== 0 && metricsPort === port) throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never on the public port)')
+  return { host: read(env, 'METRICS_HOST') ?? '127.0.0.1', port: metricsPort }
+}
+
 function parseSiteFilesDir(env: Env): string | null {
   const raw = read(env, 'SITE_FILES_DIR')
   if (raw === undefined) return null
@@ -342,6 +384,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError('DATABASE_URL has no host')
   }
 
+  const databaseDirectUrl = read(env, 'DATABASE_DIRECT_URL')
+  if (databaseDirectUrl !== undefined) {
+    if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct route for migrations)')
+    parseUrl('DATABASE_DIRECT_URL', databaseDirectUrl, ['postgres:', 'postgresql:'])
+  }
+
   const publicBaseUrlRaw = read(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`
   const publicBaseUrl = parseUrl('PUBLIC_BASE_URL', publicBaseUrlRaw, ['http:', 'https:']).origin
 
@@ -352,6 +400,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const wechat = parseWechat(env)
   const sms = parseSms(env)
+  const wechatSimulatorRaw = read(env, 'WECHAT_SIMULATOR_URL')
+  const wechatSimulatorUrl = wechatSimulatorRaw === undefined ? null : parseUrl('WECHAT_SIMULATOR_URL', wechatSimulatorRaw, ['http:', 'https:']).toString().replace(/\/$/, '')
+  if (wechatSimulatorUrl !== null && wechat !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for simulator mode: unset it or the WeChat credentials')
 
   if (appEnv === 'production') {
     // Production never runs on generated secrets, the simulator or a database on local disk.
@@ -363,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('PUBLIC_BASE_URL must be an https:// origin when APP_ENV=production')
     }
     if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
+    if (wechatSimulatorUrl !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for development only')
     if (sms === null) throw new ConfigError('SMS_PROVIDER is required when APP_ENV=production (codes must really be sent)')
     // A production certificate must never carry the sample seal or issuer.
     for (const name of ['CERTIFICATE_ISSUER', 'CERTIFICATE_SEAL_TEXT'] as const) {
@@ -379,6 +431,11 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     dataDir,
     databaseUrl: databaseUrlRaw ?? null,
+    databasePreparedStatements: parseBoolean(env, 'DATABASE_PREPARED_STATEMENTS', true),
+    databaseDirectUrl: databaseDirectUrl ?? null,
+    databasePoolMax: parseInteger(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+    metrics: parseMetrics(env, port),
+    wechatSimulatorUrl,
     jwtSecret,
     wechat,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',

@@ -26,6 +26,7 @@ import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings, InvoiceConfig } from '../config.ts'
 import { createInvoiceServices } from './invoices/invoices.setup.ts'
 import { createReportBatcher } from './learning/progress-report.service.ts'
+import { countingSmsProvider } from '../plugins/metrics.sms.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -76,7 +77,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     publicBaseUrl: deps.publicBaseUrl,
     now: deps.now,
   }
-  const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
+  const sms = countingSmsProvider(deps.sms ?? createDevOutboxProvider(deps.db, app.log))
   const simulator = deps.wechatMode === 'simulator'
   const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
   const payments: PaymentDeps = {
@@ -88,10 +89,17 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     onRefunded: invoices.onRefunded,
   }
 
+  // Readiness fails from the moment the server starts closing, so the proxy stops sending to it.
+  let draining = false
+  app.addHook('preClose', async () => {
+    draining = true
+  })
   await app.register(
     async (api) => {
       await api.register(healthRoutes, {
         ping: () => deps.database.ping(),
+        pendingMigrations: () => deps.database.pendingMigrations(),
+        draining: () => draining,
         database: deps.database.kind,
         wechat: deps.wechatMode,
         version: deps.version,
@@ -109,7 +117,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         cookies,
         now: deps.now,
       })
-      await api.register(meRoutes, { prefix: '/me', auth })
+      await api.register(meRoutes, { prefix: '/me', auth, now: deps.now })
       await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
       await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
       await api.register(learningRoutes, {
