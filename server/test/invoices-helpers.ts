@@ -75,10 +75,4 @@ export async function invoiceOfOrder(db: AppDb, orderId: number) {
   return row
 }
 
-/** The text of a PDF's pages, whitespace removed (how a reader copies it). */
-export async function pdfText(bytes: Uint8Array): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf')
-  const pdf = await getDocumentProxy(new Uint8Array(bytes))
-  const { text } = await extractText(pdf, { mergePages: true })
-  return text.replace(/\s+/g, '')
-}
+export { pdfText } from '../../../test/pdf-text.ts'

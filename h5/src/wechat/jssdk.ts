@@ -7,7 +7,7 @@ import { fetchJssdkConfig } from '@/api/wechat.ts'
 import { getEntryUrl, isIOS, withoutHash } from './env.ts'
 
 /** The JS APIs our pages ask for; a page may call only what was listed in its wx.config. */
-export const JS_API_LIST = ['chooseWXPay', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'] as const
+export const JS_API_LIST = ['chooseWXPay', 'chooseInvoiceTitle', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'] as const
 
 /** No answer from wx.config within this time (no bridge, say) counts as a failure. */
 const CONFIG_TIMEOUT_MS = 10_000
@@ -31,6 +31,13 @@ export interface WxApi {
     signType: string
     paySign: string
     success?: (result: { errMsg?: string }) => void
+    cancel?: (result: { errMsg?: string }) => void
+    fail?: (result: { errMsg?: string }) => void
+  }): void
+  /** 「从微信选择抬头」: the learner's saved invoice titles (scene "1": 开票). */
+  chooseInvoiceTitle(options: {
+    scene: string
+    success?: (result: { errMsg?: string; choose_invoice_title_info?: unknown }) => void
     cancel?: (result: { errMsg?: string }) => void
     fail?: (result: { errMsg?: string }) => void
   }): void
