@@ -56,10 +56,9 @@ export interface Cluster {
 const START_TIMEOUT_MS = 90_000
 const H5_DIR = path.join(REPO_ROOT, 'h5')
 
+/** The instances serve the built H5: rebuilt only when its sources changed (as `pnpm start` does). */
 function ensureH5Built(): void {
-  if (fs.existsSync(path.join(H5_DIR, 'dist', 'index.html'))) return
-  const vite = path.join(H5_DIR, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: H5_DIR, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: H5_DIR, stdio: 'inherit' })
   if (result.status !== 0) throw new ClusterSetupError('the H5 build failed')
 }
 
