@@ -25,6 +25,16 @@ const production = {
   TENCENT_SMS_SIGN_NAME: '重庆人社培训网',
   TENCENT_SMS_TEMPLATE_REGISTER: '100001',
   TENCENT_SMS_TEMPLATE_RESET_PASSWORD: '100002',
+  INVOICE_PROVIDER: 'nuonuo',
+  INVOICE_SELLER_NAME: '重庆市人力资源开发服务中心',
+  INVOICE_SELLER_TAXPAYER_ID: '91110000802100433B',
+  INVOICE_TAX_RATE: '0.03',
+  INVOICE_TAX_CODE: '3070201020000000000',
+  NUONUO_APP_KEY: 'appkey',
+  NUONUO_APP_SECRET: 'appsecret',
+  NUONUO_SELLER_ADDRESS: '重庆市渝北区某某路1号',
+  NUONUO_SELLER_PHONE: '023-00000000',
+  NUONUO_CLERK: '财务',
   ...liveWechat,
 }
 
@@ -63,6 +73,15 @@ describe('loadConfig', () => {
     expect(config.wechat?.payBase).toBe('https://api.mch.weixin.qq.com')
     expect(config.wechat?.oauthBase).toBe('https://open.weixin.qq.com')
     expect(config.seedDemoContent).toBe(false)
+    expect(config.invoice).toMatchObject({ provider: 'nuonuo', taxRateBasisPoints: 300, itemName: '培训费' })
+    expect(config.invoice.nuonuo?.apiUrl).toBe('https://sdk.nuonuo.com/open/v1/services')
+  })
+
+  it('refuses production with the development invoice provider (it issues 测试票据)', () => {
+    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: 'development' })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
+    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: undefined })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
+    expect(() => loadConfig({ ...production, NUONUO_APP_SECRET: undefined })).toThrow(/^NUONUO_APP_SECRET is required/)
+    expect(() => loadConfig({ ...production, INVOICE_TAX_RATE: '6%' })).toThrow(/^INVOICE_TAX_RATE must be/)
   })
 
   it.each([

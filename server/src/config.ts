@@ -46,6 +46,8 @@ export interface TencentSmsConfig {
   sdkAppId: string
   signName: string
   templateIds: { register: string; reset_password: string; bind_phone: string }
+  /** Bulk registration's initial-password message (ACC-5); empty when not configured. */
+  initialPasswordTemplateId: string
   region: string
   endpoint: string
 }
@@ -63,6 +65,37 @@ export const SAMPLE_CERTIFICATE_SETTINGS: CertificateSettings = {
   issuerName: '重庆市某某继续教育培训中心（示例）',
   sealText: '重庆市某某继续教育培训中心',
   sealSample: true,
+}
+
+/** 电子发票 (INV-4): who sells, what is sold, and which provider issues (docs/invoices.md). */
+export interface InvoiceConfig {
+  provider: 'development' | 'nuonuo'
+  sellerName: string
+  sellerTaxpayerId: string
+  itemName: string
+  taxCode: string
+  taxRateBasisPoints: number
+  nuonuo: {
+    appKey: string
+    appSecret: string
+    apiUrl: string
+    tokenUrl: string
+    sellerAddress: string
+    sellerPhone: string
+    clerk: string
+    invoiceLine: string
+  } | null
+}
+
+/** Development defaults: the seller is marked as a sample, and only the development provider uses them. */
+export const DEVELOPMENT_INVOICE_CONFIG: InvoiceConfig = {
+  provider: 'development',
+  sellerName: '重庆市某某继续教育培训中心（示例）',
+  sellerTaxpayerId: '91500000MA5UXXXX0X',
+  itemName: '培训费',
+  taxCode: '3070201020000000000',
+  taxRateBasisPoints: 600,
+  nuonuo: null,
 }
 
 export interface Config {
@@ -108,6 +141,7 @@ export interface Config {
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
   certificate: CertificateSettings
+  invoice: InvoiceConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
    * verification and the like); null when not configured. See docs/go-live.md.
@@ -246,9 +280,61 @@ function parseSms(env: Env): Config['sms'] {
         reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
         bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
       },
+      initialPasswordTemplateId: read(env, 'TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD') ?? '',
       region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
       endpoint: endpoint.origin,
     },
+  }
+}
+
+const NUONUO_VARS = ['NUONUO_APP_KEY', 'NUONUO_APP_SECRET', 'NUONUO_SELLER_ADDRESS', 'NUONUO_SELLER_PHONE', 'NUONUO_CLERK'] as const
+
+function parseTaxRate(raw: string): number {
+  const match = /^0\.(\d{1,4})$/.exec(raw)
+  const basisPoints = match ? Math.round(Number(`0.${match[1]}`) * 10_000) : NaN
+  if (!Number.isInteger(basisPoints) || basisPoints <= 0 || basisPoints > 1700) {
+    throw new ConfigError(`INVOICE_TAX_RATE must be a decimal rate such as 0.06, 0.03 or 0.01 (got "${raw}")`)
+  }
+  return basisPoints
+}
+
+function parseInvoice(env: Env, appEnv: AppEnv): InvoiceConfig {
+  const provider = read(env, 'INVOICE_PROVIDER') ?? 'development'
+  if (provider !== 'development' && provider !== 'nuonuo') throw new ConfigError(`INVOICE_PROVIDER must be "development" or "nuonuo" (got "${provider}")`)
+  if (appEnv === 'production' && provider === 'development') {
+    throw new ConfigError('INVOICE_PROVIDER=nuonuo is required when APP_ENV=production (the development provider issues 测试票据, not invoices)')
+  }
+  const d = DEVELOPMENT_INVOICE_CONFIG
+  const sellerName = read(env, 'INVOICE_SELLER_NAME')
+  const sellerTaxpayerId = read(env, 'INVOICE_SELLER_TAXPAYER_ID')
+  const taxCode = read(env, 'INVOICE_TAX_CODE') ?? d.taxCode
+  if (!/^\d{19}$/.test(taxCode)) throw new ConfigError('INVOICE_TAX_CODE must be the 19-digit 税收分类编码')
+  if (sellerTaxpayerId !== undefined && !/^[0-9A-Z]{15,20}$/.test(sellerTaxpayerId)) throw new ConfigError('INVOICE_SELLER_TAXPAYER_ID must be 15–20 digits or capital letters')
+  let nuonuo: InvoiceConfig['nuonuo'] = null
+  if (provider === 'nuonuo') {
+    for (const name of ['INVOICE_SELLER_NAME', 'INVOICE_SELLER_TAXPAYER_ID', 'INVOICE_TAX_RATE', 'INVOICE_TAX_CODE', ...NUONUO_VARS]) {
+      if (read(env, name) === undefined) throw new ConfigError(`${name} is required when INVOICE_PROVIDER=nuonuo`)
+    }
+    const url = (name: string, fallback: string) => parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString()
+    nuonuo = {
+      appKey: read(env, 'NUONUO_APP_KEY') as string,
+      appSecret: read(env, 'NUONUO_APP_SECRET') as string,
+      apiUrl: url('NUONUO_API_URL', 'https://sdk.nuonuo.com/open/v1/services'),
+      tokenUrl: url('NUONUO_TOKEN_URL', 'https://open.nuonuo.com/accessToken'),
+      sellerAddress: read(env, 'NUONUO_SELLER_ADDRESS') as string,
+      sellerPhone: read(env, 'NUONUO_SELLER_PHONE') as string,
+      clerk: read(env, 'NUONUO_CLERK') as string,
+      invoiceLine: read(env, 'NUONUO_INVOICE_LINE') ?? 'pc',
+    }
+  }
+  return {
+    provider,
+    sellerName: sellerName ?? d.sellerName,
+    sellerTaxpayerId: sellerTaxpayerId ?? d.sellerTaxpayerId,
+    itemName: read(env, 'INVOICE_ITEM_NAME') ?? d.itemName,
+    taxCode,
+    taxRateBasisPoints: parseTaxRate(read(env, 'INVOICE_TAX_RATE') ?? '0.06'),
+    nuonuo,
   }
 }
 
@@ -359,6 +445,7 @@ export function loadConfig(env: Env = process.env): Config {
     antiIdle: parseAntiIdle(env, appEnv),
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
     certificate: parseCertificate(env),
+    invoice: parseInvoice(env, appEnv),
     siteFilesDir,
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }
