@@ -59,7 +59,8 @@ async function runMode(mode: 'direct' | 'pgbouncer') {
     const deadPort = cluster.instances[victim]!.port
     const log = cluster.accessLog()
     const killedAtEpoch = Date.now() / 1000 - (performance.now() - killedAt) / 1000
-    const inFlight = log.filter((l) => l.startedAt < killedAtEpoch && l.at >= killedAtEpoch && l.upstream.includes(`:${deadPort}`)).length
+    // Answered 502 by nginx: caught on the instance as it died (nothing else answers 502 here).
+    const inFlight = log.filter((l) => l.status === 502 && l.upstream.includes(`:${deadPort}`)).length
     const triedDead = log.filter((l) => l.startedAt > killedAtEpoch && l.upstream.includes(`:${deadPort}`)).length
     const stored = await verifyStored(cluster.databaseUrl, load.stats)
 

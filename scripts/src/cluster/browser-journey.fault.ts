@@ -92,11 +92,13 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
     const card = page.getByRole('article', { name: PUBLIC_PROJECT_TITLE })
     await card.getByRole('button', { name: '进入学习' }).click()
     await page.waitForURL(/\/training\/\d+/)
-    let item = page.locator('.course-item', { hasText: course.title })
-    if (!(await item.isVisible())) {
+    await page.locator('.course-item').first().waitFor()
+    const item = page.locator('.course-item', { hasText: course.title })
+    if ((await item.count()) === 0) {
       await page.locator('.van-pagination').getByText('2', { exact: true }).click()
-      item = page.locator('.course-item', { hasText: course.title })
+      await page.waitForURL(/page=2/)
     }
+    await item.waitFor()
     await item.getByRole('link', { name: `观看《${course.title}》` }).click()
     await page.waitForURL(/\/learn\/courses\/\d+/)
     await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1)
@@ -112,11 +114,14 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
         continue
       }
       if ((await firstChapter.locator('.chapter-list__state').innerText()).trim() === '已完成') break
+      // The player's 「提示」 (playback interrupted) must never appear on the way.
+      const interrupted = page.getByRole('dialog', { name: '提示' })
+      if (await interrupted.isVisible()) throw new Error(`playback interrupted: ${await interrupted.innerText()}`)
       const paused = await page.locator('video').evaluate((v: HTMLVideoElement) => v.paused && !v.ended)
       if (paused) {
         const bigPlay = page.locator('.vjs-big-play-button')
-        if (await bigPlay.isVisible()) await bigPlay.click()
-        else await page.locator('.vjs-play-control').click()
+        // A question may open at any moment: a click it covers is simply tried again next round.
+        await (await bigPlay.isVisible() ? bigPlay : page.locator('.vjs-play-control')).click({ timeout: 2_000 }).catch(() => undefined)
       }
       await page.waitForTimeout(500)
     }

@@ -56,10 +56,9 @@ export interface Cluster {
 const START_TIMEOUT_MS = 90_000
 const H5_DIR = path.join(REPO_ROOT, 'h5')
 
+/** The instances serve the built H5: rebuilt only when its sources changed (as `pnpm start` does). */
 function ensureH5Built(): void {
-  if (fs.existsSync(path.join(H5_DIR, 'dist', 'index.html'))) return
-  const vite = path.join(H5_DIR, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: H5_DIR, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: H5_DIR, stdio: 'inherit' })
   if (result.status !== 0) throw new ClusterSetupError('the H5 build failed')
 }
 
@@ -224,11 +223,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return { index, port: ports[index] as number, metricsPort: metricsPorts[index] as number, process: child, logFile }
     }
     // The first instance migrates and seeds the empty database alone; the others start on it.
-    for (let i = 0; i < count; i++) {
-      instances.push(spawnInstance(i))
-      if (i === 0) await waitFor(`http://127.0.0.1:${ports[0]}/api/health/ready`, instances[0]!.process, 'instance 1', instances[0]!.logFile)
+    // A free port can be taken by another process before the instance binds it (the machine is
+    // shared): then the instance starts again on new ports.
+    const startInstance = async (index: number) => {
+      for (let attempt = 1; ; attempt++) {
+        const instance = spawnInstance(index)
+        instances[index] = instance
+        try {
+          await waitFor(`http://127.0.0.1:${instance.port}/api/health/ready`, instance.process, `instance ${index + 1}`, instance.logFile)
+          return
+        } catch (error) {
+          if (attempt >= 3 || !String((error as Error).message).includes('already in use')) throw error
+          ports[index] = await freePort()
+          metricsPorts[index] = await freePort()
+        }
+      }
     }
-    await Promise.all(instances.map((i) => waitFor(`http://127.0.0.1:${i.port}/api/health/ready`, i.process, `instance ${i.index + 1}`, i.logFile)))
+    await startInstance(0)
+    await Promise.all(Array.from({ length: count - 1 }, (_, i) => startInstance(i + 1)))
 
     const nginxConfig = writeNginxConfig({ dir, port: nginxPort, instancePorts: ports, simulatorPort })
     const nginx = spawn(nginxBin, ['-c', nginxConfig, '-p', dir, '-e', path.join(dir, 'nginx-error.log')], { stdio: ['ignore', 'pipe', 'pipe'] })
