@@ -1,4 +1,5 @@
 import type {
+  ChangePasswordBody,
   LoginBody,
   Me,
   RegisterBody,
@@ -57,4 +58,9 @@ export function fetchMe(signal?: AbortSignal): Promise<Me> {
 /** DELETE /api/me/wechat-binding: 「解除绑定」. */
 export async function unbindWechat(): Promise<void> {
   await http.delete<null>('/me/wechat-binding')
+}
+
+/** PUT /api/me/password: 修改密码, also the first step after signing in with an initial password (204). */
+export async function changePassword(body: ChangePasswordBody): Promise<void> {
+  await http.put<null>('/me/password', body)
 }

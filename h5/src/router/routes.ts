@@ -148,6 +148,12 @@ export const routes: AppRouteRecord[] = [
     meta: { title: '忘记密码', requiresAuth: false, keepAlive: false },
   },
   {
+    path: '/change-password',
+    name: 'change-password',
+    component: () => import('@/views/auth/ChangePasswordView.vue'),
+    meta: { title: '修改密码', requiresAuth: true, keepAlive: false },
+  },
+  {
     path: '/wechat-snapshot',
     name: 'wechat-snapshot',
     component: () => import('@/views/auth/WechatSnapshotView.vue'),

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto'
 import { maskIdNumber, maskPhone, passwordProblem } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
-import { hashPassword } from '../auth/password-hash.ts'
+import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/password-hash.ts'
 import { SheetChangedError } from './bulk-registration.errors.ts'
 import { createAccounts, findAccounts, recordSmsOutcome, type NewAccount } from './bulk-registration.repository.ts'
 import { checkRow, markDuplicates, placeRow, type ExistingAccount, type ValidRow } from './bulk-registration.rules.ts'
@@ -119,7 +119,7 @@ export async function registerSheet(deps: BulkRegistrationDeps, request: BulkReg
   }
 
   const passwords = toCreate.map((row) => generateInitialPassword(row))
-  const hashes = await mapLimited(passwords, 4, (password) => hashPassword(password))
+  const hashes = await mapLimited(passwords, 4, (password) => hashPassword(password, RANDOM_SECRET_PARAMS))
   const accounts: NewAccount[] = toCreate.map((row, i) => ({ realName: row.name, idNumber: row.idNumber, phone: row.phone, passwordHash: hashes[i] as string, unit: row.unit }))
   const counts = {
     rows: sheetRows.length,

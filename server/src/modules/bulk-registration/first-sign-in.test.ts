@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { devSmsOutbox } from '../../db/schema.ts'
+import { devSmsOutbox, users } from '../../db/schema.ts'
 import { createDevOutboxProvider } from '../auth/dev-sms-outbox.ts'
 import { registerSheet } from './bulk-registration.service.ts'
 
@@ -29,6 +29,8 @@ describe('first sign-in of a bulk-registered learner', () => {
   it('signs in with the texted password, is told to change it, and the texted password then stops working', async () => {
     const [message] = await t.database.db.select().from(devSmsOutbox).where(eq(devSmsOutbox.phone, PHONE))
     const initial = message!.code
+    const [before] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.phone, PHONE))
+    expect(before?.hash.startsWith('scrypt$4096$')).toBe(true)
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: ID, password: initial } })
     expect(login.statusCode).toBe(200)
     const session = login.json() as { accessToken: string; user: { mustChangePassword: boolean } }
@@ -44,6 +46,9 @@ describe('first sign-in of a bulk-registered learner', () => {
     const changed = await t.app.inject({ method: 'PUT', url: '/api/me/password', headers: auth, payload: { currentPassword: initial, newPassword: 'NewPass2026' } })
     expect(changed.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: auth })).json().mustChangePassword).toBe(false)
+    // The learner's own password gets the full hashing cost, not the initial secret's cheaper one.
+    const [row] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.phone, PHONE))
+    expect(row?.hash.startsWith('scrypt$32768$')).toBe(true)
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: PHONE, password: initial } })).statusCode).toBe(401)
     const again = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: PHONE, password: 'NewPass2026' } })
     expect(again.json().user.mustChangePassword).toBe(false)
