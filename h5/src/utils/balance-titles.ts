@@ -26,8 +26,8 @@ export function balanceTitle(el: HTMLElement): number | null {
   return high
 }
 
+/** Loaded by main.ts only where the webview lacks `text-wrap: balance`. */
 export function installTitleBalancing(root: Document = document): void {
-  if (typeof CSS !== 'undefined' && CSS.supports?.('text-wrap', 'balance')) return
   let scheduled = false
   const run = () => {
     scheduled = false
