@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest'
-import { loadConfig } from './config.ts'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig, withDotEnv } from './config.ts'
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 
 const liveWechat = {
   WECHAT_APP_ID: 'wx1234567890abcdef',
@@ -117,6 +122,56 @@ describe('loadConfig', () => {
   it('points WeChat base URLs at configured stand-ins', () => {
     const config = loadConfig({ ...liveWechat, WECHATPAY_API_BASE: 'https://pay.stand-in.test/' })
     expect(config.wechat?.payBase).toBe('https://pay.stand-in.test')
+  })
+})
+
+describe('.env at the repository root', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dotenv-'))
+  const file = path.join(dir, '.env')
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is read when present, under the real environment, which wins', () => {
+    writeFileSync(file, '# copied from .env.example\nPORT=4555\nANTI_IDLE_INTERVAL_SECONDS=20\nLOG_LEVEL="warn"\nDATABASE_URL=\n')
+    const config = loadConfig(withDotEnv({ LOG_LEVEL: 'error' }, file))
+    expect(config.port).toBe(4555)
+    expect(config.antiIdle).toEqual({ minSeconds: 20, maxSeconds: 20 })
+    expect(config.logLevel).toBe('error')
+    // An empty value in the file means unset, as in .env.example.
+    expect(config.databaseUrl).toBeNull()
+  })
+
+  it('is no error when missing', () => {
+    expect(withDotEnv({ PORT: '4000' }, path.join(dir, 'missing.env'))).toEqual({ PORT: '4000' })
+  })
+
+  it('documents every variable the server reads in .env.example, which loads as it is', () => {
+    const example = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
+    const source = readFileSync(path.join(REPO_ROOT, 'server/src/config.ts'), 'utf8')
+    const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]).filter((name) => name !== 'ENOENT'))
+    const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
+    expect([...read].filter((name) => !documented.has(name))).toEqual([])
+    expect(() => loadConfig(withDotEnv({}, path.join(REPO_ROOT, '.env.example')))).not.toThrow()
+  })
+})
+
+describe('a bad value', () => {
+  it.each([
+    [{ ANTI_IDLE_INTERVAL_SECONDS: '20s' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
+    [{ ANTI_IDLE_INTERVAL_SECONDS: '30-20' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
+    [{ PORT: 'abc' }, 'e.g. PORT=3000'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'e.g. DATABASE_URL=postgres://'],
+    [{ PUBLIC_BASE_URL: 'jxjy.example.cn' }, 'e.g. PUBLIC_BASE_URL=https://'],
+    [{ TRUST_PROXY: 'yes' }, 'e.g. TRUST_PROXY=false'],
+    [{ LOG_LEVEL: 'verbose' }, 'e.g. LOG_LEVEL=info'],
+    [{ APP_ENV: 'prod' }, 'e.g. APP_ENV=production'],
+  ])('%o is refused with an example of a good one', (env, example) => {
+    expect(() => loadConfig(env)).toThrow(example)
+  })
+
+  it('ANTI_IDLE_INTERVAL_SECONDS takes one number as a fixed gap, or a range', () => {
+    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 20 })
+    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20-30' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 30 })
+    expect(() => loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '4' })).toThrow(/at least 5/)
   })
 })
 

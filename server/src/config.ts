@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseEnv } from 'node:util'
 
 /**
  * The only module that reads process.env. It validates everything once at start-up and throws a
@@ -158,26 +159,65 @@ function read(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
+/**
+ * The environment with the repository's `.env` underneath it: a variable set in the real environment
+ * wins over the file, and no file is no error. The file is the `KEY=value` format `.env.example`
+ * shows (Node's own parser: # comments, optional quotes); copy that file to `.env` and edit it.
+ */
+export function withDotEnv(env: Env = process.env, file: string = path.join(repoRoot, '.env')): Env {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return env
+    throw new ConfigError(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  return { ...parseEnv(text), ...env }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function parseLogLevel(env: Env): string {
+  const level = read(env, 'LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, e.g. LOG_LEVEL=info (got "${level}")`)
+  return level
+}
+
 function parsePort(env: Env): number {
   const raw = read(env, 'PORT') ?? '3000'
   const port = Number(raw)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be an integer between 0 and 65535 (got "${raw}")`)
+    throw new ConfigError(`PORT must be an integer between 0 and 65535, e.g. PORT=3000 (got "${raw}")`)
   }
   return port
 }
 
+/** A good value of each URL variable, shown in the message when one is wrong. */
+const URL_EXAMPLES: Record<string, string> = {
+  DATABASE_URL: 'postgres://app:secret@127.0.0.1:5432/jxjy',
+  PUBLIC_BASE_URL: 'https://jxjy.example.cn',
+}
+
 function parseUrl(name: string, raw: string, protocols: string[]): URL {
+  const example = `e.g. ${name}=${URL_EXAMPLES[name] ?? `${protocols[0]}//host.example.cn`}`
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError(`${name} is not a valid URL`)
+    throw new ConfigError(`${name} is not a valid URL, ${example}`)
   }
   if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, ${example}`)
   }
   return url
+}
+
+/** true or false (and nothing else: a typo must not silently mean false). */
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false", e.g. ${name}=${String(fallback)} (got "${raw}")`)
+  return raw === 'true'
 }
 
 function parsePlatformCert(env: Env): WechatLiveConfig['platformCert'] {
@@ -187,7 +227,9 @@ function parsePlatformCert(env: Env): WechatLiveConfig['platformCert'] {
   if (!serial || !file) {
     throw new ConfigError(`${serial ? 'WECHATPAY_PLATFORM_CERT_FILE' : 'WECHATPAY_PLATFORM_CERT_SERIAL'} is missing: the platform certificate needs its serial and its file`)
   }
-  if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) throw new ConfigError('WECHATPAY_PLATFORM_CERT_SERIAL must be the certificate serial in hex')
+  if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) {
+    throw new ConfigError('WECHATPAY_PLATFORM_CERT_SERIAL must be the certificate serial in hex, e.g. WECHATPAY_PLATFORM_CERT_SERIAL=7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2')
+  }
   return { serial: serial.toUpperCase(), file }
 }
 
@@ -203,11 +245,11 @@ function parseWechat(env: Env): WechatLiveConfig | null {
   const value = (name: (typeof WECHAT_VARS)[number]): string => read(env, name) as string
   const apiV3Key = value('WECHATPAY_API_V3_KEY')
   if (Buffer.byteLength(apiV3Key, 'utf8') !== 32) {
-    throw new ConfigError('WECHATPAY_API_V3_KEY must be exactly 32 characters')
+    throw new ConfigError('WECHATPAY_API_V3_KEY must be exactly 32 characters, e.g. WECHATPAY_API_V3_KEY=0123456789abcdefghijABCDEFGHIJ01')
   }
-  if (!/^\d{6,}$/.test(value('WECHATPAY_MCH_ID'))) throw new ConfigError('WECHATPAY_MCH_ID must be digits')
+  if (!/^\d{6,}$/.test(value('WECHATPAY_MCH_ID'))) throw new ConfigError('WECHATPAY_MCH_ID must be digits, e.g. WECHATPAY_MCH_ID=1900000109')
   if (!/^[0-9A-Fa-f]{8,64}$/.test(value('WECHATPAY_MCH_SERIAL'))) {
-    throw new ConfigError('WECHATPAY_MCH_SERIAL must be the merchant certificate serial in hex')
+    throw new ConfigError('WECHATPAY_MCH_SERIAL must be the merchant certificate serial in hex, e.g. WECHATPAY_MCH_SERIAL=444F4864EA9B34415E4F1E7E0E44B9D9')
   }
   const base = (name: string, fallback: string): string =>
     parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString().replace(/\/$/, '')
@@ -236,13 +278,19 @@ const TENCENT_SMS_VARS = [
   'TENCENT_SMS_TEMPLATE_RESET_PASSWORD',
 ] as const
 
+/**
+ * Credited viewing seconds between 防挂机 questions: a range "min-max" (each gap drawn at random in
+ * it, so a script cannot time the next one) or one number for a fixed gap ("20" = "20-20").
+ */
 function parseAntiIdle(env: Env, appEnv: AppEnv): Config['antiIdle'] {
-  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '60-180')
-  const match = /^(\d+)-(\d+)$/.exec(raw)
+  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '30-90')
+  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw)
   const min = Number(match?.[1])
-  const max = Number(match?.[2])
+  const max = Number(match?.[2] ?? match?.[1])
   if (!match || min < 5 || max < min) {
-    throw new ConfigError(`ANTI_IDLE_INTERVAL_SECONDS must be "min-max" seconds with 5 ≤ min ≤ max (got "${raw}")`)
+    throw new ConfigError(
+      `ANTI_IDLE_INTERVAL_SECONDS must be seconds of viewing between questions, a range "min-max" or one number, at least 5, e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180 or ANTI_IDLE_INTERVAL_SECONDS=20 (got "${raw}")`,
+    )
   }
   return { minSeconds: min, maxSeconds: max }
 }
@@ -251,7 +299,9 @@ function parseCertificate(env: Env): CertificateSettings {
   const issuerName = read(env, 'CERTIFICATE_ISSUER')
   const sealText = read(env, 'CERTIFICATE_SEAL_TEXT')
   for (const [name, value] of [['CERTIFICATE_ISSUER', issuerName], ['CERTIFICATE_SEAL_TEXT', sealText]] as const) {
-    if (value !== undefined && [...value].length > 30) throw new ConfigError(`${name} must be at most 30 characters (it is printed on the certificate)`)
+    if (value !== undefined && [...value].length > 30) {
+      throw new ConfigError(`${name} must be at most 30 characters (it is printed on the certificate), e.g. ${name}=重庆市人力资源和社会保障局`)
+    }
   }
   return {
     issuerName: issuerName ?? SAMPLE_CERTIFICATE_SETTINGS.issuerName,
@@ -263,7 +313,7 @@ function parseCertificate(env: Env): CertificateSettings {
 function parseSms(env: Env): Config['sms'] {
   const provider = read(env, 'SMS_PROVIDER')
   if (provider === undefined) return null
-  if (provider !== 'tencent') throw new ConfigError(`SMS_PROVIDER must be "tencent" (got "${provider}")`)
+  if (provider !== 'tencent') throw new ConfigError(`SMS_PROVIDER must be "tencent" or empty, e.g. SMS_PROVIDER=tencent (got "${provider}")`)
   const missing = TENCENT_SMS_VARS.find((name) => read(env, name) === undefined)
   if (missing) throw new ConfigError(`${missing} is required when SMS_PROVIDER=tencent`)
   const value = (name: (typeof TENCENT_SMS_VARS)[number]) => read(env, name) as string
@@ -338,18 +388,11 @@ function parseInvoice(env: Env, appEnv: AppEnv): InvoiceConfig {
   }
 }
 
-function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = read(env, name)
-  if (raw === undefined) return fallback
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false" (got "${raw}")`)
-  return raw === 'true'
-}
-
 function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = read(env, name) ?? String(fallback)
   const value = Number(raw)
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, e.g. ${name}=${fallback} (got "${raw}")`)
   }
   return value
 }
@@ -370,10 +413,11 @@ function parseSiteFilesDir(env: Env): string | null {
   return dir
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** Without an argument: the real environment over the repository's `.env` (server and operator scripts alike). */
+export function loadConfig(env: Env = withDotEnv()): Config {
   const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
   if (appEnvRaw !== 'development' && appEnvRaw !== 'production') {
-    throw new ConfigError(`APP_ENV must be "development" or "production" (got "${appEnvRaw}")`)
+    throw new ConfigError(`APP_ENV must be "development" or "production", e.g. APP_ENV=production (got "${appEnvRaw}")`)
   }
   const appEnv: AppEnv = appEnvRaw
   const port = parsePort(env)
@@ -395,7 +439,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const jwtSecret = read(env, 'JWT_SECRET') ?? null
   if (jwtSecret !== null && jwtSecret.length < 32) {
-    throw new ConfigError('JWT_SECRET must be at least 32 characters')
+    throw new ConfigError('JWT_SECRET must be at least 32 characters, e.g. the output of: openssl rand -base64 48')
   }
 
   const wechat = parseWechat(env)
@@ -438,15 +482,15 @@ export function loadConfig(env: Env = process.env): Config {
     wechatSimulatorUrl,
     jwtSecret,
     wechat,
-    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: parseLogLevel(env),
     h5DistDir: path.resolve(repoRoot, read(env, 'H5_DIST_DIR') ?? 'h5/dist'),
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
     sms,
     antiIdle: parseAntiIdle(env, appEnv),
-    trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
+    trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     invoice: parseInvoice(env, appEnv),
     siteFilesDir,
-    seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
+    seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),
   }
 }

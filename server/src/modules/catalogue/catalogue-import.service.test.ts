@@ -71,11 +71,11 @@ async function expectRefused(manifestPath: string, ...fragments: string[]): Prom
 }
 
 describe('importCatalogue with the demo manifest', () => {
-  it('seeds the public-subjects project the manual describes and a professional project', async () => {
+  it('seeds the public-subjects project the manual describes, a professional project and the 体验 project', async () => {
     expect(await hasCatalogue(database.db)).toBe(false)
     const report = await importCatalogue(database.db, demoManifest)
     expect(await hasCatalogue(database.db)).toBe(true)
-    expect(report.projects).toMatchObject({ created: 2, updated: 0, unchanged: 0 })
+    expect(report.projects).toMatchObject({ created: 3, updated: 0, unchanged: 0 })
 
     const all = await database.db
       .select({ project: projects, categoryCode: categories.code, categoryName: categories.name })
@@ -90,6 +90,19 @@ describe('importCatalogue with the demo manifest', () => {
     const professional = all.find((r) => r.categoryCode === CategoryCode.PROFESSIONAL)
     expect(professional?.categoryName).toBe('专业科目')
     expect(professional?.project.requiredHours).toBe(60)
+
+    // The try-it path: marked as a demo, in its own category, its plan done in about two minutes
+    // of video, long enough for one 防挂机 question at the development interval (30–90 s).
+    const trial = all.find((r) => r.categoryCode === 'trial')
+    expect(trial?.project.title).toMatch(/体验.*演示/)
+    const trialChapters = await database.db
+      .select({ seconds: chapters.durationSeconds, hours: courses.hours })
+      .from(chapters)
+      .innerJoin(courses, eq(courses.id, chapters.courseId))
+      .where(eq(courses.projectId, trial?.project.id ?? 0))
+    const seconds = trialChapters.reduce((sum, c) => sum + c.seconds, 0)
+    expect(seconds).toBeGreaterThan(90)
+    expect(seconds).toBeLessThanOrEqual(150)
 
     for (const { project } of all) {
       const list = await database.db.select().from(courses).where(eq(courses.projectId, project.id))
