@@ -48,9 +48,10 @@ export async function layoutProblems(page: Page, options: LayoutOptions = {}): P
       return `<${el.tagName.toLowerCase()}${cls}>${text ? ` 「${text}」` : ''}`
     }
 
+    // Not shown: no box, or a visually hidden label (1 × 1 px, clipped) for screen readers only.
     const visible = (el: Element): boolean => {
       const rect = el.getBoundingClientRect()
-      if (rect.width < 1 || rect.height < 1) return false
+      if (rect.width < 2 || rect.height < 2) return false
       for (let node: Element | null = el; node; node = node.parentElement) {
         const style = getComputedStyle(node)
         if (style.display === 'none' || style.visibility === 'hidden' || Number(style.opacity) === 0) return false
@@ -135,13 +136,22 @@ export async function layoutProblems(page: Page, options: LayoutOptions = {}): P
         range.selectNodeContents(el)
         return { el, rects: Array.from(range.getClientRects()).filter((r) => r.width > 1 && r.height > 1) }
       })
+    // Content scrolls under a fixed or sticky bar (the bar's placeholder lets it scroll out): only
+    // things in the same layer can collide.
+    const layer = (el: Element): Element | null => {
+      for (let node: Element | null = el; node; node = node.parentElement) {
+        const position = getComputedStyle(node).position
+        if (position === 'fixed' || position === 'sticky') return node
+      }
+      return null
+    }
     const overlaps = (a: DOMRect, b: DOMRect, margin: number) =>
       Math.min(a.right, b.right) - Math.max(a.left, b.left) > margin && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > margin
     for (let i = 0; i < textBoxes.length; i++) {
       for (let j = i + 1; j < textBoxes.length; j++) {
         const a = textBoxes[i]
         const b = textBoxes[j]
-        if (!a || !b || a.el.contains(b.el) || b.el.contains(a.el)) continue
+        if (!a || !b || a.el.contains(b.el) || b.el.contains(a.el) || layer(a.el) !== layer(b.el)) continue
         if (a.rects.some((ra) => b.rects.some((rb) => overlaps(ra, rb, 3)))) {
           problems.push(`text overlaps: ${describe(a.el)} and ${describe(b.el)}`)
         }
@@ -158,7 +168,7 @@ export async function layoutProblems(page: Page, options: LayoutOptions = {}): P
       for (let j = i + 1; j < targets.length; j++) {
         const a = targets[i]
         const b = targets[j]
-        if (!a || !b) continue
+        if (!a || !b || layer(a) !== layer(b)) continue
         if (overlaps(a.getBoundingClientRect(), b.getBoundingClientRect(), 2)) problems.push(`targets overlap: ${describe(a)} and ${describe(b)}`)
       }
     }

@@ -2,11 +2,18 @@ import type { Certificate } from '@app/shared/certificates'
 import type { BrowserContext, Page } from 'playwright-core'
 // The server's own test harness (see certificates.e2e.test.ts): the real app on a fresh in-memory
 // database serving the built H5, with a clock the test moves to complete a plan honestly.
-import { buildTestApp, type TestApp } from '../../server/test/app.ts'
-import { bearer, PASSWORD, registerLearner, type Registered } from '../../server/test/auth-helpers.ts'
-import { courseOutline, enrol } from '../../server/test/factories.ts'
-import { completePlan } from '../../server/src/modules/certificates/certificates.test-helpers.ts'
-import { seedSampleOrganisations } from '../../server/src/modules/certificates/organisations.seed.ts'
+import {
+  bearer,
+  buildTestApp,
+  completePlan,
+  courseOutline,
+  enrol,
+  PASSWORD,
+  registerLearner,
+  seedSampleOrganisations,
+  type Registered,
+  type TestApp,
+} from '@app/server/testing'
 
 /**
  * Every route of the H5 with real data behind it, signed out and signed in, for the checks that

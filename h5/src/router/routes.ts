@@ -104,11 +104,24 @@ export const routes: AppRouteRecord[] = [
     meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true, ownHeading: true },
   },
   // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
+  // 我的发票 (INV-1 … INV-3): paid orders with their invoices, 申请开票 / 修改发票, 查看发票.
   {
     path: '/invoices',
     name: 'invoices',
-    component: ComingSoonView,
+    component: () => import('@/views/invoices/InvoicesView.vue'),
     meta: { title: '我的发票', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/invoices/apply',
+    name: 'invoice-apply',
+    component: () => import('@/views/invoices/InvoiceApplyView.vue'),
+    meta: { title: '申请开票', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/invoices/:id(\\d+)',
+    name: 'invoice',
+    component: () => import('@/views/invoices/InvoiceView.vue'),
+    meta: { title: '查看发票', requiresAuth: true, keepAlive: false },
   },
   {
     path: '/group-orders',
