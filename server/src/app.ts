@@ -11,6 +11,8 @@ import authPlugin from './plugins/auth.ts'
 import { loggerOptions } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
 import openapi from './plugins/openapi.ts'
+import securityHeaders from './plugins/security-headers.ts'
+import { isSessionLive } from './modules/auth/sessions.service.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
 
@@ -63,9 +65,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
 
+  const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
+  await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
   await app.register(openapi)
-  await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
+  await app.register(authPlugin, {
+    jwtSecret: deps.jwtSecret,
+    cookieSecret: derive('cookie'),
+    isSessionLive: (claims, at) => isSessionLive(deps.database.db, claims, at),
+    now,
+  })
   await registerModules(app, {
     db: deps.database.db,
     database: deps.database,
@@ -76,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
     smsHashKey: derive('sms-code'),
     sms: deps.sms,
-    now: deps.now ?? (() => new Date()),
+    now,
     runJobs: deps.runJobs ?? false,
     antiIdle: deps.config.antiIdle,
     certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },
