@@ -15,6 +15,7 @@ import securityHeaders from './plugins/security-headers.ts'
 import { isSessionLive } from './modules/auth/sessions.service.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
+import { buildValidator } from './validation.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onSend', async (request, reply) => {
