@@ -3,7 +3,8 @@ import { showToast } from 'vant'
 import 'vant/es/toast/style'
 import { computed, ref, shallowRef } from 'vue'
 import { answerQuestion } from '@/api/learning.ts'
-import { toApiError } from '@/api/http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { isApiError, toApiError } from '@/api/http.ts'
 
 export interface IdleQuizOptions {
   /** A question appeared: pause the video and leave fullscreen. */
@@ -69,8 +70,8 @@ export function useIdleQuiz(options: IdleQuizOptions) {
       selected.value = null
     } catch (caught) {
       const error = toApiError(caught)
-      if (error.code === 'ANSWER_TOO_FAST') showToast('请认真阅读题目后再作答')
-      else if (error.code === 'QUESTION_NOT_PENDING') {
+      if (isApiError(error, ErrorCode.ANSWER_TOO_FAST)) showToast('请认真阅读题目后再作答')
+      else if (isApiError(error, ErrorCode.QUESTION_NOT_PENDING)) {
         // Already answered (another tab) or expired: nothing waits any more.
         showToast(error.message)
         close()

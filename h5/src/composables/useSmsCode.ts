@@ -1,5 +1,5 @@
 import type { SmsPurposeValue } from '@app/shared/auth'
-import type { ErrorCode } from '@app/shared/errors'
+import { ErrorCode } from '@app/shared/error-codes'
 import { computed, onBeforeUnmount, ref, type ComputedRef, type Ref } from 'vue'
 import { sendSmsCode } from '@/api/auth.ts'
 import { toApiError } from '@/api/http.ts'
@@ -43,7 +43,7 @@ export function useSmsCode(purpose: SmsPurposeValue): SmsCode {
     } catch (error) {
       const apiError = toApiError(error)
       // SMS_TOO_FREQUENT: the server says how long is left; show it on the button too.
-      if (apiError.code === ('SMS_TOO_FREQUENT' satisfies ErrorCode) && apiError.retryAfterSeconds) start(apiError.retryAfterSeconds)
+      if (apiError.code === ErrorCode.SMS_TOO_FREQUENT && apiError.retryAfterSeconds) start(apiError.retryAfterSeconds)
       throw apiError
     } finally {
       sending.value = false

@@ -15,7 +15,12 @@ export type Rows = Array<Record<string, unknown>>
  * for the event loop's turn, so this is where a batch's time goes (bench:progress).
  */
 export interface PipelinedWork<T> {
-  /** Runs first, inside the transaction (typically `select … for update`). */
+  /**
+   * Runs first, inside the transaction: takes the row locks the work needs (`select … for
+   * update`). The read is a separate statement after it, so it sees what the lock waited for.
+   */
+  lock?: SQL
+  /** Runs next, inside the transaction. */
   read: SQL
   /**
    * Gets the read's rows, and the transaction for any rarer statements it needs (made on first
@@ -36,6 +41,7 @@ export function rowsOf(result: unknown): Rows {
 export function plainPipelined(db: AppDb): PipelinedTransaction {
   return (work) =>
     db.transaction(async (tx) => {
+      if (work.lock) await tx.execute(work.lock)
       const rows = rowsOf(await tx.execute(work.read))
       const { result, write } = await work.decide(() => tx, rows)
       if (write) await tx.execute(write)
@@ -45,7 +51,8 @@ export function plainPipelined(db: AppDb): PipelinedTransaction {
 
 /**
  * PostgreSQL through postgres.js: a reserved connection on which BEGIN + read and write + COMMIT
- * are each sent back to back (postgres.js pipelines queries on one connection). If the read or
+ * are each sent back to back (postgres.js pipelines queries on one connection; a lock
+ * statement goes with BEGIN + read). If the read or
  * the write fails, the transaction is aborted and COMMIT only ends it (PostgreSQL answers it with
  * ROLLBACK), so nothing of the batch is stored and the caller gets the error.
  */
@@ -58,7 +65,7 @@ export function postgresPipelined(sql: Sql<Record<string, never>>, toTx: (client
   return async (work) => {
     const client = await sql.reserve()
     try {
-      const [, rows] = await Promise.all([client.unsafe('begin'), send(client, work.read)])
+      const [, , rows] = await Promise.all([client.unsafe('begin'), work.lock ? send(client, work.lock) : null, send(client, work.read)])
       let tx: AppTx | undefined
       const { result, write } = await work.decide(() => (tx ??= toTx(client)), rows as unknown as Rows)
       await Promise.all([write ? send(client, write) : null, client.unsafe('commit')])

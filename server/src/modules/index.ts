@@ -12,18 +12,19 @@ import type { AuthDeps } from './auth/auth.service.ts'
 import { createDevOutboxProvider } from './auth/dev-sms-outbox.ts'
 import { createWechatPayClient } from '../integrations/wechat/pay/client.ts'
 import orderRoutes from './orders/orders.routes.ts'
-import { learnerProjectStates } from './orders/project-states.ts'
+import { learnerProjectStates } from './orders/orders.repository.ts'
 import notifyRoutes from './payments/notify.routes.ts'
-import reconciliation from './payments/reconciliation.ts'
+import paymentRoutes from './payments/payments.routes.ts'
+import reconciliation from './payments/reconciliation.job.ts'
 import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
 import learningRoutes from './learning/learning.routes.ts'
-import type { AntiIdleSettings } from './learning/anti-idle.ts'
+import type { AntiIdleSettings } from './learning/anti-idle.rules.ts'
 import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings } from '../config.ts'
-import { createReportBatcher } from './learning/playback.service.ts'
+import { createReportBatcher } from './learning/progress-report.service.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -104,8 +105,8 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         now: deps.now,
       })
       await api.register(meRoutes, { prefix: '/me', auth })
-      await api.register(orderRoutes, { prefix: '/orders', payments, simulator, now: deps.now })
-      await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
+      await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
+      await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
       await api.register(learningRoutes, {
         prefix: '/learning',
         deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.database.pipelined) },
@@ -125,5 +126,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     },
     { prefix: '/api' },
   )
+  // WeChat Pay posts to the full paths notify_url names (payments.paths.ts), so no prefix here.
+  await app.register(notifyRoutes, { deps: payments, now: deps.now })
   if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
 }

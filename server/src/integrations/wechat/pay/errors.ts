@@ -46,6 +46,8 @@ export class WechatPayResponseVerificationError extends Error {
     readonly reason: VerifyFailureReason,
     readonly status: number,
     readonly requestId: string | null,
+    /** The Wechatpay-Serial the answer named (a key id, not a secret): tells which key WeChat used. */
+    readonly serial: string | null = null,
   ) {
     super(`WeChat Pay ${status} response failed verification (${reason})`)
   }
@@ -90,4 +92,10 @@ export class WechatPayNotificationError extends Error {
   ) {
     super(`WeChat Pay notification rejected (${reason}${detail === undefined ? '' : `: ${detail}`})`, options)
   }
+}
+
+/** What a log may say about a failed WeChat Pay call: the error class and WeChat's code, never request data. */
+export function wechatPayErrorSummary(error: unknown): { type: string; code?: string; status?: number } {
+  if (error instanceof WechatPayError) return { type: error.name, code: error.code, status: error.status }
+  return { type: error instanceof Error ? error.name : typeof error }
 }

@@ -1,31 +1,25 @@
-import { randomInt } from 'node:crypto'
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { AntiIdleQuestion } from '@app/shared'
 import { antiIdleState, questions } from '../../db/schema.ts'
+import { drawNextDueMs, type AntiIdleSettings } from './anti-idle.rules.ts'
 import type { Tx } from './learning.types.ts'
 
+export type LearnerRow = typeof antiIdleState.$inferSelect
+
 /**
- * 防挂机 (LRN-5): questions fall due after a random amount of credited time, drawn by the server
- * from a configurable interval, so the page cannot predict them. State is per learner (not per
- * session), so reopening the player cannot dodge a question.
+ * The learner's row (credit clock and 防挂机 state), created on first use and locked for this
+ * transaction. Every change to a learner's progress takes this lock first (report batches too:
+ * report-batch.repository.ts), so a learner's opens, reports and answers happen one at a time.
  */
-export interface AntiIdleSettings {
-  minSeconds: number
-  maxSeconds: number
-}
-
-export function drawNextDueMs(settings: AntiIdleSettings): number {
-  return randomInt(settings.minSeconds * 1000, settings.maxSeconds * 1000 + 1)
-}
-
-export type AntiIdleRow = typeof antiIdleState.$inferSelect
-
-/** The learner's anti-idle row, created on first use, locked for this transaction. */
-export async function lockAntiIdle(tx: Tx, userId: number, settings: AntiIdleSettings): Promise<AntiIdleRow> {
+export async function lockLearner(tx: Tx, userId: number, settings: AntiIdleSettings): Promise<LearnerRow> {
   await tx.insert(antiIdleState).values({ userId, nextDueMs: drawNextDueMs(settings) }).onConflictDoNothing()
   const [row] = await tx.select().from(antiIdleState).where(eq(antiIdleState.userId, userId)).for('update')
-  if (!row) throw new Error('anti-idle state missing')
+  if (!row) throw new Error('learner state missing')
   return row
+}
+
+export async function updateLearner(tx: Tx, userId: number, values: Partial<Omit<LearnerRow, 'userId'>>): Promise<void> {
+  await tx.update(antiIdleState).set(values).where(eq(antiIdleState.userId, userId))
 }
 
 /** A random question of the course's bank, other than `exceptId` when the bank has more than one. */
@@ -45,4 +39,9 @@ export async function publicQuestion(tx: Tx, questionId: number | null): Promise
   if (questionId === null) return null
   const [row] = await tx.select({ id: questions.id, prompt: questions.prompt, options: questions.options }).from(questions).where(eq(questions.id, questionId))
   return row ?? null
+}
+
+export async function findQuestion(tx: Tx, questionId: number) {
+  const [row] = await tx.select().from(questions).where(eq(questions.id, questionId))
+  return row
 }
