@@ -33,7 +33,7 @@ export const devSmsOutbox = pgTable(
 
 /**
  * Attempt counters (sign-in per account and per address, 注册/忘记密码 per address), in the database
- * so every instance shares them (see modules/auth/throttle.ts). `failures` counts attempts made in
+ * so every instance shares them (see modules/auth/throttle.repository.ts). `failures` counts attempts made in
  * the window, counted before they are checked; a success gives its attempt back.
  */
 export const authThrottles = pgTable('auth_throttles', {

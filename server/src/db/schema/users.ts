@@ -7,7 +7,7 @@ export const users = pgTable('users', {
   /** Canonical form: 18 characters, upper-case X. */
   idNumber: text().notNull().unique(),
   phone: text().notNull().unique(),
-  /** scrypt$N$r$p$salt$hash (see auth/password-hash.ts). */
+  /** scrypt$N$r$p$salt$hash (see auth/passwords.service.ts). */
   passwordHash: text().notNull(),
   /** Bumped on password reset: access tokens carrying an older version stop working at once. */
   sessionVersion: integer().notNull().default(1),

@@ -32,20 +32,11 @@ import {
   WechatAlreadyBoundError,
   WechatNotBoundError,
 } from './auth.errors.ts'
-import { decoyHash, hashPassword, verifyPassword } from './password-hash.ts'
+import { decoyHash, hashPassword, verifyPassword } from './passwords.service.ts'
 import { revokeAllSessions } from './sessions.service.ts'
 import { checkSmsCode, consumeSmsCode, issueSmsCode, markSmsCodeUsed, type SmsCodeDeps } from './sms-codes.service.ts'
-import {
-  CODE_CHECKS_PER_ADDRESS,
-  SIGN_IN_PER_ACCOUNT,
-  SIGN_IN_PER_ADDRESS,
-  clearAttempts,
-  countAttempt,
-  refundAttempt,
-  throttleKey,
-  type AttemptRule,
-  type CountedAttempt,
-} from './throttle.ts'
+import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from './throttle.repository.ts'
+import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey, type AttemptRule } from './throttle.rules.ts'
 import { findBindingByUser, findUserByAccount, findUserById, type UserRow } from './users.repository.ts'
 
 export interface AuthDeps {

@@ -1,33 +1,14 @@
-import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { authThrottles } from '../../db/schema.ts'
+import type { AttemptRule } from './throttle.rules.ts'
 
 /**
  * Attempt counters in PostgreSQL, shared by every server instance and surviving restarts. An
  * attempt is counted in one atomic statement BEFORE the work it guards (a password check, an SMS
  * code check), so parallel requests cannot slip past the limit: of 30 simultaneous guesses only
- * the first `limit` are checked at all. Keys are hashes: no ID number, phone or address in clear.
+ * the first `limit` are checked at all.
  */
-export interface AttemptRule {
-  /** Attempts allowed within one window. */
-  limit: number
-  windowMs: number
-}
-
-/** Password sign-ins per account (whatever identifier was typed: the key is the account). */
-export const SIGN_IN_PER_ACCOUNT: AttemptRule = { limit: 5, windowMs: 15 * 60_000 }
-/** Password sign-ins per client address, across accounts. Successes give their attempt back. */
-export const SIGN_IN_PER_ADDRESS: AttemptRule = { limit: 30, windowMs: 15 * 60_000 }
-/** 注册 and 忘记密码 submissions per client address (each checks an SMS code). */
-export const CODE_CHECKS_PER_ADDRESS: AttemptRule = { limit: 30, windowMs: 60 * 60_000 }
-
-export type ThrottleKind = 'account' | 'user' | 'address' | 'register-address' | 'reset-address'
-
-export function throttleKey(kind: ThrottleKind, value: string): string {
-  return `${kind}:${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`
-}
-
 export interface CountedAttempt {
   key: string
   allowed: boolean

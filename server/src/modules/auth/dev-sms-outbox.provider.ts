@@ -1,8 +1,7 @@
-import { desc, eq } from 'drizzle-orm'
 import { maskPhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { devSmsOutbox } from '../../db/schema.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import { addOutboxMessage } from './dev-sms-outbox.repository.ts'
 
 interface Log {
   info(obj: object, msg?: string): void
@@ -16,17 +15,8 @@ export function createDevOutboxProvider(db: AppDb, log: Log): SmsProvider {
   return {
     name: 'dev-outbox',
     async sendVerificationCode({ phone, code, purpose }) {
-      await db.insert(devSmsOutbox).values({ phone, code, purpose })
+      await addOutboxMessage(db, { phone, code, purpose })
       log.info({ phone: maskPhone(phone), purpose, code }, 'development SMS outbox: verification code')
     },
   }
-}
-
-export async function readDevOutbox(db: AppDb, phone: string) {
-  return db
-    .select({ phone: devSmsOutbox.phone, purpose: devSmsOutbox.purpose, code: devSmsOutbox.code, sentAt: devSmsOutbox.createdAt })
-    .from(devSmsOutbox)
-    .where(eq(devSmsOutbox.phone, phone))
-    .orderBy(desc(devSmsOutbox.id))
-    .limit(20)
 }
