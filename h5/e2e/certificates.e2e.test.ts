@@ -147,10 +147,12 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     await page.getByText('单位 ·').waitFor()
     await page.getByRole('button', { name: '重新选择' }).click()
     await page.getByText('找不到单位？选择档案所在区县').click()
-    const picker = page.locator('.van-picker')
-    await picker.getByText('选择档案所在区县').waitFor()
-    await picker.locator('.van-picker-column__item', { hasText: '渝中区' }).click()
-    await page.waitForTimeout(400) // the column's snap animation
+    // The 区县 list opens with nothing chosen: 「确认」 waits for an active choice (no district by accident).
+    const picker = page.getByRole('dialog', { name: '选择档案所在区县' })
+    await picker.getByRole('radio', { name: '渝中区' }).waitFor()
+    expect(await picker.getByRole('radio', { checked: true }).count()).toBe(0)
+    expect(await picker.getByRole('button', { name: '确认' }).isDisabled()).toBe(true)
+    await picker.getByRole('radio', { name: '渝中区' }).click()
     await picker.getByRole('button', { name: '确认' }).click()
     await page.getByText('档案所在区县', { exact: true }).waitFor()
     expect(await page.locator('.org-picker__selected-name').innerText()).toBe('重庆市渝中区')

@@ -46,6 +46,8 @@ export interface TencentSmsConfig {
   sdkAppId: string
   signName: string
   templateIds: { register: string; reset_password: string; bind_phone: string }
+  /** Bulk registration's initial-password message (ACC-5); empty when not configured. */
+  initialPasswordTemplateId: string
   region: string
   endpoint: string
 }
@@ -65,6 +67,37 @@ export const SAMPLE_CERTIFICATE_SETTINGS: CertificateSettings = {
   sealSample: true,
 }
 
+/** 电子发票 (INV-4): who sells, what is sold, and which provider issues (docs/invoices.md). */
+export interface InvoiceConfig {
+  provider: 'development' | 'nuonuo'
+  sellerName: string
+  sellerTaxpayerId: string
+  itemName: string
+  taxCode: string
+  taxRateBasisPoints: number
+  nuonuo: {
+    appKey: string
+    appSecret: string
+    apiUrl: string
+    tokenUrl: string
+    sellerAddress: string
+    sellerPhone: string
+    clerk: string
+    invoiceLine: string
+  } | null
+}
+
+/** Development defaults: the seller is marked as a sample, and only the development provider uses them. */
+export const DEVELOPMENT_INVOICE_CONFIG: InvoiceConfig = {
+  provider: 'development',
+  sellerName: '重庆市某某继续教育培训中心（示例）',
+  sellerTaxpayerId: '91500000MA5UXXXX0X',
+  itemName: '培训费',
+  taxCode: '3070201020000000000',
+  taxRateBasisPoints: 600,
+  nuonuo: null,
+}
+
 export interface Config {
   appEnv: AppEnv
   host: string
@@ -75,6 +108,22 @@ export interface Config {
   dataDir: string
   /** PostgreSQL URL; absent means embedded PGlite under dataDir. */
   databaseUrl: string | null
+  /**
+   * Prepared statements on PostgreSQL (default on). Off for a transaction-mode pooler that cannot
+   * keep them (PgBouncer < 1.21); with them on, start-up probes the connection and refuses such a pooler.
+   */
+  databasePreparedStatements: boolean
+  /** Direct PostgreSQL URL for migrations when DATABASE_URL goes through a transaction-mode pooler. */
+  databaseDirectUrl: string | null
+  /** Connections this instance opens (to PostgreSQL or the pooler). */
+  databasePoolMax: number
+  /** Prometheus metrics on their own listener (never the public port); null: no metrics listener. */
+  metrics: { host: string; port: number } | null
+  /**
+   * Development only: a WeChat simulator running as its own process, shared by several instances
+   * (the local cluster); null mounts the built-in one at /wx-sim when there are no credentials.
+   */
+  wechatSimulatorUrl: string | null
   /** Absent in development: generated into dataDir on first run. */
   jwtSecret: string | null
   /** Absent means simulator mode: the built-in WeChat simulator is mounted and used. */
@@ -92,6 +141,7 @@ export interface Config {
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
   certificate: CertificateSettings
+  invoice: InvoiceConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
    * verification and the like); null when not configured. See docs/go-live.md.
@@ -230,10 +280,85 @@ function parseSms(env: Env): Config['sms'] {
         reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
         bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
       },
+      initialPasswordTemplateId: read(env, 'TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD') ?? '',
       region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
       endpoint: endpoint.origin,
     },
   }
+}
+
+const NUONUO_VARS = ['NUONUO_APP_KEY', 'NUONUO_APP_SECRET', 'NUONUO_SELLER_ADDRESS', 'NUONUO_SELLER_PHONE', 'NUONUO_CLERK'] as const
+
+function parseTaxRate(raw: string): number {
+  const match = /^0\.(\d{1,4})$/.exec(raw)
+  const basisPoints = match ? Math.round(Number(`0.${match[1]}`) * 10_000) : NaN
+  if (!Number.isInteger(basisPoints) || basisPoints <= 0 || basisPoints > 1700) {
+    throw new ConfigError(`INVOICE_TAX_RATE must be a decimal rate such as 0.06, 0.03 or 0.01 (got "${raw}")`)
+  }
+  return basisPoints
+}
+
+function parseInvoice(env: Env, appEnv: AppEnv): InvoiceConfig {
+  const provider = read(env, 'INVOICE_PROVIDER') ?? 'development'
+  if (provider !== 'development' && provider !== 'nuonuo') throw new ConfigError(`INVOICE_PROVIDER must be "development" or "nuonuo" (got "${provider}")`)
+  if (appEnv === 'production' && provider === 'development') {
+    throw new ConfigError('INVOICE_PROVIDER=nuonuo is required when APP_ENV=production (the development provider issues 测试票据, not invoices)')
+  }
+  const d = DEVELOPMENT_INVOICE_CONFIG
+  const sellerName = read(env, 'INVOICE_SELLER_NAME')
+  const sellerTaxpayerId = read(env, 'INVOICE_SELLER_TAXPAYER_ID')
+  const taxCode = read(env, 'INVOICE_TAX_CODE') ?? d.taxCode
+  if (!/^\d{19}$/.test(taxCode)) throw new ConfigError('INVOICE_TAX_CODE must be the 19-digit 税收分类编码')
+  if (sellerTaxpayerId !== undefined && !/^[0-9A-Z]{15,20}$/.test(sellerTaxpayerId)) throw new ConfigError('INVOICE_SELLER_TAXPAYER_ID must be 15–20 digits or capital letters')
+  let nuonuo: InvoiceConfig['nuonuo'] = null
+  if (provider === 'nuonuo') {
+    for (const name of ['INVOICE_SELLER_NAME', 'INVOICE_SELLER_TAXPAYER_ID', 'INVOICE_TAX_RATE', 'INVOICE_TAX_CODE', ...NUONUO_VARS]) {
+      if (read(env, name) === undefined) throw new ConfigError(`${name} is required when INVOICE_PROVIDER=nuonuo`)
+    }
+    const url = (name: string, fallback: string) => parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString()
+    nuonuo = {
+      appKey: read(env, 'NUONUO_APP_KEY') as string,
+      appSecret: read(env, 'NUONUO_APP_SECRET') as string,
+      apiUrl: url('NUONUO_API_URL', 'https://sdk.nuonuo.com/open/v1/services'),
+      tokenUrl: url('NUONUO_TOKEN_URL', 'https://open.nuonuo.com/accessToken'),
+      sellerAddress: read(env, 'NUONUO_SELLER_ADDRESS') as string,
+      sellerPhone: read(env, 'NUONUO_SELLER_PHONE') as string,
+      clerk: read(env, 'NUONUO_CLERK') as string,
+      invoiceLine: read(env, 'NUONUO_INVOICE_LINE') ?? 'pc',
+    }
+  }
+  return {
+    provider,
+    sellerName: sellerName ?? d.sellerName,
+    sellerTaxpayerId: sellerTaxpayerId ?? d.sellerTaxpayerId,
+    itemName: read(env, 'INVOICE_ITEM_NAME') ?? d.itemName,
+    taxCode,
+    taxRateBasisPoints: parseTaxRate(read(env, 'INVOICE_TAX_RATE') ?? '0.06'),
+    nuonuo,
+  }
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false" (got "${raw}")`)
+  return raw === 'true'
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name) ?? String(fallback)
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
+  }
+  return value
+}
+
+function parseMetrics(env: Env, port: number): Config['metrics'] {
+  if (read(env, 'METRICS_PORT') === undefined) return null
+  const metricsPort = parseInteger(env, 'METRICS_PORT', 0, 0, 65535)
+  if (metricsPort !== 0 && metricsPort === port) throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never on the public port)')
+  return { host: read(env, 'METRICS_HOST') ?? '127.0.0.1', port: metricsPort }
 }
 
 function parseSiteFilesDir(env: Env): string | null {
@@ -259,6 +384,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError('DATABASE_URL has no host')
   }
 
+  const databaseDirectUrl = read(env, 'DATABASE_DIRECT_URL')
+  if (databaseDirectUrl !== undefined) {
+    if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct route for migrations)')
+    parseUrl('DATABASE_DIRECT_URL', databaseDirectUrl, ['postgres:', 'postgresql:'])
+  }
+
   const publicBaseUrlRaw = read(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`
   const publicBaseUrl = parseUrl('PUBLIC_BASE_URL', publicBaseUrlRaw, ['http:', 'https:']).origin
 
@@ -269,6 +400,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const wechat = parseWechat(env)
   const sms = parseSms(env)
+  const wechatSimulatorRaw = read(env, 'WECHAT_SIMULATOR_URL')
+  const wechatSimulatorUrl = wechatSimulatorRaw === undefined ? null : parseUrl('WECHAT_SIMULATOR_URL', wechatSimulatorRaw, ['http:', 'https:']).toString().replace(/\/$/, '')
+  if (wechatSimulatorUrl !== null && wechat !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for simulator mode: unset it or the WeChat credentials')
 
   if (appEnv === 'production') {
     // Production never runs on generated secrets, the simulator or a database on local disk.
@@ -280,6 +414,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('PUBLIC_BASE_URL must be an https:// origin when APP_ENV=production')
     }
     if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
+    if (wechatSimulatorUrl !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for development only')
     if (sms === null) throw new ConfigError('SMS_PROVIDER is required when APP_ENV=production (codes must really be sent)')
     // A production certificate must never carry the sample seal or issuer.
     for (const name of ['CERTIFICATE_ISSUER', 'CERTIFICATE_SEAL_TEXT'] as const) {
@@ -296,6 +431,11 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     dataDir,
     databaseUrl: databaseUrlRaw ?? null,
+    databasePreparedStatements: parseBoolean(env, 'DATABASE_PREPARED_STATEMENTS', true),
+    databaseDirectUrl: databaseDirectUrl ?? null,
+    databasePoolMax: parseInteger(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+    metrics: parseMetrics(env, port),
+    wechatSimulatorUrl,
     jwtSecret,
     wechat,
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
@@ -305,6 +445,7 @@ export function loadConfig(env: Env = process.env): Config {
     antiIdle: parseAntiIdle(env, appEnv),
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
     certificate: parseCertificate(env),
+    invoice: parseInvoice(env, appEnv),
     siteFilesDir,
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }

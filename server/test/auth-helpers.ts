@@ -60,11 +60,15 @@ export interface Registered {
 }
 
 /** Registers a learner through the API (code from the outbox) and returns their session. */
-export async function registerLearner(app: FastifyInstance, overrides: Partial<{ idNumber: string; phone: string; realName: string }> = {}): Promise<Registered> {
+export async function registerLearner(
+  app: FastifyInstance,
+  overrides: Partial<{ idNumber: string; phone: string; realName: string; remoteAddress: string }> = {},
+): Promise<Registered> {
   const idNumber = overrides.idNumber ?? newIdNumber()
   const phone = overrides.phone ?? newPhone()
   const realName = overrides.realName ?? '张三'
-  const address = nextAddress()
+  // Each learner gets its own address unless the test names one (per-address limits stay out of set-up).
+  const address = overrides.remoteAddress ?? nextAddress()
   const sent = await sendCode(app, phone, 'register', address)
   if (sent.statusCode !== 200) throw new Error(`sms-codes ${sent.statusCode} ${sent.body}`)
   const smsCode = await latestCode(app, phone)

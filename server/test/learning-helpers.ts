@@ -66,8 +66,11 @@ export async function publicPlan(t: TestApp) {
   return { projectId, outline: await courseOutline(t.database.db, projectId) }
 }
 
+let learnerSerial = 0
+
 export async function enrolledLearner(t: TestApp, projectId: number): Promise<Registered> {
-  const learner = await registerLearner(t.app)
+  learnerSerial += 1
+  const learner = await registerLearner(t.app, { remoteAddress: `10.77.${Math.floor(learnerSerial / 250)}.${(learnerSerial % 250) + 1}` })
   await enrol(t.database.db, learner.userId, projectId)
   return learner
 }

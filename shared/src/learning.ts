@@ -1,5 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { IdSchema } from './common.ts'
+import { REPORT_LIMITS } from './learning-policy.ts'
+
+export { REPORT_LIMITS, WRONG_ANSWERS_BEFORE_WITHDRAWAL } from './learning-policy.ts'
 
 /** A database id as the learning routes accept it: a positive integer that fits PostgreSQL's integer. */
 export const LearningIdSchema = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
@@ -9,18 +12,6 @@ export const LearningIdParamsSchema = Type.Object({ id: LearningIdSchema }, { ad
 export const REPORT_INTERVAL_SECONDS = 10
 /** A chapter counts as watched when credit and furthest position reach this close to the end. */
 export const CHAPTER_END_TOLERANCE_SECONDS = 3
-/** Wrong 防挂机 answers in a row that withdraw the chapter's credit since the last right answer (docs/learning.md). */
-export const WRONG_ANSWERS_BEFORE_WITHDRAWAL = 3
-
-/** Upper bounds of a progress report: far above any real chapter or session, far below int32. */
-export const REPORT_LIMITS = {
-  /** 10 s reports for 100 days. */
-  maxSeq: 1_000_000,
-  /** 24 hours of video. */
-  maxPositionSeconds: 86_400,
-  /** 7 days since the session opened. */
-  maxClientElapsedMs: 7 * 86_400_000,
-} as const
 
 /** 课程培训: a plan the learner is enrolled in, with 学分要求 and 计划完成度 (LRN-1, LRN-2). */
 export const TrainingPlanSchema = Type.Object(

@@ -1,4 +1,5 @@
-import type { AntiIdleQuestion } from '@app/shared/learning'
+import type { AntiIdleQuestion, ChapterProgress } from '@app/shared/learning'
+import { WRONG_ANSWERS_BEFORE_WITHDRAWAL } from '@app/shared/learning-policy'
 import { showToast } from 'vant'
 import 'vant/es/toast/style'
 import { computed, ref, shallowRef } from 'vue'
@@ -11,6 +12,15 @@ export interface IdleQuizOptions {
   onShow: () => void
   /** Answered correctly (or no longer pending): playback may continue. */
   onResolved: () => void
+  /** Too many wrong answers in a row: the server took the chapter back to this point. */
+  onWithdrawn: (chapter: ChapterProgress) => void
+}
+
+/** What the learner reads after a wrong answer (the policy of docs/learning.md, in their words). */
+export function wrongAnswerFeedback(wrongInARow: number, withdrawn: boolean): string {
+  if (withdrawn) return `连续答错 ${WRONG_ANSWERS_BEFORE_WITHDRAWAL} 次，本章自上次答对以来的学习进度已扣除，答对后请从扣除处继续学习`
+  const left = WRONG_ANSWERS_BEFORE_WITHDRAWAL - wrongInARow
+  return `回答错误，请再答一题（再答错 ${left} 次，将扣除本章自上次答对以来的学习进度）`
 }
 
 /**
@@ -23,7 +33,7 @@ export function useIdleQuiz(options: IdleQuizOptions) {
   /** The option the learner picked (index), or null. */
   const selected = ref<number | null>(null)
   const submitting = ref(false)
-  /** 「回答错误，请再答一题」 after a wrong answer, until the next one. */
+  /** 「回答错误，请再答一题…」 after a wrong answer, until the next one. */
   const feedback = ref('')
   const visible = computed(() => question.value !== null)
 
@@ -65,7 +75,9 @@ export function useIdleQuiz(options: IdleQuizOptions) {
         close()
         return
       }
-      feedback.value = '回答错误，请再答一题'
+      const withdrawn = result.withdrawn !== null || result.wrongInARow === 0
+      feedback.value = wrongAnswerFeedback(result.wrongInARow, withdrawn)
+      if (result.withdrawn) options.onWithdrawn(result.withdrawn)
       question.value = result.question
       selected.value = null
     } catch (caught) {

@@ -13,20 +13,20 @@ export const routes: AppRouteRecord[] = [
     path: '/',
     name: 'home',
     component: CatalogueView,
-    meta: { title: '在线学习中心', requiresAuth: false, keepAlive: true, tab: 'home' },
+    meta: { title: '在线学习中心', requiresAuth: false, keepAlive: true, tab: 'home', ownHeading: true },
   },
   {
     path: '/projects/:id(\\d+)',
     name: 'project',
     component: () => import('@/views/catalogue/ProjectDetailView.vue'),
-    meta: { title: '项目详情', requiresAuth: false, keepAlive: false },
+    meta: { title: '项目详情', requiresAuth: false, keepAlive: false, ownHeading: true },
   },
   // 「立即购买」 → 项目购买 → 「个人购买」 → 提交订单 (PAY-1).
   {
     path: '/projects/:id(\\d+)/purchase',
     name: 'purchase',
     component: () => import('@/views/purchase/PurchaseView.vue'),
-    meta: { title: '项目购买', requiresAuth: true, keepAlive: false },
+    meta: { title: '项目购买', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/projects/:id(\\d+)/order',
@@ -40,27 +40,27 @@ export const routes: AppRouteRecord[] = [
     path: '/pay/orders/:id(\\d+)',
     name: 'pay-order',
     component: () => import('@/views/purchase/PayView.vue'),
-    meta: { title: '订单支付', requiresAuth: true, keepAlive: false },
+    meta: { title: '订单支付', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/training',
     name: 'training',
     component: () => import('@/views/training/TrainingView.vue'),
-    meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training' },
+    meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training', ownHeading: true },
   },
   // 「进入学习」: a plan's courses, a page at a time (?page=), each cover opening the player (LRN-1).
   {
     path: '/training/:projectId(\\d+)',
     name: 'training-courses',
     component: () => import('@/views/training/CourseListView.vue'),
-    meta: { title: '进入学习', requiresAuth: true, keepAlive: false },
+    meta: { title: '进入学习', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   // The player (optional ?chapter=). Its chunk is the only one that carries video.js.
   {
     path: '/learn/courses/:courseId(\\d+)',
     name: 'learn-course',
     component: () => import('@/views/learning/CoursePlayerView.vue'),
-    meta: { title: '课程学习', requiresAuth: true, keepAlive: false },
+    meta: { title: '课程学习', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/me',
@@ -87,7 +87,7 @@ export const routes: AppRouteRecord[] = [
     path: '/certificates/projects/:projectId(\\d+)/profile',
     name: 'certificate-profile',
     component: () => import('@/views/certificates/CertificateProfileView.vue'),
-    meta: { title: '完善个人信息', requiresAuth: true, keepAlive: false },
+    meta: { title: '完善个人信息', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/certificates/:id(\\d+)',
@@ -101,7 +101,7 @@ export const routes: AppRouteRecord[] = [
     path: '/verify/:number?',
     name: 'verify',
     component: () => import('@/views/verify/VerifyView.vue'),
-    meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true },
+    meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true, ownHeading: true },
   },
   // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
   {
@@ -120,7 +120,7 @@ export const routes: AppRouteRecord[] = [
     path: '/login',
     name: 'login',
     component: () => import('@/views/auth/LoginView.vue'),
-    meta: { title: '登录', requiresAuth: false, keepAlive: false },
+    meta: { title: '登录', requiresAuth: false, keepAlive: false, ownHeading: true },
   },
   {
     path: '/register',

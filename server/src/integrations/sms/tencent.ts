@@ -29,6 +29,8 @@ export interface TencentSmsSettings {
   signName: string
   /** TemplateId per purpose; every template takes the parameters [code, ttlMinutes]. */
   templateIds: Record<SmsPurpose, string>
+  /** TemplateId for the initial password of a bulk-registered learner; takes [password]. Empty: not configured. */
+  initialPasswordTemplateId?: string
   /** e.g. ap-guangzhou */
   region: string
   /** Normally TENCENT_SMS_DEFAULT_ENDPOINT; configurable so a stand-in can be used. */
@@ -53,6 +55,18 @@ interface TencentResponse {
 const MAINLAND_MOBILE = /^1\d{10}$/
 
 export function createTencentSmsProvider(settings: TencentSmsSettings, deps: TencentSmsDeps = {}): SmsProvider {
+  async function send(phone: string, templateId: string, params: string[]): Promise<void> {
+    const payload = JSON.stringify({
+      PhoneNumberSet: [`+86${phone}`],
+      SmsSdkAppId: settings.sdkAppId,
+      SignName: settings.signName,
+      TemplateId: templateId,
+      TemplateParamSet: params,
+    })
+    const { status, text } = await postTencentSms(settings, ACTION, payload, deps)
+    checkResponse(status, text)
+  }
+
   return {
     name: 'tencent',
     async sendVerificationCode({ phone, code, purpose, ttlMinutes }) {
@@ -62,15 +76,13 @@ export function createTencentSmsProvider(settings: TencentSmsSettings, deps: Ten
       const templateId = settings.templateIds[purpose]
       if (!templateId) throw new SmsSendError(`no SMS template configured for ${purpose}`, 'MissingTemplate')
 
-      const payload = JSON.stringify({
-        PhoneNumberSet: [`+86${phone}`],
-        SmsSdkAppId: settings.sdkAppId,
-        SignName: settings.signName,
-        TemplateId: templateId,
-        TemplateParamSet: [code, String(ttlMinutes)],
-      })
-      const { status, text } = await postTencentSms(settings, ACTION, payload, deps)
-      checkResponse(status, text)
+      await send(phone, templateId, [code, String(ttlMinutes)])
+    },
+    async sendInitialPassword({ phone, password }) {
+      if (!MAINLAND_MOBILE.test(phone)) throw new SmsSendError('phone is not an 11-digit mainland number', 'InvalidPhone')
+      const templateId = settings.initialPasswordTemplateId
+      if (!templateId) throw new SmsSendError('no SMS template configured for initial passwords (TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD)', 'MissingTemplate')
+      await send(phone, templateId, [password])
     },
   }
 }

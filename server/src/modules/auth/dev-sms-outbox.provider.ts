@@ -18,5 +18,10 @@ export function createDevOutboxProvider(db: AppDb, log: Log): SmsProvider {
       await addOutboxMessage(db, { phone, code, purpose })
       log.info({ phone: maskPhone(phone), purpose, code }, 'development SMS outbox: verification code')
     },
+    async sendInitialPassword({ phone, password }) {
+      // Readable at /api/dev/sms-outbox like codes; the password itself is never logged.
+      await addOutboxMessage(db, { phone, code: password, purpose: 'initial_password' })
+      log.info({ phone: maskPhone(phone), purpose: 'initial_password' }, 'development SMS outbox: initial password')
+    },
   }
 }

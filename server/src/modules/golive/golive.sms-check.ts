@@ -18,7 +18,7 @@ export async function checkSms(input: GoLiveInput): Promise<CheckItem> {
     return item('sms', SMS_TITLE, 'fail', bi('未配置短信服务商：学员收不到验证码', 'No SMS provider configured: learners would get no codes'),
       bi('设置 SMS_PROVIDER=tencent 与 TENCENT_SMS_* 变量（见 .env.example）。', 'Set SMS_PROVIDER=tencent and the TENCENT_SMS_* variables (see .env.example).'))
   }
-  const templates = Object.entries(sms.templateIds).filter(([, id]) => id !== '')
+  const templates = [...Object.entries(sms.templateIds), ['initial_password', sms.initialPasswordTemplateId] as const].filter(([, id]) => id !== '')
   try {
     const reviews = await describeTencentSmsTemplates(sms, templates.map(([, id]) => id), { fetch: input.fetch, now: input.now, timeoutMs: input.timeoutMs ?? 8_000 })
     const notApproved = templates.filter(([, id]) => reviews.get(id) !== 'approved')
@@ -26,6 +26,10 @@ export async function checkSms(input: GoLiveInput): Promise<CheckItem> {
       const list = notApproved.map(([purpose, id]) => `${purpose}=${id} (${reviews.get(id) ?? 'missing'})`).join(', ')
       return item('sms', SMS_TITLE, 'fail', bi(`密钥被接受，但模板未通过审核或不存在：${list}`, `Credentials accepted, but templates are not approved or missing: ${list}`),
         bi(`在 ${CONSOLE} → 正文模板管理 核对模板 ID 与审核状态，更新 TENCENT_SMS_TEMPLATE_*。`, `Check the template ids and their review state at ${CONSOLE} → 正文模板管理 and update TENCENT_SMS_TEMPLATE_*.`))
+    }
+    if (sms.initialPasswordTemplateId === '') {
+      return item('sms', SMS_TITLE, 'warn', bi('密钥被接受；未配置初始密码模板，批量注册的学员收不到初始密码', 'Credentials accepted; no initial-password template, so bulk-registered learners get no initial password'),
+        bi('在腾讯云申请初始密码模板并设置 TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD（见 docs/go-live.md）。', 'Have an initial-password template approved and set TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD (see docs/go-live.md).'))
     }
     return item('sms', SMS_TITLE, 'pass',
       bi(`腾讯云接受了密钥，${templates.length} 个模板均已审核通过；签名「${sms.signName}」与 SdkAppId 要由第一条真实短信证明`, `Tencent Cloud accepted the credentials and all ${templates.length} templates are approved; the sign name and SdkAppId are proven by the first real message`))

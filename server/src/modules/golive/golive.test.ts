@@ -118,7 +118,7 @@ function goodWorld(): World {
     platformCerts: [],
     menuUrl: null,
     smsSecretId: 'AKIDgoodsecretid',
-    smsTemplates: { '100001': 0, '100002': 0 },
+    smsTemplates: { '100001': 0, '100002': 0, '100003': 0 },
     siteVerification: 'Q1w2E3r4T5y6U7i8',
   }
 }
@@ -246,6 +246,7 @@ describe('against independent stand-ins (live mode), each misconfiguration', () 
       sdkAppId: '1400000000',
       signName: '继续教育',
       templateIds: { register: '100001', reset_password: '100002', bind_phone: '100001' },
+      initialPasswordTemplateId: '100003',
       region: 'ap-guangzhou',
       endpoint: standIn.baseUrl,
     }
@@ -406,7 +407,7 @@ describe('against independent stand-ins (live mode), each misconfiguration', () 
     const refused = find(await runGoLiveCheck(configured((_s, sms) => (sms.secretId = 'AKIDwrong'))), 'sms')
     expect(refused.verdict).toBe('fail')
     expect(refused.detail.en).toContain('AuthFailure.SecretIdNotFound')
-    world = { ...goodWorld(), smsTemplates: { '100001': 0, '100002': 1 } }
+    world = { ...goodWorld(), smsTemplates: { '100001': 0, '100002': 1, '100003': 0 } }
     const reviewing = find(await runGoLiveCheck(configured()), 'sms')
     expect(reviewing.verdict).toBe('fail')
     expect(reviewing.detail.en).toContain('reset_password=100002 (reviewing)')

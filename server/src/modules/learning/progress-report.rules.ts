@@ -2,6 +2,7 @@ import { checkpointed, questionFallsDue } from './anti-idle.rules.ts'
 import { creditBase, decideCredit, movesClientBase } from './credit.rules.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState } from './learning.types.ts'
 import { isChapterWatched } from './progress.rules.ts'
+import { countCreditingDecision } from '../../plugins/metrics.registry.ts'
 
 /** What one report is credited against. */
 export interface ReportState {
@@ -49,6 +50,7 @@ export function creditReport(state: ReportState, report: ReportFacts): ReportOut
     { positionMs: report.positionMs, clientElapsedMs: report.clientElapsedMs },
   )
   const waiting = learner.pendingQuestionId !== null
+  countCreditingDecision(waiting ? { kind: 'none', reason: 'question_pending' } : decision) // progress_reports_total{decision}
   const creditedMs = !waiting && decision.kind === 'credit' ? decision.creditMs : 0
   const aheadOfCredit = report.positionMs > progress.furthestMs + creditedMs
   // While a question waits, the player goes back to where credit stands if it moved on.

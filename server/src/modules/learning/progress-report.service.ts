@@ -3,6 +3,7 @@ import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
 import type { LearningDeps } from './playback.service.ts'
 import { createMicroBatcher, type MicroBatcher } from './micro-batch.queue.ts'
 import { processReportBatch } from './report-batch.service.ts'
+import { observeProgressBatch } from '../../plugins/metrics.registry.ts'
 
 /** Claims of the access token a report came with; the batch re-checks them against the database. */
 export interface ReportAuth {
@@ -22,7 +23,7 @@ export type ReportBatcher = MicroBatcher<ReportItem, ProgressAck>
 
 export function createReportBatcher(pipelined: PipelinedTransaction): ReportBatcher {
   // While one batch commits, the next waits up to 2 ms to gather 40 reports (bench:progress: ~+10 %).
-  return createMicroBatcher((items) => processReportBatch(pipelined, items), { minFill: 40, fillWaitMs: 2 })
+  return createMicroBatcher((items) => (observeProgressBatch(items.length), processReportBatch(pipelined, items)), { minFill: 40, fillWaitMs: 2 })
 }
 
 /**

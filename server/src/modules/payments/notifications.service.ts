@@ -60,6 +60,10 @@ export async function receiveNotification(
       deps.log.error({ outRefundNo: refund.out_refund_no, reason: outcome.reason }, 'refund notification failed our checks')
       return 400
     }
+    if (outcome.kind === 'refunded' && deps.onRefunded) {
+      // The invoice job's sweep catches up if this fails; the refund itself is already settled.
+      await deps.onRefunded(refund.out_trade_no).catch((error: unknown) => deps.log.warn({ err: String(error).slice(0, 200) }, 'post-refund hook failed'))
+    }
     return 204
   }
 

@@ -1,8 +1,8 @@
 import type { ProgressAck, ProgressReportBody } from '@app/shared/learning'
-import { sendProgressReport } from '@/api/learning.ts'
-import { toApiError, type ApiError } from '@/api/http.ts'
+import { toApiError, type ApiError } from './http.ts'
+import { isPlaybackLost, sendProgressReport } from './learning.ts'
 
-// LRN-7: progress is never lost. Every report is written to localStorage before it is sent and is
+// LRN-7: progress is never lost. A plain queue (no Vue): the player's composable subscribes to it. Every report is written to localStorage before it is sent and is
 // removed only once the server has acknowledged it (reports are idempotent by session and seq, so
 // sending one twice is harmless) or refused it for a reason that will never change. A reload, a
 // webview killed in the background or a dropped network leaves the reports in storage; they go out
@@ -15,9 +15,6 @@ export const REPORT_STORAGE_PREFIX = 'jx.learning.reports.'
  * minutes (its offline backlog), and storage must not grow for ever.
  */
 export const REPORT_MAX_AGE_MS = 24 * 60 * 60_000
-
-/** The server will refuse every later report of this session too: stop sending them. */
-const SESSION_FINAL_CODES = new Set<string>(['PLAYBACK_SUPERSEDED', 'PLAYBACK_NOT_FOUND'])
 
 export type ReportStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>
 
@@ -194,7 +191,8 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
         emit({ type: 'ack', sessionId: entry.sessionId, report, ack })
       } catch (caught) {
         const error = toApiError(caught)
-        if (SESSION_FINAL_CODES.has(error.code)) {
+        // The server will refuse every later report of a lost session too: stop sending them.
+        if (isPlaybackLost(error)) {
           emit({ type: 'rejected', sessionId: entry.sessionId, error, dropped: dropSession(entry) })
         } else if (isFinalForReport(error)) {
           // A report the server can never accept (malformed, say) must not block the ones behind it.
@@ -275,7 +273,7 @@ let appQueue: ReportQueue | undefined
  * The page's one report queue: it outlives the player, so reports of a chapter the learner left
  * still reach the server, and it resends as soon as the network or the page comes back.
  */
-export function useReportQueue(): ReportQueue {
+export function appReportQueue(): ReportQueue {
   if (appQueue) return appQueue
   const queue = createReportQueue({ storage: browserStorage(), send: sendProgressReport })
   window.addEventListener('online', () => void queue.retryNow())

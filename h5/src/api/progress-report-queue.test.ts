@@ -7,7 +7,7 @@ import {
   REPORT_STORAGE_PREFIX,
   type ReportQueueEvent,
   type ReportStorage,
-} from './useReportQueue.ts'
+} from './progress-report-queue.ts'
 
 /** localStorage as a Map, shared between two queues to simulate a reload. */
 function memoryStorage(): ReportStorage & { data: Map<string, string> } {

@@ -1,0 +1,20 @@
+import type { SmsProvider } from '../integrations/sms/provider.ts'
+import { smsSends } from './metrics.registry.ts'
+
+/** The same provider, counting each send by purpose and outcome (sms_sends_total). */
+export function countingSmsProvider(provider: SmsProvider): SmsProvider {
+  async function counted(purpose: string, send: () => Promise<void>): Promise<void> {
+    try {
+      await send()
+      smsSends.inc({ purpose, outcome: 'sent' })
+    } catch (error) {
+      smsSends.inc({ purpose, outcome: 'failed' })
+      throw error
+    }
+  }
+  return {
+    name: provider.name,
+    sendVerificationCode: (input) => counted(input.purpose, () => provider.sendVerificationCode(input)),
+    sendInitialPassword: (input) => counted('initial_password', () => provider.sendInitialPassword(input)),
+  }
+}
