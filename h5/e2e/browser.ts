@@ -44,11 +44,44 @@ export interface WechatContext {
   context: BrowserContext
   /** URLs the page tried to load from other hosts (aborted); a test can assert it stays empty. */
   blockedUrls: string[]
+  /**
+   * Content-Security-Policy violations seen by any page of the context, and pages served without
+   * a CSP. Closing the context throws when this is not empty, so every journey fails on one.
+   */
+  cspViolations: string[]
+}
+
+/** The name under which pages report `securitypolicyviolation` events to the test. */
+const CSP_BINDING = '__e2eReportCspViolation'
+
+/**
+ * Records CSP violations two ways: the DOM event (with the directive and what was blocked) and
+ * Chromium's console error (which also covers violations the event does not reach, e.g. in
+ * workers); and every page document served from our origin without a CSP header.
+ */
+async function watchContentSecurityPolicy(context: BrowserContext, violations: string[]): Promise<void> {
+  await context.exposeBinding(CSP_BINDING, (_source, report: string) => {
+    violations.push(report)
+  })
+  await context.addInitScript((binding: string) => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as Record<string, (text: string) => void>)[binding]
+      report?.(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} on ${event.documentURI}`)
+    })
+  }, CSP_BINDING)
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) violations.push(message.text())
+  })
+  context.on('response', (response) => {
+    const request = response.request()
+    if (request.resourceType() !== 'document' || !isLocalUrl(response.url()) || response.status() >= 300) return
+    if (!response.headers()['content-security-policy']) violations.push(`no Content-Security-Policy on ${response.url()}`)
+  })
 }
 
 /**
  * A 375×812 phone at 2× with touch and the WeChat iOS user agent, in zh-CN, where every request to a
- * host other than localhost is aborted and recorded.
+ * host other than localhost is aborted and recorded, and any CSP violation fails the journey.
  */
 export async function newWechatContext(browser: Browser, options: BrowserContextOptions = {}): Promise<WechatContext> {
   const context = await browser.newContext({
@@ -62,6 +95,13 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
     ...options,
   })
   const blockedUrls: string[] = []
+  const cspViolations: string[] = []
+  await watchContentSecurityPolicy(context, cspViolations)
+  const close = context.close.bind(context)
+  context.close = async (...args: Parameters<BrowserContext['close']>) => {
+    await close(...args)
+    if (cspViolations.length > 0) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join('\n')}`)
+  }
   await context.route('**/*', async (route) => {
     const url = route.request().url()
     if (isLocalUrl(url)) {
@@ -71,7 +111,7 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
       await route.abort('blockedbyclient')
     }
   })
-  return { context, blockedUrls }
+  return { context, blockedUrls, cspViolations }
 }
 
 /**

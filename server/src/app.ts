@@ -12,8 +12,11 @@ import { loggerOptions } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
 import metrics from './plugins/metrics.ts'
 import openapi from './plugins/openapi.ts'
+import securityHeaders from './plugins/security-headers.ts'
+import { isSessionLive } from './modules/auth/sessions.service.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
+import { buildValidator } from './validation.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -56,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onSend', async (request, reply) => {
@@ -64,10 +68,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
 
+  const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
+  await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
   await app.register(metrics, { poolStats: deps.database.poolStats })
   await app.register(openapi)
-  await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
+  await app.register(authPlugin, {
+    jwtSecret: deps.jwtSecret,
+    cookieSecret: derive('cookie'),
+    isSessionLive: (claims, at) => isSessionLive(deps.database.db, claims, at),
+    now,
+  })
   await registerModules(app, {
     db: deps.database.db,
     database: deps.database,
@@ -78,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
     smsHashKey: derive('sms-code'),
     sms: deps.sms,
-    now: deps.now ?? (() => new Date()),
+    now,
     runJobs: deps.runJobs ?? false,
     antiIdle: deps.config.antiIdle,
     certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },

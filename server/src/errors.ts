@@ -14,3 +14,8 @@ export function isClientError(error: unknown): error is Error & { code: string; 
   const e = error as { code?: unknown; statusCode?: unknown }
   return typeof e.code === 'string' && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500
 }
+
+/** Attaches the wait a 429 answer reports as `retryAfterSeconds` (and the Retry-After header). */
+export function withRetryAfter<E extends Error>(error: E, seconds: number): E & { retryAfterSeconds: number } {
+  return Object.assign(error, { retryAfterSeconds: Math.max(1, Math.ceil(seconds)) })
+}

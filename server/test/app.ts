@@ -36,6 +36,8 @@ export interface TestAppOptions {
   seed?: boolean
   /** 防挂机 interval; tests default to once an hour so only anti-idle tests meet questions. */
   antiIdle?: { minSeconds: number; maxSeconds: number }
+  /** Trust X-Forwarded-For (tests of per-address limits over real HTTP from one machine). */
+  trustProxy?: boolean
   /** Share another test app's database (e.g. a second server instance). */
   database?: Database
   deps?: Partial<AppDeps>
@@ -82,7 +84,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       logLevel: options.deps?.logStream ? 'info' : 'silent',
       h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
       seedDir: DEMO_SEED_DIR,
-      trustProxy: false,
+      trustProxy: options.trustProxy ?? false,
       publicBaseUrl: baseUrl,
       antiIdle: options.antiIdle ?? { minSeconds: 3600, maxSeconds: 3600 },
     },

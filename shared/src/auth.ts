@@ -1,14 +1,15 @@
 import { Type, type Static } from 'typebox'
+import { PlainText } from './common.ts'
 import { PASSWORD_MAX_LENGTH } from './password.ts'
 
 /** 注册: the data printed on the certificate, so the form warns they must be true and exact (ACC-1). */
 export const RegisterBodySchema = Type.Object(
   {
-    realName: Type.String({ minLength: 1, maxLength: 40 }),
-    idNumber: Type.String({ minLength: 1, maxLength: 40 }),
-    phone: Type.String({ minLength: 1, maxLength: 20 }),
-    smsCode: Type.String({ minLength: 1, maxLength: 10 }),
-    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH + 8 }),
+    realName: PlainText({ minLength: 1, maxLength: 40 }),
+    idNumber: PlainText({ minLength: 1, maxLength: 40 }),
+    phone: PlainText({ minLength: 1, maxLength: 20 }),
+    smsCode: PlainText({ minLength: 1, maxLength: 10 }),
+    password: PlainText({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH + 8 }),
   },
   { additionalProperties: false },
 )
@@ -17,8 +18,8 @@ export type RegisterBody = Static<typeof RegisterBodySchema>
 /** 登录: `account` is the ID number (the username) or the phone number (ACC-2). */
 export const LoginBodySchema = Type.Object(
   {
-    account: Type.String({ minLength: 1, maxLength: 40 }),
-    password: Type.String({ minLength: 1, maxLength: 64 }),
+    account: PlainText({ minLength: 1, maxLength: 40 }),
+    password: PlainText({ minLength: 1, maxLength: 64 }),
   },
   { additionalProperties: false },
 )
@@ -28,7 +29,7 @@ export const SmsPurposeSchema = Type.Union([Type.Literal('register'), Type.Liter
 export type SmsPurposeValue = Static<typeof SmsPurposeSchema>
 
 export const SendSmsCodeBodySchema = Type.Object(
-  { phone: Type.String({ minLength: 1, maxLength: 20 }), purpose: SmsPurposeSchema },
+  { phone: PlainText({ minLength: 1, maxLength: 20 }), purpose: SmsPurposeSchema },
   { additionalProperties: false },
 )
 export type SendSmsCodeBody = Static<typeof SendSmsCodeBodySchema>
@@ -42,9 +43,9 @@ export type SendSmsCodeResult = Static<typeof SendSmsCodeResultSchema>
 /** 忘记密码: phone + SMS code → new password (ACC-3). */
 export const ResetPasswordBodySchema = Type.Object(
   {
-    phone: Type.String({ minLength: 1, maxLength: 20 }),
-    smsCode: Type.String({ minLength: 1, maxLength: 10 }),
-    newPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH + 8 }),
+    phone: PlainText({ minLength: 1, maxLength: 20 }),
+    smsCode: PlainText({ minLength: 1, maxLength: 10 }),
+    newPassword: PlainText({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH + 8 }),
   },
   { additionalProperties: false },
 )
@@ -71,8 +72,8 @@ export type Me = Static<typeof MeSchema>
 /** 修改密码: the current (or initial) password and the new one. */
 export const ChangePasswordBodySchema = Type.Object(
   {
-    currentPassword: Type.String({ minLength: 1, maxLength: 64 }),
-    newPassword: Type.String({ minLength: 1, maxLength: 64 }),
+    currentPassword: PlainText({ minLength: 1, maxLength: 64 }),
+    newPassword: PlainText({ minLength: 1, maxLength: 64 }),
   },
   { additionalProperties: false },
 )
@@ -98,7 +99,7 @@ export const WechatPendingSchema = Type.Object(
 )
 export type WechatPending = Static<typeof WechatPendingSchema>
 
-export const DevSmsOutboxQuerySchema = Type.Object({ phone: Type.String({ maxLength: 20 }) }, { additionalProperties: false })
+export const DevSmsOutboxQuerySchema = Type.Object({ phone: PlainText({ maxLength: 20 }) }, { additionalProperties: false })
 export const DevSmsOutboxSchema = Type.Object(
   {
     messages: Type.Array(
@@ -115,7 +116,7 @@ export type DevSmsOutbox = Static<typeof DevSmsOutboxSchema>
 /** Where the OAuth round-trip lands back in the H5. */
 export const WechatStartQuerySchema = Type.Object(
   {
-    returnTo: Type.Optional(Type.String({ maxLength: 512 })),
+    returnTo: Type.Optional(PlainText({ maxLength: 512 })),
     /** Set by our own callback when it restarts authorisation once after a bad code. */
     retry: Type.Optional(Type.Literal('1')),
   },
@@ -123,8 +124,8 @@ export const WechatStartQuerySchema = Type.Object(
 )
 export const WechatCallbackQuerySchema = Type.Object(
   {
-    code: Type.Optional(Type.String({ maxLength: 512 })),
-    state: Type.Optional(Type.String({ maxLength: 256 })),
+    code: Type.Optional(PlainText({ maxLength: 512 })),
+    state: Type.Optional(PlainText({ maxLength: 256 })),
   },
   { additionalProperties: true },
 )

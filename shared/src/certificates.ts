@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { IdSchema } from './common.ts'
+import { IdSchema, PlainText } from './common.ts'
 
 /** Customer service for certificate data (the manual's 「证书问题咨询」 line). */
 export const CERTIFICATE_SERVICE_PHONE = '400-023-9229'
@@ -17,8 +17,8 @@ export type OrganisationChoice = Static<typeof OrganisationChoiceSchema>
 export const IssueCertificateBodySchema = Type.Object(
   {
     projectId: IdSchema,
-    confirmName: Type.String({ minLength: 1, maxLength: 40 }),
-    confirmIdNumber: Type.String({ minLength: 1, maxLength: 40 }),
+    confirmName: PlainText({ minLength: 1, maxLength: 40 }),
+    confirmIdNumber: PlainText({ minLength: 1, maxLength: 40 }),
     organisation: OrganisationChoiceSchema,
   },
   { additionalProperties: false },
@@ -92,7 +92,7 @@ export const CertificateVerificationSchema = Type.Object(
 )
 export type CertificateVerification = Static<typeof CertificateVerificationSchema>
 
-export const VerifyParamsSchema = Type.Object({ number: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false })
+export const VerifyParamsSchema = Type.Object({ number: PlainText({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false })
 
 export const OrganisationSchema = Type.Object(
   { id: IdSchema, name: Type.String(), districtCode: Type.String(), districtName: Type.String() },
@@ -100,7 +100,7 @@ export const OrganisationSchema = Type.Object(
 )
 export type Organisation = Static<typeof OrganisationSchema>
 
-export const OrganisationQuerySchema = Type.Object({ q: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false })
+export const OrganisationQuerySchema = Type.Object({ q: Type.Optional(PlainText({ maxLength: 60 })) }, { additionalProperties: false })
 export const OrganisationListSchema = Type.Object({ organisations: Type.Array(OrganisationSchema) }, { additionalProperties: false })
 export type OrganisationList = Static<typeof OrganisationListSchema>
 

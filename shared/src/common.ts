@@ -1,18 +1,30 @@
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TStringOptions } from 'typebox'
 
-/** Database ids travel as positive integers. */
-export const IdSchema = Type.Integer({ minimum: 1 })
+/**
+ * Text typed by a person or carried in a URL: no control characters (NUL, line breaks, escape,
+ * DEL…). PostgreSQL refuses NUL in text and nothing we store is multi-line, so every text field a
+ * request carries is declared with `PlainText` and such input is refused at the edge with a 400.
+ */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001F\\u007F]*$'
+
+export function PlainText(options: Omit<TStringOptions, 'pattern'> & { maxLength: number }) {
+  return Type.String({ ...options, pattern: NO_CONTROL_CHARACTERS })
+}
+
+/** Database ids travel as positive integers (PostgreSQL `integer`: at most 2^31 − 1). */
+export const ID_MAX = 2_147_483_647
+export const IdSchema = Type.Integer({ minimum: 1, maximum: ID_MAX })
 /** Money is always integer fen (分), never yuan with decimals. */
 export const FenSchema = Type.Integer({ minimum: 0 })
 /** RFC 3339 timestamp string. */
 export const TimestampSchema = Type.String({ format: 'date-time' })
 
-export const IdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
+export const IdParamsSchema = Type.Object({ id: IdSchema }, { additionalProperties: false })
 export type IdParams = Static<typeof IdParamsSchema>
 
 export const PageQuerySchema = Type.Object(
   {
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 12 })),
   },
   { additionalProperties: false },

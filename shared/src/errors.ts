@@ -10,6 +10,8 @@ export const ErrorBodySchema = Type.Object(
     error: Type.String(),
     message: Type.String(),
     requestId: Type.String(),
+    /** With 429 answers: how long to wait before trying again (also sent as Retry-After). */
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { $id: 'ErrorBody', additionalProperties: false },
 )

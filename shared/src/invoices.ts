@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { FenSchema, IdSchema, TimestampSchema } from './common.ts'
+import { FenSchema, IdSchema, PlainText, TimestampSchema } from './common.ts'
 
 /**
  * Electronic invoices (INV-1 … INV-4). One invoice per paid order; issuing is asynchronous, so the
@@ -71,9 +71,9 @@ const TitleTypeSchema = Type.Union([Type.Literal('personal'), Type.Literal('unit
 /** What the learner types (or picks from WeChat) for an invoice: checked with invoice-rules.ts. */
 const invoiceDetailsFields = {
     titleType: TitleTypeSchema,
-    title: Type.String({ maxLength: 100 }),
-    taxpayerId: Type.Optional(Type.String({ maxLength: 30 })),
-    email: Type.String({ maxLength: 100 }),
+    title: PlainText({ maxLength: 100 }),
+    taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
+    email: PlainText({ maxLength: 100 }),
     /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
     confirmTaxpayerId: Type.Optional(Type.Boolean()),
     /** Keep these details as a reusable 发票抬头. */
@@ -159,7 +159,7 @@ export const InvoiceTitleSchema = Type.Object(
 export type InvoiceTitle = Static<typeof InvoiceTitleSchema>
 export const InvoiceTitleListSchema = Type.Object({ titles: Type.Array(InvoiceTitleSchema) }, { additionalProperties: false })
 
-export const DevMailOutboxQuerySchema = Type.Object({ to: Type.String({ maxLength: 100 }) }, { additionalProperties: false })
+export const DevMailOutboxQuerySchema = Type.Object({ to: PlainText({ maxLength: 100 }) }, { additionalProperties: false })
 export const DevMailOutboxSchema = Type.Object(
   {
     messages: Type.Array(

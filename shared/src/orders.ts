@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { FenSchema, IdSchema, TimestampSchema } from './common.ts'
+import { FenSchema, IdSchema, PlainText, TimestampSchema } from './common.ts'
 
 export const OrderStatus = {
   PENDING: 'pending',
@@ -30,9 +30,9 @@ export const InvoiceRequestSchema = Type.Object(
   {
     choice: Type.Union([Type.Literal('now'), Type.Literal('later')]),
     titleType: Type.Optional(Type.Union([Type.Literal('personal'), Type.Literal('unit')])),
-    title: Type.Optional(Type.String({ maxLength: 100 })),
-    taxpayerId: Type.Optional(Type.String({ maxLength: 30 })),
-    email: Type.Optional(Type.String({ maxLength: 100 })),
+    title: Type.Optional(PlainText({ maxLength: 100 })),
+    taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
+    email: Type.Optional(PlainText({ maxLength: 100 })),
   },
   { additionalProperties: false },
 )
@@ -94,7 +94,7 @@ export const PayOrderResultSchema = Type.Object(
 )
 export type PayOrderResult = Static<typeof PayOrderResultSchema>
 
-export const JsSdkConfigQuerySchema = Type.Object({ url: Type.String({ minLength: 8, maxLength: 2048 }) }, { additionalProperties: false })
+export const JsSdkConfigQuerySchema = Type.Object({ url: PlainText({ minLength: 8, maxLength: 2048 }) }, { additionalProperties: false })
 export const JsSdkConfigSchema = Type.Object(
   {
     appId: Type.String(),

@@ -33,12 +33,15 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode
   /** The server's request id, to quote to customer service. */
   readonly requestId?: string
+  /** For "too many attempts" answers: seconds until trying again makes sense. */
+  readonly retryAfterSeconds?: number
 
-  constructor(init: { status: number; code: ApiErrorCode; message: string; requestId?: string }) {
+  constructor(init: { status: number; code: ApiErrorCode; message: string; requestId?: string; retryAfterSeconds?: number }) {
     super(init.message)
     this.status = init.status
     this.code = init.code
     if (init.requestId !== undefined) this.requestId = init.requestId
+    if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds
   }
 }
 
@@ -130,6 +133,7 @@ function fromAxiosError(error: AxiosError): ApiError {
         code: data.code,
         message: messageFor(data.code) ?? data.message,
         requestId: typeof data.requestId === 'string' && data.requestId !== '' ? data.requestId : headerRequestId(error),
+        ...(typeof data.retryAfterSeconds === 'number' ? { retryAfterSeconds: data.retryAfterSeconds } : {}),
       })
     }
     const requestId = headerRequestId(error)

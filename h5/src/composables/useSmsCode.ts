@@ -1,4 +1,5 @@
 import type { SmsPurposeValue } from '@app/shared/auth'
+import { ErrorCode } from '@app/shared/error-codes'
 import { computed, onBeforeUnmount, ref, type ComputedRef, type Ref } from 'vue'
 import { sendSmsCode } from '@/api/auth.ts'
 import { toApiError } from '@/api/http.ts'
@@ -41,9 +42,8 @@ export function useSmsCode(purpose: SmsPurposeValue): SmsCode {
       start(result.resendAfterSeconds)
     } catch (error) {
       const apiError = toApiError(error)
-      // 「请N秒后再试」: the server knows how long is left; show it on the button too.
-      const wait = apiError.code === 'SMS_TOO_FREQUENT' ? /(\d+)\s*秒/.exec(apiError.message)?.[1] : undefined
-      if (wait) start(Number(wait))
+      // SMS_TOO_FREQUENT: the server says how long is left; show it on the button too.
+      if (apiError.code === ErrorCode.SMS_TOO_FREQUENT && apiError.retryAfterSeconds) start(apiError.retryAfterSeconds)
       throw apiError
     } finally {
       sending.value = false

@@ -2,9 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppDb } from '../db/client.ts'
-import { isSessionLive } from '../modules/auth/sessions.service.ts'
-import { SessionExpiredError } from '../modules/auth/auth.errors.ts'
+import { AccessTokenExpiredError, AccessTokenInvalidError, SessionExpiredError, SignInRequiredError } from './auth.errors.ts'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
@@ -38,9 +36,29 @@ declare module 'fastify' {
 }
 
 export interface AuthPluginOptions {
-  db: AppDb
   jwtSecret: string
   cookieSecret: string
+  /**
+   * Whether the token's session is still live (see rules/sign-in-session.rules.ts). Handed in by the
+   * app, so this plugin depends on no feature module.
+   */
+  isSessionLive(claims: AccessClaims, now: Date): Promise<boolean>
+  now: () => Date
+}
+
+/**
+ * Verifies the bearer token. Every failure is the client's: a missing token, an expired one, and
+ * anything else (bad signature, `alg: none`, a header that is not a JWT) all answer 401.
+ */
+async function verifiedClaims(request: FastifyRequest): Promise<AccessClaims> {
+  try {
+    return await request.jwtVerify<AccessClaims>()
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER') throw new SignInRequiredError()
+    if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw new AccessTokenExpiredError()
+    throw new AccessTokenInvalidError()
+  }
 }
 
 /**
@@ -51,16 +69,18 @@ export interface AuthPluginOptions {
 export default fp<AuthPluginOptions>(
   async (app, opts) => {
     await app.register(fastifyCookie, { secret: opts.cookieSecret })
-    await app.register(fastifyJwt, { secret: opts.jwtSecret, sign: { expiresIn: ACCESS_TOKEN_TTL_SECONDS } })
+    await app.register(fastifyJwt, {
+      secret: opts.jwtSecret,
+      sign: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_SECONDS },
+      verify: { algorithms: ['HS256'] },
+    })
     app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign(claims))
     app.decorate('verifyAccessToken', async (request: FastifyRequest) => {
-      await request.jwtVerify<AccessClaims>()
+      await verifiedClaims(request)
     })
     app.decorate('authenticate', async (request: FastifyRequest) => {
-      const claims = await request.jwtVerify<AccessClaims>()
-      if (!(await isSessionLive(opts.db, claims.sid, claims.uid, claims.sv, new Date()))) {
-        throw new SessionExpiredError()
-      }
+      const claims = await verifiedClaims(request)
+      if (!(await opts.isSessionLive(claims, opts.now()))) throw new SessionExpiredError()
     })
   },
   { name: 'auth', dependencies: ['error-handler'] },

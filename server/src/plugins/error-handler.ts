@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, isErrorCode, type ErrorBody } from '@app/shared'
+import { describeError } from '../logger.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
 
 // Fastify's own error codes that are really the client's fault, mapped to our stable codes.
@@ -36,6 +37,17 @@ export function errorBody(request: FastifyRequest, statusCode: number, code: str
   return { statusCode, code, error: STATUS_TEXT[statusCode] ?? 'Error', message, requestId: String(request.id) }
 }
 
+/**
+ * A PostgreSQL "data exception" (SQLSTATE class 22: NUL in text, a number out of range, bad input
+ * syntax) can only come from request content the schemas let through: the client's error, not ours.
+ */
+function isDataException(error: unknown, depth = 0): boolean {
+  const e = error as { code?: unknown; cause?: unknown } | null
+  if (!e || typeof e !== 'object' || depth > 3) return false
+  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return true
+  return isDataException(e.cause, depth + 1)
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, statusCode: number, code: string, message: string) {
   return reply.code(statusCode).header('cache-control', 'no-store').send(errorBody(request, statusCode, code, message))
 }
@@ -47,11 +59,14 @@ function toBody(error: FastifyError, request: FastifyRequest): ErrorBody {
     const detail = first?.message ? `（${where} ${first.message}）` : ''
     return errorBody(request, 400, ErrorCode.VALIDATION_FAILED, `请求参数不正确${detail}`)
   }
+  if (isDataException(error)) return errorBody(request, 400, ErrorCode.VALIDATION_FAILED, '请求参数不正确')
   const known = error.code ? FASTIFY_CODES[error.code] : undefined
   if (known) return errorBody(request, error.statusCode ?? 400, known.code, known.message)
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500 && isErrorCode(error.code)) {
-    return errorBody(request, status, error.code, error.message)
+    const body = errorBody(request, status, error.code, error.message)
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds
+    return typeof retryAfter === 'number' ? { ...body, retryAfterSeconds: retryAfter } : body
   }
   if (status === 429) return errorBody(request, 429, ErrorCode.RATE_LIMITED, '操作过于频繁，请稍后再试')
   if (status >= 400 && status < 500) {
@@ -70,8 +85,9 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const body = toBody(error, request)
       if (body.statusCode === 503 && body.code === ErrorCode.SERVICE_UNAVAILABLE) request.log.warn({ err: { type: error.name, code: error.code } }, 'database unavailable')
-      else if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+      else if (body.statusCode >= 500) request.log.error({ err: describeError(error) }, 'request failed')
       else request.log.info({ code: body.code, statusCode: body.statusCode }, 'request refused')
+      if (body.retryAfterSeconds !== undefined) reply.header('retry-after', String(body.retryAfterSeconds))
       return reply.code(body.statusCode).header('cache-control', 'no-store').send(body)
     })
   },

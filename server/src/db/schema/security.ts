@@ -32,14 +32,14 @@ export const devSmsOutbox = pgTable(
 )
 
 /**
- * Sign-in failure counters per account key and per client address, in the database so that the
- * throttle survives restarts and is shared by every instance.
+ * Attempt counters (sign-in per account and per address, 注册/忘记密码 per address), in the database
+ * so every instance shares them (see modules/auth/throttle.repository.ts). `failures` counts attempts made in
+ * the window, counted before they are checked; a success gives its attempt back.
  */
 export const authThrottles = pgTable('auth_throttles', {
   key: text().primaryKey(),
   failures: integer().notNull().default(0),
   windowStartedAt: timestamp({ withTimezone: true }).notNull(),
-  lockedUntil: timestamp({ withTimezone: true }),
 })
 
 /**

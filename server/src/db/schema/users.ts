@@ -7,7 +7,7 @@ export const users = pgTable('users', {
   /** Canonical form: 18 characters, upper-case X. */
   idNumber: text().notNull().unique(),
   phone: text().notNull().unique(),
-  /** scrypt$N$r$p$salt$hash (see auth/password-hash.ts). */
+  /** scrypt$N$r$p$salt$hash (see auth/passwords.service.ts). */
   passwordHash: text().notNull(),
   /** Bumped on password reset: access tokens carrying an older version stop working at once. */
   sessionVersion: integer().notNull().default(1),
@@ -45,7 +45,10 @@ export const sessions = pgTable(
   (t) => [index().on(t.userId)],
 )
 
-/** Refresh tokens are stored as SHA-256 hashes only; a used token presented again revokes its session. */
+/**
+ * Refresh tokens, stored as SHA-256 hashes only. A session's tokens form its family: a rotated token
+ * presented again (after a short grace) revokes the session (modules/auth/sessions.service.ts).
+ */
 export const refreshTokens = pgTable(
   'refresh_tokens',
   {
@@ -54,9 +57,12 @@ export const refreshTokens = pgTable(
       .notNull()
       .references(() => sessions.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When it was exchanged (or, without replacedByHash, when it died because a sibling won). */
     usedAt: timestamp({ withTimezone: true }),
-    /** The token this one was exchanged for: tells a lost answer apart from a stolen token. */
+    /** Its first successor: set only for a token that was genuinely rotated. */
     replacedByHash: text(),
+    /** The token it was issued in exchange for (null for a session's first token). */
+    parentHash: text(),
   },
-  (t) => [index().on(t.sessionId)],
+  (t) => [index().on(t.sessionId), index().on(t.parentHash)],
 )

@@ -7,6 +7,8 @@ export const LoginThrottledError = defineError(
   '登录失败次数过多，请%s分钟后再试，或点击“忘记密码”重置密码',
   429,
 )
+/** 注册 / 忘记密码 tried too often from one address. */
+export const AttemptsThrottledError = defineError(ErrorCode.RATE_LIMITED, '尝试次数过多，请%s分钟后再试', 429)
 export const IdNumberInvalidError = defineError(ErrorCode.ID_NUMBER_INVALID, '%s', 400)
 export const IdNumberTakenError = defineError(
   ErrorCode.ID_NUMBER_TAKEN,
@@ -26,8 +28,8 @@ export const ResetFailedError = defineError(
   '短信验证码错误或已过期，无法重置密码。如手机号已变更，请联系客服 400-023-9229（按1）',
   400,
 )
-export const SessionExpiredError = defineError(ErrorCode.SESSION_EXPIRED, '登录已过期，请重新登录', 401)
-export const SessionRefreshConflictError = defineError(ErrorCode.SESSION_REFRESH_CONFLICT, '登录状态正在更新，请重试', 409)
+// Defined with the auth plugin (which raises it too); re-exported for the module's own use.
+export { SessionExpiredError } from '../../plugins/auth.errors.ts'
 export const WechatAlreadyBoundError = defineError(
   ErrorCode.WECHAT_ALREADY_BOUND,
   '该微信已绑定其他账号，请先在原账号的“我的”中解除绑定',

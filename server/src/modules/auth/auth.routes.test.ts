@@ -76,6 +76,7 @@ describe('register (ACC-1)', () => {
     })
     expect(again.statusCode).toBe(409)
     expect(again.json().code).toBe('ID_NUMBER_TAKEN')
+    t.clock.advance(61_000)
     await sendCode(t.app, first.phone)
     const samePhone = await t.app.inject({
       method: 'POST',
@@ -86,6 +87,37 @@ describe('register (ACC-1)', () => {
     expect(samePhone.json().code).toBe('PHONE_TAKEN')
     expect((await login(first.idNumber, PASSWORD)).statusCode).toBe(200)
     expect((await login(first.idNumber, 'Another2025')).statusCode).toBe(401)
+  })
+
+  it('does not tell a taken ID number or phone apart from a new one without a real SMS code', async () => {
+    const first = await registerLearner(t.app)
+    const probe = (idNumber: string, phone: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { realName: '赵六', idNumber, phone, smsCode: '123456', password: 'Another2025' },
+        remoteAddress: '10.7.0.1',
+      })
+    const answers = [await probe(first.idNumber, newPhone()), await probe(newIdNumber(), first.phone), await probe(newIdNumber(), newPhone())]
+    for (const res of answers) {
+      expect(res.statusCode).toBe(400)
+      expect(res.json().code).toBe('SMS_CODE_INVALID')
+    }
+  })
+
+  it('throttles registration attempts per address, before the SMS code is checked', async () => {
+    const payload = { realName: '赵六', idNumber: newIdNumber(), phone: newPhone(), smsCode: '123456', password: 'Another2025' }
+    const codes: string[] = []
+    for (let i = 0; i < 31; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload, remoteAddress: '10.7.0.2' })
+      codes.push(res.json().code)
+    }
+    expect(codes.filter((c) => c === 'SMS_CODE_INVALID')).toHaveLength(30)
+    const last = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload, remoteAddress: '10.7.0.2' })
+    expect(last.statusCode).toBe(429)
+    expect(last.json()).toMatchObject({ code: 'RATE_LIMITED' })
+    expect(last.json().retryAfterSeconds).toBeGreaterThan(0)
+    expect(last.headers['retry-after']).toBe(String(last.json().retryAfterSeconds))
   })
 
   it('refuses weak passwords and wrong names with Chinese reasons', async () => {
@@ -155,6 +187,10 @@ describe('SMS codes', () => {
     expect(tooSoon.statusCode).toBe(429)
     expect(tooSoon.json()).toMatchObject({ code: 'SMS_TOO_FREQUENT' })
     expect(tooSoon.json().message).toMatch(/秒后再试/)
+    // The wait is a field of the answer (and Retry-After), so the H5 never parses the message.
+    expect(tooSoon.json().retryAfterSeconds).toBeGreaterThan(50)
+    expect(tooSoon.json().retryAfterSeconds).toBeLessThanOrEqual(60)
+    expect(tooSoon.headers['retry-after']).toBe(String(tooSoon.json().retryAfterSeconds))
     for (let i = 1; i < 10; i++) {
       t.clock.advance(61_000)
       expect((await sendCode(t.app, phone)).statusCode).toBe(200)
@@ -206,12 +242,47 @@ describe('sign in (ACC-2)', () => {
     expect((await login(learner.phone, PASSWORD, '10.1.1.1')).statusCode).toBe(200)
   })
 
+  it('keys the lock by the account, whichever identifier was typed', async () => {
+    const learner = await registerLearner(t.app)
+    for (let i = 0; i < 5; i++) expect((await login(learner.phone, `Wrong${i}abc1`, `10.2.0.${i}`)).statusCode).toBe(401)
+    const byIdNumber = await login(learner.idNumber.toLowerCase(), PASSWORD, '10.2.1.1')
+    expect(byIdNumber.statusCode).toBe(429)
+    expect(byIdNumber.json().retryAfterSeconds).toBeGreaterThan(14 * 60)
+  })
+
+  it('locks unknown accounts the same way (no enumeration through the lock)', async () => {
+    const unknown = newIdNumber()
+    for (let i = 0; i < 5; i++) expect((await login(unknown, `Wrong${i}abc1`, `10.3.0.${i}`)).statusCode).toBe(401)
+    expect((await login(unknown, PASSWORD, '10.3.1.1')).json().code).toBe('LOGIN_THROTTLED')
+  })
+
+  it('never locks the learner out: 忘记密码 by SMS works during a lock and ends it', async () => {
+    const learner = await registerLearner(t.app)
+    for (let i = 0; i < 6; i++) await login(learner.phone, `Wrong${i}abc1`, `10.4.0.${i}`)
+    expect((await login(learner.phone, PASSWORD, '10.4.1.1')).statusCode).toBe(429)
+    t.clock.advance(61_000)
+    await sendCode(t.app, learner.phone, 'reset_password')
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset',
+      payload: { phone: learner.phone, smsCode: await latestCode(t.app, learner.phone, 'reset_password'), newPassword: 'NewPass2026' },
+    })
+    expect(reset.statusCode).toBe(204)
+    expect((await login(learner.idNumber, 'NewPass2026', '10.4.1.1')).statusCode).toBe(200)
+  })
+
+  it('refuses a control character in the account with a 400, not a database error', async () => {
+    const res = await login('5001\u0000031985', PASSWORD)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().code).toBe('VALIDATION_FAILED')
+  })
+
   it('throttles a client address that guesses across many accounts', async () => {
     for (let i = 0; i < 30; i++) await login(newIdNumber(), 'Guess2025a', '10.9.9.9')
     const learner = await registerLearner(t.app)
     expect((await login(learner.phone, PASSWORD, '10.9.9.9')).statusCode).toBe(429)
     expect((await login(learner.phone, PASSWORD, '10.9.9.8')).statusCode).toBe(200)
-  })
+  }, 120_000)
 })
 
 describe('sessions', () => {
@@ -220,6 +291,7 @@ describe('sessions', () => {
     expect(res.statusCode).toBe(204)
     expect(res.body).toBe('')
   })
+  const refresh = (token: string) => t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: token } })
 
   it('rotates the refresh token and ends the session when an old one is replayed', async () => {
     const learner = await registerLearner(t.app)
@@ -239,19 +311,52 @@ describe('sessions', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(second.json().accessToken) })).statusCode).toBe(401)
   })
 
-  it('survives a refresh whose answer was lost: the old cookie works once more, a copied one does not', async () => {
+  it('a thief replaying a rotated token after the grace revokes the whole family (victim active)', async () => {
+    const victim = await registerLearner(t.app)
+    const stolen = victim.refreshCookie
+    const rotated = await refresh(stolen)
+    expect(rotated.statusCode).toBe(200)
+    const victimToken = cookieValue(rotated, 'jx_rt') as string
+    t.clock.advance(10_000)
+    expect((await refresh(stolen)).statusCode).toBe(401)
+    expect((await refresh(victimToken)).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(rotated.json().accessToken) })).statusCode).toBe(401)
+  })
+
+  it('a thief who rotates first loses everything when the idle victim comes back', async () => {
+    const victim = await registerLearner(t.app)
+    const thief = await refresh(victim.refreshCookie)
+    expect(thief.statusCode).toBe(200)
+    const thiefToken = cookieValue(thief, 'jx_rt') as string
+    t.clock.advance(60_000)
+    // The victim's browser still holds the token the thief already rotated.
+    expect((await refresh(victim.refreshCookie)).statusCode).toBe(401)
+    expect((await refresh(thiefToken)).statusCode).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(thief.json().accessToken) })).statusCode).toBe(401)
+  })
+
+  it('survives an answer lost a moment ago; the successor it never received dies', async () => {
     const learner = await registerLearner(t.app)
-    // The browser sent the refresh but never received the new cookie (tab closed mid-request).
-    const lost = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })
+    const lost = await refresh(learner.refreshCookie)
     expect(lost.statusCode).toBe(200)
-    t.clock.advance(60 * 60_000)
-    const retried = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })
+    const neverReceived = cookieValue(lost, 'jx_rt') as string
+    t.clock.advance(2_000)
+    const retried = await refresh(learner.refreshCookie)
     expect(retried.statusCode).toBe(200)
     const current = cookieValue(retried, 'jx_rt') as string
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: current } })).statusCode).toBe(200)
-    // Now every successor of the first token has been used: presenting it again is theft.
+    const next = await refresh(current)
+    expect(next.statusCode).toBe(200)
+    // The lost answer's token turning up later is a copy: the session ends.
     t.clock.advance(60_000)
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })).statusCode).toBe(401)
+    expect((await refresh(neverReceived)).statusCode).toBe(401)
+    expect((await refresh(cookieValue(next, 'jx_rt') as string)).statusCode).toBe(401)
+  })
+
+  it('accepts a rotated token again only within a few seconds', async () => {
+    const learner = await registerLearner(t.app)
+    expect((await refresh(learner.refreshCookie)).statusCode).toBe(200)
+    t.clock.advance(6_000)
+    expect((await refresh(learner.refreshCookie)).statusCode).toBe(401)
   })
 
   it('signs out: the access token and refresh cookie stop working', async () => {
@@ -260,6 +365,26 @@ describe('sessions', () => {
     expect(out.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(learner.accessToken) })).statusCode).toBe(401)
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })).statusCode).toBe(401)
+  })
+
+  it('answers 401 to any forged or malformed access token', async () => {
+    const learner = await registerLearner(t.app)
+    const [header, payload] = learner.accessToken.split('.') as [string, string]
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')
+    const hs512 = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url')
+    const forged = [
+      `${none}.${payload}.c2lnbmF0dXJl`,
+      `${none}.${payload}.`,
+      `${hs512}.${payload}.c2lnbmF0dXJl`,
+      `${header}.${payload}.AAAA`,
+      'not-a-jwt',
+      `${header}.%%%.\u0000`,
+    ]
+    for (const token of forged) {
+      const res = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })
+      expect(res.statusCode, token).toBe(401)
+      expect(res.json().code).toBe('UNAUTHORIZED')
+    }
   })
 
   it('refuses /api/me without a token, with the one error shape', async () => {
@@ -274,7 +399,7 @@ describe('forgotten password (ACC-3)', () => {
     const learner = await registerLearner(t.app)
     t.clock.advance(61_000)
     await sendCode(t.app, learner.phone, 'reset_password')
-    const smsCode = await latestCode(t.app, learner.phone)
+    const smsCode = await latestCode(t.app, learner.phone, 'reset_password')
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/password-reset',
@@ -287,11 +412,41 @@ describe('forgotten password (ACC-3)', () => {
     expect((await login(learner.phone, 'NewPass2026')).statusCode).toBe(200)
   })
 
+  it('checks the SMS code before the account-dependent password rule (no ID-number oracle)', async () => {
+    const learner = await registerLearner(t.app)
+    // The ID number's last six in the new password is refused only for the account's own code holder.
+    const withIdTail = `Ab${learner.idNumber.slice(-6)}`
+    const guess = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset',
+      payload: { phone: learner.phone, smsCode: '000000', newPassword: withIdTail },
+      remoteAddress: '10.6.0.1',
+    })
+    expect(guess.json().code).toBe('RESET_FAILED')
+    t.clock.advance(61_000)
+    await sendCode(t.app, learner.phone, 'reset_password')
+    const smsCode = (await latestCode(t.app, learner.phone, 'reset_password')) as string
+    const weak = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { phone: learner.phone, smsCode, newPassword: withIdTail } })
+    expect(weak.json().code).toBe('PASSWORD_WEAK')
+    // The code survives the refused password for the corrected try.
+    const ok = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { phone: learner.phone, smsCode, newPassword: 'NewPass2026' } })
+    expect(ok.statusCode).toBe(204)
+  })
+
+  it('throttles reset attempts per address', async () => {
+    const payload = { phone: newPhone(), smsCode: '123456', newPassword: 'NewPass2026' }
+    for (let i = 0; i < 30; i++) {
+      expect((await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload, remoteAddress: '10.6.0.2' })).json().code).toBe('RESET_FAILED')
+    }
+    const refused = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload, remoteAddress: '10.6.0.2' })
+    expect(refused.statusCode).toBe(429)
+  }, 120_000)
+
   it('does not reveal whether a phone has an account, and points to customer service on failure', async () => {
     const phone = newPhone()
     const sent = await sendCode(t.app, phone, 'reset_password')
     expect(sent.statusCode).toBe(200)
-    expect(await latestCode(t.app, phone)).toBeUndefined()
+    expect(await latestCode(t.app, phone, 'reset_password')).toBeUndefined()
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/password-reset',

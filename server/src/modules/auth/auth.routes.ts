@@ -8,14 +8,12 @@ import {
   SendSmsCodeResultSchema,
   SessionSchema,
   WechatPendingSchema,
-  isMobilePhone,
-  normalisePhone,
   type Session,
 } from '@app/shared'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../plugins/auth.ts'
 import { withErrors } from '../../route-schemas.ts'
-import { PhoneInvalidError, SessionExpiredError } from './auth.errors.ts'
+import { SessionExpiredError } from './auth.errors.ts'
 import {
   clearPendingOpenid,
   clearRefreshCookie,
@@ -24,12 +22,10 @@ import {
   setRefreshCookie,
   type CookiePolicy,
 } from './auth.cookies.ts'
-import { bindWechat, describeMe, login, register, resetPassword, type AuthDeps } from './auth.service.ts'
+import { bindWechat, describeMe, login, register, resetPassword, sendSmsCode, type AuthDeps } from './auth.service.ts'
 import { openSession, revokeSession, rotateRefreshToken, type IssuedSession } from './sessions.service.ts'
-import { issueSmsCode } from './sms-codes.service.ts'
-import { findUserByAccount, findUserById, type UserRow } from './users.repository.ts'
+import { findUserById, type UserRow } from './users.repository.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
-import { throttleKey } from './throttle.ts'
 
 export interface AuthRoutesOptions {
   auth: AuthDeps
@@ -78,24 +74,14 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
         response: withErrors({ 200: SendSmsCodeResultSchema }),
       },
     },
-    async (request) => {
-      const phone = normalisePhone(request.body.phone)
-      if (!isMobilePhone(phone)) throw new PhoneInvalidError()
-      // For a reset, an unknown phone gets the same answer but no message (no account enumeration).
-      const deliver = request.body.purpose === 'register' || !!(await findUserByAccount(auth.db, { phone }))
-      return issueSmsCode(
-        { db: auth.db, provider: opts.sms, hashKey: auth.smsHashKey },
-        { phone, purpose: request.body.purpose, clientKey: throttleKey('address', request.ip), deliver },
-        now(),
-      )
-    },
+    async (request) => sendSmsCode({ ...auth, sms: opts.sms, log: request.log }, request.body, request.ip, now()),
   )
 
   app.post(
     '/register',
     { schema: { tags: ['auth'], summary: '注册', body: RegisterBodySchema, response: withErrors({ 201: SessionSchema }) } },
     async (request, reply) => {
-      const user = await register(auth, request.body, now())
+      const user = await register(auth, request.body, request.ip, now())
       reply.code(201)
       return startSession(request, reply, user)
     },
@@ -153,7 +139,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     '/password-reset',
     { schema: { tags: ['auth'], summary: '忘记密码：手机号 + 短信验证码重置密码', body: ResetPasswordBodySchema, response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
-      await resetPassword(auth, request.body, now())
+      await resetPassword(auth, request.body, request.ip, now())
       clearRefreshCookie(reply, cookies)
       return reply.code(204).send(null)
     },

@@ -11,10 +11,14 @@ import {
   type Me,
   type RegisterBody,
   type ResetPasswordBody,
+  type SmsPurposeValue,
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
+import { withRetryAfter } from '../../errors.ts'
+import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import {
+  AttemptsThrottledError,
   IdNumberInvalidError,
   IdNumberTakenError,
   InvalidCredentialsError,
@@ -28,10 +32,11 @@ import {
   WechatAlreadyBoundError,
   WechatNotBoundError,
 } from './auth.errors.ts'
-import { decoyHash, hashPassword, verifyPassword } from './password-hash.ts'
+import { decoyHash, hashPassword, verifyPassword } from './passwords.service.ts'
 import { revokeAllSessions } from './sessions.service.ts'
-import { consumeSmsCode } from './sms-codes.service.ts'
-import { ACCOUNT_RULE, ADDRESS_RULE, clearFailures, lockedUntil, recordFailure, throttleKey } from './throttle.ts'
+import { checkSmsCode, consumeSmsCode, issueSmsCode, markSmsCodeUsed, type SmsCodeDeps } from './sms-codes.service.ts'
+import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from './throttle.repository.ts'
+import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey, type AttemptRule } from './throttle.rules.ts'
 import { findBindingByUser, findUserByAccount, findUserById, type UserRow } from './users.repository.ts'
 
 export interface AuthDeps {
@@ -62,8 +67,13 @@ function uniqueViolation(error: unknown): string | null {
   return e?.cause ? uniqueViolation(e.cause) : null
 }
 
-/** 注册 (ACC-1): validate everything, consume the SMS code, then create the account. */
-export async function register(deps: AuthDeps, body: RegisterBody, now: Date): Promise<UserRow> {
+/**
+ * 注册 (ACC-1). The form is checked first (nothing there depends on who has an account), then the
+ * address's attempt is counted and the SMS code consumed; only then may the answer say that the ID
+ * number or phone is taken. So each such answer costs a real code sent to that phone, and stays
+ * within the SMS and per-address limits.
+ */
+export async function register(deps: AuthDeps, body: RegisterBody, clientAddress: string, now: Date): Promise<UserRow> {
   const realName = validRealName(body.realName)
   const id = checkIdNumber(body.idNumber, now)
   if (!id.ok) throw new IdNumberInvalidError(id.message)
@@ -71,14 +81,13 @@ export async function register(deps: AuthDeps, body: RegisterBody, now: Date): P
   const weak = passwordProblem(body.password, { idNumber: id.value, phone })
   if (weak) throw new PasswordWeakError(weak)
 
-  // Checked before the code is consumed so a duplicate does not burn it; the unique indexes
-  // below still decide when two registrations race.
-  const existing = await findUserByAccount(deps.db, { idNumber: id.value, phone })
-  if (existing?.idNumber === id.value) throw new IdNumberTakenError()
-  if (existing) throw new PhoneTakenError()
+  const attempt = await allowAttempt(deps.db, throttleKey('register-address', clientAddress), CODE_CHECKS_PER_ADDRESS, now)
   if (!(await consumeSmsCode({ db: deps.db, hashKey: deps.smsHashKey }, { phone, purpose: 'register', code: body.smsCode }, now))) {
     throw new SmsCodeInvalidError()
   }
+  const existing = await findUserByAccount(deps.db, { idNumber: id.value, phone })
+  if (existing?.idNumber === id.value) throw new IdNumberTakenError()
+  if (existing) throw new PhoneTakenError()
   const passwordHash = await hashPassword(body.password)
   try {
     const [user] = await deps.db
@@ -86,13 +95,23 @@ export async function register(deps: AuthDeps, body: RegisterBody, now: Date): P
       .values({ realName, idNumber: id.value, phone, passwordHash, createdAt: now, updatedAt: now })
       .returning()
     if (!user) throw new Error('insert returned nothing')
+    // Colleagues registering from one office address: only failures count against it.
+    await refundAttempt(deps.db, attempt)
     return user
   } catch (error) {
+    // Two registrations racing: the unique indexes decide.
     const constraint = uniqueViolation(error)
     if (constraint?.includes('id_number')) throw new IdNumberTakenError()
     if (constraint?.includes('phone')) throw new PhoneTakenError()
     throw error
   }
+}
+
+/** Counts one attempt for the key, refusing with 429 and the wait when it is over the rule. */
+async function allowAttempt(db: AppDb, key: string, rule: AttemptRule, now: Date): Promise<CountedAttempt> {
+  const attempt = await countAttempt(db, key, rule, now)
+  if (!attempt.allowed) throw withRetryAfter(new AttemptsThrottledError(String(Math.ceil(attempt.retryAfterSeconds / 60))), attempt.retryAfterSeconds)
+  return attempt
 }
 
 /** The ID number (the username) or the phone: whichever the typed account looks like. */
@@ -103,52 +122,89 @@ function parseAccount(raw: string): { idNumber?: string; phone?: string } {
 }
 
 /**
- * 登录 (ACC-2). Unknown account and wrong password answer the same 「用户名或密码错误」 after the
- * same work; failures are throttled per account and per client address.
+ * 登录 (ACC-2). Before any password is checked, one attempt is counted for the client address and
+ * one for the account — the account itself, whichever identifier was typed (an unknown identifier
+ * is counted under itself, so it locks the same way and reveals nothing). Over either limit the
+ * answer is 429 without checking the password. A success gives the address its attempt back and
+ * clears the account's count. Unknown account and wrong password answer the same
+ * 「用户名或密码错误」 after the same work (a decoy hash).
+ *
+ * A locked account is not locked out: 忘记密码 (an SMS code to the account's phone) always works
+ * and clears the count, and a bound WeChat signs in without a password. See docs/security.md.
  */
 export async function login(deps: AuthDeps, body: LoginBody, clientAddress: string, now: Date): Promise<UserRow> {
   const account = parseAccount(body.account)
-  const accountKey = throttleKey('account', account.phone ?? account.idNumber ?? '')
-  const addressKey = throttleKey('address', clientAddress)
-  const locked = await lockedUntil(deps.db, [accountKey, addressKey], now)
-  if (locked) throw new LoginThrottledError(String(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 60_000))))
-
   const user = await findUserByAccount(deps.db, account)
-  const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()))
-  if (!user || !ok) {
-    await recordFailure(deps.db, accountKey, ACCOUNT_RULE, now)
-    await recordFailure(deps.db, addressKey, ADDRESS_RULE, now)
-    throw new InvalidCredentialsError()
+  const addressAttempt = await countAttempt(deps.db, throttleKey('address', clientAddress), SIGN_IN_PER_ADDRESS, now)
+  const accountKey = user ? throttleKey('user', String(user.id)) : throttleKey('account', account.phone ?? account.idNumber ?? '')
+  const accountAttempt = addressAttempt.allowed ? await countAttempt(deps.db, accountKey, SIGN_IN_PER_ACCOUNT, now) : addressAttempt
+  if (!accountAttempt.allowed) {
+    const wait = accountAttempt.retryAfterSeconds
+    throw withRetryAfter(new LoginThrottledError(String(Math.ceil(wait / 60))), wait)
   }
-  await clearFailures(deps.db, accountKey)
+
+  const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()))
+  if (!user || !ok) throw new InvalidCredentialsError()
+  await refundAttempt(deps.db, addressAttempt)
+  await clearAttempts(deps.db, accountKey)
   return user
 }
 
 /**
  * 忘记密码 (ACC-3): phone + SMS code → new password; every session of the account ends and its
- * sign-in throttle is cleared. Any failure points to customer service.
+ * sign-in count is cleared. The SMS code is checked before anything that depends on the account:
+ * without the code every failure is the same RESET_FAILED (pointing to customer service), whether
+ * or not the phone has an account. Only a holder of the code learns that the new password must
+ * not contain the account's ID number, and the code is then kept for the corrected try.
  */
-export async function resetPassword(deps: AuthDeps, body: ResetPasswordBody, now: Date): Promise<UserRow> {
+export async function resetPassword(deps: AuthDeps, body: ResetPasswordBody, clientAddress: string, now: Date): Promise<UserRow> {
   const phone = validPhone(body.phone)
-  const user = await findUserByAccount(deps.db, { phone })
-  const weak = passwordProblem(body.newPassword, { idNumber: user?.idNumber, phone })
-  if (weak) throw new PasswordWeakError(weak)
-  const codeOk = await consumeSmsCode({ db: deps.db, hashKey: deps.smsHashKey }, { phone, purpose: 'reset_password', code: body.smsCode }, now)
-  if (!user || !codeOk) throw new ResetFailedError()
+  const generalProblem = passwordProblem(body.newPassword, { phone })
+  if (generalProblem) throw new PasswordWeakError(generalProblem)
+  const attempt = await allowAttempt(deps.db, throttleKey('reset-address', clientAddress), CODE_CHECKS_PER_ADDRESS, now)
+  // Hashed before the transaction (slow; no lock held meanwhile), whatever the outcome.
   const passwordHash = await hashPassword(body.newPassword)
-  const updated = await deps.db.transaction(async (tx) => {
+
+  const outcome = await deps.db.transaction(async (tx) => {
+    const check = await checkSmsCode(tx, deps.smsHashKey, { phone, purpose: 'reset_password', code: body.smsCode }, now)
+    if (check.result !== 'ok' || check.codeId === undefined) return { kind: 'failed' as const }
+    const [user] = await tx.select().from(users).where(eq(users.phone, phone)).for('update')
+    if (!user) return { kind: 'failed' as const }
+    const weak = passwordProblem(body.newPassword, { idNumber: user.idNumber, phone })
+    if (weak) return { kind: 'weak' as const, message: weak }
+    await markSmsCodeUsed(tx, check.codeId, now)
     const [row] = await tx
       .update(users)
       .set({ passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: now })
       .where(eq(users.id, user.id))
       .returning()
     await revokeAllSessions(tx as unknown as AppDb, user.id, now)
-    return row
+    return row ? { kind: 'reset' as const, user: row } : { kind: 'failed' as const }
   })
-  await clearFailures(deps.db, throttleKey('account', phone))
-  await clearFailures(deps.db, throttleKey('account', user.idNumber))
-  if (!updated) throw new ResetFailedError()
-  return updated
+  if (outcome.kind === 'weak') throw new PasswordWeakError(outcome.message)
+  if (outcome.kind !== 'reset') throw new ResetFailedError()
+  await refundAttempt(deps.db, attempt)
+  await clearAttempts(deps.db, throttleKey('user', String(outcome.user.id)))
+  return outcome.user
+}
+
+/**
+ * 获取验证码. For 忘记密码, a phone without an account gets the same answer and the same limits,
+ * but no message (see issueSmsCode): the answer does not tell whether the phone is registered.
+ */
+export async function sendSmsCode(
+  deps: AuthDeps & { sms: SmsProvider; log: SmsCodeDeps['log'] },
+  body: { phone: string; purpose: SmsPurposeValue },
+  clientAddress: string,
+  now: Date,
+) {
+  const phone = validPhone(body.phone)
+  const deliver = body.purpose === 'register' || !!(await findUserByAccount(deps.db, { phone }))
+  return issueSmsCode(
+    { db: deps.db, provider: deps.sms, hashKey: deps.smsHashKey, log: deps.log },
+    { phone, purpose: body.purpose, clientKey: throttleKey('address', clientAddress), deliver },
+    now,
+  )
 }
 
 export async function describeMe(deps: AuthDeps, user: UserRow): Promise<Me> {

@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm'
 import { passwordProblem, type ChangePasswordBody } from '@app/shared'
 import { users } from '../../db/schema.ts'
-import { CurrentPasswordWrongError, PasswordWeakError } from './auth.errors.ts'
+import { withRetryAfter } from '../../errors.ts'
+import { CurrentPasswordWrongError, LoginThrottledError, PasswordWeakError } from './auth.errors.ts'
 import type { AuthDeps } from './auth.service.ts'
-import { hashPassword, verifyPassword } from './password-hash.ts'
+import { hashPassword, verifyPassword } from './passwords.service.ts'
 import { loadUser } from './auth.service.ts'
+import { clearAttempts, countAttempt } from './throttle.repository.ts'
+import { SIGN_IN_PER_ACCOUNT, throttleKey } from './throttle.rules.ts'
 
 /**
  * 修改密码 for a signed-in learner, and the required first step of an account staff created with
@@ -13,7 +16,13 @@ import { loadUser } from './auth.service.ts'
  */
 export async function changePassword(deps: Pick<AuthDeps, 'db'>, userId: number, body: ChangePasswordBody, now: Date): Promise<void> {
   const user = await loadUser(deps, userId)
+  // The current-password check counts against the account like a sign-in: a stolen access token
+  // must not become an unthrottled way to guess the password.
+  const accountKey = throttleKey('user', String(user.id))
+  const attempt = await countAttempt(deps.db, accountKey, SIGN_IN_PER_ACCOUNT, now)
+  if (!attempt.allowed) throw withRetryAfter(new LoginThrottledError(String(Math.ceil(attempt.retryAfterSeconds / 60))), attempt.retryAfterSeconds)
   if (!(await verifyPassword(body.currentPassword, user.passwordHash))) throw new CurrentPasswordWrongError()
+  await clearAttempts(deps.db, accountKey)
   const weak = passwordProblem(body.newPassword, { idNumber: user.idNumber, phone: user.phone })
   if (weak) throw new PasswordWeakError(weak)
   if (body.newPassword === body.currentPassword) throw new PasswordWeakError('新密码不能与当前密码相同')

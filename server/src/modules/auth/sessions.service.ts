@@ -1,13 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { refreshTokens, sessions, users } from '../../db/schema.ts'
-import { SessionExpiredError, SessionRefreshConflictError } from './auth.errors.ts'
+import type { AccessClaims } from '../../plugins/auth.ts'
+import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
+import { SessionExpiredError } from './auth.errors.ts'
+import { loadSignInSessionState } from './sessions.repository.ts'
 
 /** A session stays signed in while used at least once a month (sliding expiry). */
 export const SESSION_IDLE_MS = 30 * 24 * 3600_000
-/** Two tabs refreshing with the same cookie at the same moment is a race, not theft. */
-const REFRESH_RACE_MS = 10_000
+/**
+ * How long after a rotation the rotated token is still accepted once more, for an answer that was
+ * lost on the way (tab closed, network dropped) or two tabs refreshing at the same moment. Beyond
+ * it, a rotated token presented again is a copy: the whole session ends (RFC 9700 §4.14.2).
+ */
+export const REFRESH_GRACE_MS = 5_000
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url')
 const newToken = () => randomBytes(32).toString('base64url')
@@ -32,59 +39,73 @@ export async function openSession(db: AppDb, userId: number, now: Date): Promise
   return { sessionId, userId, sessionVersion: user.sessionVersion, refreshToken }
 }
 
+type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
+
 /**
- * Exchanges a refresh token for a new one. A token presented twice (outside a short race window)
- * means it was copied: the whole session is revoked.
+ * Exchanges a refresh token for a new one (rotation). The session is the token family: every token
+ * it ever issued hangs off it, and revoking it ends them all, with their access tokens.
+ *
+ * - An unused token is rotated; its unused siblings (answers to a retried request) die with it.
+ * - A rotated token presented again within REFRESH_GRACE_MS, while none of its successors has
+ *   been used, gets one more successor: the first answer was lost or another tab raced it.
+ * - Any other rotated (or dead) token presented again is a copy: the session is revoked.
+ *
+ * The session row is locked first, so rotations of one family run one after the other on every
+ * instance.
  */
 export async function rotateRefreshToken(db: AppDb, refreshToken: string, now: Date): Promise<IssuedSession> {
+  const tokenHash = hashToken(refreshToken)
   const outcome = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ token: refreshTokens, session: sessions, sessionVersion: users.sessionVersion })
-      .from(refreshTokens)
-      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    const [found] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash))
+    if (!found) return null
+    const [session] = await tx
+      .select({ session: sessions, sessionVersion: users.sessionVersion })
+      .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)))
-      .for('update', { of: [refreshTokens, sessions] })
-    if (!row || row.session.revokedAt || row.session.expiresAt <= now) return { kind: 'expired' as const }
-    if (row.token.usedAt) {
-      if (now.getTime() - row.token.usedAt.getTime() < REFRESH_RACE_MS) return { kind: 'race' as const }
-      // The answer that carried its successor may have been lost (tab closed, network dropped
-      // mid-refresh): if that successor was never presented, the browser simply never got it.
-      // Anything else is a copied token: the whole session ends.
-      const [successor] = row.token.replacedByHash
-        ? await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, row.token.replacedByHash)).for('update')
-        : []
-      if (!successor || successor.usedAt) {
-        await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.session.id))
-        return { kind: 'reused' as const }
+      .where(eq(sessions.id, found.sessionId))
+      .for('update', { of: [sessions] })
+    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash))
+    if (!session || !token || session.session.revokedAt || session.session.expiresAt <= now) return null
+
+    if (token.usedAt) {
+      if (!(await withinGrace(tx, token, now))) {
+        await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, session.session.id))
+        return null
       }
-      const next = newToken()
-      await tx.update(refreshTokens).set({ usedAt: now, replacedByHash: hashToken(next) }).where(eq(refreshTokens.tokenHash, successor.tokenHash))
-      await tx.insert(refreshTokens).values({ tokenHash: hashToken(next), sessionId: row.session.id, createdAt: now })
-      await tx
-        .update(sessions)
-        .set({ lastRefreshedAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) })
-        .where(eq(sessions.id, row.session.id))
-      return {
-        kind: 'ok' as const,
-        session: { sessionId: row.session.id, userId: row.session.userId, sessionVersion: row.sessionVersion, refreshToken: next },
+    } else {
+      await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, tokenHash))
+      if (token.parentHash) {
+        // Siblings were handed out for the same parent; this one won, so the others die. A dead
+        // token has usedAt but no successor, so presenting it later revokes the session.
+        await tx
+          .update(refreshTokens)
+          .set({ usedAt: now })
+          .where(and(eq(refreshTokens.parentHash, token.parentHash), ne(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
       }
     }
     const next = newToken()
-    await tx.update(refreshTokens).set({ usedAt: now, replacedByHash: hashToken(next) }).where(eq(refreshTokens.tokenHash, row.token.tokenHash))
-    await tx.insert(refreshTokens).values({ tokenHash: hashToken(next), sessionId: row.session.id, createdAt: now })
+    await tx.insert(refreshTokens).values({ tokenHash: hashToken(next), sessionId: session.session.id, parentHash: tokenHash, createdAt: now })
+    if (!token.replacedByHash) await tx.update(refreshTokens).set({ replacedByHash: hashToken(next) }).where(eq(refreshTokens.tokenHash, tokenHash))
     await tx
       .update(sessions)
       .set({ lastRefreshedAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) })
-      .where(eq(sessions.id, row.session.id))
-    return {
-      kind: 'ok' as const,
-      session: { sessionId: row.session.id, userId: row.session.userId, sessionVersion: row.sessionVersion, refreshToken: next },
-    }
+      .where(eq(sessions.id, session.session.id))
+    return { sessionId: session.session.id, userId: session.session.userId, sessionVersion: session.sessionVersion, refreshToken: next }
   })
-  if (outcome.kind === 'race') throw new SessionRefreshConflictError()
-  if (outcome.kind !== 'ok') throw new SessionExpiredError()
-  return outcome.session
+  if (!outcome) throw new SessionExpiredError()
+  return outcome
+}
+
+/** A rotated token may be presented once more only briefly, and only while no successor was used. */
+async function withinGrace(tx: Tx, token: typeof refreshTokens.$inferSelect, now: Date): Promise<boolean> {
+  if (!token.usedAt || !token.replacedByHash) return false
+  if (now.getTime() - token.usedAt.getTime() >= REFRESH_GRACE_MS) return false
+  const [usedSuccessor] = await tx
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.parentHash, token.tokenHash), isNotNull(refreshTokens.usedAt)))
+    .limit(1)
+  return !usedSuccessor
 }
 
 export async function revokeSession(db: AppDb, sessionId: string, now: Date): Promise<void> {
@@ -96,12 +117,8 @@ export async function revokeAllSessions(db: AppDb, userId: number, now: Date): P
   await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
 }
 
-/** Whether an access token's session is still live and its user's session version current. */
-export async function isSessionLive(db: AppDb, sessionId: string, userId: number, sessionVersion: number, now: Date): Promise<boolean> {
-  const [row] = await db
-    .select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt, version: users.sessionVersion })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
-  return !!row && row.revokedAt === null && row.expiresAt > now && row.version === sessionVersion
+/** Whether an access token's session is still live: the auth plugin is handed this. */
+export async function isSessionLive(db: AppDb, claims: AccessClaims, now: Date): Promise<boolean> {
+  const state = await loadSignInSessionState(db, claims.sid)
+  return isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now)
 }

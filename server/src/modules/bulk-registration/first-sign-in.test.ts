@@ -4,7 +4,7 @@ import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { devSmsOutbox, users } from '../../db/schema.ts'
-import { createDevOutboxProvider } from '../auth/dev-sms-outbox.ts'
+import { createDevOutboxProvider } from '../auth/dev-sms-outbox.provider.ts'
 import { registerSheet } from './bulk-registration.service.ts'
 
 let t: TestApp

@@ -9,6 +9,7 @@ import {
   ORGANISATION_SEARCH_LIMIT,
   OrganisationListSchema,
   OrganisationQuerySchema,
+  PlainText,
 } from '@app/shared'
 import type { FastifyRequest } from 'fastify'
 import { withErrors } from '../../route-schemas.ts'
@@ -27,7 +28,7 @@ const security = [{ bearer: [] }]
 const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 const FILE_TYPES = { pdf: 'application/pdf', png: 'image/png' } as const
 const FileLinkQuerySchema = Type.Object(
-  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 64 })) },
+  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(PlainText({ maxLength: 64 })) },
   { additionalProperties: false },
 )
 

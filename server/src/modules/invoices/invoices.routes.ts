@@ -9,6 +9,7 @@ import {
   InvoiceOrderListSchema,
   InvoiceSchema,
   InvoiceTitleListSchema,
+  PlainText,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
 import { withErrors } from '../../route-schemas.ts'
@@ -23,7 +24,7 @@ const security = [{ bearer: [] }]
 const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 const FileParamsSchema = Type.Object({ documentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
 const FileLinkQuerySchema = Type.Object(
-  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 64 })) },
+  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(PlainText({ maxLength: 64 })) },
   { additionalProperties: false },
 )
 

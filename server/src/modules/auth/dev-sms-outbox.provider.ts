@@ -1,8 +1,7 @@
-import { desc, eq } from 'drizzle-orm'
 import { maskPhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { devSmsOutbox } from '../../db/schema.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import { addOutboxMessage } from './dev-sms-outbox.repository.ts'
 
 interface Log {
   info(obj: object, msg?: string): void
@@ -16,22 +15,13 @@ export function createDevOutboxProvider(db: AppDb, log: Log): SmsProvider {
   return {
     name: 'dev-outbox',
     async sendVerificationCode({ phone, code, purpose }) {
-      await db.insert(devSmsOutbox).values({ phone, code, purpose })
+      await addOutboxMessage(db, { phone, code, purpose })
       log.info({ phone: maskPhone(phone), purpose, code }, 'development SMS outbox: verification code')
     },
     async sendInitialPassword({ phone, password }) {
       // Readable at /api/dev/sms-outbox like codes; the password itself is never logged.
-      await db.insert(devSmsOutbox).values({ phone, code: password, purpose: 'initial_password' })
+      await addOutboxMessage(db, { phone, code: password, purpose: 'initial_password' })
       log.info({ phone: maskPhone(phone), purpose: 'initial_password' }, 'development SMS outbox: initial password')
     },
   }
-}
-
-export async function readDevOutbox(db: AppDb, phone: string) {
-  return db
-    .select({ phone: devSmsOutbox.phone, purpose: devSmsOutbox.purpose, code: devSmsOutbox.code, sentAt: devSmsOutbox.createdAt })
-    .from(devSmsOutbox)
-    .where(eq(devSmsOutbox.phone, phone))
-    .orderBy(desc(devSmsOutbox.id))
-    .limit(20)
 }

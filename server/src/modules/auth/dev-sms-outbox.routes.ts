@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DevSmsOutboxQuerySchema, DevSmsOutboxSchema, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { withErrors } from '../../route-schemas.ts'
-import { readDevOutbox } from './dev-sms-outbox.ts'
+import { readDevOutbox } from './dev-sms-outbox.repository.ts'
 
 /** Development only (no SMS provider configured): read the codes that would have been texted. */
 const devRoutes: FastifyPluginAsyncTypebox<{ db: AppDb }> = async (app, { db }) => {

@@ -1,0 +1,17 @@
+import { desc, eq } from 'drizzle-orm'
+import type { AppDb } from '../../db/client.ts'
+import { devSmsOutbox } from '../../db/schema.ts'
+
+/** The development outbox table (see dev-sms-outbox.provider.ts). */
+export async function addOutboxMessage(db: AppDb, message: { phone: string; code: string; purpose: string }): Promise<void> {
+  await db.insert(devSmsOutbox).values(message)
+}
+
+export async function readDevOutbox(db: AppDb, phone: string) {
+  return db
+    .select({ phone: devSmsOutbox.phone, purpose: devSmsOutbox.purpose, code: devSmsOutbox.code, sentAt: devSmsOutbox.createdAt })
+    .from(devSmsOutbox)
+    .where(eq(devSmsOutbox.phone, phone))
+    .orderBy(desc(devSmsOutbox.id))
+    .limit(20)
+}
