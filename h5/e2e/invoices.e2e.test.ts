@@ -1,7 +1,7 @@
 import type { Catalogue } from '@app/shared/catalogue'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { pdfText } from '../../server/test/pdf-text.ts'
+import { pdfText } from '@app/server/testing'
 import { registerWechatBoundLearner } from './accounts.ts'
 import { launchBrowser, newWechatContext } from './browser.ts'
 
