@@ -75,4 +75,4 @@ export async function invoiceOfOrder(db: AppDb, orderId: number) {
   return row
 }
 
-export { pdfText } from '../../../test/pdf-text.ts'
+export { pdfText } from './pdf-text.ts'
