@@ -14,15 +14,6 @@ async function counted(purpose: string, send: () => Promise<void>): Promise<void
 
 /** The same provider, counting each send by purpose and outcome. */
 export function countingSmsProvider(provider: SmsProvider): SmsProvider {
-  async function counted(purpose: string, send: () => Promise<void>): Promise<void> {
-    try {
-      await send()
-      smsSends.inc({ purpose, outcome: 'sent' })
-    } catch (error) {
-      smsSends.inc({ purpose, outcome: 'failed' })
-      throw error
-    }
-  }
   return {
     name: provider.name,
     sendVerificationCode: (input) => counted(input.purpose, () => provider.sendVerificationCode(input)),

@@ -1,5 +1,6 @@
 import type { AntiIdleQuestion, ProgressAck } from '@app/shared'
 import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
+import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
 import { SessionExpiredError } from '../auth/auth.errors.ts'
 import { pickQuestion, publicQuestion } from './anti-idle.repository.ts'
 import { askQuestion, skipQuestion } from './anti-idle.rules.ts'
@@ -47,7 +48,8 @@ export async function processReportBatch(pipelined: PipelinedTransaction, items:
 /** Why a report cannot be credited at all: its sign-in or playback session is not (or no longer) the sender's. */
 function refusal(item: ReportItem, batch: BatchState): Error | null {
   const signIn = batch.signIns.get(item.authSessionId)
-  if (!signIn || signIn.userId !== item.userId || signIn.revokedAt || signIn.expiresAt <= item.now || signIn.version !== item.authSessionVersion) {
+  const signInState = signIn && { ...signIn, userSessionVersion: signIn.version }
+  if (!isSignInSessionLive(signInState, { userId: item.userId, sessionVersion: item.authSessionVersion }, item.now)) {
     return new SessionExpiredError()
   }
   const session = batch.sessions.get(item.sessionId)
