@@ -13,6 +13,7 @@ import errorHandler from './plugins/error-handler.ts'
 import openapi from './plugins/openapi.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
+import staffGuard from './modules/staff/staff.guard.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -66,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandler)
   await app.register(openapi)
   await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
+  const now = deps.now ?? (() => new Date())
+  // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
+  await app.register(staffGuard, { db: deps.database.db, secret: derive('staff-token'), now })
   await registerModules(app, {
     db: deps.database.db,
     database: deps.database,
@@ -76,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
     smsHashKey: derive('sms-code'),
     sms: deps.sms,
-    now: deps.now ?? (() => new Date()),
+    now,
     runJobs: deps.runJobs ?? false,
     antiIdle: deps.config.antiIdle,
     certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },

@@ -62,6 +62,9 @@ export const ErrorCode = {
   ORGANISATION_NOT_FOUND: 'ORGANISATION_NOT_FOUND',
   DISTRICT_NOT_FOUND: 'DISTRICT_NOT_FOUND',
   CERTIFICATE_NOT_FOUND: 'CERTIFICATE_NOT_FOUND',
+  // staff
+  STAFF_UNAUTHORIZED: 'STAFF_UNAUTHORIZED',
+  STAFF_FORBIDDEN: 'STAFF_FORBIDDEN',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -24,6 +24,7 @@ import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings } from '../config.ts'
 import { createReportBatcher } from './learning/playback.service.ts'
+import staffRoutes from './staff/staff.routes.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -113,6 +114,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       })
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
+      await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,
