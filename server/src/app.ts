@@ -18,7 +18,7 @@ import staffGuard from './modules/staff/staff.guard.ts'
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'transferAccount'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'transferAccount' | 'siteFilesDir'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -89,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(staticFiles, {
     h5DistDir: deps.config.h5DistDir,
     mediaDir: path.join(deps.config.seedDir, 'media'),
+    siteFilesDir: deps.config.siteFilesDir ?? null,
   })
   return app
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -107,6 +108,11 @@ export interface Config {
   certificate: CertificateSettings
   /** null: 对公转账 is not offered. */
   transferAccount: TransferAccount | null
+  /**
+   * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
+   * verification and the like); null when not configured. See docs/go-live.md.
+   */
+  siteFilesDir: string | null
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -257,6 +263,15 @@ function parseSms(env: Env): Config['sms'] {
   }
 }
 
+function parseSiteFilesDir(env: Env): string | null {
+  const raw = read(env, 'SITE_FILES_DIR')
+  if (raw === undefined) return null
+  const dir = path.resolve(repoRoot, raw)
+  // Fail at start-up rather than answer 404 to WeChat's domain check later.
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`SITE_FILES_DIR is not a directory: ${dir}`)
+  return dir
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
   if (appEnvRaw !== 'development' && appEnvRaw !== 'production') {
@@ -300,6 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const dataDir = path.resolve(repoRoot, read(env, 'DATA_DIR') ?? '.data')
+  const siteFilesDir = parseSiteFilesDir(env)
   return {
     appEnv,
     host: read(env, 'HOST') ?? '0.0.0.0',
@@ -317,6 +333,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),
+    siteFilesDir,
     seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
   }
 }

@@ -12,9 +12,10 @@ import type { AuthDeps } from './auth/auth.service.ts'
 import { createDevOutboxProvider } from './auth/dev-sms-outbox.ts'
 import { createWechatPayClient } from '../integrations/wechat/pay/client.ts'
 import orderRoutes from './orders/orders.routes.ts'
-import { learnerProjectStates } from './orders/project-states.ts'
+import { learnerProjectStates } from './orders/orders.repository.ts'
 import notifyRoutes from './payments/notify.routes.ts'
-import reconciliation from './payments/reconciliation.ts'
+import paymentRoutes from './payments/payments.routes.ts'
+import reconciliation from './payments/reconciliation.job.ts'
 import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
 import learningRoutes from './learning/learning.routes.ts'
@@ -105,8 +106,8 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         now: deps.now,
       })
       await api.register(meRoutes, { prefix: '/me', auth })
-      await api.register(orderRoutes, { prefix: '/orders', payments, simulator, now: deps.now })
-      await api.register(notifyRoutes, { prefix: '/payments', deps: payments, now: deps.now })
+      await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
+      await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
       await api.register(learningRoutes, {
         prefix: '/learning',
         deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.database.pipelined) },
@@ -127,5 +128,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     },
     { prefix: '/api' },
   )
+  // WeChat Pay posts to the full paths notify_url names (payments.paths.ts), so no prefix here.
+  await app.register(notifyRoutes, { deps: payments, now: deps.now })
   if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
 }

@@ -4,12 +4,15 @@ import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
 import { ErrorCode } from '@app/shared'
 import { sendError } from './error-handler.ts'
+import { registerSiteFiles } from './site-files.ts'
 
 export interface StaticFilesOptions {
   /** The built H5 (vite's dist); served at `/` with an SPA fallback to index.html. */
   h5DistDir: string
   /** Course media of the seeded manifest, served at `/media/` with HTTP range support. */
   mediaDir: string
+  /** Operator files (MP_verify_*.txt …) served at the site root; see site-files.ts. */
+  siteFilesDir?: string | null
 }
 
 /**
@@ -18,6 +21,7 @@ export interface StaticFilesOptions {
  */
 export default fp<StaticFilesOptions>(
   async (app, opts) => {
+    if (opts.siteFilesDir) registerSiteFiles(app, { siteFilesDir: opts.siteFilesDir, h5DistDir: opts.h5DistDir })
     const hasH5 = fs.existsSync(path.join(opts.h5DistDir, 'index.html'))
     if (hasH5) {
       await app.register(fastifyStatic, {

@@ -80,3 +80,9 @@ export async function listProjectCourses(db: AppDb, projectId: number) {
     .orderBy(asc(courses.sort), asc(courses.id))
   return rows.map((r) => ({ ...r, chapterCount: Number(r.chapterCount), durationSeconds: Number(r.durationSeconds) }))
 }
+
+/** A project's title (for an order's summary); empty when the project is gone. */
+export async function projectTitle(db: AppDb, projectId: number): Promise<string> {
+  const [row] = await db.select({ title: projects.title }).from(projects).where(eq(projects.id, projectId))
+  return row?.title ?? ''
+}

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import { GROUP_ORDER_PAYMENT_WINDOW_HOURS, OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { courseCompletions, enrollments, groupOrderTransfers, groupRefundDues, orderItems, orders, projects, users } from '../../db/schema.ts'
-import { newOutTradeNo } from '../orders/out-trade-no.ts'
+import { newOutTradeNo } from '../orders/orders.rules.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 

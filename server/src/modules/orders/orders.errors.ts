@@ -11,15 +11,3 @@ export const OrderAlreadyPendingError = defineError(
 export const OrderNotPendingError = defineError(ErrorCode.ORDER_NOT_PENDING, '订单当前状态不能进行此操作', 409)
 export const OrderExpiredError = defineError(ErrorCode.ORDER_EXPIRED, '订单已超过支付时间并关闭，请重新下单', 409)
 export const InvoiceInvalidError = defineError(ErrorCode.INVOICE_INVALID, '%s', 400)
-export const WechatOpenidRequiredError = defineError(
-  ErrorCode.WECHAT_OPENID_REQUIRED,
-  '请在微信中打开本页面，并完成微信授权登录后再支付',
-  409,
-)
-export const PayerChangedError = defineError(
-  ErrorCode.PAYER_CHANGED,
-  '请使用首次发起支付的微信完成支付，或取消订单后重新下单',
-  409,
-)
-export const PaymentUnavailableError = defineError(ErrorCode.PAYMENT_UNAVAILABLE, '微信支付暂时不可用，请稍后重试', 503)
-export const RefundNotAllowedError = defineError(ErrorCode.REFUND_NOT_ALLOWED, '%s', 409)

@@ -1,22 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CreateOrderBodySchema, IdParamsSchema, OrderListSchema, OrderSchema, PayOrderResultSchema } from '@app/shared'
+import { CreateOrderBodySchema, OrderListSchema, OrderSchema } from '@app/shared'
+import type { AppDb } from '../../db/client.ts'
 import { withErrors } from '../../route-schemas.ts'
-import { cancelBuyerOrder, preparePayment, projectTitle, refreshBuyerOrder, type PaymentDeps } from '../payments/payments.service.ts'
+import { projectTitle } from '../catalogue/catalogue.repository.ts'
 import { createIndividualOrder } from './orders.service.ts'
 import { listBuyerOrders, toOrderDto } from './orders.repository.ts'
 
 export interface OrderRoutesOptions {
-  payments: PaymentDeps
-  simulator: boolean
+  db: AppDb
   now: () => Date
 }
 
 const security = [{ bearer: [] }]
 
-/** 「个人购买」 orders and 我的订单 (PAY-1, PAY-5); every query is scoped to the signed-in buyer. */
-const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, { payments, simulator, now }) => {
-  const { db } = payments
+/**
+ * 「个人购买」 orders and 我的订单 (PAY-1, PAY-5); every query is scoped to the signed-in buyer.
+ * Paying, polling and cancelling an order are the payments module's routes (payments.routes.ts).
+ */
+const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, { db, now }) => {
   app.addHook('preHandler', app.authenticate)
 
   app.get(
@@ -43,33 +45,6 @@ const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (app, {
       const order = await createIndividualOrder(db, request.user.uid, request.body, now())
       reply.code(201)
       return toOrderDto(order, await projectTitle(db, order.projectId))
-    },
-  )
-
-  app.get(
-    '/:id',
-    { schema: { tags: ['orders'], summary: '订单状态（待支付的订单会向微信支付查询）', security, params: IdParamsSchema, response: withErrors({ 200: OrderSchema }) } },
-    async (request) => {
-      const found = await refreshBuyerOrder(payments, request.user.uid, request.params.id, now())
-      return toOrderDto(found.order, found.projectTitle)
-    },
-  )
-
-  app.post(
-    '/:id/pay',
-    { schema: { tags: ['orders'], summary: '发起微信支付（JSAPI）', security, params: IdParamsSchema, response: withErrors({ 200: PayOrderResultSchema }) } },
-    async (request) => {
-      const prepared = await preparePayment(payments, request.user.uid, request.params.id, now())
-      return { order: toOrderDto(prepared.order, prepared.projectTitle), payParams: prepared.payParams, simulator }
-    },
-  )
-
-  app.post(
-    '/:id/cancel',
-    { schema: { tags: ['orders'], summary: '取消订单', security, params: IdParamsSchema, response: withErrors({ 200: OrderSchema }) } },
-    async (request) => {
-      const found = await cancelBuyerOrder(payments, request.user.uid, request.params.id, now())
-      return toOrderDto(found.order, found.projectTitle)
     },
   )
 }

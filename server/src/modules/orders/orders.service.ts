@@ -14,7 +14,7 @@ import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
 import { InvoiceInvalidError, OrderAlreadyPendingError, ProjectAlreadyOwnedError } from './orders.errors.ts'
 import type { OrderRow } from './orders.repository.ts'
-import { newOutTradeNo } from './out-trade-no.ts'
+import { newOutTradeNo } from './orders.rules.ts'
 
 /** Validates and normalises the invoice choice made on the order page (INV-1). */
 export function validateInvoice(invoice: InvoiceRequestBody): InvoiceRequest {

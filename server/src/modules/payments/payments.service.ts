@@ -1,22 +1,16 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { orders, projects, wechatBindings } from '../../db/schema.ts'
 import type { WechatPayClient } from '../../integrations/wechat/pay/client.ts'
-import { WechatPayError } from '../../integrations/wechat/pay/errors.ts'
+import { WechatPayError, wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { buildJsapiPayParams } from '../../integrations/wechat/pay/signing.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
-import {
-  OrderExpiredError,
-  OrderNotFoundError,
-  OrderNotPendingError,
-  PayerChangedError,
-  PaymentUnavailableError,
-  WechatOpenidRequiredError,
-} from '../orders/orders.errors.ts'
+import { OrderExpiredError, OrderNotFoundError, OrderNotPendingError } from '../orders/orders.errors.ts'
 import { findBuyerOrder, type OrderRow } from '../orders/orders.repository.ts'
-import { toBeijingRfc3339 } from '../orders/out-trade-no.ts'
-import { closePending, settlePaid } from './settlement.ts'
+import { PayerChangedError, PaymentUnavailableError, WechatOpenidRequiredError } from './payments.errors.ts'
+import { NOTIFY_PATH } from './payments.paths.ts'
+import { boundOpenid, markQueried, savePrepayId } from './payments.repository.ts'
+import { billDescription, PREPAY_ID_LIFETIME_MS, prepayNeedsRenewal, QUERY_INTERVAL_MS, toBeijingRfc3339 } from './payments.rules.ts'
+import { closePending, settlePaid } from './settlement.service.ts'
 
 export interface PaymentDeps {
   db: AppDb
@@ -25,28 +19,6 @@ export interface PaymentDeps {
   /** Origin WeChat reaches us at; notify_url is built on it. */
   publicBaseUrl: string
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
-}
-
-export const NOTIFY_PATH = '/api/payments/wechat/notify'
-export const REFUND_NOTIFY_PATH = '/api/payments/wechat/refund-notify'
-/** WeChat keeps a prepay_id for 2 hours; we renew it a little before that. */
-const PREPAY_ID_LIFETIME_MS = 110 * 60_000
-/** Polling by the H5 asks WeChat at most this often per order. */
-const QUERY_INTERVAL_MS = 3_000
-
-/** The bill description: the project title without 4-byte characters, at most 127 bytes. */
-function describe(title: string): string {
-  let out = ''
-  for (const ch of title.replace(/[\u{10000}-\u{10FFFF}]/gu, '')) {
-    if (Buffer.byteLength(out + ch, 'utf8') > 127) break
-    out += ch
-  }
-  return out || '继续教育培训'
-}
-
-async function boundOpenid(db: AppDb, userId: number): Promise<string | undefined> {
-  const [row] = await db.select({ openid: wechatBindings.openid }).from(wechatBindings).where(eq(wechatBindings.userId, userId))
-  return row?.openid
 }
 
 /**
@@ -67,11 +39,11 @@ export async function preparePayment(deps: PaymentDeps, buyerUserId: number, ord
   if (!openid) throw new WechatOpenidRequiredError()
   if (order.payerOpenid && order.payerOpenid !== openid) throw new PayerChangedError()
 
-  if (!order.prepayId || !order.prepayIdExpiresAt || order.prepayIdExpiresAt.getTime() - now.getTime() < 60_000) {
+  if (prepayNeedsRenewal(order.prepayId, order.prepayIdExpiresAt, now)) {
     let prepayId: string
     try {
       ;({ prepay_id: prepayId } = await deps.pay.prepayJsapi({
-        description: describe(found.projectTitle),
+        description: billDescription(found.projectTitle),
         out_trade_no: order.outTradeNo,
         time_expire: toBeijingRfc3339(order.expiresAt),
         notify_url: `${deps.publicBaseUrl}${NOTIFY_PATH}`,
@@ -79,14 +51,10 @@ export async function preparePayment(deps: PaymentDeps, buyerUserId: number, ord
         payer: { openid },
       }))
     } catch (error) {
-      deps.log.warn({ err: summarise(error), outTradeNo: order.outTradeNo }, 'WeChat Pay prepay failed')
+      deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay prepay failed')
       throw new PaymentUnavailableError()
     }
-    const [updated] = await deps.db
-      .update(orders)
-      .set({ prepayId, prepayIdExpiresAt: new Date(now.getTime() + PREPAY_ID_LIFETIME_MS), payerOpenid: openid })
-      .where(and(eq(orders.id, order.id), eq(orders.status, OrderStatus.PENDING)))
-      .returning()
+    const updated = await savePrepayId(deps.db, order.id, { prepayId, expiresAt: new Date(now.getTime() + PREPAY_ID_LIFETIME_MS), payerOpenid: openid })
     if (!updated) throw new OrderNotPendingError()
     order = updated
   }
@@ -107,7 +75,7 @@ export async function syncWithWechat(deps: PaymentDeps, order: OrderRow, now: Da
     if (order.expiresAt <= now) await closePending(deps.db, order.id, 'expired', now)
     return
   }
-  await deps.db.update(orders).set({ lastQueriedAt: now }).where(eq(orders.id, order.id))
+  await markQueried(deps.db, order.id, now)
   let trade
   try {
     trade = await deps.pay.queryByOutTradeNo(order.outTradeNo)
@@ -116,7 +84,7 @@ export async function syncWithWechat(deps: PaymentDeps, order: OrderRow, now: Da
       if (order.expiresAt <= now) await closePending(deps.db, order.id, 'expired', now)
       return
     }
-    deps.log.warn({ err: summarise(error), outTradeNo: order.outTradeNo }, 'WeChat Pay query failed')
+    deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay query failed')
     return
   }
   if (trade.trade_state === 'SUCCESS') {
@@ -151,7 +119,7 @@ export async function closeWithWechat(deps: PaymentDeps, order: OrderRow, reason
     try {
       await deps.pay.close(order.outTradeNo)
     } catch (error) {
-      deps.log.warn({ err: summarise(error), outTradeNo: order.outTradeNo }, 'WeChat Pay close failed; querying')
+      deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay close failed; querying')
       const trade = await deps.pay.queryByOutTradeNo(order.outTradeNo).catch(() => null)
       if (trade?.trade_state === 'SUCCESS') {
         await settlePaid(deps.db, deps.wechat, trade, now)
@@ -172,45 +140,4 @@ export async function cancelBuyerOrder(deps: PaymentDeps, buyerUserId: number, o
   if (found.order.status !== OrderStatus.PENDING) throw new OrderNotPendingError()
   await closeWithWechat(deps, found.order, 'cancelled', now)
   return (await findBuyerOrder(deps.db, buyerUserId, orderId)) ?? found
-}
-
-/**
- * Reconciliation (PAY-4): pending orders older than a minute are queried (a lost notification
- * still ends paid) and expired ones closed. Several instances may run it; every step is idempotent.
- */
-export async function reconcilePendingOrders(deps: PaymentDeps, now: Date, limit = 50): Promise<number> {
-  const minuteAgo = new Date(now.getTime() - 60_000)
-  const due = await deps.db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.status, OrderStatus.PENDING),
-        or(
-          lt(orders.expiresAt, now),
-          and(isNotNull(orders.prepayId), lt(orders.createdAt, minuteAgo), or(isNull(orders.lastQueriedAt), lt(orders.lastQueriedAt, minuteAgo))),
-        ),
-      ),
-    )
-    .orderBy(orders.createdAt)
-    .limit(limit)
-  for (const order of due) {
-    try {
-      await syncWithWechat(deps, order, now)
-    } catch (error) {
-      deps.log.warn({ err: summarise(error), outTradeNo: order.outTradeNo }, 'reconciliation step failed')
-    }
-  }
-  return due.length
-}
-
-export async function projectTitle(db: AppDb, projectId: number): Promise<string> {
-  const [row] = await db.select({ title: projects.title }).from(projects).where(eq(projects.id, projectId))
-  return row?.title ?? ''
-}
-
-/** Error summaries for logs: the class and WeChat's code, never request data. */
-export function summarise(error: unknown): { type: string; code?: string; status?: number } {
-  if (error instanceof WechatPayError) return { type: error.name, code: error.code, status: error.status }
-  return { type: error instanceof Error ? error.name : typeof error }
 }

@@ -5,7 +5,8 @@ import { bearer, registerLearner, type Registered } from '../../../test/auth-hel
 import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
 import { enrollments, orders } from '../../db/schema.ts'
 import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
-import { preparePayment, reconcilePendingOrders, type PaymentDeps } from './payments.service.ts'
+import { preparePayment, type PaymentDeps } from './payments.service.ts'
+import { reconcilePendingOrders } from './reconciliation.job.ts'
 import { requestRefund } from './refunds.service.ts'
 
 let t: TestApp

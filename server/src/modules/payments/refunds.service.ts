@@ -1,14 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import { orders, refunds } from '../../db/schema.ts'
-import { RefundNotAllowedError } from '../orders/orders.errors.ts'
+import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { findOrderByOutTradeNo } from '../orders/orders.repository.ts'
-import { newOutRefundNo } from '../orders/out-trade-no.ts'
-import { REFUND_NOTIFY_PATH, summarise, type PaymentDeps } from './payments.service.ts'
-import { settleRefund } from './settlement.ts'
-
-/** WeChat refunds orders up to a year old (wechat-protocol.md §3.10). */
-const REFUND_WINDOW_MS = 365 * 24 * 3600_000
+import { RefundNotAllowedError } from './payments.errors.ts'
+import { REFUND_NOTIFY_PATH } from './payments.paths.ts'
+import { newOutRefundNo, REFUND_WINDOW_MS } from './payments.rules.ts'
+import type { PaymentDeps } from './payments.service.ts'
+import { settleRefund } from './settlement.service.ts'
 
 /**
  * Staff refund of a paid order (PAY-4, OPS-4): the whole amount. The refund row is written first
@@ -51,7 +50,7 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
     if (answer.status === 'SUCCESS') await settleRefund(deps.db, deps.wechat, answer, now)
   } catch (error) {
     // The outcome is unknown (or refused): the row stays "requested" and a retry reuses its number.
-    deps.log.warn({ err: summarise(error), outRefundNo: refund.outRefundNo }, 'WeChat Pay refund request failed')
+    deps.log.warn({ err: wechatPayErrorSummary(error), outRefundNo: refund.outRefundNo }, 'WeChat Pay refund request failed')
     throw error
   }
   return refund.outRefundNo

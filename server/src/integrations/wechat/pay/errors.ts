@@ -91,3 +91,9 @@ export class WechatPayNotificationError extends Error {
     super(`WeChat Pay notification rejected (${reason}${detail === undefined ? '' : `: ${detail}`})`, options)
   }
 }
+
+/** What a log may say about a failed WeChat Pay call: the error class and WeChat's code, never request data. */
+export function wechatPayErrorSummary(error: unknown): { type: string; code?: string; status?: number } {
+  if (error instanceof WechatPayError) return { type: error.name, code: error.code, status: error.status }
+  return { type: error instanceof Error ? error.name : typeof error }
+}

@@ -1,0 +1,49 @@
+import fp from 'fastify-plugin'
+import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
+import { pendingOrdersDue } from './payments.repository.ts'
+import { syncWithWechat, type PaymentDeps } from './payments.service.ts'
+
+export interface ReconciliationOptions {
+  deps: PaymentDeps
+  intervalMs: number
+  now: () => Date
+}
+
+/**
+ * One reconciliation pass (PAY-4): pending orders older than a minute are queried (a lost
+ * notification still ends paid) and expired ones closed. Several instances may run it; every step
+ * is idempotent.
+ */
+export async function reconcilePendingOrders(deps: PaymentDeps, now: Date, limit = 50): Promise<number> {
+  const due = await pendingOrdersDue(deps.db, now, limit)
+  for (const order of due) {
+    try {
+      await syncWithWechat(deps, order, now)
+    } catch (error) {
+      deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'reconciliation step failed')
+    }
+  }
+  return due.length
+}
+
+/**
+ * Runs reconciliation on a timer in each server instance. Steps are idempotent, so instances may
+ * overlap; the timer never keeps the process alive and stops when the app closes.
+ */
+export default fp<ReconciliationOptions>(
+  async (app, { deps, intervalMs, now }) => {
+    let running = false
+    const timer = setInterval(() => {
+      if (running) return
+      running = true
+      reconcilePendingOrders(deps, now())
+        .catch((error: unknown) => app.log.error({ err: { type: (error as Error).name } }, 'reconciliation failed'))
+        .finally(() => {
+          running = false
+        })
+    }, intervalMs)
+    timer.unref()
+    app.addHook('onClose', async () => clearInterval(timer))
+  },
+  { name: 'payments-reconciliation' },
+)

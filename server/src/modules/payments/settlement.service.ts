@@ -1,0 +1,126 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { OrderStatus } from '@app/shared'
+import type { AppDb } from '../../db/client.ts'
+import { enrollments, orderItems, orders, refunds } from '../../db/schema.ts'
+import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
+import { recordNotification, type Tx } from './payments.repository.ts'
+
+/**
+ * The only code that changes an order's money state. Each function runs in one transaction with
+ * the order row locked, checks WeChat's data against ours, and is idempotent: applying the same
+ * fact twice (duplicate notification, notification + query) changes nothing the second time.
+ */
+
+export interface MerchantIdentity {
+  appId: string
+  mchId: string
+}
+
+export type SettleOutcome =
+  | { kind: 'paid' }
+  | { kind: 'already_paid' }
+  | { kind: 'rejected'; reason: 'unknown_order' | 'identity_mismatch' | 'amount_mismatch' | 'not_success' | 'paid_after_close' }
+
+/** The notification a settlement answers: its audit row is written in the same transaction. */
+export interface NotificationAudit {
+  id: string
+  eventType: string
+}
+
+const auditOutcome = (outcome: { kind: string; reason?: string }) => (outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind)
+
+async function lockOrder(tx: Tx, outTradeNo: string) {
+  const [row] = await tx.select().from(orders).where(eq(orders.outTradeNo, outTradeNo)).for('update')
+  return row
+}
+
+/** Order → paid and every listed learner → enrolled, in one transaction (PAY-3, GRP-3). */
+export async function settlePaid(db: AppDb, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date, audit?: NotificationAudit): Promise<SettleOutcome> {
+  return db.transaction(async (tx) => {
+    const outcome = await applyPaid(tx, merchant, trade, now)
+    if (audit) await recordNotification(tx, { ...audit, outTradeNo: trade.out_trade_no, outcome: auditOutcome(outcome), receivedAt: now })
+    return outcome
+  })
+}
+
+async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date): Promise<SettleOutcome> {
+  const order = await lockOrder(tx, trade.out_trade_no)
+  if (!order) return { kind: 'rejected', reason: 'unknown_order' }
+  if (trade.appid !== merchant.appId || trade.mchid !== merchant.mchId) return { kind: 'rejected', reason: 'identity_mismatch' }
+  if (trade.trade_state !== 'SUCCESS' && trade.trade_state !== 'REFUND') return { kind: 'rejected', reason: 'not_success' }
+  // The order's own amount decides; what the learner paid after coupons (payer_total) is kept for accounting.
+  if (trade.amount?.total !== order.amountFen || (trade.amount.currency ?? 'CNY') !== 'CNY') {
+    return { kind: 'rejected', reason: 'amount_mismatch' }
+  }
+  if (order.status !== OrderStatus.PENDING) {
+    if (order.status === OrderStatus.CLOSED) return { kind: 'rejected', reason: 'paid_after_close' }
+    return { kind: 'already_paid' }
+  }
+  await tx
+    .update(orders)
+    .set({
+      status: OrderStatus.PAID,
+      transactionId: trade.transaction_id ?? null,
+      paidAt: trade.success_time ? new Date(trade.success_time) : now,
+      payerTotalFen: trade.amount.payer_total ?? null,
+    })
+    .where(eq(orders.id, order.id))
+  const items = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, order.id), eq(orderItems.active, true)))
+  if (items.length > 0) {
+    await tx
+      .insert(enrollments)
+      .values(items.map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
+      .onConflictDoNothing()
+  }
+  return { kind: 'paid' }
+}
+
+/** An unpaid order ends (cancelled, expired, or closed at WeChat): its learners are free to buy again. */
+export async function closePending(db: AppDb, orderId: number, reason: 'cancelled' | 'expired' | 'closed_by_wechat', now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+    if (!order || order.status !== OrderStatus.PENDING) return false
+    await tx.update(orders).set({ status: OrderStatus.CLOSED, closedAt: now, closeReason: reason }).where(eq(orders.id, orderId))
+    await tx.update(orderItems).set({ active: false }).where(eq(orderItems.orderId, orderId))
+    return true
+  })
+}
+
+export type RefundOutcome = { kind: 'refunded' } | { kind: 'already_refunded' } | { kind: 'rejected'; reason: 'unknown_refund' | 'mismatch' | 'not_success' }
+
+export type RefundFacts = Pick<WechatPayRefund, 'out_refund_no' | 'out_trade_no' | 'status' | 'refund_id' | 'success_time' | 'amount'> & { mchid?: string }
+
+/** Refund succeeded: order → refunded, its enrolments revoked (they stop counting), in one transaction. */
+export async function settleRefund(db: AppDb, merchant: MerchantIdentity, refund: RefundFacts, now: Date, audit?: NotificationAudit): Promise<RefundOutcome> {
+  return db.transaction(async (tx) => {
+    const outcome = await applyRefund(tx, merchant, refund, now)
+    if (audit) await recordNotification(tx, { ...audit, outTradeNo: refund.out_trade_no, outcome: auditOutcome(outcome), receivedAt: now })
+    return outcome
+  })
+}
+
+async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFacts, now: Date): Promise<RefundOutcome> {
+  const [row] = await tx.select().from(refunds).where(eq(refunds.outRefundNo, refund.out_refund_no)).for('update')
+  if (!row) return { kind: 'rejected', reason: 'unknown_refund' }
+  const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update')
+  if (!order || order.outTradeNo !== refund.out_trade_no || refund.amount.refund !== row.amountFen || (refund.mchid && refund.mchid !== merchant.mchId)) {
+    return { kind: 'rejected', reason: 'mismatch' }
+  }
+  if (refund.status !== 'SUCCESS') return { kind: 'rejected', reason: 'not_success' }
+  if (row.status === 'succeeded') return { kind: 'already_refunded' }
+  const succeededAt = refund.success_time ? new Date(refund.success_time) : now
+  await tx.update(refunds).set({ status: 'succeeded', refundId: refund.refund_id, succeededAt }).where(eq(refunds.id, row.id))
+  const refundedFen = order.refundedFen + row.amountFen
+  await tx
+    .update(orders)
+    .set({ refundedFen, refundedAt: succeededAt, status: refundedFen >= order.amountFen ? OrderStatus.REFUNDED : order.status })
+    .where(eq(orders.id, order.id))
+  if (refundedFen >= order.amountFen) {
+    await tx.update(orderItems).set({ active: false }).where(eq(orderItems.orderId, order.id))
+    await tx
+      .update(enrollments)
+      .set({ status: 'revoked', revokedAt: now })
+      .where(and(eq(enrollments.orderId, order.id), inArray(enrollments.status, ['active'])))
+  }
+  return { kind: 'refunded' }
+}
