@@ -3,7 +3,7 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { SAMPLE_CERTIFICATE_SETTINGS, type Config } from './config.ts'
+import { SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
 import type { SmsProvider } from './integrations/sms/provider.ts'
@@ -84,6 +84,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     runJobs: deps.runJobs ?? false,
     antiIdle: deps.config.antiIdle,
     certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },
+    groupOrders: {
+      transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
+      fileKey: derive('group-order-files'),
+    },
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {

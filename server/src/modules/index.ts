@@ -26,6 +26,11 @@ import { userHasCertificate } from './certificates/certificates.repository.ts'
 import type { CertificateSettings } from '../config.ts'
 import { createReportBatcher } from './learning/playback.service.ts'
 import staffRoutes from './staff/staff.routes.ts'
+import groupOrderRoutes from './group-orders/group-orders.routes.ts'
+import groupFileRoutes from './group-orders/group-files.routes.ts'
+import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
+import type { GroupOrderDeps } from './group-orders/group-orders.types.ts'
+import type { TransferAccount } from '../config.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -43,6 +48,8 @@ export interface ModuleDeps {
   antiIdle: AntiIdleSettings
   /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
   certificates: CertificateSettings & { signingKey: string }
+  /** 团体购买: the 对公转账 account (null: not offered) and the key that signs its file links. */
+  groupOrders: { transferAccount: TransferAccount | null; fileKey: string }
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -116,6 +123,10 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
       await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
+      const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders }
+      await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
+      await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
+      await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,

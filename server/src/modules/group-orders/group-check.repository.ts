@@ -20,13 +20,15 @@ export interface ListedLearner {
  */
 export async function findListedLearners(db: AppDb, projectId: number, idNumbers: string[]): Promise<ListedLearner[]> {
   if (idNumbers.length === 0) return []
+  // `users.id` is spelt out: drizzle leaves single-table columns unqualified, and a bare "id" in the
+  // subqueries would be the subquery table's own id.
   return db
     .select({
       userId: users.id,
       idNumber: users.idNumber,
       realName: users.realName,
-      owned: sql<boolean>`exists (select 1 from enrollments e where e.user_id = ${users.id} and e.project_id = ${projectId} and e.status = 'active')`,
-      inOpenOrder: sql<boolean>`exists (select 1 from order_items i where i.learner_user_id = ${users.id} and i.project_id = ${projectId} and i.active)`,
+      owned: sql<boolean>`exists (select 1 from enrollments e where e.user_id = users.id and e.project_id = ${projectId} and e.status = 'active')`,
+      inOpenOrder: sql<boolean>`exists (select 1 from order_items i where i.learner_user_id = users.id and i.project_id = ${projectId} and i.active)`,
     })
     .from(users)
     .where(sql`${users.idNumber} = any(string_to_array(${idNumbers.join(',')}, ','))`)
