@@ -28,6 +28,13 @@ export const routes: AppRouteRecord[] = [
     component: () => import('@/views/purchase/PurchaseView.vue'),
     meta: { title: '项目购买', requiresAuth: true, keepAlive: false },
   },
+  // 「团体购买」 (GRP-1, GRP-2): paste ID numbers, 「立即购买」.
+  {
+    path: '/projects/:id(\\d+)/group',
+    name: 'group-purchase',
+    component: () => import('@/views/group/GroupPurchaseView.vue'),
+    meta: { title: '团体购买', requiresAuth: true, keepAlive: false },
+  },
   {
     path: '/projects/:id(\\d+)/order',
     name: 'order-submit',
@@ -110,10 +117,17 @@ export const routes: AppRouteRecord[] = [
     component: ComingSoonView,
     meta: { title: '我的发票', requiresAuth: true, keepAlive: false },
   },
+  // 团购订单 (GRP-4), linked from 我的, and one group order with its learners and 对公转账 details.
   {
     path: '/group-orders',
     name: 'group-orders',
-    component: ComingSoonView,
+    component: () => import('@/views/group/GroupOrdersView.vue'),
+    meta: { title: '团购订单', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/group-orders/:id(\\d+)',
+    name: 'group-order',
+    component: () => import('@/views/group/GroupOrderDetailView.vue'),
     meta: { title: '团购订单', requiresAuth: true, keepAlive: false },
   },
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countGroupLines, maskName, normaliseGroupLine, parseGroupLines } from './group-orders.ts'
+import { countGroupLines, maskName, normaliseGroupLine, parseGroupLines } from './group-lines.ts'
 import { idNumberCheckChar } from './id-number.ts'
 
 const id = (first17: string) => first17 + idNumberCheckChar(first17)
