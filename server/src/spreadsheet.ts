@@ -21,16 +21,23 @@ export interface SheetSpec {
 
 export async function writeWorkbook(title: string, sheets: SheetSpec[]): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs')
-  const book = new ExcelJS.Workbook()
+  const { PassThrough } = await import('node:stream')
+  const chunks: Buffer[] = []
+  const sink = new PassThrough()
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk))
+  // The streaming writer without shared strings: a 5,000-row file in a fraction of the time and
+  // memory the in-memory workbook takes (bench:group).
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false })
   book.creator = '重庆专技人员继续教育'
   book.title = title
   for (const spec of sheets) {
-    const sheet = book.addWorksheet(spec.name)
-    sheet.columns = spec.columns.map(({ header, key, width }) => ({ header, key, width }))
-    for (const row of spec.rows) sheet.addRow(row)
-    for (const column of spec.columns) if (column.numFmt) sheet.getColumn(column.key).numFmt = column.numFmt
+    const sheet = book.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 1 }] })
+    sheet.columns = spec.columns.map(({ header, key, width, numFmt }) => ({ header, key, width, ...(numFmt ? { style: { numFmt } } : {}) }))
     sheet.getRow(1).font = { bold: true }
-    sheet.views = [{ state: 'frozen', ySplit: 1 }]
+    sheet.getRow(1).commit()
+    for (const row of spec.rows) sheet.addRow(row).commit()
+    sheet.commit()
   }
-  return Buffer.from(await book.xlsx.writeBuffer())
+  await book.commit()
+  return Buffer.concat(chunks)
 }

@@ -44,11 +44,9 @@ export async function insertGroupOrder(
       })
       .returning()
     if (!order) throw new Error('order insert returned nothing')
-    // 1,000 rows a statement keeps each well under PostgreSQL's 65,535 parameters.
-    for (let i = 0; i < input.learnerUserIds.length; i += 1000) {
-      const slice = input.learnerUserIds.slice(i, i + 1000)
-      await tx.insert(orderItems).values(slice.map((learnerUserId) => ({ orderId: order.id, learnerUserId, projectId: input.projectId })))
-    }
+    // One statement for every learner, the ids as one parameter (5,000 rows in one round trip).
+    await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id)
+      select ${order.id}, learner::int, ${input.projectId} from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
     if (input.withTransfer) await tx.insert(groupOrderTransfers).values({ orderId: order.id, reference: newTransferReference() })
     return order
   })
