@@ -1,5 +1,5 @@
 // One flat config for every package: TypeScript and Vue, type-only imports, and no process.env
-// outside the server's config module (style.md §7 rule 6).
+// outside the server's config module (docs/conventions.md).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'

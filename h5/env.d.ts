@@ -18,6 +18,11 @@ declare module 'vue-router' {
      * to sign-in or through WeChat OAuth, even on a first visit inside WeChat.
      */
     public?: boolean
+    /**
+     * The view shows its own h1 (a project's title, a verification result), so the nav bar's title
+     * is not a heading: one h1 per page.
+     */
+    ownHeading?: boolean
   }
 }
 

@@ -44,9 +44,42 @@ function createViewportCap(): { mark: Plugin; cap: Plugin } {
   }
 }
 
+/** The browser's default font size, which 1rem is unless the learner or the webview changed it. */
+const ROOT_FONT_PX = 16
+
+/**
+ * Type sizes and the bars and controls that hold one line of text: they follow the text size the
+ * learner chose (WeChat's 关怀模式, the phone's font size, our 大字模式) instead of the window width.
+ */
+const TEXT_SIZED_PROPERTY = /^(font-size|line-height|--van-.*(font-size|line-height|-height|icon-size)|--app-.*(font-size|line-height|-height))$/
+const PX_TOKEN = /(-?\d*\.?\d+)px\b/g
+
+/**
+ * Writes the px of text-sized declarations as rem (16 px = 1rem) before px-to-viewport sees them,
+ * so they scale with the user's text size (WCAG 1.4.4; the 适老化 rules ask for scalable text).
+ * Everything else (spacing, widths, radii) stays on the viewport scale.
+ */
+function textSizesToRem(): Plugin {
+  return {
+    postcssPlugin: 'app-text-sizes-to-rem',
+    Once(root) {
+      root.walkDecls((decl) => {
+        if (!TEXT_SIZED_PROPERTY.test(decl.prop) || !decl.value.includes('px')) return
+        decl.value = decl.value.replace(PX_TOKEN, (token, num: string) => {
+          const px = Number.parseFloat(num)
+          // Hairlines (a 1px border inside a height calc) stay px, as px-to-viewport leaves them.
+          if (Math.abs(px) <= 1) return token
+          return `${Math.round((px / ROOT_FONT_PX) * 100000) / 100000}rem`
+        })
+      })
+    },
+  }
+}
+
 export function postcssPlugins(): AcceptedPlugin[] {
   const { mark, cap } = createViewportCap()
   return [
+    textSizesToRem(),
     mark,
     // Vant (node_modules) is deliberately not excluded: its px would otherwise stay fixed while ours
     // scale, as Vant's own advanced-usage docs warn.

@@ -1,17 +1,14 @@
 import type { Certificate } from '@app/shared/certificates'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// The server's own test harness: the real app (same routes, crediting and certificate rendering)
-// on a fresh in-memory database, serving the built H5, with a clock the test can move. The server
-// credits 学时 only for real viewing time; moving this clock while reporting through the learning
-// API is how the server's tests complete a plan honestly, without waiting minutes of wall time.
-// No production backdoor: nothing here exists in the running server.
-import { buildTestApp, type TestApp } from '../../server/test/app.ts'
-import { bearer, PASSWORD, registerLearner, type Registered } from '../../server/test/auth-helpers.ts'
-import { enrol } from '../../server/test/factories.ts'
-import { completePlan } from '../../server/src/modules/certificates/certificates.test-helpers.ts'
-import { seedSampleOrganisations } from '../../server/src/modules/certificates/organisations.seed.ts'
+// The server's test harness prepares this file's server before it starts: the real app in this
+// process on the same database, with a clock it moves. The server credits 学时 only for real
+// viewing time; moving that clock while reporting through the learning API is how the server's
+// tests complete a plan honestly, without waiting hours of wall time. Then the real server starts
+// on that data like every other journey's. No production backdoor: nothing here is in the server.
+import { completePlan, enrol, PASSWORD, prepareServerData, registerLearner, type Registered } from '@app/server/testing'
 import { launchBrowser, MOBILE_CHROME_USER_AGENT, newWechatContext, skipWechatOauth } from './browser.ts'
+import { startServer, type StartedServer } from './global-setup.ts'
 
 // CRT-1 … CRT-4 in the WeChat UA: 我的 → 「我的证书」 (a completed plan with 「查看证书」, one still
 // being studied with 「还差 N 学时」) → 完善个人信息 (ID number typed to confirm, 组织机构 by unit search
@@ -22,7 +19,7 @@ import { launchBrowser, MOBILE_CHROME_USER_AGENT, newWechatContext, skipWechatOa
 const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const UNKNOWN_NUMBER = 'CQ2025AAAAAAAAAAAAA'
 
-let t: TestApp
+let server: StartedServer
 let origin: string
 let learner: Registered
 let completedProjectId: number
@@ -40,25 +37,28 @@ function watch(page: Page): Page {
 }
 
 beforeAll(async () => {
-  t = await buildTestApp({ antiIdle: { minSeconds: 3600, maxSeconds: 3600 } })
-  origin = t.baseUrl
-  await seedSampleOrganisations(t.database.db)
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<{
-    categories: Array<{ projects: Array<{ id: number; title: string; requiredHours: number }> }>
-  }>()
-  const projects = catalogue.categories.flatMap((c) => c.projects)
-  const publicProject = projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)
-  const otherProject = projects.find((p) => p.title !== PUBLIC_PROJECT_TITLE)
-  if (!publicProject || !otherProject) throw new Error('demo catalogue without the two projects')
-  completedProjectId = publicProject.id
-  openProjectId = otherProject.id
-  openRequiredHours = otherProject.requiredHours
+  server = await startServer({}, (storage) =>
+    prepareServerData(storage, { antiIdle: { minSeconds: 3600, maxSeconds: 3600 } }, async (t) => {
+      const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<{
+        categories: Array<{ projects: Array<{ id: number; title: string; requiredHours: number }> }>
+      }>()
+      const projects = catalogue.categories.flatMap((c) => c.projects)
+      const publicProject = projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)
+      const otherProject = projects.find((p) => p.title !== PUBLIC_PROJECT_TITLE)
+      if (!publicProject || !otherProject) throw new Error('demo catalogue without the two projects')
+      completedProjectId = publicProject.id
+      openProjectId = otherProject.id
+      openRequiredHours = otherProject.requiredHours
 
-  // Bought both plans (paying has its own journey); completed the public-subjects one by watching.
-  learner = await registerLearner(t.app, { realName: '证书学员' })
-  await enrol(t.database.db, learner.userId, completedProjectId, t.clock.now)
-  await enrol(t.database.db, learner.userId, openProjectId, t.clock.now)
-  await completePlan(t, learner, completedProjectId)
+      // Bought both plans (paying has its own journey); completed the public-subjects one by watching.
+      learner = await registerLearner(t.app, { realName: '证书学员' })
+      await enrol(t.database.db, learner.userId, completedProjectId, t.clock.now)
+      await enrol(t.database.db, learner.userId, openProjectId, t.clock.now)
+      await completePlan(t, learner, completedProjectId)
+    }),
+  )
+  // PUBLIC_BASE_URL is http://localhost:<port>: the certificate's verifyUrl (its QR code) names that origin.
+  origin = server.baseUrl.replace('127.0.0.1', 'localhost')
 
   browser = await launchBrowser()
   ;({ context, blockedUrls } = await newWechatContext(browser))
@@ -73,7 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context.close()
   await browser.close()
-  await t.close()
+  await server.stop()
 })
 
 /** Decodes the shown <img> into pixels: its natural size and how much of it is not background. */
@@ -147,10 +147,12 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     await page.getByText('单位 ·').waitFor()
     await page.getByRole('button', { name: '重新选择' }).click()
     await page.getByText('找不到单位？选择档案所在区县').click()
-    const picker = page.locator('.van-picker')
-    await picker.getByText('选择档案所在区县').waitFor()
-    await picker.locator('.van-picker-column__item', { hasText: '渝中区' }).click()
-    await page.waitForTimeout(400) // the column's snap animation
+    // The 区县 list opens with nothing chosen: 「确认」 waits for an active choice (no district by accident).
+    const picker = page.getByRole('dialog', { name: '选择档案所在区县' })
+    await picker.getByRole('radio', { name: '渝中区' }).waitFor()
+    expect(await picker.getByRole('radio', { checked: true }).count()).toBe(0)
+    expect(await picker.getByRole('button', { name: '确认' }).isDisabled()).toBe(true)
+    await picker.getByRole('radio', { name: '渝中区' }).click()
     await picker.getByRole('button', { name: '确认' }).click()
     await page.getByText('档案所在区县', { exact: true }).waitFor()
     expect(await page.locator('.org-picker__selected-name').innerText()).toBe('重庆市渝中区')
@@ -199,7 +201,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     const href = await print.getAttribute('href')
     expect(href).toMatch(new RegExp(`^/api/certificates/${certificate.id}/certificate\\.pdf\\?expires=\\d+&sig=`))
     expect(await print.getAttribute('target')).toBe('_blank')
-    const pdf = await fetch(`${origin}${href ?? ''}`)
+    const pdf = await fetch(`${server.baseUrl}${href ?? ''}`)
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-')
@@ -259,8 +261,11 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
 
   it('keeps the journey on this machine and free of page errors', async () => {
     // The issue was idempotent: the same certificate comes back for a second request.
-    const again = await t.app.inject({ method: 'GET', url: '/api/certificates', headers: bearer(learner.accessToken) })
-    expect(again.json<{ plans: Array<{ projectId: number; certificateId: number | null }> }>().plans.find((p) => p.projectId === completedProjectId)?.certificateId).toBe(certificate?.id)
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: learner.phone, password: PASSWORD }) })
+    const { accessToken } = (await login.json()) as { accessToken: string }
+    const again = await fetch(`${server.baseUrl}/api/certificates`, { headers: { authorization: `Bearer ${accessToken}` } })
+    const plans = ((await again.json()) as { plans: Array<{ projectId: number; certificateId: number | null }> }).plans
+    expect(plans.find((p) => p.projectId === completedProjectId)?.certificateId).toBe(certificate?.id)
     expect(blockedUrls).toEqual([])
     expect(pageErrors).toEqual([])
   })

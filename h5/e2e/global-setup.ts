@@ -1,12 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import type { ServerStorage } from '@app/server/testing'
 import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {
@@ -17,7 +19,8 @@ declare module 'vitest' {
 }
 
 const h5Dir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const serverDir = resolve(h5Dir, '..', 'server')
+// The server package, found through h5's declared dev dependency on @app/server.
+const serverDir = dirname(createRequire(import.meta.url).resolve('@app/server/package.json'))
 const START_TIMEOUT_MS = 90_000
 
 /** The browser tests run against what ships: the built H5. Build it only when there is none. */
@@ -93,15 +96,23 @@ async function createDatabase(): Promise<{ url: string; drop: () => Promise<void
 
 /**
  * Starts the real server (API + built H5) on a free port with a fresh data directory (and a fresh
- * PostgreSQL database when TEST_DATABASE_URL is set). The global
- * setup starts the shared one with the defaults; a test file that needs other settings (a short
- * 防挂机 interval, say) starts its own with `env` and stops it in afterAll.
+ * PostgreSQL database when TEST_DATABASE_URL is set). The global setup starts the shared one with
+ * the defaults; a test file that needs other settings (a short 防挂机 interval, say) or data made
+ * beforehand (`prepare`, e.g. with @app/server/testing's prepareServerData) starts its own and
+ * stops it in afterAll.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
+export async function startServer(env: Record<string, string> = {}, prepare?: (storage: ServerStorage) => Promise<void>): Promise<StartedServer> {
   const port = await freePort()
   const dataDir = await mkdtemp(join(tmpdir(), 'h5-e2e-'))
   const database = await createDatabase()
   const baseUrl = `http://127.0.0.1:${port}`
+  try {
+    await prepare?.({ dataDir, ...(database ? { databaseUrl: database.url } : {}) })
+  } catch (error) {
+    await database?.drop()
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  }
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: serverDir,

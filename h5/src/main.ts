@@ -8,6 +8,16 @@ import { leaveProtectedPage, router } from './router/index.ts'
 import { useAuthStore } from './stores/auth.ts'
 import './styles/global.css'
 import './styles/vant-theme.css'
+import { installVantAccessibility } from './utils/vant-a11y.ts'
+import { restoreLargeText } from './utils/large-text.ts'
+
+// Before the first render, so a learner in 大字模式 never sees the small type flash by.
+restoreLargeText()
+installVantAccessibility()
+// Older webviews without text-wrap: balance get a script that balances titles; newer ones load nothing.
+if (typeof CSS === 'undefined' || !CSS.supports?.('text-wrap', 'balance')) {
+  void import('./utils/balance-titles.ts').then(({ installTitleBalancing }) => installTitleBalancing())
+}
 
 const app = createApp(App)
 const pinia = createPinia()

@@ -20,7 +20,7 @@ import { buildApp } from '@app/server/src/app.ts'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { projects } from '@app/server/src/db/schema.ts'
 import { generateDevSecrets } from '@app/server/src/dev-secrets.ts'
-import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue.import.ts'
+import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({ options: { n: { type: 'string', default: '7' } } })

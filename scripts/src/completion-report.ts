@@ -11,7 +11,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { completionReport } from '@app/server/src/modules/certificates/completion-report.repository.ts'
-import { districtName } from '@app/server/src/modules/certificates/districts.ts'
+import { districtName } from '@app/server/src/modules/certificates/districts.rules.ts'
 import { findOrganisation } from '@app/server/src/modules/certificates/organisations.repository.ts'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 import { completionWorkbook } from './completion-report-xlsx.ts'

@@ -1,11 +1,11 @@
 /**
  * Imports catalogue content from a manifest (OPS-1):
  *   pnpm --filter @app/scripts import-content <manifest.json>
- * The format and media rules are described in server/src/modules/catalogue/catalogue.import.ts.
+ * The format and media rules are described in server/src/modules/catalogue/catalogue-import.service.ts.
  * Re-running with the same file changes nothing; a refused manifest writes nothing.
  */
-import { importCatalogue, type ImportReport } from '@app/server/src/modules/catalogue/catalogue.import.ts'
-import { ManifestError } from '@app/server/src/modules/catalogue/catalogue.manifest.ts'
+import { importCatalogue, type ImportReport } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
+import { ManifestError } from '@app/server/src/modules/catalogue/catalogue-manifest.parser.ts'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 
 const KIND_LABELS: Record<keyof ImportReport, string> = {

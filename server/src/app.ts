@@ -3,13 +3,14 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
 import type { SmsProvider } from './integrations/sms/provider.ts'
 import authPlugin from './plugins/auth.ts'
 import { loggerOptions } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
+import metrics from './plugins/metrics.ts'
 import openapi from './plugins/openapi.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
@@ -18,7 +19,7 @@ import staffGuard from './modules/staff/staff.guard.ts'
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'transferAccount' | 'siteFilesDir'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
 
   await app.register(errorHandler)
+  await app.register(metrics, { poolStats: deps.database.poolStats })
   await app.register(openapi)
   await app.register(authPlugin, { db: deps.database.db, jwtSecret: deps.jwtSecret, cookieSecret: derive('cookie') })
   const now = deps.now ?? (() => new Date())
@@ -88,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
       fileKey: derive('group-order-files'),
     },
+    invoices: { config: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG, fileLinkKey: derive('invoice-file-link') },
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {

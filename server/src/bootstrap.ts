@@ -5,16 +5,26 @@ import type { Config } from './config.ts'
 import { createDatabase, type Database } from './db/client.ts'
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
 import { createTencentSmsProvider } from './integrations/sms/tencent.ts'
-import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue.import.ts'
+import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue-import.service.ts'
 import { seedSampleOrganisations } from './modules/certificates/organisations.seed.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
+import { startMetricsServer, type MetricsServer } from './plugins/metrics-server.ts'
 
 export interface RunningServer {
   app: FastifyInstance
   database: Database
   wechat: WechatRuntime
   url: string
+  /** The private metrics listener, when METRICS_PORT is set. */
+  metrics: MetricsServer | null
   close(): Promise<void>
+}
+
+function closeAndThrow(app: FastifyInstance) {
+  return async (error: unknown): Promise<never> => {
+    await app.close()
+    throw error
+  }
 }
 
 /** Opens the database, migrates, seeds an empty one, builds the app and listens. */
@@ -24,7 +34,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const wechat = createWechatRuntime(config, secrets)
 
   const database = await createDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pglite') },
+    config.databaseUrl
+      ? {
+          url: config.databaseUrl,
+          max: config.databasePoolMax,
+          prepare: config.databasePreparedStatements,
+          ...(config.databaseDirectUrl ? { directUrl: config.databaseDirectUrl } : {}),
+        }
+      : { dataDir: path.join(config.dataDir, 'pglite') },
   )
   try {
     await database.migrate()
@@ -51,7 +68,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const address = app.server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
     wechat.onListening(port)
-    return { app, database, wechat, url: `http://127.0.0.1:${port}`, close: () => app.close() }
+    const metrics = config.metrics ? await startMetricsServer(config.metrics.host, config.metrics.port).catch(closeAndThrow(app)) : null
+    const close = async () => {
+      await app.close()
+      await metrics?.close()
+    }
+    return { app, database, wechat, url: `http://127.0.0.1:${port}`, metrics, close }
   } catch (error) {
     await database.close().catch(() => {})
     throw error

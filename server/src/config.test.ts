@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest'
-import { loadConfig } from './config.ts'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig, withDotEnv } from './config.ts'
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 
 const liveWechat = {
   WECHAT_APP_ID: 'wx1234567890abcdef',
@@ -25,6 +30,16 @@ const production = {
   TENCENT_SMS_SIGN_NAME: '重庆人社培训网',
   TENCENT_SMS_TEMPLATE_REGISTER: '100001',
   TENCENT_SMS_TEMPLATE_RESET_PASSWORD: '100002',
+  INVOICE_PROVIDER: 'nuonuo',
+  INVOICE_SELLER_NAME: '重庆市人力资源开发服务中心',
+  INVOICE_SELLER_TAXPAYER_ID: '91110000802100433B',
+  INVOICE_TAX_RATE: '0.03',
+  INVOICE_TAX_CODE: '3070201020000000000',
+  NUONUO_APP_KEY: 'appkey',
+  NUONUO_APP_SECRET: 'appsecret',
+  NUONUO_SELLER_ADDRESS: '重庆市渝北区某某路1号',
+  NUONUO_SELLER_PHONE: '023-00000000',
+  NUONUO_CLERK: '财务',
   ...liveWechat,
 }
 
@@ -63,6 +78,15 @@ describe('loadConfig', () => {
     expect(config.wechat?.payBase).toBe('https://api.mch.weixin.qq.com')
     expect(config.wechat?.oauthBase).toBe('https://open.weixin.qq.com')
     expect(config.seedDemoContent).toBe(false)
+    expect(config.invoice).toMatchObject({ provider: 'nuonuo', taxRateBasisPoints: 300, itemName: '培训费' })
+    expect(config.invoice.nuonuo?.apiUrl).toBe('https://sdk.nuonuo.com/open/v1/services')
+  })
+
+  it('refuses production with the development invoice provider (it issues 测试票据)', () => {
+    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: 'development' })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
+    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: undefined })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
+    expect(() => loadConfig({ ...production, NUONUO_APP_SECRET: undefined })).toThrow(/^NUONUO_APP_SECRET is required/)
+    expect(() => loadConfig({ ...production, INVOICE_TAX_RATE: '6%' })).toThrow(/^INVOICE_TAX_RATE must be/)
   })
 
   it.each([
@@ -98,5 +122,89 @@ describe('loadConfig', () => {
   it('points WeChat base URLs at configured stand-ins', () => {
     const config = loadConfig({ ...liveWechat, WECHATPAY_API_BASE: 'https://pay.stand-in.test/' })
     expect(config.wechat?.payBase).toBe('https://pay.stand-in.test')
+  })
+})
+
+describe('.env at the repository root', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dotenv-'))
+  const file = path.join(dir, '.env')
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is read when present, under the real environment, which wins', () => {
+    writeFileSync(file, '# copied from .env.example\nPORT=4555\nANTI_IDLE_INTERVAL_SECONDS=20\nLOG_LEVEL="warn"\nDATABASE_URL=\n')
+    const config = loadConfig(withDotEnv({ LOG_LEVEL: 'error' }, file))
+    expect(config.port).toBe(4555)
+    expect(config.antiIdle).toEqual({ minSeconds: 20, maxSeconds: 20 })
+    expect(config.logLevel).toBe('error')
+    // An empty value in the file means unset, as in .env.example.
+    expect(config.databaseUrl).toBeNull()
+  })
+
+  it('is no error when missing', () => {
+    expect(withDotEnv({ PORT: '4000' }, path.join(dir, 'missing.env'))).toEqual({ PORT: '4000' })
+  })
+
+  it('documents every variable the server reads in .env.example, which loads as it is', () => {
+    const example = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
+    const source = readFileSync(path.join(REPO_ROOT, 'server/src/config.ts'), 'utf8')
+    const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]).filter((name) => name !== 'ENOENT'))
+    const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
+    expect([...read].filter((name) => !documented.has(name))).toEqual([])
+    expect(() => loadConfig(withDotEnv({}, path.join(REPO_ROOT, '.env.example')))).not.toThrow()
+  })
+})
+
+describe('a bad value', () => {
+  it.each([
+    [{ ANTI_IDLE_INTERVAL_SECONDS: '20s' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
+    [{ ANTI_IDLE_INTERVAL_SECONDS: '30-20' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
+    [{ PORT: 'abc' }, 'e.g. PORT=3000'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'e.g. DATABASE_URL=postgres://'],
+    [{ PUBLIC_BASE_URL: 'jxjy.example.cn' }, 'e.g. PUBLIC_BASE_URL=https://'],
+    [{ TRUST_PROXY: 'yes' }, 'e.g. TRUST_PROXY=false'],
+    [{ LOG_LEVEL: 'verbose' }, 'e.g. LOG_LEVEL=info'],
+    [{ APP_ENV: 'prod' }, 'e.g. APP_ENV=production'],
+  ])('%o is refused with an example of a good one', (env, example) => {
+    expect(() => loadConfig(env)).toThrow(example)
+  })
+
+  it('ANTI_IDLE_INTERVAL_SECONDS takes one number as a fixed gap, or a range', () => {
+    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 20 })
+    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20-30' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 30 })
+    expect(() => loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '4' })).toThrow(/at least 5/)
+  })
+})
+
+describe('loadConfig: running several instances', () => {
+  it('keeps prepared statements on and metrics off unless asked', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/app' })
+    expect(config.databasePreparedStatements).toBe(true)
+    expect(config.databasePoolMax).toBe(10)
+    expect(config.metrics).toBeNull()
+    expect(config.wechatSimulatorUrl).toBeNull()
+  })
+
+  it('turns prepared statements off for a transaction-mode pooler, with a direct URL for migrations', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@pgbouncer:6432/app',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_DIRECT_URL: 'postgres://app@db:5432/app',
+      DATABASE_POOL_MAX: '20',
+    })
+    expect(config.databasePreparedStatements).toBe(false)
+    expect(config.databaseDirectUrl).toBe('postgres://app@db:5432/app')
+    expect(config.databasePoolMax).toBe(20)
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow('DATABASE_PREPARED_STATEMENTS must be "true" or "false"')
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://app@db:5432/app' })).toThrow('DATABASE_DIRECT_URL needs DATABASE_URL')
+  })
+
+  it('puts metrics on their own private listener, never on PORT', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 })
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow('METRICS_PORT must differ from PORT')
+  })
+
+  it('accepts an external WeChat simulator only in development simulator mode', () => {
+    expect(loadConfig({ WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000/' }).wechatSimulatorUrl).toBe('http://127.0.0.1:4000')
+    expect(() => loadConfig({ ...production, WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000' })).toThrow('WECHAT_SIMULATOR_URL is for simulator mode')
   })
 })

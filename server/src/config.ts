@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseEnv } from 'node:util'
 
 /**
  * The only module that reads process.env. It validates everything once at start-up and throws a
@@ -46,6 +47,8 @@ export interface TencentSmsConfig {
   sdkAppId: string
   signName: string
   templateIds: { register: string; reset_password: string; bind_phone: string }
+  /** Bulk registration's initial-password message (ACC-5); empty when not configured. */
+  initialPasswordTemplateId: string
   region: string
   endpoint: string
 }
@@ -79,6 +82,37 @@ export const SAMPLE_TRANSFER_ACCOUNT: TransferAccount = {
   bankName: '示例银行重庆分行',
 }
 
+/** 电子发票 (INV-4): who sells, what is sold, and which provider issues (docs/invoices.md). */
+export interface InvoiceConfig {
+  provider: 'development' | 'nuonuo'
+  sellerName: string
+  sellerTaxpayerId: string
+  itemName: string
+  taxCode: string
+  taxRateBasisPoints: number
+  nuonuo: {
+    appKey: string
+    appSecret: string
+    apiUrl: string
+    tokenUrl: string
+    sellerAddress: string
+    sellerPhone: string
+    clerk: string
+    invoiceLine: string
+  } | null
+}
+
+/** Development defaults: the seller is marked as a sample, and only the development provider uses them. */
+export const DEVELOPMENT_INVOICE_CONFIG: InvoiceConfig = {
+  provider: 'development',
+  sellerName: '重庆市某某继续教育培训中心（示例）',
+  sellerTaxpayerId: '91500000MA5UXXXX0X',
+  itemName: '培训费',
+  taxCode: '3070201020000000000',
+  taxRateBasisPoints: 600,
+  nuonuo: null,
+}
+
 export interface Config {
   appEnv: AppEnv
   host: string
@@ -89,6 +123,22 @@ export interface Config {
   dataDir: string
   /** PostgreSQL URL; absent means embedded PGlite under dataDir. */
   databaseUrl: string | null
+  /**
+   * Prepared statements on PostgreSQL (default on). Off for a transaction-mode pooler that cannot
+   * keep them (PgBouncer < 1.21); with them on, start-up probes the connection and refuses such a pooler.
+   */
+  databasePreparedStatements: boolean
+  /** Direct PostgreSQL URL for migrations when DATABASE_URL goes through a transaction-mode pooler. */
+  databaseDirectUrl: string | null
+  /** Connections this instance opens (to PostgreSQL or the pooler). */
+  databasePoolMax: number
+  /** Prometheus metrics on their own listener (never the public port); null: no metrics listener. */
+  metrics: { host: string; port: number } | null
+  /**
+   * Development only: a WeChat simulator running as its own process, shared by several instances
+   * (the local cluster); null mounts the built-in one at /wx-sim when there are no credentials.
+   */
+  wechatSimulatorUrl: string | null
   /** Absent in development: generated into dataDir on first run. */
   jwtSecret: string | null
   /** Absent means simulator mode: the built-in WeChat simulator is mounted and used. */
@@ -108,6 +158,7 @@ export interface Config {
   certificate: CertificateSettings
   /** null: 对公转账 is not offered. */
   transferAccount: TransferAccount | null
+  invoice: InvoiceConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
    * verification and the like); null when not configured. See docs/go-live.md.
@@ -124,26 +175,65 @@ function read(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
+/**
+ * The environment with the repository's `.env` underneath it: a variable set in the real environment
+ * wins over the file, and no file is no error. The file is the `KEY=value` format `.env.example`
+ * shows (Node's own parser: # comments, optional quotes); copy that file to `.env` and edit it.
+ */
+export function withDotEnv(env: Env = process.env, file: string = path.join(repoRoot, '.env')): Env {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return env
+    throw new ConfigError(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  return { ...parseEnv(text), ...env }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function parseLogLevel(env: Env): string {
+  const level = read(env, 'LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, e.g. LOG_LEVEL=info (got "${level}")`)
+  return level
+}
+
 function parsePort(env: Env): number {
   const raw = read(env, 'PORT') ?? '3000'
   const port = Number(raw)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be an integer between 0 and 65535 (got "${raw}")`)
+    throw new ConfigError(`PORT must be an integer between 0 and 65535, e.g. PORT=3000 (got "${raw}")`)
   }
   return port
 }
 
+/** A good value of each URL variable, shown in the message when one is wrong. */
+const URL_EXAMPLES: Record<string, string> = {
+  DATABASE_URL: 'postgres://app:secret@127.0.0.1:5432/jxjy',
+  PUBLIC_BASE_URL: 'https://jxjy.example.cn',
+}
+
 function parseUrl(name: string, raw: string, protocols: string[]): URL {
+  const example = `e.g. ${name}=${URL_EXAMPLES[name] ?? `${protocols[0]}//host.example.cn`}`
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError(`${name} is not a valid URL`)
+    throw new ConfigError(`${name} is not a valid URL, ${example}`)
   }
   if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, ${example}`)
   }
   return url
+}
+
+/** true or false (and nothing else: a typo must not silently mean false). */
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be "true" or "false", e.g. ${name}=${String(fallback)} (got "${raw}")`)
+  return raw === 'true'
 }
 
 function parsePlatformCert(env: Env): WechatLiveConfig['platformCert'] {
@@ -153,7 +243,9 @@ function parsePlatformCert(env: Env): WechatLiveConfig['platformCert'] {
   if (!serial || !file) {
     throw new ConfigError(`${serial ? 'WECHATPAY_PLATFORM_CERT_FILE' : 'WECHATPAY_PLATFORM_CERT_SERIAL'} is missing: the platform certificate needs its serial and its file`)
   }
-  if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) throw new ConfigError('WECHATPAY_PLATFORM_CERT_SERIAL must be the certificate serial in hex')
+  if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) {
+    throw new ConfigError('WECHATPAY_PLATFORM_CERT_SERIAL must be the certificate serial in hex, e.g. WECHATPAY_PLATFORM_CERT_SERIAL=7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2')
+  }
   return { serial: serial.toUpperCase(), file }
 }
 
@@ -169,11 +261,11 @@ function parseWechat(env: Env): WechatLiveConfig | null {
   const value = (name: (typeof WECHAT_VARS)[number]): string => read(env, name) as string
   const apiV3Key = value('WECHATPAY_API_V3_KEY')
   if (Buffer.byteLength(apiV3Key, 'utf8') !== 32) {
-    throw new ConfigError('WECHATPAY_API_V3_KEY must be exactly 32 characters')
+    throw new ConfigError('WECHATPAY_API_V3_KEY must be exactly 32 characters, e.g. WECHATPAY_API_V3_KEY=0123456789abcdefghijABCDEFGHIJ01')
   }
-  if (!/^\d{6,}$/.test(value('WECHATPAY_MCH_ID'))) throw new ConfigError('WECHATPAY_MCH_ID must be digits')
+  if (!/^\d{6,}$/.test(value('WECHATPAY_MCH_ID'))) throw new ConfigError('WECHATPAY_MCH_ID must be digits, e.g. WECHATPAY_MCH_ID=1900000109')
   if (!/^[0-9A-Fa-f]{8,64}$/.test(value('WECHATPAY_MCH_SERIAL'))) {
-    throw new ConfigError('WECHATPAY_MCH_SERIAL must be the merchant certificate serial in hex')
+    throw new ConfigError('WECHATPAY_MCH_SERIAL must be the merchant certificate serial in hex, e.g. WECHATPAY_MCH_SERIAL=444F4864EA9B34415E4F1E7E0E44B9D9')
   }
   const base = (name: string, fallback: string): string =>
     parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString().replace(/\/$/, '')
@@ -202,13 +294,19 @@ const TENCENT_SMS_VARS = [
   'TENCENT_SMS_TEMPLATE_RESET_PASSWORD',
 ] as const
 
+/**
+ * Credited viewing seconds between 防挂机 questions: a range "min-max" (each gap drawn at random in
+ * it, so a script cannot time the next one) or one number for a fixed gap ("20" = "20-20").
+ */
 function parseAntiIdle(env: Env, appEnv: AppEnv): Config['antiIdle'] {
-  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '60-180')
-  const match = /^(\d+)-(\d+)$/.exec(raw)
+  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '30-90')
+  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw)
   const min = Number(match?.[1])
-  const max = Number(match?.[2])
+  const max = Number(match?.[2] ?? match?.[1])
   if (!match || min < 5 || max < min) {
-    throw new ConfigError(`ANTI_IDLE_INTERVAL_SECONDS must be "min-max" seconds with 5 ≤ min ≤ max (got "${raw}")`)
+    throw new ConfigError(
+      `ANTI_IDLE_INTERVAL_SECONDS must be seconds of viewing between questions, a range "min-max" or one number, at least 5, e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180 or ANTI_IDLE_INTERVAL_SECONDS=20 (got "${raw}")`,
+    )
   }
   return { minSeconds: min, maxSeconds: max }
 }
@@ -217,7 +315,9 @@ function parseCertificate(env: Env): CertificateSettings {
   const issuerName = read(env, 'CERTIFICATE_ISSUER')
   const sealText = read(env, 'CERTIFICATE_SEAL_TEXT')
   for (const [name, value] of [['CERTIFICATE_ISSUER', issuerName], ['CERTIFICATE_SEAL_TEXT', sealText]] as const) {
-    if (value !== undefined && [...value].length > 30) throw new ConfigError(`${name} must be at most 30 characters (it is printed on the certificate)`)
+    if (value !== undefined && [...value].length > 30) {
+      throw new ConfigError(`${name} must be at most 30 characters (it is printed on the certificate), e.g. ${name}=重庆市人力资源和社会保障局`)
+    }
   }
   return {
     issuerName: issuerName ?? SAMPLE_CERTIFICATE_SETTINGS.issuerName,
@@ -240,7 +340,7 @@ function parseTransferAccount(env: Env, appEnv: AppEnv): TransferAccount | null 
 function parseSms(env: Env): Config['sms'] {
   const provider = read(env, 'SMS_PROVIDER')
   if (provider === undefined) return null
-  if (provider !== 'tencent') throw new ConfigError(`SMS_PROVIDER must be "tencent" (got "${provider}")`)
+  if (provider !== 'tencent') throw new ConfigError(`SMS_PROVIDER must be "tencent" or empty, e.g. SMS_PROVIDER=tencent (got "${provider}")`)
   const missing = TENCENT_SMS_VARS.find((name) => read(env, name) === undefined)
   if (missing) throw new ConfigError(`${missing} is required when SMS_PROVIDER=tencent`)
   const value = (name: (typeof TENCENT_SMS_VARS)[number]) => read(env, name) as string
@@ -257,10 +357,78 @@ function parseSms(env: Env): Config['sms'] {
         reset_password: value('TENCENT_SMS_TEMPLATE_RESET_PASSWORD'),
         bind_phone: read(env, 'TENCENT_SMS_TEMPLATE_BIND_PHONE') ?? value('TENCENT_SMS_TEMPLATE_REGISTER'),
       },
+      initialPasswordTemplateId: read(env, 'TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD') ?? '',
       region: read(env, 'TENCENT_SMS_REGION') ?? 'ap-guangzhou',
       endpoint: endpoint.origin,
     },
   }
+}
+
+const NUONUO_VARS = ['NUONUO_APP_KEY', 'NUONUO_APP_SECRET', 'NUONUO_SELLER_ADDRESS', 'NUONUO_SELLER_PHONE', 'NUONUO_CLERK'] as const
+
+function parseTaxRate(raw: string): number {
+  const match = /^0\.(\d{1,4})$/.exec(raw)
+  const basisPoints = match ? Math.round(Number(`0.${match[1]}`) * 10_000) : NaN
+  if (!Number.isInteger(basisPoints) || basisPoints <= 0 || basisPoints > 1700) {
+    throw new ConfigError(`INVOICE_TAX_RATE must be a decimal rate such as 0.06, 0.03 or 0.01 (got "${raw}")`)
+  }
+  return basisPoints
+}
+
+function parseInvoice(env: Env, appEnv: AppEnv): InvoiceConfig {
+  const provider = read(env, 'INVOICE_PROVIDER') ?? 'development'
+  if (provider !== 'development' && provider !== 'nuonuo') throw new ConfigError(`INVOICE_PROVIDER must be "development" or "nuonuo" (got "${provider}")`)
+  if (appEnv === 'production' && provider === 'development') {
+    throw new ConfigError('INVOICE_PROVIDER=nuonuo is required when APP_ENV=production (the development provider issues 测试票据, not invoices)')
+  }
+  const d = DEVELOPMENT_INVOICE_CONFIG
+  const sellerName = read(env, 'INVOICE_SELLER_NAME')
+  const sellerTaxpayerId = read(env, 'INVOICE_SELLER_TAXPAYER_ID')
+  const taxCode = read(env, 'INVOICE_TAX_CODE') ?? d.taxCode
+  if (!/^\d{19}$/.test(taxCode)) throw new ConfigError('INVOICE_TAX_CODE must be the 19-digit 税收分类编码')
+  if (sellerTaxpayerId !== undefined && !/^[0-9A-Z]{15,20}$/.test(sellerTaxpayerId)) throw new ConfigError('INVOICE_SELLER_TAXPAYER_ID must be 15–20 digits or capital letters')
+  let nuonuo: InvoiceConfig['nuonuo'] = null
+  if (provider === 'nuonuo') {
+    for (const name of ['INVOICE_SELLER_NAME', 'INVOICE_SELLER_TAXPAYER_ID', 'INVOICE_TAX_RATE', 'INVOICE_TAX_CODE', ...NUONUO_VARS]) {
+      if (read(env, name) === undefined) throw new ConfigError(`${name} is required when INVOICE_PROVIDER=nuonuo`)
+    }
+    const url = (name: string, fallback: string) => parseUrl(name, read(env, name) ?? fallback, ['https:', 'http:']).toString()
+    nuonuo = {
+      appKey: read(env, 'NUONUO_APP_KEY') as string,
+      appSecret: read(env, 'NUONUO_APP_SECRET') as string,
+      apiUrl: url('NUONUO_API_URL', 'https://sdk.nuonuo.com/open/v1/services'),
+      tokenUrl: url('NUONUO_TOKEN_URL', 'https://open.nuonuo.com/accessToken'),
+      sellerAddress: read(env, 'NUONUO_SELLER_ADDRESS') as string,
+      sellerPhone: read(env, 'NUONUO_SELLER_PHONE') as string,
+      clerk: read(env, 'NUONUO_CLERK') as string,
+      invoiceLine: read(env, 'NUONUO_INVOICE_LINE') ?? 'pc',
+    }
+  }
+  return {
+    provider,
+    sellerName: sellerName ?? d.sellerName,
+    sellerTaxpayerId: sellerTaxpayerId ?? d.sellerTaxpayerId,
+    itemName: read(env, 'INVOICE_ITEM_NAME') ?? d.itemName,
+    taxCode,
+    taxRateBasisPoints: parseTaxRate(read(env, 'INVOICE_TAX_RATE') ?? '0.06'),
+    nuonuo,
+  }
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name) ?? String(fallback)
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, e.g. ${name}=${fallback} (got "${raw}")`)
+  }
+  return value
+}
+
+function parseMetrics(env: Env, port: number): Config['metrics'] {
+  if (read(env, 'METRICS_PORT') === undefined) return null
+  const metricsPort = parseInteger(env, 'METRICS_PORT', 0, 0, 65535)
+  if (metricsPort !== 0 && metricsPort === port) throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never on the public port)')
+  return { host: read(env, 'METRICS_HOST') ?? '127.0.0.1', port: metricsPort }
 }
 
 function parseSiteFilesDir(env: Env): string | null {
@@ -272,10 +440,11 @@ function parseSiteFilesDir(env: Env): string | null {
   return dir
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** Without an argument: the real environment over the repository's `.env` (server and operator scripts alike). */
+export function loadConfig(env: Env = withDotEnv()): Config {
   const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
   if (appEnvRaw !== 'development' && appEnvRaw !== 'production') {
-    throw new ConfigError(`APP_ENV must be "development" or "production" (got "${appEnvRaw}")`)
+    throw new ConfigError(`APP_ENV must be "development" or "production", e.g. APP_ENV=production (got "${appEnvRaw}")`)
   }
   const appEnv: AppEnv = appEnvRaw
   const port = parsePort(env)
@@ -286,16 +455,25 @@ export function loadConfig(env: Env = process.env): Config {
     if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError('DATABASE_URL has no host')
   }
 
+  const databaseDirectUrl = read(env, 'DATABASE_DIRECT_URL')
+  if (databaseDirectUrl !== undefined) {
+    if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct route for migrations)')
+    parseUrl('DATABASE_DIRECT_URL', databaseDirectUrl, ['postgres:', 'postgresql:'])
+  }
+
   const publicBaseUrlRaw = read(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`
   const publicBaseUrl = parseUrl('PUBLIC_BASE_URL', publicBaseUrlRaw, ['http:', 'https:']).origin
 
   const jwtSecret = read(env, 'JWT_SECRET') ?? null
   if (jwtSecret !== null && jwtSecret.length < 32) {
-    throw new ConfigError('JWT_SECRET must be at least 32 characters')
+    throw new ConfigError('JWT_SECRET must be at least 32 characters, e.g. the output of: openssl rand -base64 48')
   }
 
   const wechat = parseWechat(env)
   const sms = parseSms(env)
+  const wechatSimulatorRaw = read(env, 'WECHAT_SIMULATOR_URL')
+  const wechatSimulatorUrl = wechatSimulatorRaw === undefined ? null : parseUrl('WECHAT_SIMULATOR_URL', wechatSimulatorRaw, ['http:', 'https:']).toString().replace(/\/$/, '')
+  if (wechatSimulatorUrl !== null && wechat !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for simulator mode: unset it or the WeChat credentials')
 
   if (appEnv === 'production') {
     // Production never runs on generated secrets, the simulator or a database on local disk.
@@ -307,6 +485,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('PUBLIC_BASE_URL must be an https:// origin when APP_ENV=production')
     }
     if (databaseUrlRaw === undefined) throw new ConfigError('DATABASE_URL is required when APP_ENV=production')
+    if (wechatSimulatorUrl !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for development only')
     if (sms === null) throw new ConfigError('SMS_PROVIDER is required when APP_ENV=production (codes must really be sent)')
     // A production certificate must never carry the sample seal or issuer.
     for (const name of ['CERTIFICATE_ISSUER', 'CERTIFICATE_SEAL_TEXT'] as const) {
@@ -323,17 +502,23 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     dataDir,
     databaseUrl: databaseUrlRaw ?? null,
+    databasePreparedStatements: parseBoolean(env, 'DATABASE_PREPARED_STATEMENTS', true),
+    databaseDirectUrl: databaseDirectUrl ?? null,
+    databasePoolMax: parseInteger(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+    metrics: parseMetrics(env, port),
+    wechatSimulatorUrl,
     jwtSecret,
     wechat,
-    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: parseLogLevel(env),
     h5DistDir: path.resolve(repoRoot, read(env, 'H5_DIST_DIR') ?? 'h5/dist'),
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
     sms,
     antiIdle: parseAntiIdle(env, appEnv),
-    trustProxy: (read(env, 'TRUST_PROXY') ?? 'false') === 'true',
+    trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),
+    invoice: parseInvoice(env, appEnv),
     siteFilesDir,
-    seedDemoContent: (read(env, 'SEED_DEMO_CONTENT') ?? (appEnv === 'production' ? 'false' : 'true')) === 'true',
+    seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),
   }
 }

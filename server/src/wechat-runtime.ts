@@ -119,8 +119,27 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
   }
 }
 
+/**
+ * Simulator mode with the simulator in its own process (WECHAT_SIMULATOR_URL), shared by several
+ * instances as WeChat is: the browser reaches its pages through PUBLIC_BASE_URL (the proxy routes
+ * /wx-sim to it), server-to-server calls go to it directly. The instances share DATA_DIR's keys.
+ */
+function externalSimulatorRuntime(config: Config, secrets: DevSecrets, simulatorUrl: string): WechatRuntime {
+  return {
+    mode: 'simulator',
+    settings: simulatorClientSettings(secrets, {
+      oauthBase: `${config.publicBaseUrl}/wx-sim/open`,
+      apiBase: `${simulatorUrl}/wx-sim/api`,
+      payBase: `${simulatorUrl}/wx-sim/mch`,
+    }),
+    simulator: null,
+    onListening() {},
+  }
+}
+
 export function createWechatRuntime(config: Config, secrets: DevSecrets | null): WechatRuntime {
   if (config.wechat) return liveRuntime(config)
   if (!secrets) throw new Error('simulator mode needs development secrets')
+  if (config.wechatSimulatorUrl) return externalSimulatorRuntime(config, secrets, config.wechatSimulatorUrl)
   return simulatorRuntime(config, secrets)
 }

@@ -6,7 +6,7 @@ import type { Database } from '../src/db/client.ts'
 import { generateDevSecrets, type DevSecrets } from '../src/dev-secrets.ts'
 import type { WechatSettings } from '../src/integrations/wechat/settings.ts'
 import { simulatorClientSettings, simulatorKeys } from '../src/wechat-runtime.ts'
-import { importCatalogue } from '../src/modules/catalogue/catalogue.import.ts'
+import { importCatalogue } from '../src/modules/catalogue/catalogue-import.service.ts'
 import { createWechatSimulator, type SimulatorOptions } from '../src/simulator/index.ts'
 import { createTestDatabase } from './db.ts'
 

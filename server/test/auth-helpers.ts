@@ -16,8 +16,8 @@ export function newPhone(): string {
 
 export const PASSWORD = 'Chongqing2025'
 
-export async function sendCode(app: FastifyInstance, phone: string, purpose: 'register' | 'reset_password' = 'register') {
-  return app.inject({ method: 'POST', url: '/api/auth/sms-codes', payload: { phone, purpose } })
+export async function sendCode(app: FastifyInstance, phone: string, purpose: 'register' | 'reset_password' = 'register', remoteAddress?: string) {
+  return app.inject({ method: 'POST', url: '/api/auth/sms-codes', payload: { phone, purpose }, ...(remoteAddress ? { remoteAddress } : {}) })
 }
 
 /** Reads the newest code for the phone from the development outbox. */
@@ -40,11 +40,15 @@ export interface Registered {
 }
 
 /** Registers a learner through the API (code from the outbox) and returns their session. */
-export async function registerLearner(app: FastifyInstance, overrides: Partial<{ idNumber: string; phone: string; realName: string }> = {}): Promise<Registered> {
+export async function registerLearner(
+  app: FastifyInstance,
+  overrides: Partial<{ idNumber: string; phone: string; realName: string; remoteAddress: string }> = {},
+): Promise<Registered> {
   const idNumber = overrides.idNumber ?? newIdNumber()
   const phone = overrides.phone ?? newPhone()
   const realName = overrides.realName ?? '张三'
-  const sent = await sendCode(app, phone)
+  // Tests registering many learners give each its own address (the SMS limit is per client and hour).
+  const sent = await sendCode(app, phone, 'register', overrides.remoteAddress)
   if (sent.statusCode !== 200) throw new Error(`sms-codes ${sent.statusCode} ${sent.body}`)
   const smsCode = await latestCode(app, phone)
   const res = await app.inject({

@@ -60,11 +60,23 @@ export const MeSchema = Type.Object(
     wechatBound: Type.Boolean(),
     /** Name and ID number are certificate data: locked once a certificate exists. */
     certificateDataLocked: Type.Boolean(),
+    /** An account staff created with a one-time initial password (ACC-5): a new password comes first. */
+    mustChangePassword: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
 )
 export type Me = Static<typeof MeSchema>
+
+/** 修改密码: the current (or initial) password and the new one. */
+export const ChangePasswordBodySchema = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 64 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>
 
 /** A short-lived access token; the refresh token travels only in an httpOnly cookie. */
 export const SessionSchema = Type.Object(

@@ -1,5 +1,12 @@
 import { Type, type Static } from 'typebox'
 import { IdSchema } from './common.ts'
+import { REPORT_LIMITS } from './learning-policy.ts'
+
+export { REPORT_LIMITS, WRONG_ANSWERS_BEFORE_WITHDRAWAL } from './learning-policy.ts'
+
+/** A database id as the learning routes accept it: a positive integer that fits PostgreSQL's integer. */
+export const LearningIdSchema = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
+export const LearningIdParamsSchema = Type.Object({ id: LearningIdSchema }, { additionalProperties: false })
 
 /** How often the player reports its position (LRN-4); the server credits by wall-clock time anyway. */
 export const REPORT_INTERVAL_SECONDS = 10
@@ -118,11 +125,11 @@ export type PlaybackSession = Static<typeof PlaybackSessionSchema>
 export const ProgressReportBodySchema = Type.Object(
   {
     /** 1, 2, 3 … per session; a report resent with the same number is answered as before. */
-    seq: Type.Integer({ minimum: 1 }),
+    seq: Type.Integer({ minimum: 1, maximum: REPORT_LIMITS.maxSeq }),
     /** The video position in seconds. */
-    positionSeconds: Type.Number({ minimum: 0 }),
+    positionSeconds: Type.Number({ minimum: 0, maximum: REPORT_LIMITS.maxPositionSeconds }),
     /** Milliseconds since the session was opened, by the page's monotonic clock (performance.now). */
-    clientElapsedMs: Type.Integer({ minimum: 0 }),
+    clientElapsedMs: Type.Integer({ minimum: 0, maximum: REPORT_LIMITS.maxClientElapsedMs }),
     playing: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -146,13 +153,24 @@ export const ProgressAckSchema = Type.Object(
 export type ProgressAck = Static<typeof ProgressAckSchema>
 
 export const AnswerBodySchema = Type.Object(
-  { questionId: IdSchema, answerIndex: Type.Integer({ minimum: 0, maximum: 9 }) },
+  { questionId: LearningIdSchema, answerIndex: Type.Integer({ minimum: 0, maximum: 9 }) },
   { additionalProperties: false },
 )
 export type AnswerBody = Static<typeof AnswerBodySchema>
 
 export const AnswerResultSchema = Type.Object(
-  { correct: Type.Boolean(), question: Type.Union([AntiIdleQuestionSchema, Type.Null()]) },
+  {
+    correct: Type.Boolean(),
+    /** The next question after a wrong answer (null after a right one). */
+    question: Type.Union([AntiIdleQuestionSchema, Type.Null()]),
+    /** Wrong answers in a row so far (0 after a right answer and after a withdrawal). */
+    wrongInARow: Type.Integer(),
+    /**
+     * Set when this wrong answer was the WRONG_ANSWERS_BEFORE_WITHDRAWAL-th in a row: the chapter's
+     * credit since the last right answer was withdrawn, and this is where the chapter now stands.
+     */
+    withdrawn: Type.Union([ChapterProgressSchema, Type.Null()]),
+  },
   { additionalProperties: false },
 )
 export type AnswerResult = Static<typeof AnswerResultSchema>

@@ -74,7 +74,7 @@ export type Order = Static<typeof OrderSchema>
 export const OrderListSchema = Type.Object({ orders: Type.Array(OrderSchema) }, { additionalProperties: false })
 export type OrderList = Static<typeof OrderListSchema>
 
-/** Parameters for WeixinJSBridge getBrandWCPayRequest / wx.chooseWXPay (wechat-protocol.md §3.6). */
+/** Parameters for WeixinJSBridge getBrandWCPayRequest / wx.chooseWXPay (docs/wechat-protocol.md §3.6). */
 export const JsapiPayParamsSchema = Type.Object(
   {
     appId: Type.String(),

@@ -1,4 +1,5 @@
 import type {
+  ChangePasswordBody,
   LoginBody,
   Me,
   RegisterBody,
@@ -8,7 +9,7 @@ import type {
   Session,
   WechatPending,
 } from '@app/shared/auth'
-import { http } from './http.ts'
+import { ApiError, http } from './http.ts'
 
 // Sign-in endpoints carry the httpOnly refresh cookie (path /api/auth), never the bearer token, and
 // run outside the session plumbing (`skipSession`): see SessionBridge in http.ts.
@@ -29,9 +30,15 @@ export function login(body: LoginBody): Promise<Session> {
   return http.post<Session>('/auth/login', body, outsideSession)
 }
 
-/** POST /api/auth/refresh: the refresh cookie buys a new access token; 401 SESSION_EXPIRED, 409 on a race. */
-export function refreshSession(): Promise<Session> {
-  return http.post<Session>('/auth/refresh', undefined, outsideSession)
+/**
+ * POST /api/auth/refresh: the refresh cookie buys a new access token; 401 SESSION_EXPIRED for a
+ * cookie no longer valid, 409 on a race. No cookie at all answers 204, turned here into the same
+ * signed-out error, so callers see one shape.
+ */
+export async function refreshSession(): Promise<Session> {
+  const session = await http.post<Session | null | ''>('/auth/refresh', undefined, outsideSession)
+  if (!session) throw new ApiError({ status: 401, code: 'SESSION_EXPIRED', message: '登录已过期，请重新登录' })
+  return session
 }
 
 /** POST /api/auth/logout: ends this device's session and clears the cookie (204). */
@@ -57,4 +64,9 @@ export function fetchMe(signal?: AbortSignal): Promise<Me> {
 /** DELETE /api/me/wechat-binding: 「解除绑定」. */
 export async function unbindWechat(): Promise<void> {
   await http.delete<null>('/me/wechat-binding')
+}
+
+/** PUT /api/me/password: 修改密码, also the first step after signing in with an initial password (204). */
+export async function changePassword(body: ChangePasswordBody): Promise<void> {
+  await http.put<null>('/me/password', body)
 }

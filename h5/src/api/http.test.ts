@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { AxiosError } from 'axios'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, createHttp, http, toApiError, type Http } from './http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { ApiError, ClientErrorCode, createHttp, http, isApiError, toApiError, type Http } from './http.ts'
 
 // A real HTTP server on loopback, so the mapping is tested against what axios actually produces
 // for each failure rather than against hand-built error objects.
@@ -181,5 +182,17 @@ describe('toApiError on errors shaped like the webview XHR adapter', () => {
     expect(toApiError(new TypeError('boom'))).toMatchObject({ status: 0, code: 'UNKNOWN', message: '出现未知错误，请稍后重试' })
     const original = new ApiError({ status: 401, code: 'UNAUTHORIZED', message: '登录已失效，请重新登录' })
     expect(toApiError(original)).toBe(original)
+  })
+})
+
+describe('isApiError with codes', () => {
+  it('tells a failure by its shared code, and anything else apart', async () => {
+    const notFound = await client.get('/project-missing').catch((e: unknown) => e)
+    expect(isApiError(notFound, ErrorCode.PROJECT_NOT_FOUND)).toBe(true)
+    expect(isApiError(notFound, ErrorCode.ORDER_NOT_FOUND, ErrorCode.PROJECT_NOT_FOUND)).toBe(true)
+    expect(isApiError(notFound, ErrorCode.ORDER_NOT_FOUND)).toBe(false)
+    expect(isApiError(notFound, ClientErrorCode.CANCELED)).toBe(false)
+    expect(isApiError(new Error('PROJECT_NOT_FOUND'), ErrorCode.PROJECT_NOT_FOUND)).toBe(false)
+    expect(isApiError(undefined, ErrorCode.PROJECT_NOT_FOUND)).toBe(false)
   })
 })

@@ -5,7 +5,8 @@ import axios, {
   type CreateAxiosDefaults,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import type { ErrorBody, ErrorCode } from '@app/shared/errors'
+import type { ErrorBody } from '@app/shared/errors'
+import type { ErrorCode } from '@app/shared/error-codes'
 
 /** Failures that never reached the server's error handler, so the server has no code for them. */
 export const ClientErrorCode = {
@@ -41,8 +42,19 @@ export class ApiError extends Error {
   }
 }
 
-export function isApiError(value: unknown): value is ApiError {
-  return value instanceof ApiError
+/** A code this build knows: the server's (shared) and the client's own. */
+export type KnownErrorCode = ErrorCode | ClientErrorCode
+
+/**
+ * Whether a failure is an ApiError; given codes, whether it is one carrying any of them. Codes are
+ * the shared constants (`ErrorCode.X` from `@app/shared/error-codes`, TypeBox-free, and
+ * `ClientErrorCode.X`), or literals of their type: a misspelt code does not compile.
+ * (With codes the answer is a plain boolean: "not this code" must not narrow the value away.)
+ */
+export function isApiError(value: unknown): value is ApiError
+export function isApiError(value: unknown, ...codes: [KnownErrorCode, ...KnownErrorCode[]]): boolean
+export function isApiError(value: unknown, ...codes: readonly KnownErrorCode[]): boolean {
+  return value instanceof ApiError && (codes.length === 0 || (codes as readonly string[]).includes(value.code))
 }
 
 // Chinese copy shown to learners. Partial on purpose: a code added on the server before the H5

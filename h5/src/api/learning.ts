@@ -9,7 +9,8 @@ import type {
   TrainingPlan,
   TrainingPlanList,
 } from '@app/shared/learning'
-import { http } from './http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { isApiError, http } from './http.ts'
 
 // 课程培训, 进入学习 and the player (LRN-1 … LRN-7). Every route needs the signed-in learner; the
 // bearer token and the 401-refresh come from http.ts. What counts as watched is decided by the
@@ -52,7 +53,20 @@ export function sendProgressReport(sessionId: string, body: ProgressReportBody):
   return http.post<ProgressAck>(`/learning/sessions/${encodeURIComponent(sessionId)}/reports`, body)
 }
 
-/** POST /api/learning/answers: the pending 防挂机 question. 429 ANSWER_TOO_FAST, 409 QUESTION_NOT_PENDING. */
+/**
+ * The codes that mean this page no longer holds the playback (played on another device, or the
+ * session is gone): its reports are refused for good, and the learner may open it again.
+ */
+export const PLAYBACK_LOST_CODES = [ErrorCode.PLAYBACK_SUPERSEDED, ErrorCode.PLAYBACK_NOT_FOUND] as const
+
+export function isPlaybackLost(error: unknown): boolean {
+  return isApiError(error, ...PLAYBACK_LOST_CODES)
+}
+
+/**
+ * POST /api/learning/answers: the pending 防挂机 question. 429 ANSWER_TOO_FAST, 409 QUESTION_NOT_PENDING.
+ * The third wrong answer in a row withdraws the chapter's credit since the last right one (`withdrawn`).
+ */
 export function answerQuestion(body: AnswerBody): Promise<AnswerResult> {
   return http.post<AnswerResult>('/learning/answers', body)
 }

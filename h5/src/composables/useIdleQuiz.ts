@@ -1,16 +1,21 @@
-import type { AntiIdleQuestion } from '@app/shared/learning'
+import type { AntiIdleQuestion, ChapterProgress } from '@app/shared/learning'
 import { showToast } from 'vant'
 import 'vant/es/toast/style'
 import { computed, ref, shallowRef } from 'vue'
 import { answerQuestion } from '@/api/learning.ts'
-import { toApiError } from '@/api/http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { isApiError, toApiError } from '@/api/http.ts'
+import { wrongAnswerFeedback } from '@/utils/learning-progress.ts'
 
 export interface IdleQuizOptions {
   /** A question appeared: pause the video and leave fullscreen. */
   onShow: () => void
   /** Answered correctly (or no longer pending): playback may continue. */
   onResolved: () => void
+  /** Too many wrong answers in a row: the server took the chapter back to this point. */
+  onWithdrawn: (chapter: ChapterProgress) => void
 }
+
 
 /**
  * 防挂机 (LRN-5). The server chooses when a question falls due and checks the answer; the page only
@@ -22,7 +27,7 @@ export function useIdleQuiz(options: IdleQuizOptions) {
   /** The option the learner picked (index), or null. */
   const selected = ref<number | null>(null)
   const submitting = ref(false)
-  /** 「回答错误，请再答一题」 after a wrong answer, until the next one. */
+  /** 「回答错误，请再答一题…」 after a wrong answer, until the next one. */
   const feedback = ref('')
   const visible = computed(() => question.value !== null)
 
@@ -64,13 +69,15 @@ export function useIdleQuiz(options: IdleQuizOptions) {
         close()
         return
       }
-      feedback.value = '回答错误，请再答一题'
+      const withdrawn = result.withdrawn !== null || result.wrongInARow === 0
+      feedback.value = wrongAnswerFeedback(result.wrongInARow, withdrawn)
+      if (result.withdrawn) options.onWithdrawn(result.withdrawn)
       question.value = result.question
       selected.value = null
     } catch (caught) {
       const error = toApiError(caught)
-      if (error.code === 'ANSWER_TOO_FAST') showToast('请认真阅读题目后再作答')
-      else if (error.code === 'QUESTION_NOT_PENDING') {
+      if (isApiError(error, ErrorCode.ANSWER_TOO_FAST)) showToast('请认真阅读题目后再作答')
+      else if (isApiError(error, ErrorCode.QUESTION_NOT_PENDING)) {
         // Already answered (another tab) or expired: nothing waits any more.
         showToast(error.message)
         close()

@@ -1,7 +1,8 @@
 import type { Order } from '@app/shared/orders'
 import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import type { Router } from 'vue-router'
-import { toApiError, type ApiError } from '@/api/http.ts'
+import { ErrorCode } from '@app/shared/error-codes'
+import { type ApiError, isApiError, toApiError } from '@/api/http.ts'
 import { cancelOrder, fetchOrder, startPayment } from '@/api/orders.ts'
 import { formatPrice } from '@/utils/format.ts'
 import type { PayPhase } from '@/utils/order-display.ts'
@@ -100,7 +101,7 @@ export function usePayment(orderId: number): Payment {
   }
 
   async function handlePayError(error: ApiError): Promise<void> {
-    if (error.code === 'WECHAT_OPENID_REQUIRED') {
+    if (isApiError(error, ErrorCode.WECHAT_OPENID_REQUIRED)) {
       if (isWechat) {
         // The account has no WeChat bound yet: authorise (snsapi_base) and come back to this page.
         window.location.assign(wechatStartUrl(`${window.location.pathname}${window.location.search}`))
@@ -111,7 +112,7 @@ export function usePayment(orderId: number): Payment {
     }
     actionError.value = error
     // Paid or closed meanwhile (another tab, the expiry job): show what the order is now.
-    if (error.code === 'ORDER_NOT_PENDING' || error.code === 'ORDER_EXPIRED') await refreshQuietly()
+    if (isApiError(error, ErrorCode.ORDER_NOT_PENDING, ErrorCode.ORDER_EXPIRED)) await refreshQuietly()
   }
 
   async function refreshQuietly(): Promise<void> {
@@ -170,7 +171,7 @@ export function usePayment(orderId: number): Payment {
     } catch (error) {
       const apiError = toApiError(error)
       actionError.value = apiError
-      if (apiError.code === 'ORDER_NOT_PENDING') await refreshQuietly()
+      if (isApiError(apiError, ErrorCode.ORDER_NOT_PENDING)) await refreshQuietly()
     }
   }
 

@@ -1,8 +1,8 @@
 import type { AntiIdleQuestion, ChapterProgress, PlaybackSession, ProgressAck } from '@app/shared/learning'
 import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
-import { isApiError, type ApiError } from '@/api/http.ts'
-import { openPlaybackSession } from '@/api/learning.ts'
-import { useReportQueue, type ReportQueueEvent } from './useReportQueue.ts'
+import type { ApiError } from '@/api/http.ts'
+import { isPlaybackLost, openPlaybackSession } from '@/api/learning.ts'
+import { appReportQueue, type ReportQueueEvent } from '@/api/progress-report-queue.ts'
 
 /** What the progress reporter needs from the player (VideoPlayer.vue exposes it). */
 export interface PlayerControls {
@@ -50,7 +50,7 @@ function within(promise: Promise<void>, ms: number): Promise<void> {
  * drive what the page shows: credited progress, rewinds, 防挂机 questions, completion.
  */
 export function useVideoProgress(options: VideoProgressOptions) {
-  const queue = useReportQueue()
+  const queue = appReportQueue()
   /** The open playback session, or null before a chapter starts and after it was superseded. */
   const session = shallowRef<PlaybackSession | null>(null)
   /** A session is being opened. */
@@ -196,9 +196,4 @@ export function useVideoProgress(options: VideoProgressOptions) {
   })
 
   return { session, opening, waitingForNetwork, start, stop, report, onPlay, onPause, questionAnswered }
-}
-
-/** Whether a failure means this device no longer holds the playback (and may take it back). */
-export function isPlaybackLost(error: unknown): boolean {
-  return isApiError(error) && (error.code === 'PLAYBACK_SUPERSEDED' || error.code === 'PLAYBACK_NOT_FOUND')
 }

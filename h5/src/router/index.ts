@@ -32,6 +32,10 @@ router.beforeEach(async (to) => {
   // Inside WeChat a signed-out first visit goes through OAuth and comes back to this very page.
   if (oauthPossible && startWechatOauthIfNeeded(to.fullPath, auth.signedIn, isOauthResult)) return false
   if (to.meta.requiresAuth && !auth.signedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  // An account staff created (ACC-5) sets its own password before anything else.
+  if (auth.user?.mustChangePassword && to.name !== 'change-password' && !to.meta.public) {
+    return { name: 'change-password', query: { redirect: to.fullPath } }
+  }
   return true
 })
 

@@ -6,27 +6,26 @@ import CatalogueView from '@/views/catalogue/CatalogueView.vue'
 /** A route record whose meta is required, so no route can forget its title or cache rule. */
 type AppRouteRecord = RouteRecordRaw & { meta: RouteMeta }
 
-const ComingSoonView = () => import('@/views/me/ComingSoonView.vue')
 
 export const routes: AppRouteRecord[] = [
   {
     path: '/',
     name: 'home',
     component: CatalogueView,
-    meta: { title: '在线学习中心', requiresAuth: false, keepAlive: true, tab: 'home' },
+    meta: { title: '在线学习中心', requiresAuth: false, keepAlive: true, tab: 'home', ownHeading: true },
   },
   {
     path: '/projects/:id(\\d+)',
     name: 'project',
     component: () => import('@/views/catalogue/ProjectDetailView.vue'),
-    meta: { title: '项目详情', requiresAuth: false, keepAlive: false },
+    meta: { title: '项目详情', requiresAuth: false, keepAlive: false, ownHeading: true },
   },
   // 「立即购买」 → 项目购买 → 「个人购买」 → 提交订单 (PAY-1).
   {
     path: '/projects/:id(\\d+)/purchase',
     name: 'purchase',
     component: () => import('@/views/purchase/PurchaseView.vue'),
-    meta: { title: '项目购买', requiresAuth: true, keepAlive: false },
+    meta: { title: '项目购买', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   // 「团体购买」 (GRP-1, GRP-2): paste ID numbers, 「立即购买」.
   {
@@ -47,27 +46,27 @@ export const routes: AppRouteRecord[] = [
     path: '/pay/orders/:id(\\d+)',
     name: 'pay-order',
     component: () => import('@/views/purchase/PayView.vue'),
-    meta: { title: '订单支付', requiresAuth: true, keepAlive: false },
+    meta: { title: '订单支付', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/training',
     name: 'training',
     component: () => import('@/views/training/TrainingView.vue'),
-    meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training' },
+    meta: { title: '课程培训', requiresAuth: true, keepAlive: false, tab: 'training', ownHeading: true },
   },
   // 「进入学习」: a plan's courses, a page at a time (?page=), each cover opening the player (LRN-1).
   {
     path: '/training/:projectId(\\d+)',
     name: 'training-courses',
     component: () => import('@/views/training/CourseListView.vue'),
-    meta: { title: '进入学习', requiresAuth: true, keepAlive: false },
+    meta: { title: '进入学习', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   // The player (optional ?chapter=). Its chunk is the only one that carries video.js.
   {
     path: '/learn/courses/:courseId(\\d+)',
     name: 'learn-course',
     component: () => import('@/views/learning/CoursePlayerView.vue'),
-    meta: { title: '课程学习', requiresAuth: true, keepAlive: false },
+    meta: { title: '课程学习', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/me',
@@ -94,7 +93,7 @@ export const routes: AppRouteRecord[] = [
     path: '/certificates/projects/:projectId(\\d+)/profile',
     name: 'certificate-profile',
     component: () => import('@/views/certificates/CertificateProfileView.vue'),
-    meta: { title: '完善个人信息', requiresAuth: true, keepAlive: false },
+    meta: { title: '完善个人信息', requiresAuth: true, keepAlive: false, ownHeading: true },
   },
   {
     path: '/certificates/:id(\\d+)',
@@ -108,16 +107,29 @@ export const routes: AppRouteRecord[] = [
     path: '/verify/:number?',
     name: 'verify',
     component: () => import('@/views/verify/VerifyView.vue'),
-    meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true },
+    meta: { title: '证书验证', requiresAuth: false, keepAlive: false, public: true, ownHeading: true },
   },
   // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
+  // 我的发票 (INV-1 … INV-3): paid orders with their invoices, 申请开票 / 修改发票, 查看发票.
   {
     path: '/invoices',
     name: 'invoices',
-    component: ComingSoonView,
+    component: () => import('@/views/invoices/InvoicesView.vue'),
     meta: { title: '我的发票', requiresAuth: true, keepAlive: false },
   },
   // 团购订单 (GRP-4), linked from 我的, and one group order with its learners and 对公转账 details.
+  {
+    path: '/invoices/apply',
+    name: 'invoice-apply',
+    component: () => import('@/views/invoices/InvoiceApplyView.vue'),
+    meta: { title: '申请开票', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/invoices/:id(\\d+)',
+    name: 'invoice',
+    component: () => import('@/views/invoices/InvoiceView.vue'),
+    meta: { title: '查看发票', requiresAuth: true, keepAlive: false },
+  },
   {
     path: '/group-orders',
     name: 'group-orders',
@@ -134,7 +146,7 @@ export const routes: AppRouteRecord[] = [
     path: '/login',
     name: 'login',
     component: () => import('@/views/auth/LoginView.vue'),
-    meta: { title: '登录', requiresAuth: false, keepAlive: false },
+    meta: { title: '登录', requiresAuth: false, keepAlive: false, ownHeading: true },
   },
   {
     path: '/register',
@@ -147,6 +159,12 @@ export const routes: AppRouteRecord[] = [
     name: 'forgot-password',
     component: () => import('@/views/auth/ForgotPasswordView.vue'),
     meta: { title: '忘记密码', requiresAuth: false, keepAlive: false },
+  },
+  {
+    path: '/change-password',
+    name: 'change-password',
+    component: () => import('@/views/auth/ChangePasswordView.vue'),
+    meta: { title: '修改密码', requiresAuth: true, keepAlive: false },
   },
   {
     path: '/wechat-snapshot',

@@ -22,6 +22,7 @@ const me: Me = {
   phoneMasked: '138****8000',
   wechatBound: false,
   certificateDataLocked: false,
+  mustChangePassword: false,
   createdAt: '2025-01-01T00:00:00.000Z',
 }
 const session = (token: string): Session => ({ accessToken: token, expiresInSeconds: 900, user: me, wechatBoundNow: false })

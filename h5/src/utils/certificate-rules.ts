@@ -1,8 +1,9 @@
-// Pure rules of 我的证书, 完善个人信息 and 证书验证 (CRT-1 … CRT-4). The certificate-number rule is a
-// copy of the one in @app/shared/certificates, a TypeBox module the bundle must not pull in;
-// certificate-rules.test.ts keeps the two identical. ID numbers use @app/shared/id-number, which is
-// plain TypeScript and safe to import at runtime.
+// Pure rules of 我的证书, 完善个人信息 and 证书验证 (CRT-1 … CRT-4). The certificate-number and ID
+// number rules are the shared ones, from plain-TypeScript modules of @app/shared that are safe to
+// import at runtime (the schema modules carry TypeBox and are imported for types only).
 import type { CertificatePlan, CertificateVerification, District, OrganisationChoice } from '@app/shared/certificates'
+import { isCertificateNumber, normaliseCertificateNumber } from '@app/shared/certificate-number'
+import { ErrorCode } from '@app/shared/error-codes'
 import { checkIdNumber } from '@app/shared/id-number'
 import { formatHours } from './format.ts'
 import { HELP_CONTACTS } from './help-contacts.ts'
@@ -118,32 +119,7 @@ export function verifyPath(number: string): string {
 
 // ---- 证书验证 (CRT-4) ---------------------------------------------------------------------------
 
-export const CERTIFICATE_NUMBER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-const NUMBER = /^CQ\d{4}[0-9A-HJKMNP-TV-Z]{13}$/
-
-function checkChar(body: string): string {
-  const n = CERTIFICATE_NUMBER_ALPHABET.length
-  let sum = 0
-  let factor = 2
-  for (let i = body.length - 1; i >= 0; i--) {
-    const code = CERTIFICATE_NUMBER_ALPHABET.indexOf(body[i] as string)
-    if (code < 0) return ''
-    const addend = factor * code
-    sum += Math.floor(addend / n) + (addend % n)
-    factor = factor === 2 ? 1 : 2
-  }
-  return CERTIFICATE_NUMBER_ALPHABET[(n - (sum % n)) % n] as string
-}
-
-/** Upper-cases and drops the spaces and dashes people add when copying a number by hand. */
-export function normaliseCertificateNumber(raw: string): string {
-  return raw.replace(/[\s-]+/g, '').toUpperCase()
-}
-
-/** CQ + year + 12 characters + a Luhn mod 32 check character (see @app/shared/certificates). */
-export function isCertificateNumber(value: string): boolean {
-  return NUMBER.test(value) && checkChar(value.slice(0, -1)) === value.slice(-1)
-}
+export { normaliseCertificateNumber }
 
 /** What the typed number lacks, in words, or null when it may be looked up. */
 export function certificateNumberProblem(raw: string): string | null {
@@ -169,8 +145,8 @@ export function verificationOutcome(result: { data: CertificateVerification } | 
       : { kind: 'tampered', certificate: result.data.certificate }
   }
   const { error } = result
-  if (error.code === 'CERTIFICATE_NOT_FOUND' || error.status === 404) return { kind: 'not-found' }
-  if (error.code === 'RATE_LIMITED' || error.status === 429) return { kind: 'rate-limited' }
+  if (error.code === ErrorCode.CERTIFICATE_NOT_FOUND || error.status === 404) return { kind: 'not-found' }
+  if (error.code === ErrorCode.RATE_LIMITED || error.status === 429) return { kind: 'rate-limited' }
   return { kind: 'error', message: error.message }
 }
 

@@ -3,6 +3,7 @@ import {
   chapterStatus,
   clampPercent,
   courseProgressText,
+  wrongAnswerFeedback,
   formatClock,
   planHoursText,
   planRemainingText,
@@ -48,5 +49,16 @@ describe('course and chapter states', () => {
     expect(formatClock(75.9)).toBe('01:15')
     expect(formatClock(3725)).toBe('1:02:05')
     expect(formatClock(Number.NaN)).toBe('00:00')
+  })
+})
+
+describe('wrongAnswerFeedback (the wrong-answer policy in the learner\'s words)', () => {
+  it('says how many wrong answers are left before progress is taken back', () => {
+    expect(wrongAnswerFeedback(1, false)).toBe('回答错误，请再答一题（再答错 2 次，将扣除本章自上次答对以来的学习进度）')
+    expect(wrongAnswerFeedback(2, false)).toBe('回答错误，请再答一题（再答错 1 次，将扣除本章自上次答对以来的学习进度）')
+  })
+
+  it('says what was taken back after the third in a row', () => {
+    expect(wrongAnswerFeedback(0, true)).toBe('连续答错 3 次，本章自上次答对以来的学习进度已扣除，答对后请从扣除处继续学习')
   })
 })

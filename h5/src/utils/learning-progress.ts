@@ -1,3 +1,4 @@
+import { WRONG_ANSWERS_BEFORE_WITHDRAWAL } from '@app/shared/learning-policy'
 import { formatHours } from './format.ts'
 
 // Display rules for 课程培训, the course list and the player. Every number shown comes from the
@@ -55,4 +56,11 @@ export function formatClock(totalSeconds: number): string {
   const s = seconds % 60
   const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
   return h > 0 ? `${h}:${mmss}` : mmss
+}
+
+/** What the learner reads after a wrong answer (docs/learning.md's wrong-answer policy, in their words). */
+export function wrongAnswerFeedback(wrongInARow: number, withdrawn: boolean): string {
+  if (withdrawn) return `连续答错 ${WRONG_ANSWERS_BEFORE_WITHDRAWAL} 次，本章自上次答对以来的学习进度已扣除，答对后请从扣除处继续学习`
+  const left = WRONG_ANSWERS_BEFORE_WITHDRAWAL - wrongInARow
+  return `回答错误，请再答一题（再答错 ${left} 次，将扣除本章自上次答对以来的学习进度）`
 }

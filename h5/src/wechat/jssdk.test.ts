@@ -39,6 +39,6 @@ describe('isInvalidSignature', () => {
 
 describe('JS_API_LIST', () => {
   it('asks for pay, menu hiding and the current share APIs', () => {
-    expect([...JS_API_LIST]).toEqual(['chooseWXPay', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'])
+    expect([...JS_API_LIST]).toEqual(['chooseWXPay', 'chooseInvoiceTitle', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'])
   })
 })

@@ -7,7 +7,7 @@ import { fetchJssdkConfig } from '@/api/wechat.ts'
 import { getEntryUrl, isIOS, withoutHash } from './env.ts'
 
 /** The JS APIs our pages ask for; a page may call only what was listed in its wx.config. */
-export const JS_API_LIST = ['chooseWXPay', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'] as const
+export const JS_API_LIST = ['chooseWXPay', 'chooseInvoiceTitle', 'hideMenuItems', 'updateAppMessageShareData', 'updateTimelineShareData'] as const
 
 /** No answer from wx.config within this time (no bridge, say) counts as a failure. */
 const CONFIG_TIMEOUT_MS = 10_000
@@ -34,11 +34,18 @@ export interface WxApi {
     cancel?: (result: { errMsg?: string }) => void
     fail?: (result: { errMsg?: string }) => void
   }): void
+  /** 「从微信选择抬头」: the learner's saved invoice titles (scene "1": 开票). */
+  chooseInvoiceTitle(options: {
+    scene: string
+    success?: (result: { errMsg?: string; choose_invoice_title_info?: unknown }) => void
+    cancel?: (result: { errMsg?: string }) => void
+    fail?: (result: { errMsg?: string }) => void
+  }): void
 }
 
 export class JssdkConfigError extends Error {
   override readonly name = 'JssdkConfigError'
-  /** WeChat's errMsg, e.g. "config:fail, invalid signature" (wechat-protocol.md §2.6). */
+  /** WeChat's errMsg, e.g. "config:fail, invalid signature" (docs/wechat-protocol.md §2.6). */
   readonly errMsg: string
   constructor(errMsg: string) {
     super(`wx.config failed: ${errMsg}`)

@@ -1,4 +1,4 @@
-// Launching WeChat Pay's cashier for a JSAPI order (PAY-2, wechat-protocol.md §3.6).
+// Launching WeChat Pay's cashier for a JSAPI order (PAY-2, docs/wechat-protocol.md §3.6).
 //
 // Payment pages live under one path prefix, /pay/ (see router/routes.ts and
 // views/purchase/README.md): that directory is what the merchant registers as the JSAPI 支付授权目录,

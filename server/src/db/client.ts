@@ -3,6 +3,8 @@ import path from 'node:path'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { plainPipelined, postgresPipelined, type AppTx, type PipelinedTransaction } from './pipelined-transaction.ts'
 import { preparingClient } from './prepared-statements.ts'
+import { countingClient, type PoolStats } from './pool-stats.ts'
+import { probePreparedStatements } from './pooler-probe.ts'
 import * as schema from './schema.ts'
 
 /** Either driver's drizzle instance; repositories take this (or a transaction of it). */
@@ -18,6 +20,10 @@ export interface Database {
   migrate(): Promise<void>
   /** Answers whether the database responds to a trivial query. */
   ping(): Promise<boolean>
+  /** How many committed migrations the database has not applied yet (readiness fails while > 0). */
+  pendingMigrations(): Promise<number>
+  /** Pool use for the metrics (PostgreSQL only). */
+  poolStats: PoolStats | null
   close(): Promise<void>
 }
 
@@ -35,23 +41,61 @@ export const MIGRATIONS_DIR = path.join(serverRoot(), 'drizzle')
 // A fixed key for pg_advisory_lock, so concurrent instances apply migrations one at a time.
 const MIGRATION_LOCK_KEY = 72_410_001
 
-export type DatabaseTarget = { url: string; max?: number } | { dataDir: string } | { memory: true }
+export interface PostgresTarget {
+  url: string
+  max?: number
+  /** Prepared statements (default true); false for a transaction-mode pooler that cannot keep them. */
+  prepare?: boolean
+  /** A direct connection for migrations (their advisory lock needs a session), when `url` is a pooler. */
+  directUrl?: string
+}
+export type DatabaseTarget = PostgresTarget | { dataDir: string } | { memory: true }
 
 /** Creates the database for a validated config: PostgreSQL via postgres.js, else embedded PGlite. */
 export async function createDatabase(target: DatabaseTarget): Promise<Database> {
-  return 'url' in target ? createPostgres(target.url, target.max ?? 10) : createPglite(target)
+  return 'url' in target ? createPostgres(target) : createPglite(target)
 }
 
-async function createPostgres(url: string, max: number): Promise<Database> {
+/** Every committed migration's timestamp, from the journal (drizzle compares these). */
+function committedMigrationMillis(): number[] {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> }
+  return journal.entries.map((e) => e.when)
+}
+
+function countPending(applied: number | null): number {
+  return committedMigrationMillis().filter((when) => applied === null || when > applied).length
+}
+
+const APPLIED = 'select max(created_at)::float8 as applied from drizzle.__drizzle_migrations'
+
+async function createPostgres(target: PostgresTarget): Promise<Database> {
+  const { url } = target
+  const prepare = target.prepare ?? true
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-  const sql = preparingClient(postgres(url, { max, connect_timeout: 10, onnotice: () => {} }))
+  // connect_timeout bounds how long a request waits for an unreachable database before its 503.
+  // backoff: postgres.js waits up to 20 s between reconnection attempts after repeated failures
+  // (3^failures / 100 s), so after an outage queries queued for a connection waited that long (the
+  // database-outage fault test: requests held until nginx timed out). Retry within a second instead.
+  const backoff = (failures: number) => Math.min(0.05 * 2 ** failures, 1)
+  const connect = (max: number) => postgres(url, { max, prepare, connect_timeout: 5, backoff, onnotice: () => {} })
+  const poolStats: PoolStats = { max: target.max ?? 10, queriesInFlight: 0, reserved: 0 }
+  const counted = countingClient(connect(poolStats.max), poolStats)
+  const sql = prepare ? preparingClient(counted) : counted
   try {
     await sql`select 1`
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {})
     throw new DatabaseUnavailableError(`Cannot reach the database (${describeTarget(url)}): ${reason(error)}`)
+  }
+  if (prepare) {
+    try {
+      await probePreparedStatements(() => connect(1))
+    } catch (error) {
+      await sql.end({ timeout: 1 }).catch(() => {})
+      throw error
+    }
   }
   const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as AppDb
   return {
@@ -59,10 +103,10 @@ async function createPostgres(url: string, max: number): Promise<Database> {
     kind: 'postgres',
     // drizzle on the reserved connection: it reads the client's options (its type parsers), which a
     // reserved connection lacks. Not a drizzle transaction object: `tx.rollback()` is not available.
-    pipelined: postgresPipelined(sql, (client) => drizzle(Object.assign(client, { options: sql.options }), { schema, casing: 'snake_case' }) as unknown as AppTx),
+    pipelined: postgresPipelined(sql, prepare, (client) => drizzle(Object.assign(client, { options: sql.options }), { schema, casing: 'snake_case' }) as unknown as AppTx),
     async migrate() {
       // One dedicated connection holds the advisory lock for the whole migration.
-      const lockSql = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} })
+      const lockSql = postgres(target.directUrl ?? url, { max: 1, connect_timeout: 10, onnotice: () => {} })
       try {
         await lockSql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
         await migrate(drizzle(lockSql, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR })
@@ -79,6 +123,13 @@ async function createPostgres(url: string, max: number): Promise<Database> {
         return false
       }
     },
+    async pendingMigrations() {
+      const rows = await sql.unsafe<{ applied: number | null }[]>(`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
+      if (!(rows[0] as unknown as { present: boolean }).present) return countPending(null)
+      const [row] = await sql.unsafe<{ applied: number | null }[]>(APPLIED)
+      return countPending(row?.applied ?? null)
+    },
+    poolStats,
     close: () => sql.end({ timeout: 5 }),
   }
 }
@@ -116,6 +167,13 @@ async function createPglite(target: { dataDir: string } | { memory: true }): Pro
         return false
       }
     },
+    async pendingMigrations() {
+      const present = await client.query<{ present: boolean }>(`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
+      if (!present.rows[0]?.present) return countPending(null)
+      const result = await client.query<{ applied: number | null }>(APPLIED)
+      return countPending(result.rows[0]?.applied ?? null)
+    },
+    poolStats: null,
     close: () => client.close(),
   }
 }

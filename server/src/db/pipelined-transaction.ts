@@ -15,7 +15,12 @@ export type Rows = Array<Record<string, unknown>>
  * for the event loop's turn, so this is where a batch's time goes (bench:progress).
  */
 export interface PipelinedWork<T> {
-  /** Runs first, inside the transaction (typically `select … for update`). */
+  /**
+   * Runs first, inside the transaction: takes the row locks the work needs (`select … for
+   * update`). The read is a separate statement after it, so it sees what the lock waited for.
+   */
+  lock?: SQL
+  /** Runs next, inside the transaction. */
   read: SQL
   /**
    * Gets the read's rows, and the transaction for any rarer statements it needs (made on first
@@ -36,6 +41,7 @@ export function rowsOf(result: unknown): Rows {
 export function plainPipelined(db: AppDb): PipelinedTransaction {
   return (work) =>
     db.transaction(async (tx) => {
+      if (work.lock) await tx.execute(work.lock)
       const rows = rowsOf(await tx.execute(work.read))
       const { result, write } = await work.decide(() => tx, rows)
       if (write) await tx.execute(write)
@@ -43,22 +49,48 @@ export function plainPipelined(db: AppDb): PipelinedTransaction {
     })
 }
 
+/** How long a batch waits for a connection of its own before it fails (503) and the client resends. */
+const RESERVE_TIMEOUT_MS = 5_000
+
+/**
+ * sql.reserve() with a deadline. While the database is unreachable postgres.js can leave a reserve
+ * request waiting for good (seen in the database-outage fault test: the batches of one instance
+ * hung until nginx gave up after 60 s). Past the deadline the caller gets a CONNECT_TIMEOUT error
+ * (answered 503 SERVICE_UNAVAILABLE); a connection that arrives later is handed straight back.
+ */
+async function reserveWithin(sql: Sql<Record<string, never>>, ms: number): Promise<Sql<Record<string, never>> & { release(): void }> {
+  const reserving = sql.reserve()
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reserving.then((late) => late.release(), () => {})
+      reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: 'CONNECT_TIMEOUT' }))
+    }, ms)
+  })
+  try {
+    return await Promise.race([reserving, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /**
  * PostgreSQL through postgres.js: a reserved connection on which BEGIN + read and write + COMMIT
- * are each sent back to back (postgres.js pipelines queries on one connection). If the read or
+ * are each sent back to back (postgres.js pipelines queries on one connection; a lock
+ * statement goes with BEGIN + read). If the read or
  * the write fails, the transaction is aborted and COMMIT only ends it (PostgreSQL answers it with
  * ROLLBACK), so nothing of the batch is stored and the caller gets the error.
  */
-export function postgresPipelined(sql: Sql<Record<string, never>>, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
+export function postgresPipelined(sql: Sql<Record<string, never>>, prepare: boolean, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
   const dialect = new PgDialect({ casing: 'snake_case' })
   const send = (client: Sql<Record<string, never>>, statement: SQL) => {
     const query = dialect.sqlToQuery(statement)
-    return client.unsafe(query.sql, query.params as never[], { prepare: true })
+    return client.unsafe(query.sql, query.params as never[], { prepare })
   }
   return async (work) => {
-    const client = await sql.reserve()
+    const client = await reserveWithin(sql, RESERVE_TIMEOUT_MS)
     try {
-      const [, rows] = await Promise.all([client.unsafe('begin'), send(client, work.read)])
+      const [, , rows] = await Promise.all([client.unsafe('begin'), work.lock ? send(client, work.lock) : null, send(client, work.read)])
       let tx: AppTx | undefined
       const { result, write } = await work.decide(() => (tx ??= toTx(client)), rows as unknown as Rows)
       await Promise.all([write ? send(client, write) : null, client.unsafe('commit')])

@@ -19,18 +19,19 @@ import reconciliation from './payments/reconciliation.job.ts'
 import type { PaymentDeps } from './payments/payments.service.ts'
 import jssdkRoutes from './wechat/jssdk.routes.ts'
 import learningRoutes from './learning/learning.routes.ts'
-import type { AntiIdleSettings } from './learning/anti-idle.ts'
+import type { AntiIdleSettings } from './learning/anti-idle.rules.ts'
 import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
-import type { CertificateSettings } from '../config.ts'
-import { createReportBatcher } from './learning/playback.service.ts'
 import staffRoutes from './staff/staff.routes.ts'
 import groupOrderRoutes from './group-orders/group-orders.routes.ts'
 import groupFileRoutes from './group-orders/group-files.routes.ts'
 import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
 import type { GroupOrderDeps } from './group-orders/group-orders.types.ts'
-import type { TransferAccount } from '../config.ts'
+import type { CertificateSettings, InvoiceConfig, TransferAccount } from '../config.ts'
+import { createInvoiceServices } from './invoices/invoices.setup.ts'
+import { createReportBatcher } from './learning/progress-report.service.ts'
+import { countingSmsProvider } from '../plugins/metrics.sms.ts'
 
 export interface ModuleDeps {
   db: AppDb
@@ -50,6 +51,8 @@ export interface ModuleDeps {
   certificates: CertificateSettings & { signingKey: string }
   /** 团体购买: the 对公转账 account (null: not offered) and the key that signs its file links. */
   groupOrders: { transferAccount: TransferAccount | null; fileKey: string }
+  /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
+  invoices: { config: InvoiceConfig; fileLinkKey: string }
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -81,20 +84,29 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
     publicBaseUrl: deps.publicBaseUrl,
     now: deps.now,
   }
-  const sms = deps.sms ?? createDevOutboxProvider(deps.db, app.log)
+  const sms = countingSmsProvider(deps.sms ?? createDevOutboxProvider(deps.db, app.log))
   const simulator = deps.wechatMode === 'simulator'
+  const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
   const payments: PaymentDeps = {
     db: deps.db,
     wechat: deps.wechat,
     pay: createWechatPayClient(deps.wechat, { now: () => deps.now().getTime() }),
     publicBaseUrl: deps.publicBaseUrl,
     log: app.log,
+    onRefunded: invoices.onRefunded,
   }
 
+  // Readiness fails from the moment the server starts closing, so the proxy stops sending to it.
+  let draining = false
+  app.addHook('preClose', async () => {
+    draining = true
+  })
   await app.register(
     async (api) => {
       await api.register(healthRoutes, {
         ping: () => deps.database.ping(),
+        pendingMigrations: () => deps.database.pendingMigrations(),
+        draining: () => draining,
         database: deps.database.kind,
         wechat: deps.wechatMode,
         version: deps.version,
@@ -112,7 +124,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         cookies,
         now: deps.now,
       })
-      await api.register(meRoutes, { prefix: '/me', auth })
+      await api.register(meRoutes, { prefix: '/me', auth, now: deps.now })
       await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
       await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
       await api.register(learningRoutes, {
@@ -134,6 +146,9 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         allowedOrigins: jssdkOrigins(deps.publicBaseUrl, simulator),
         simulator,
       })
+      await api.register(invoices.routes, { prefix: '/invoices', deps: invoices.deps })
+      await api.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
+      if (invoices.devMail) await api.register(invoices.devMail, { prefix: '/dev', db: deps.db })
       // The outbox route exists only while no real SMS provider is configured.
       if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db })
     },
@@ -142,4 +157,5 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
   // WeChat Pay posts to the full paths notify_url names (payments.paths.ts), so no prefix here.
   await app.register(notifyRoutes, { deps: payments, now: deps.now })
   if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
+  if (deps.runJobs) await app.register(invoices.job, { deps: invoices.deps })
 }

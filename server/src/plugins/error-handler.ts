@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, isErrorCode, type ErrorBody } from '@app/shared'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
 
 // Fastify's own error codes that are really the client's fault, mapped to our stable codes.
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
@@ -57,6 +58,8 @@ function toBody(error: FastifyError, request: FastifyRequest): ErrorBody {
     return errorBody(request, status, status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.VALIDATION_FAILED, '请求无法处理')
   }
   if (status === 503 && isErrorCode(error.code)) return errorBody(request, 503, error.code, error.message)
+  // The database is unreachable (restarting, network): fail fast and cleanly; the client retries.
+  if (isDatabaseUnavailable(error)) return errorBody(request, 503, ErrorCode.SERVICE_UNAVAILABLE, '服务暂时繁忙，请稍后重试')
   // 5xx: never leak internals; the request id lets operators find the logged cause.
   return errorBody(request, 500, ErrorCode.INTERNAL, '服务器开小差了，请稍后重试')
 }
@@ -66,7 +69,8 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const body = toBody(error, request)
-      if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+      if (body.statusCode === 503 && body.code === ErrorCode.SERVICE_UNAVAILABLE) request.log.warn({ err: { type: error.name, code: error.code } }, 'database unavailable')
+      else if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: body.code, statusCode: body.statusCode }, 'request refused')
       return reply.code(body.statusCode).header('cache-control', 'no-store').send(body)
     })

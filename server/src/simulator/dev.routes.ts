@@ -8,6 +8,13 @@ import { FAULT_NAMES, isFaultName, type FaultTarget } from './faults.ts'
 import { jssdkSignature, signatureHints } from './jssdk.ts'
 import { selfMenuInfo } from './menu.ts'
 
+/** choose_invoice_title_info as WeChat gives it: type "0" 单位, "1" 个人; taxNumber for units. */
+const SIMULATED_INVOICE_TITLES = [
+  { type: '0', title: '重庆某某建筑设计研究院有限公司', taxNumber: '91110000802100433B', companyAddress: '重庆市渝北区某某路1号', telephone: '023-00000000', bankName: '某某银行重庆分行', bankAccount: '6222000000000000' },
+  { type: '0', title: '重庆某某工程咨询有限公司', taxNumber: '91500000202802340W', companyAddress: '', telephone: '', bankName: '', bankAccount: '' },
+  { type: '1', title: '张三', taxNumber: '', companyAddress: '', telephone: '', bankName: '', bankAccount: '' },
+]
+
 export function devRoutes(ctx: SimContext) {
   return async (app: FastifyInstance) => {
     app.post('/pay', async (request, reply) => {
@@ -34,6 +41,10 @@ export function devRoutes(ctx: SimContext) {
       if (candidates.length === 0) hints.push('当前没有有效的 jsapi_ticket')
       return { valid: false, matched: null, errMsg: 'config:fail, invalid signature', hints }
     })
+
+    // Stand-in for the WeChat client's saved invoice titles (JS-SDK chooseInvoiceTitle): the page's
+    // simulated bridge lists these and hands back the chosen one in WeChat's own format.
+    app.get('/invoice-titles', async () => ({ titles: SIMULATED_INVOICE_TITLES }))
 
     app.get('/faults', async () => ({ faults: ctx.faults.list(), names: FAULT_NAMES }))
 

@@ -1,4 +1,4 @@
-// Fault injection (protocol doc §3.13.6 and §3.13.8). Each fault is one-shot (consumed by the
+// Fault injection (docs/wechat-protocol.md §3.13, items 6 and 8). Each fault is one-shot (consumed by the
 // first response or notification it applies to) or sticky (applies until cleared). A fault can be
 // aimed at API responses or notifications; untargeted ones hit whichever comes first.
 

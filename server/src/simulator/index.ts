@@ -1,4 +1,4 @@
-// The built-in WeChat simulator (architecture.md "WeChat"; protocol doc §1.10, §2.7, §3.13).
+// The built-in WeChat simulator (docs/architecture.md "WeChat"; docs/wechat-protocol.md §1.10, §2.7, §3.13).
 // It speaks WeChat's wire protocol with its own keys and its own crypto, so the product's WeChat
 // client runs unchanged against it; only the configured base URLs and keys differ.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'

@@ -4,7 +4,7 @@ import { createDecipheriv, createSign, createVerify, randomBytes } from 'node:cr
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { APP_ID, API_V3_KEY, MCH_ID, MERCHANT_SERIAL, PUB_KEY_ID, issueOpenid, startSimulator, type Harness } from './fixture.ts'
+import { APP_ID, API_V3_KEY, MCH_ID, MERCHANT_SERIAL, PUB_KEY_ID, issueOpenid, startSimulator, type Harness } from '../../test/simulator-helpers.ts'
 
 interface Received { path: string; headers: IncomingHttpHeaders; body: string }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { APP_ID, APP_SECRET, authorizeCode, startSimulator, type Harness } from './fixture.ts'
+import { APP_ID, APP_SECRET, authorizeCode, startSimulator, type Harness } from '../../test/simulator-helpers.ts'
 
 let h: Harness
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 // Error replies of api.mch.weixin.qq.com: {code, message, detail?} with a Request-ID whose
-// suffix is a numeric error code (§3.1, §3.12).
+// suffix is a numeric error code (docs/wechat-protocol.md §3.1, §3.12).
 import type { FastifyReply } from 'fastify'
 import { requestId } from './pay-signing.ts'
 import { randomInt } from 'node:crypto'
@@ -13,7 +13,7 @@ export interface PayError {
   detail?: { field?: string; value?: unknown; issue?: string; location?: string }
 }
 
-/** Request-ID error numbers quoted in the protocol doc; others get a random 2684xxxxx value. */
+/** Request-ID error numbers listed in docs/wechat-protocol.md §3.12; others get a random 2684xxxxx value. */
 export const ERRNO = {
   paramFormat: 268435461,
   reentryMismatch: 268498688,

@@ -1,4 +1,4 @@
-// The simulator's own WeChat Pay crypto (protocol doc §3.2, §3.3, §3.6, §3.7). It is written
+// The simulator's own WeChat Pay crypto (docs/wechat-protocol.md §3.2, §3.3, §3.6, §3.7). It is written
 // against node:crypto directly and must never import the product's client-side helpers: if both
 // sides shared one implementation, a bug in it would pass every test.
 import { createCipheriv, createSign, createVerify, type KeyObject } from 'node:crypto'

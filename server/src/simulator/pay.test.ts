@@ -2,7 +2,7 @@
 // simulator or the product), so a signing bug on either side shows up as a failing test.
 import { createDecipheriv, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { APP_ID, API_V3_KEY, MCH_ID, MERCHANT_SERIAL, PUB_KEY_ID, issueOpenid, startSimulator, type Harness } from './fixture.ts'
+import { APP_ID, API_V3_KEY, MCH_ID, MERCHANT_SERIAL, PUB_KEY_ID, issueOpenid, startSimulator, type Harness } from '../../test/simulator-helpers.ts'
 
 let h: Harness
 let openid: string

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { APP_ID, APP_SECRET, issueOpenid, startSimulator } from './fixture.ts'
+import { APP_ID, APP_SECRET, issueOpenid, startSimulator } from '../../test/simulator-helpers.ts'
 
 const dirs: string[] = []
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { APP_ID, APP_SECRET, startSimulator, type Harness } from './fixture.ts'
+import { APP_ID, APP_SECRET, startSimulator, type Harness } from '../../test/simulator-helpers.ts'
 
 let h: Harness
 afterEach(async () => {

@@ -24,18 +24,43 @@ function hash(s) {
   return h
 }
 
-/** Splits a title into at most three lines of `width` characters, breaking before full-width brackets. */
-function wrap(text, width) {
+const words = new Intl.Segmenter('zh-CN', { granularity: 'word' })
+
+/** Greedy wrap of whole words (a word longer than `max` is cut) into lines of at most `max` characters. */
+function wrapWords(segments, max) {
   const lines = []
-  let rest = [...text]
-  while (rest.length > 0 && lines.length < 3) {
-    let cut = Math.min(width, rest.length)
-    const bracket = rest.indexOf('（')
-    if (bracket > 0 && bracket < cut) cut = bracket
-    lines.push(rest.slice(0, cut).join(''))
-    rest = rest.slice(cut)
+  let line = ''
+  for (const segment of segments) {
+    for (let piece = segment; piece.length > 0; piece = piece.slice(max)) {
+      const part = piece.slice(0, max)
+      if (line.length + part.length > max && line !== '') {
+        lines.push(line)
+        line = ''
+      }
+      line += part
+    }
   }
+  if (line !== '') lines.push(line)
   return lines
+}
+
+/**
+ * Splits a title into at most three lines of `width` characters at word boundaries (「专技人员」 stays
+ * whole), before full-width brackets, with lines as even as the words allow: no lone last character.
+ */
+function wrap(text, width) {
+  const segments = []
+  for (const { segment } of words.segment(text)) {
+    if (segment.startsWith('（') || segments.length === 0) segments.push(segment)
+    else if (/^[\p{P}]+$/u.test(segment)) segments[segments.length - 1] += segment
+    else segments.push(segment)
+  }
+  const fewest = wrapWords(segments, width).length
+  for (let max = Math.ceil(text.length / fewest); max < width; max++) {
+    const lines = wrapWords(segments, max)
+    if (lines.length === fewest) return lines.slice(0, 3)
+  }
+  return wrapWords(segments, width).slice(0, 3)
 }
 
 function svg({ code, badge, title, footer, corner }) {

@@ -3,7 +3,7 @@ import { projects } from './catalogue.ts'
 import { enrollments } from './orders.ts'
 import { users } from './users.ts'
 
-/** Rendered files are kept in the database so every instance serves the same bytes (architecture.md). */
+/** Rendered files are kept in the database so every instance serves the same bytes (docs/architecture.md). */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),

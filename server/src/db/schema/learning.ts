@@ -21,6 +21,13 @@ export const chapterProgress = pgTable(
     furthestMs: integer().notNull().default(0),
     completedAt: timestamp({ withTimezone: true }),
     updatedAt: timestamp({ withTimezone: true }).notNull(),
+    /**
+     * Where this chapter stood when the learner last answered a 防挂机 question right (the
+     * learner's `correctAnswers` was `checkpointEpoch` then): what three wrong answers in a row
+     * take the chapter back to (docs/learning.md).
+     */
+    checkpointMs: integer().notNull().default(0),
+    checkpointEpoch: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.userId, t.chapterId] }), index().on(t.chapterId)],
 )
@@ -68,7 +75,7 @@ export const playbackSessions = pgTable(
     lastReportAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index().on(t.userId),
+    index().on(t.userId, t.openedAt),
     index().on(t.chapterId),
     uniqueIndex('playback_sessions_one_active').on(t.userId).where(sql`${t.status} = 'active'`),
   ],
@@ -91,8 +98,10 @@ export const progressReports = pgTable(
 )
 
 /**
- * 防挂机 state per learner, across sessions and chapters, so reopening the player cannot dodge a
- * question: the next question falls due at a random amount of credited time.
+ * The learner's study state across sessions, chapters and devices. Every change to a learner's
+ * progress locks this row first, so the learner's reports, session opens and answers happen one at
+ * a time. It holds the learner's credit clock (credit can never outrun the server's wall clock)
+ * and the 防挂机 state, so reopening the player dodges neither (docs/learning.md).
  */
 export const antiIdleState = pgTable(
   'anti_idle_state',
@@ -104,7 +113,18 @@ export const antiIdleState = pgTable(
     nextDueMs: integer().notNull(),
     pendingQuestionId: integer().references(() => questions.id),
     pendingSince: timestamp({ withTimezone: true }),
+    /** The chapter that was being credited when the pending question fell due. */
+    pendingChapterId: integer().references(() => chapters.id),
     lastAnswerAt: timestamp({ withTimezone: true }),
+    /** Right answers so far: the epoch of chapter checkpoints. */
+    correctAnswers: integer().notNull().default(0),
+    wrongInARow: integer().notNull().default(0),
+    /**
+     * Server time up to which this learner's wall-clock time has been spent on credit: a report
+     * may credit at most `now - max(creditClockAt, session opened)`, and moves it on by what it
+     * credited. Null before the first credit.
+     */
+    creditClockAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index().on(t.pendingQuestionId)],
+  (t) => [index().on(t.pendingQuestionId), index().on(t.pendingChapterId)],
 )

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 /** A learner account. ID number and phone are unique: one account per person (ACC-1). */
 export const users = pgTable('users', {
@@ -11,6 +11,8 @@ export const users = pgTable('users', {
   passwordHash: text().notNull(),
   /** Bumped on password reset: access tokens carrying an older version stop working at once. */
   sessionVersion: integer().notNull().default(1),
+  /** Set for accounts staff created with a one-time initial password (ACC-5): the H5 asks for a new one first. */
+  mustChangePassword: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 })

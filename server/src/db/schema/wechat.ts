@@ -3,7 +3,7 @@ import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 /**
  * Cached WeChat credentials (stable access_token, jsapi_ticket), shared by every server instance.
  * Refreshing takes a row lock so only one instance asks WeChat at a time and nobody invalidates
- * another instance's token (wechat-protocol.md §2.1, §5.14).
+ * another instance's token (docs/wechat-protocol.md §2.1, §5.14).
  */
 export const wechatCredentials = pgTable(
   'wechat_credentials',

@@ -9,6 +9,11 @@ export interface SmsProvider {
   readonly name: string
   /** Sends a verification code; throws SmsSendError on any failure (never logs the phone or code). */
   sendVerificationCode(input: { phone: string; code: string; purpose: SmsPurpose; ttlMinutes: number }): Promise<void>
+  /**
+   * Tells a learner whom staff registered (ACC-5) the one-time initial password, which must be
+   * changed at first sign-in. Throws SmsSendError like sendVerificationCode.
+   */
+  sendInitialPassword(input: { phone: string; password: string }): Promise<void>
 }
 
 /**

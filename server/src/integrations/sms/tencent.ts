@@ -29,6 +29,8 @@ export interface TencentSmsSettings {
   signName: string
   /** TemplateId per purpose; every template takes the parameters [code, ttlMinutes]. */
   templateIds: Record<SmsPurpose, string>
+  /** TemplateId for the initial password of a bulk-registered learner; takes [password]. Empty: not configured. */
+  initialPasswordTemplateId?: string
   /** e.g. ap-guangzhou */
   region: string
   /** Normally TENCENT_SMS_DEFAULT_ENDPOINT; configurable so a stand-in can be used. */
@@ -53,9 +55,17 @@ interface TencentResponse {
 const MAINLAND_MOBILE = /^1\d{10}$/
 
 export function createTencentSmsProvider(settings: TencentSmsSettings, deps: TencentSmsDeps = {}): SmsProvider {
-  const doFetch = deps.fetch ?? fetch
-  const now = deps.now ?? Date.now
-  const url = new URL('/', settings.endpoint || TENCENT_SMS_DEFAULT_ENDPOINT)
+  async function send(phone: string, templateId: string, params: string[]): Promise<void> {
+    const payload = JSON.stringify({
+      PhoneNumberSet: [`+86${phone}`],
+      SmsSdkAppId: settings.sdkAppId,
+      SignName: settings.signName,
+      TemplateId: templateId,
+      TemplateParamSet: params,
+    })
+    const { status, text } = await postTencentSms(settings, ACTION, payload, deps)
+    checkResponse(status, text)
+  }
 
   return {
     name: 'tencent',
@@ -66,67 +76,22 @@ export function createTencentSmsProvider(settings: TencentSmsSettings, deps: Ten
       const templateId = settings.templateIds[purpose]
       if (!templateId) throw new SmsSendError(`no SMS template configured for ${purpose}`, 'MissingTemplate')
 
-      const payload = JSON.stringify({
-        PhoneNumberSet: [`+86${phone}`],
-        SmsSdkAppId: settings.sdkAppId,
-        SignName: settings.signName,
-        TemplateId: templateId,
-        TemplateParamSet: [code, String(ttlMinutes)],
-      })
-      const timestamp = Math.floor(now() / 1000)
-      const { authorization } = signTc3({
-        secretId: settings.secretId,
-        secretKey: settings.secretKey,
-        service: SERVICE,
-        host: url.host,
-        contentType: CONTENT_TYPE,
-        timestamp,
-        payload,
-      })
-
-      let response: Response
-      let text: string
-      try {
-        response = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            Authorization: authorization,
-            'Content-Type': CONTENT_TYPE,
-            Host: url.host,
-            'X-TC-Action': ACTION,
-            'X-TC-Version': VERSION,
-            'X-TC-Timestamp': String(timestamp),
-            'X-TC-Region': settings.region,
-          },
-          body: payload,
-          signal: AbortSignal.timeout(deps.timeoutMs ?? TIMEOUT_MS),
-        })
-        text = await response.text()
-      } catch (error) {
-        throw transportError(error)
-      }
-      checkResponse(response.status, text)
+      await send(phone, templateId, [code, String(ttlMinutes)])
+    },
+    async sendInitialPassword({ phone, password }) {
+      if (!MAINLAND_MOBILE.test(phone)) throw new SmsSendError('phone is not an 11-digit mainland number', 'InvalidPhone')
+      const templateId = settings.initialPasswordTemplateId
+      if (!templateId) throw new SmsSendError('no SMS template configured for initial passwords (TENCENT_SMS_TEMPLATE_INITIAL_PASSWORD)', 'MissingTemplate')
+      await send(phone, templateId, [password])
     },
   }
 }
 
 /** Throws unless Tencent accepted the message for our single number. */
 function checkResponse(status: number, text: string): void {
-  let body: TencentResponse
-  try {
-    body = JSON.parse(text) as TencentResponse
-  } catch {
-    throw new SmsSendError(`Tencent SMS answered HTTP ${status} without JSON`, undefined, status >= 500)
-  }
-  const result = body.Response
-  if (!result) throw new SmsSendError(`Tencent SMS answered HTTP ${status} without Response`, undefined, status >= 500)
+  const result = parseTencentResponse(status, text) as NonNullable<TencentResponse['Response']>
   const requestId = safeToken(result.RequestId)
   const suffix = requestId ? ` (RequestId ${requestId})` : ''
-
-  if (result.Error) {
-    const code = safeToken(result.Error.Code) ?? 'Unknown'
-    throw new SmsSendError(`Tencent SMS error ${code}${suffix}`, code, isRetryable(code))
-  }
   const sent = result.SendStatusSet?.[0]
   if (!sent) throw new SmsSendError(`Tencent SMS returned no send status${suffix}`, undefined, false)
   if (sent.Code !== 'Ok') {
@@ -135,12 +100,72 @@ function checkResponse(status: number, text: string): void {
   }
 }
 
+/** The `Response` object of an API 3.0 answer; throws SmsSendError for `Response.Error` or a non-JSON body. */
+export function parseTencentResponse(status: number, text: string): Record<string, unknown> {
+  let body: TencentResponse
+  try {
+    body = JSON.parse(text) as TencentResponse
+  } catch {
+    throw new SmsSendError(`Tencent SMS answered HTTP ${status} without JSON`, undefined, status >= 500)
+  }
+  const result = body.Response
+  if (!result) throw new SmsSendError(`Tencent SMS answered HTTP ${status} without Response`, undefined, status >= 500)
+  if (result.Error) {
+    const requestId = safeToken(result.RequestId)
+    const code = safeToken(result.Error.Code) ?? 'Unknown'
+    throw new SmsSendError(`Tencent SMS error ${code}${requestId ? ` (RequestId ${requestId})` : ''}`, code, isRetryable(code))
+  }
+  return result as Record<string, unknown>
+}
+
 /**
  * Only transient server-side trouble and API rate limiting are worth retrying; per-number limits
  * (LimitExceeded.*), bad numbers and configuration errors will fail the same way again.
  */
 function isRetryable(code: string): boolean {
   return code.startsWith('InternalError') || code.startsWith('RequestLimitExceeded')
+}
+
+/**
+ * One signed API 3.0 call to the SMS service; answers the HTTP status and body text. Transport
+ * failures become SmsSendError (never carrying the payload, which holds phone numbers).
+ */
+export async function postTencentSms(
+  settings: Pick<TencentSmsSettings, 'secretId' | 'secretKey' | 'region' | 'endpoint'>,
+  action: string,
+  payload: string,
+  deps: TencentSmsDeps = {},
+): Promise<{ status: number; text: string }> {
+  const url = new URL('/', settings.endpoint || TENCENT_SMS_DEFAULT_ENDPOINT)
+  const timestamp = Math.floor((deps.now ?? Date.now)() / 1000)
+  const { authorization } = signTc3({
+    secretId: settings.secretId,
+    secretKey: settings.secretKey,
+    service: SERVICE,
+    host: url.host,
+    contentType: CONTENT_TYPE,
+    timestamp,
+    payload,
+  })
+  try {
+    const response = await (deps.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: {
+        Authorization: authorization,
+        'Content-Type': CONTENT_TYPE,
+        Host: url.host,
+        'X-TC-Action': action,
+        'X-TC-Version': VERSION,
+        'X-TC-Timestamp': String(timestamp),
+        'X-TC-Region': settings.region,
+      },
+      body: payload,
+      signal: AbortSignal.timeout(deps.timeoutMs ?? TIMEOUT_MS),
+    })
+    return { status: response.status, text: await response.text() }
+  } catch (error) {
+    throw transportError(error)
+  }
 }
 
 function transportError(error: unknown): SmsSendError {
@@ -155,6 +180,6 @@ function transportError(error: unknown): SmsSendError {
 }
 
 /** Codes and ids from the wire go into messages only if they look like codes, so nothing else leaks. */
-function safeToken(value: unknown): string | undefined {
+export function safeToken(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(value) ? value : undefined
 }

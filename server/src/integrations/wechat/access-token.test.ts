@@ -6,8 +6,8 @@ import { getAccessToken, withAccessToken } from './access-token.ts'
 import { getJsapiTicket } from './jsapi-ticket.ts'
 import { buildJsSdkConfig, signJsSdkConfig } from './jssdk.ts'
 import { JsSdkUrlNotAllowedError, WechatApiError } from './errors.ts'
-import { sendJson, startStandIn } from './test-support.ts'
-import type { StandIn } from './test-support.ts'
+import { sendJson, startStandIn } from '../../../test/wechat-stand-in-helpers.ts'
+import type { StandIn } from '../../../test/wechat-stand-in-helpers.ts'
 
 /**
  * A stand-in for api.weixin.qq.com with stable_token semantics: normal mode returns the current

@@ -5,7 +5,7 @@ import { wechatCredentials } from '../../db/schema/wechat.ts'
 /**
  * The shared cache of WeChat credentials (stable access_token, jsapi_ticket) in `wechat_credentials`.
  * Refreshes run under a row lock so that, across all server instances, one caller asks WeChat and
- * the others wait and then reuse its answer (wechat-protocol.md §2.1–2.3, §5.14).
+ * the others wait and then reuse its answer (docs/wechat-protocol.md §2.1–2.3, §5.14).
  */
 
 export type CredentialKind = 'access_token' | 'jsapi_ticket'

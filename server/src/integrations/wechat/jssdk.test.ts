@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { signJsSdkConfig } from './jssdk.ts'
 
-// Known-answer vectors from wechat-protocol.md §2.4 (the first is WeChat's own doc example).
+// Known-answer vectors from docs/wechat-protocol.md §2.4 (the first is WeChat's own doc example).
 const ticket = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg'
 const nonceStr = 'Wm3WZYTPz0wzccnW'
 const timestamp = 1414587457

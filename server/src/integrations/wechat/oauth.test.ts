@@ -2,8 +2,8 @@ import { inspect } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildAuthorizeUrl, exchangeCode } from './oauth.ts'
 import { WechatApiError, WechatInvalidInputError, WechatNetworkError } from './errors.ts'
-import { sendJson, startStandIn } from './test-support.ts'
-import type { StandIn } from './test-support.ts'
+import { sendJson, startStandIn } from '../../../test/wechat-stand-in-helpers.ts'
+import type { StandIn } from '../../../test/wechat-stand-in-helpers.ts'
 
 const oauthSettings = { appId: 'wx1234567890abcdef', oauthBase: 'https://open.weixin.qq.com' }
 

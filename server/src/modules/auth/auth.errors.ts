@@ -34,3 +34,4 @@ export const WechatAlreadyBoundError = defineError(
   409,
 )
 export const WechatNotBoundError = defineError(ErrorCode.WECHAT_NOT_BOUND, '当前账号未绑定微信', 404)
+export const CurrentPasswordWrongError = defineError(ErrorCode.CURRENT_PASSWORD_WRONG, '当前密码（或短信中的初始密码）不正确', 400)

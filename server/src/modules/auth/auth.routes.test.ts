@@ -215,6 +215,12 @@ describe('sign in (ACC-2)', () => {
 })
 
 describe('sessions', () => {
+  it('answers a refresh without any cookie (a signed-out first visit) with 204, not an error status', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/refresh' })
+    expect(res.statusCode).toBe(204)
+    expect(res.body).toBe('')
+  })
+
   it('rotates the refresh token and ends the session when an old one is replayed', async () => {
     const learner = await registerLearner(t.app)
     const first = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: learner.refreshCookie } })

@@ -109,10 +109,18 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
 
   app.post(
     '/refresh',
-    { schema: { tags: ['auth'], summary: '用刷新令牌（Cookie）换取新的访问令牌', response: withErrors({ 200: SessionSchema }) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '用刷新令牌（Cookie）换取新的访问令牌（无 Cookie：204，未登录）',
+        response: withErrors({ 200: SessionSchema, 204: Type.Null() }),
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[REFRESH_COOKIE]
-      if (!token) throw new SessionExpiredError()
+      // No cookie at all is the ordinary first visit, not a failure: 204 says "no session" without
+      // an error status, which browsers log as a console error on every signed-out first load.
+      if (!token) return reply.code(204).send(null)
       try {
         const session = await rotateRefreshToken(auth.db, token, now())
         const user = await findUserById(auth.db, session.userId)

@@ -160,6 +160,7 @@ export async function describeMe(deps: AuthDeps, user: UserRow): Promise<Me> {
     phoneMasked: maskPhone(user.phone),
     wechatBound: !!binding,
     certificateDataLocked: locked,
+    mustChangePassword: user.mustChangePassword,
     createdAt: user.createdAt.toISOString(),
   }
 }

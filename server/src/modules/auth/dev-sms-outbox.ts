@@ -19,6 +19,11 @@ export function createDevOutboxProvider(db: AppDb, log: Log): SmsProvider {
       await db.insert(devSmsOutbox).values({ phone, code, purpose })
       log.info({ phone: maskPhone(phone), purpose, code }, 'development SMS outbox: verification code')
     },
+    async sendInitialPassword({ phone, password }) {
+      // Readable at /api/dev/sms-outbox like codes; the password itself is never logged.
+      await db.insert(devSmsOutbox).values({ phone, code: password, purpose: 'initial_password' })
+      log.info({ phone: maskPhone(phone), purpose: 'initial_password' }, 'development SMS outbox: initial password')
+    },
   }
 }
 

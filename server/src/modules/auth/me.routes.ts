@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { MeSchema } from '@app/shared'
+import { ChangePasswordBodySchema, MeSchema } from '@app/shared'
 import { withErrors } from '../../route-schemas.ts'
 import { describeMe, loadUser, unbindWechat, type AuthDeps } from './auth.service.ts'
+import { changePassword } from './password-change.service.ts'
 
 export interface MeRoutesOptions {
   auth: AuthDeps
+  now?: () => Date
 }
 
 /** 我的 (ACC-6): the learner's own account, and 「解除绑定」 of their WeChat. */
-const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth }) => {
+const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth, now = () => new Date() }) => {
   app.addHook('preHandler', app.authenticate)
 
   app.get(
@@ -23,6 +25,23 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth 
     { schema: { tags: ['me'], summary: '解除微信绑定', security: [{ bearer: [] }], response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
       await unbindWechat(auth, request.user.uid)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.put(
+    '/password',
+    {
+      schema: {
+        tags: ['me'],
+        summary: '修改密码（首次登录须修改初始密码）',
+        security: [{ bearer: [] }],
+        body: ChangePasswordBodySchema,
+        response: withErrors({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      await changePassword(auth, request.user.uid, request.body, now())
       return reply.code(204).send(null)
     },
   )

@@ -18,7 +18,7 @@ export interface WechatOauthRoutesOptions {
   now: () => Date
 }
 
-// WeChat codes that mean "this code is no good, authorise again" (wechat-protocol.md §1.7).
+// WeChat codes that mean "this code is no good, authorise again" (docs/wechat-protocol.md §1.7).
 const RESTART_ERRCODES = new Set([40029, 40163, 42003])
 const STATE_PATH = '/api/auth/wechat'
 
@@ -73,7 +73,7 @@ const wechatOauthRoutes: FastifyPluginAsyncTypebox<WechatOauthRoutesOptions> = a
         }
         return reply.redirect(loginPage('failed'), 302)
       }
-      // Snapshot-page users are virtual: never bound, never signed in (wechat-protocol.md §1.2).
+      // Snapshot-page users are virtual: never bound, never signed in (docs/wechat-protocol.md §1.2).
       if (identity.isSnapshotUser) return reply.redirect(`/wechat-snapshot?returnTo=${encodeURIComponent(returnTo)}`, 302)
 
       const user = await findUserByOpenid(opts.db, identity.openid)

@@ -16,7 +16,7 @@ export async function findOwnCertificate(db: AppDb, userId: number, id: number):
   return row
 }
 
-/** By id alone: only for requests already proven by a signed file link (file-links.ts). */
+/** By id alone: only for requests already proven by a signed file link (file-links.rules.ts). */
 export async function findCertificateById(db: AppDb, id: number): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(eq(certificates.id, id))
   return row

@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { certificateFiles, certificates, enrollments, users } from '../../db/schema.ts'
-import { completePlan } from './certificates.test-helpers.ts'
+import { completePlan } from '../../../test/learning-helpers.ts'
 import { seedSampleOrganisations } from './organisations.seed.ts'
 
 let t: TestApp

@@ -12,11 +12,11 @@ import {
 } from '@app/shared'
 import type { FastifyRequest } from 'fastify'
 import { withErrors } from '../../route-schemas.ts'
-import { isValidFileLink } from './file-links.ts'
+import { isValidFileLink } from './file-links.rules.ts'
 import { certificateFile } from './certificate-files.service.ts'
 import { certificateView, getCertificateById, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
 import type { CertificateDeps } from './certificates.types.ts'
-import { CHONGQING_DISTRICTS, districtName } from './districts.ts'
+import { CHONGQING_DISTRICTS, districtName } from './districts.rules.ts'
 import { searchOrganisations } from './organisations.repository.ts'
 
 export interface CertificateRoutesOptions {
@@ -41,7 +41,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = a
     return isValidFileLink(deps.signingKey, Number(match[1]), match[2] as 'pdf' | 'png', Number(query.expires), query.sig, deps.now())
   }
 
-  // The file routes also accept a signed link (file-links.ts), since <img> and 「打印证书」 cannot send a token.
+  // The file routes also accept a signed link (file-links.rules.ts), since <img> and 「打印证书」 cannot send a token.
   app.addHook('preHandler', async (request, reply) => {
     if (!isSignedFileRequest(request)) await app.authenticate(request, reply)
   })
@@ -121,7 +121,8 @@ const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = a
           ? await getCertificateById(deps, request.params.id)
           : await getOwnCertificate(deps, request.user.uid, request.params.id)
         const bytes = await certificateFile(deps, row, kind)
-        // The number, not the learner's name, names the file: non-Latin names get mangled (peers.md §10 F).
+        // The number, not the learner's name, names the file: non-Latin names get mangled in
+        // download file names by several browsers and WeChat's viewer.
         return reply
           .type(FILE_TYPES[kind])
           .header('content-disposition', `inline; filename="certificate-${row.number}.${kind}"`)

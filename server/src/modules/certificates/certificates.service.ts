@@ -1,4 +1,4 @@
-import { signedFileUrl } from './file-links.ts'
+import { signedFileUrl } from './file-links.rules.ts'
 import {
   checkIdNumber,
   isCertificateNumber,
@@ -12,7 +12,7 @@ import {
 } from '@app/shared'
 import { findUserById } from '../auth/users.repository.ts'
 import { listPlans } from '../learning/plans.service.ts'
-import { newCertificateNumber } from './certificate-number.ts'
+import { newCertificateNumber } from './certificate-number.rules.ts'
 import {
   CertificateDataMismatchError,
   CertificateNotFoundError,
@@ -33,9 +33,9 @@ import {
   type CertificateRow,
 } from './certificates.repository.ts'
 import type { CertificateDeps } from './certificates.types.ts'
-import { districtName } from './districts.ts'
+import { districtName } from './districts.rules.ts'
 import { findOrganisation } from './organisations.repository.ts'
-import { signCertificate, verifyCertificateSignature } from './signature.ts'
+import { signCertificate, verifyCertificateSignature } from './signature.rules.ts'
 
 /** 我的证书 (CRT-1): every active plan, with its certificate or what is still missing. */
 export async function listCertificatePlans(deps: CertificateDeps, userId: number): Promise<CertificatePlan[]> {
@@ -59,20 +59,18 @@ export async function listCertificatePlans(deps: CertificateDeps, userId: number
   })
 }
 
+/** What the certificate prints, apart from the ID number (the owner sees it whole, the public masked). */
+function printedData(row: CertificateRow) {
+  const { number, realName, projectTitle, year, hours, organisationName, organisationKind, issuerName, issuedOn } = row
+  return { number, realName, projectTitle, year, hours, organisationName, organisationKind, issuerName, issuedOn }
+}
+
 export function certificateView(deps: Pick<CertificateDeps, 'publicBaseUrl' | 'signingKey' | 'now'>, row: CertificateRow): Certificate {
   return {
     id: row.id,
     projectId: row.projectId,
-    number: row.number,
-    realName: row.realName,
+    ...printedData(row),
     idNumber: row.idNumber,
-    projectTitle: row.projectTitle,
-    year: row.year,
-    hours: row.hours,
-    organisationName: row.organisationName,
-    organisationKind: row.organisationKind,
-    issuerName: row.issuerName,
-    issuedOn: row.issuedOn,
     pdfUrl: signedFileUrl(deps.signingKey, row.id, 'pdf', deps.now()),
     pngUrl: signedFileUrl(deps.signingKey, row.id, 'png', deps.now()),
     verifyUrl: verifyUrl(deps, row.number),
@@ -181,17 +179,6 @@ export async function verifyCertificate(deps: CertificateDeps, rawNumber: string
   return {
     genuine: signatureValid,
     signatureValid,
-    certificate: {
-      number: row.number,
-      realName: row.realName,
-      idNumberMasked: maskIdNumber(row.idNumber),
-      projectTitle: row.projectTitle,
-      year: row.year,
-      hours: row.hours,
-      organisationName: row.organisationName,
-      organisationKind: row.organisationKind,
-      issuerName: row.issuerName,
-      issuedOn: row.issuedOn,
-    },
+    certificate: { ...printedData(row), idNumberMasked: maskIdNumber(row.idNumber) },
   }
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { certificates, chapterProgress, chapters, courseCompletions, courses, enrollments, projects, users } from '../../db/schema.ts'
-import { districtName } from './districts.ts'
+import { districtName } from './districts.rules.ts'
 
 export type CompletionStatus = 'completed' | 'studying' | 'not_started'
 

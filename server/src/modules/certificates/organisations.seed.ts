@@ -3,7 +3,7 @@ import { organisations } from '../../db/schema.ts'
 
 /**
  * Demo units for development, each named as a sample so nothing rendered from them can pass for a
- * real unit (architecture.md, 「Sample artefacts」). Operators load real units separately.
+ * real unit (docs/architecture.md, 「Sample artefacts」). Operators load real units separately.
  */
 const SAMPLE_UNITS = [
   { name: '示例单位：重庆市某某设计研究院（样例）', districtCode: '500103' },

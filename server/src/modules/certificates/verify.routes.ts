@@ -4,7 +4,7 @@ import { withErrors } from '../../route-schemas.ts'
 import { VerifyRateLimitedError } from './certificates.errors.ts'
 import { verifyCertificate } from './certificates.service.ts'
 import type { CertificateDeps } from './certificates.types.ts'
-import { takeVerifyHit } from './verify-rate-limit.ts'
+import { takeVerifyHit } from './verify-rate-limit.repository.ts'
 
 export interface VerifyRoutesOptions {
   deps: CertificateDeps

@@ -1,6 +1,6 @@
 import { maskIdNumber } from '@app/shared'
 import { writeWorkbook } from '../../spreadsheet.ts'
-import { planProgress } from '../learning/plans.service.ts'
+import { planProgress } from '../learning/plans.rules.ts'
 import { findCheckRun } from './group-check.repository.ts'
 import { FileLinkInvalidError, GroupOrderNotFoundError } from './group-orders.errors.ts'
 import { findBuyerGroupOrder, orderLearners } from './group-orders.repository.ts'

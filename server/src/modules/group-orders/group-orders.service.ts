@@ -1,6 +1,6 @@
 import { maskIdNumber, type GroupOrder, type GroupOrderLearnerPage } from '@app/shared'
 import { toOrderDto } from '../orders/orders.repository.ts'
-import { planProgress } from '../learning/plans.service.ts'
+import { planProgress } from '../learning/plans.rules.ts'
 import { GroupOrderNotFoundError } from './group-orders.errors.ts'
 import { enrolmentCounts, findBuyerGroupOrder, listBuyerGroupOrders, orderLearners } from './group-orders.repository.ts'
 import { signGroupFileLink } from './group-file-links.ts'

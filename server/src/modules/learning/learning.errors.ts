@@ -8,3 +8,5 @@ export const PlaybackNotFoundError = defineError(ErrorCode.PLAYBACK_NOT_FOUND, '
 export const PlaybackSupersededError = defineError(ErrorCode.PLAYBACK_SUPERSEDED, '您已在其他设备播放', 409)
 export const QuestionNotPendingError = defineError(ErrorCode.QUESTION_NOT_PENDING, '该题目已作答或已失效，请继续学习', 409)
 export const AnswerTooFastError = defineError(ErrorCode.ANSWER_TOO_FAST, '请认真阅读题目后再作答', 429)
+export const PlaybackOpenConflictError = defineError(ErrorCode.PLAYBACK_OPEN_CONFLICT, '视频正在其他页面打开，请稍后重试', 409)
+export const PlaybackOpenedTooOftenError = defineError(ErrorCode.PLAYBACK_OPENED_TOO_OFTEN, '打开视频过于频繁，请稍等一分钟后再试', 429)

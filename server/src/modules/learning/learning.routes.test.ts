@@ -206,8 +206,9 @@ describe('防挂机 (LRN-5)', () => {
       q.app.inject({ method: 'POST', url: `/api/learning/sessions/${opened.sessionId}/reports`, headers: bearer(learner.accessToken), payload: { seq, positionSeconds: position, clientElapsedMs: elapsed, playing: true } })
     q.clock.advance(10_000)
     const due = (await send(1, 10, 10_000)).json()
-    expect(due.creditedNow).toBe(5) // credit stops where the question fell due
-    expect(due.rewindTo).toBe(5)
+    // Every second watched is kept; the question is asked with the report after the moment it fell due.
+    expect(due.creditedNow).toBe(10)
+    expect(due.rewindTo).toBeNull()
     expect(due.question.options.length).toBeGreaterThan(1)
     expect(JSON.stringify(due)).not.toMatch(/answer/i)
 
@@ -230,12 +231,12 @@ describe('防挂机 (LRN-5)', () => {
     q.clock.advance(3_000)
     const [next] = await q.database.db.query.questions.findMany({ where: (qs, { eq }) => eq(qs.id, wrong.question.id) })
     const right = (await answer(wrong.question.id, next?.answerIndex ?? 0)).json()
-    expect(right).toEqual({ correct: true, question: null })
+    expect(right).toEqual({ correct: true, question: null, wrongInARow: 0, withdrawn: null })
     expect((await answer(wrong.question.id, next?.answerIndex ?? 0)).json().code).toBe('QUESTION_NOT_PENDING')
 
-    // Credit resumes from where the question fell due, in real time only.
+    // Credit resumes from where it stood, in real time only.
     q.clock.advance(4_000)
-    const resumed = (await send(3, 9, 30_000)).json()
+    const resumed = (await send(3, 14, 30_000)).json()
     expect(resumed).toMatchObject({ creditedNow: 4, question: null })
   })
 })

@@ -4,8 +4,8 @@ import {
   AnswerBodySchema,
   AnswerResultSchema,
   CoursePlayerSchema,
-  IdParamsSchema,
   LearningCoursePageSchema,
+  LearningIdParamsSchema,
   PageQuerySchema,
   PlaybackSessionSchema,
   ProgressAckSchema,
@@ -13,8 +13,10 @@ import {
   TrainingPlanListSchema,
 } from '@app/shared'
 import { withErrors } from '../../route-schemas.ts'
-import { answerQuestion, openPlayback, reportProgress, type LearningDeps } from './playback.service.ts'
+import { answerQuestion } from './anti-idle.service.ts'
+import { openPlayback, type LearningDeps } from './playback.service.ts'
 import { coursePage, coursePlayer, listPlans } from './plans.service.ts'
+import { reportProgress } from './progress-report.service.ts'
 
 export interface LearningRoutesOptions {
   deps: LearningDeps
@@ -43,7 +45,7 @@ const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (
         tags: ['learning'],
         summary: '进入学习：课程列表（分页）',
         security,
-        params: IdParamsSchema,
+        params: LearningIdParamsSchema,
         querystring: PageQuerySchema,
         response: withErrors({ 200: LearningCoursePageSchema }),
       },
@@ -53,13 +55,13 @@ const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (
 
   app.get(
     '/courses/:id',
-    { preHandler, schema: { tags: ['learning'], summary: '课程播放页：章节与进度', security, params: IdParamsSchema, response: withErrors({ 200: CoursePlayerSchema }) } },
+    { preHandler, schema: { tags: ['learning'], summary: '课程播放页：章节与进度', security, params: LearningIdParamsSchema, response: withErrors({ 200: CoursePlayerSchema }) } },
     async (request) => coursePlayer(db, request.user.uid, request.params.id),
   )
 
   app.post(
     '/chapters/:id/sessions',
-    { preHandler, schema: { tags: ['learning'], summary: '开始播放章节（服务器开启播放会话）', security, params: IdParamsSchema, response: withErrors({ 201: PlaybackSessionSchema }) } },
+    { preHandler, schema: { tags: ['learning'], summary: '开始播放章节（服务器开启播放会话）', security, params: LearningIdParamsSchema, response: withErrors({ 201: PlaybackSessionSchema }) } },
     async (request, reply) => {
       reply.code(201)
       return openPlayback(deps, request.user.uid, request.params.id, now())
@@ -69,7 +71,7 @@ const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (
   app.post(
     '/sessions/:sessionId/reports',
     {
-      // The report's own transaction checks the sign-in session (report-batch.ts), so only the
+      // The report's own transaction checks the sign-in session (report-batch.service.ts), so only the
       // token's signature is checked here: one query less on the hottest path.
       preHandler: app.verifyAccessToken,
       schema: {

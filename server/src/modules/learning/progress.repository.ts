@@ -1,46 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm'
-import { CHAPTER_END_TOLERANCE_SECONDS, type ChapterProgress, type ChapterState } from '@app/shared'
+import { and, eq, notInArray, sql } from 'drizzle-orm'
 import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '../../db/schema.ts'
 import type { Tx } from './learning.types.ts'
 
 export type ProgressRow = typeof chapterProgress.$inferSelect
-type ChapterRow = typeof chapters.$inferSelect
 
-export function chapterState(chapter: Pick<ChapterRow, 'id' | 'title' | 'videoUrl' | 'durationSeconds'>, progress: Pick<ProgressRow, 'creditedMs' | 'furthestMs' | 'completedAt'> | undefined): ChapterState {
-  return {
-    id: chapter.id,
-    title: chapter.title,
-    videoUrl: chapter.videoUrl,
-    durationSeconds: chapter.durationSeconds,
-    resumeAtSeconds: (progress?.furthestMs ?? 0) / 1000,
-    creditedSeconds: (progress?.creditedMs ?? 0) / 1000,
-    completed: !!progress?.completedAt,
-  }
-}
-
-/** The numbers of a chapter's progress, as progress answers carry them. */
-export function chapterProgressOf(chapterId: number, progress: Pick<ProgressRow, 'creditedMs' | 'furthestMs' | 'completedAt'> | undefined): ChapterProgress {
-  return {
-    id: chapterId,
-    resumeAtSeconds: (progress?.furthestMs ?? 0) / 1000,
-    creditedSeconds: (progress?.creditedMs ?? 0) / 1000,
-    completed: !!progress?.completedAt,
-  }
-}
-
-/** A chapter is watched when both credit and furthest position reach the end (within a few seconds). */
-export function isChapterWatched(progress: Pick<ProgressRow, 'creditedMs' | 'furthestMs'>, durationSeconds: number): boolean {
-  const endMs = Math.max(0, (durationSeconds - CHAPTER_END_TOLERANCE_SECONDS) * 1000)
-  return progress.creditedMs >= endMs && progress.furthestMs >= endMs
-}
-
-export async function lockProgress(tx: Tx, userId: number, chapterId: number, now: Date): Promise<ProgressRow> {
+/** The learner's progress in a chapter, created on first use (callers hold the learner's lock). */
+export async function ensureProgress(tx: Tx, userId: number, chapterId: number, now: Date): Promise<ProgressRow> {
   await tx.insert(chapterProgress).values({ userId, chapterId, updatedAt: now }).onConflictDoNothing()
   const [row] = await tx
     .select()
     .from(chapterProgress)
     .where(and(eq(chapterProgress.userId, userId), eq(chapterProgress.chapterId, chapterId)))
-    .for('update')
   if (!row) throw new Error('chapter progress missing')
   return row
 }
@@ -56,28 +26,51 @@ export async function findChapterContext(tx: Tx, chapterId: number) {
   return row
 }
 
-export async function hasActiveEnrollment(tx: Tx, userId: number, projectId: number): Promise<boolean> {
+/** The learner's active enrolment in the project, with its completion, or undefined. */
+export async function findActiveEnrollment(tx: Tx, userId: number, projectId: number): Promise<{ completedAt: Date | null } | undefined> {
   const [row] = await tx
-    .select({ id: enrollments.id })
+    .select({ completedAt: enrollments.completedAt })
     .from(enrollments)
     .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active')))
-  return !!row
+  return row
+}
+
+/** Takes back a chapter's credit since its checkpoint (three wrong answers in a row, docs/learning.md). */
+export async function withdrawToCheckpoint(tx: Tx, userId: number, chapterId: number, epoch: number, now: Date): Promise<ProgressRow | undefined> {
+  const [row] = await tx
+    .update(chapterProgress)
+    .set({
+      creditedMs: sql`greatest(0, ${chapterProgress.creditedMs} - (${chapterProgress.furthestMs} - ${chapterProgress.checkpointMs}))`,
+      furthestMs: sql`${chapterProgress.checkpointMs}`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(chapterProgress.userId, userId),
+        eq(chapterProgress.chapterId, chapterId),
+        eq(chapterProgress.checkpointEpoch, epoch),
+        sql`${chapterProgress.completedAt} is null`,
+      ),
+    )
+    .returning()
+  return row
 }
 
 /**
  * After a chapter completes: the course counts when every chapter is complete, and the plan is
- * complete when counted hours reach its requirement (LRN-6). Runs inside the report's transaction.
+ * complete when counted hours reach its requirement (LRN-6). Runs inside the report's transaction,
+ * before the batch writes its progress: `completedNow` are the chapters the batch completed.
  */
 export async function completeCourseAndPlan(
   tx: Tx,
-  ctx: { userId: number; courseId: number; courseHours: number; projectId: number; requiredHours: number },
+  ctx: { userId: number; courseId: number; courseHours: number; projectId: number; requiredHours: number; completedNow: number[] },
   now: Date,
 ): Promise<{ courseCompleted: boolean; planCompleted: boolean }> {
   const [open] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(chapters)
     .leftJoin(chapterProgress, and(eq(chapterProgress.chapterId, chapters.id), eq(chapterProgress.userId, ctx.userId)))
-    .where(and(eq(chapters.courseId, ctx.courseId), sql`${chapterProgress.completedAt} is null`))
+    .where(and(eq(chapters.courseId, ctx.courseId), notInArray(chapters.id, ctx.completedNow), sql`${chapterProgress.completedAt} is null`))
   if (Number(open?.n ?? 0) > 0) return { courseCompleted: false, planCompleted: false }
   const inserted = await tx
     .insert(courseCompletions)

@@ -15,7 +15,7 @@ export type NotificationAnswer = 204 | 400 | 401 | 500
 
 /**
  * A WeChat Pay notification (PAY-3, PAY-4), from raw body to answer. The signature is verified on
- * the raw bytes before anything is parsed (docs/wechat-protocol.md); the settlement and the
+ * the raw bytes before anything is parsed (docs/wechat-protocol.md §3.7, §5.1); the settlement and the
  * notification's audit row are one transaction.
  */
 export async function receiveNotification(
@@ -59,6 +59,10 @@ export async function receiveNotification(
     if (outcome.kind === 'rejected' && outcome.reason !== 'not_success') {
       deps.log.error({ outRefundNo: refund.out_refund_no, reason: outcome.reason }, 'refund notification failed our checks')
       return 400
+    }
+    if (outcome.kind === 'refunded' && deps.onRefunded) {
+      // The invoice job's sweep catches up if this fails; the refund itself is already settled.
+      await deps.onRefunded(refund.out_trade_no).catch((error: unknown) => deps.log.warn({ err: String(error).slice(0, 200) }, 'post-refund hook failed'))
     }
     return 204
   }

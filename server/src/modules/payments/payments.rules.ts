@@ -4,7 +4,7 @@ import { beijingStamp, randomSuffix } from '../orders/orders.rules.ts'
 export const PREPAY_ID_LIFETIME_MS = 110 * 60_000
 /** Polling by the H5 asks WeChat at most this often per order. */
 export const QUERY_INTERVAL_MS = 3_000
-/** WeChat refunds orders up to a year old (docs/wechat-protocol.md, refunds). */
+/** WeChat refunds orders up to a year old (docs/wechat-protocol.md §3.10). */
 export const REFUND_WINDOW_MS = 365 * 24 * 3600_000
 
 /** A prepay_id is reused while it has more than a minute left; otherwise the identical request renews it. */

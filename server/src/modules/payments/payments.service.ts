@@ -19,6 +19,8 @@ export interface PaymentDeps {
   /** Origin WeChat reaches us at; notify_url is built on it. */
   publicBaseUrl: string
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
+  /** Told after a refund succeeded (INV-3: an issued invoice is red-lettered); failures are only logged. */
+  onRefunded?: (outTradeNo: string) => Promise<void>
 }
 
 /**

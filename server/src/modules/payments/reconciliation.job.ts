@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { runWithLease } from '../../db/job-lease.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { pendingOrdersDue } from './payments.repository.ts'
 import { syncWithWechat, type PaymentDeps } from './payments.service.ts'
@@ -27,8 +28,9 @@ export async function reconcilePendingOrders(deps: PaymentDeps, now: Date, limit
 }
 
 /**
- * Runs reconciliation on a timer in each server instance. Steps are idempotent, so instances may
- * overlap; the timer never keeps the process alive and stops when the app closes.
+ * Runs reconciliation on a timer in each server instance; one instance at a time does a round (the
+ * job's lease in PostgreSQL; steps are idempotent anyway). The timer never keeps the process alive
+ * and stops when the app closes.
  */
 export default fp<ReconciliationOptions>(
   async (app, { deps, intervalMs, now }) => {
@@ -36,7 +38,8 @@ export default fp<ReconciliationOptions>(
     const timer = setInterval(() => {
       if (running) return
       running = true
-      reconcilePendingOrders(deps, now())
+      const at = now()
+      runWithLease(deps.db, { name: 'payments-reconciliation', everyMs: intervalMs * 0.9, maxRunMs: 10 * 60_000 }, at, () => reconcilePendingOrders(deps, at))
         .catch((error: unknown) => app.log.error({ err: { type: (error as Error).name } }, 'reconciliation failed'))
         .finally(() => {
           running = false

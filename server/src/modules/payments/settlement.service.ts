@@ -27,7 +27,21 @@ export interface NotificationAudit {
   eventType: string
 }
 
-const auditOutcome = (outcome: { kind: string; reason?: string }) => (outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind)
+/** Runs one settlement in a transaction and, for a notification, writes its audit row in the same one. */
+async function settleAudited<T extends { kind: string; reason?: string }>(
+  db: AppDb,
+  outTradeNo: string,
+  now: Date,
+  audit: NotificationAudit | undefined,
+  apply: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const outcome = await apply(tx)
+    const described = outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind
+    if (audit) await recordNotification(tx, { ...audit, outTradeNo, outcome: described, receivedAt: now })
+    return outcome
+  })
+}
 
 async function lockOrder(tx: Tx, outTradeNo: string) {
   const [row] = await tx.select().from(orders).where(eq(orders.outTradeNo, outTradeNo)).for('update')
@@ -36,11 +50,7 @@ async function lockOrder(tx: Tx, outTradeNo: string) {
 
 /** Order → paid and every listed learner → enrolled, in one transaction (PAY-3, GRP-3). */
 export async function settlePaid(db: AppDb, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date, audit?: NotificationAudit): Promise<SettleOutcome> {
-  return db.transaction(async (tx) => {
-    const outcome = await applyPaid(tx, merchant, trade, now)
-    if (audit) await recordNotification(tx, { ...audit, outTradeNo: trade.out_trade_no, outcome: auditOutcome(outcome), receivedAt: now })
-    return outcome
-  })
+  return settleAudited(db, trade.out_trade_no, now, audit, (tx) => applyPaid(tx, merchant, trade, now))
 }
 
 async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date): Promise<SettleOutcome> {
@@ -150,11 +160,7 @@ export type RefundFacts = Pick<WechatPayRefund, 'out_refund_no' | 'out_trade_no'
 
 /** Refund succeeded: order → refunded, its enrolments revoked (they stop counting), in one transaction. */
 export async function settleRefund(db: AppDb, merchant: MerchantIdentity, refund: RefundFacts, now: Date, audit?: NotificationAudit): Promise<RefundOutcome> {
-  return db.transaction(async (tx) => {
-    const outcome = await applyRefund(tx, merchant, refund, now)
-    if (audit) await recordNotification(tx, { ...audit, outTradeNo: refund.out_trade_no, outcome: auditOutcome(outcome), receivedAt: now })
-    return outcome
-  })
+  return settleAudited(db, refund.out_trade_no, now, audit, (tx) => applyRefund(tx, merchant, refund, now))
 }
 
 async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFacts, now: Date): Promise<RefundOutcome> {

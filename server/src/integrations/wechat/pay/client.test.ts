@@ -5,8 +5,8 @@ import { createWechatPayClient } from './client.ts'
 import { WechatPayError, WechatPayNetworkError, WechatPayResponseVerificationError } from './errors.ts'
 import { WechatInvalidInputError } from '../errors.ts'
 import type { WechatSettings } from '../settings.ts'
-import { generateRsaKeys, signAsWechatpay, startStandIn } from '../test-support.ts'
-import type { ReceivedRequest, StandIn } from '../test-support.ts'
+import { generateRsaKeys, signAsWechatpay, startStandIn } from '../../../../test/wechat-stand-in-helpers.ts'
+import type { ReceivedRequest, StandIn } from '../../../../test/wechat-stand-in-helpers.ts'
 
 const merchant = generateRsaKeys()
 const wechatpay = generateRsaKeys()

@@ -5,7 +5,7 @@ import { WechatInvalidInputError } from '../errors.ts'
 import { buildAuthorization, createNonce } from './signing.ts'
 import { verifyWechatpaySignature } from './verify.ts'
 import { WechatPayBadResponseError, WechatPayError, WechatPayNetworkError, WechatPayResponseVerificationError } from './errors.ts'
-import type { JsapiPrepayBody, JsapiPrepayResult, RefundCreateBody, WechatPayRefund, WechatPayTransaction } from './types.ts'
+import type { JsapiPrepayBody, WechatPayCertificateList, JsapiPrepayResult, RefundCreateBody, WechatPayRefund, WechatPayTransaction } from './types.ts'
 
 /**
  * WeChat Pay API v3 client for JSAPI payments and refunds. Each request body is serialized once,
@@ -28,6 +28,8 @@ export interface WechatPayClient {
   createRefund(body: RefundCreateBody): Promise<WechatPayRefund>
   /** GET /v3/refund/domestic/refunds/{out_refund_no} */
   queryRefund(outRefundNo: string): Promise<WechatPayRefund>
+  /** GET /v3/certificates: platform certificates (encrypted with the APIv3 key); `[]` for public-key-only merchants. */
+  listCertificates(): Promise<WechatPayCertificateList>
 }
 
 export interface WechatPayClientOptions {
@@ -115,7 +117,7 @@ export function createWechatPayClient(settings: WechatSettings, options: WechatP
       settings.wechatpayPublicKeys,
       now(),
     )
-    if (!verdict.ok) throw new WechatPayResponseVerificationError(verdict.reason, response.status, requestId)
+    if (!verdict.ok) throw new WechatPayResponseVerificationError(verdict.reason, response.status, requestId, response.headers.get('wechatpay-serial'))
     return { status: response.status, body: text, requestId }
   }
 
@@ -141,6 +143,12 @@ export function createWechatPayClient(settings: WechatSettings, options: WechatP
     async queryRefund(outRefundNo) {
       const res = await send('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`)
       return requireStrings<WechatPayRefund>(res, ['refund_id', 'out_refund_no', 'status'])
+    },
+    async listCertificates() {
+      const res = await send('GET', '/v3/certificates')
+      const json = parseObject(res)
+      if (!Array.isArray(json.data)) throw new WechatPayBadResponseError('missing data', res.requestId)
+      return json as unknown as WechatPayCertificateList
     },
   }
 }

@@ -46,6 +46,8 @@ export class WechatPayResponseVerificationError extends Error {
     readonly reason: VerifyFailureReason,
     readonly status: number,
     readonly requestId: string | null,
+    /** The Wechatpay-Serial the answer named (a key id, not a secret): tells which key WeChat used. */
+    readonly serial: string | null = null,
   ) {
     super(`WeChat Pay ${status} response failed verification (${reason})`)
   }

@@ -2,7 +2,7 @@ import { createCipheriv } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { parseWechatPayNotification } from './notification.ts'
 import { WechatPayNotificationError } from './errors.ts'
-import { generateRsaKeys, signAsWechatpay } from '../test-support.ts'
+import { generateRsaKeys, signAsWechatpay } from '../../../../test/wechat-stand-in-helpers.ts'
 
 const wechatpay = generateRsaKeys()
 const PUB_KEY_ID = 'PUB_KEY_ID_0000000000000024101100397200000006'

@@ -1,7 +1,7 @@
 import { createVerify } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { buildAuthorization, buildJsapiPayParams, buildPaySign, buildRequestSignString, createNonce } from './signing.ts'
-import { generateRsaKeys } from '../test-support.ts'
+import { generateRsaKeys } from '../../../../test/wechat-stand-in-helpers.ts'
 
 const merchant = generateRsaKeys()
 

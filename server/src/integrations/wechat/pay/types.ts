@@ -119,3 +119,13 @@ export interface WechatPayRefund {
   }
   promotion_detail?: unknown[]
 }
+
+/** GET /v3/certificates (legacy platform-certificate mode; public-key-only merchants get `data: []`). */
+export interface WechatPayCertificateList {
+  data: Array<{
+    serial_no: string
+    effective_time?: string
+    expire_time?: string
+    encrypt_certificate: { algorithm?: string; nonce: string; associated_data?: string; ciphertext: string }
+  }>
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { verifyWechatpaySignature } from './verify.ts'
-import { generateRsaKeys, signAsWechatpay } from '../test-support.ts'
+import { generateRsaKeys, signAsWechatpay } from '../../../../test/wechat-stand-in-helpers.ts'
 
 const wechatpay = generateRsaKeys()
 const other = generateRsaKeys()

@@ -2,19 +2,11 @@ import QRCode from 'qrcode'
 import { textWidth, type Weight } from './fonts.ts'
 import { PAGE, type Artwork, type Primitive } from './primitives.ts'
 import { sealPrimitives, type SealSettings } from './seal.ts'
+import type { SignedCertificateData } from '../signature.rules.ts'
 
-/** Everything printed on one certificate (the frozen data plus links and seal settings). */
-export interface CertificateArtworkData {
-  number: string
-  realName: string
-  idNumber: string
-  projectTitle: string
-  year: number
-  hours: number
-  organisationName: string
+/** Everything printed on one certificate: the signed (frozen) data plus the link and seal settings. */
+export interface CertificateArtworkData extends SignedCertificateData {
   organisationKind: 'unit' | 'district'
-  issuerName: string
-  issuedOn: string
   verifyUrl: string
   seal: SealSettings
 }

@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
+import { layoutProblems } from './page-checks.ts'
+import { openStop, startTour, type Tour, type TourStop } from './route-tour.ts'
+
+// Layout that holds (issue 16): every route, signed out and signed in, on the three phone sizes
+// learners use most, in WeChat's user agent: nothing wider than the screen, no text cut off by its
+// box, no text or tap targets on top of each other. A full-page screenshot of each screen is kept
+// in e2e/artifacts/layout/ (git-ignored) for CI to keep as an artefact.
+
+const VIEWPORTS = [
+  { width: 320, height: 568 },
+  { width: 375, height: 812 },
+  { width: 414, height: 896 },
+] as const
+
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts', 'layout')
+
+let tour: Tour
+let browser: Browser
+
+beforeAll(async () => {
+  tour = await startTour()
+  browser = await launchBrowser()
+  await mkdir(ARTIFACTS, { recursive: true })
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await tour?.close()
+})
+
+describe('a signed-out first load', () => {
+  it('logs no console error and fetches nothing that fails (the refresh, the favicon)', async () => {
+    const { context } = await newWechatContext(browser)
+    await skipWechatOauth(context)
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`)
+    })
+    const home = tour.stops.find((stop) => stop.name === 'home')
+    if (!home) throw new Error('no home stop')
+    await page.goto(`${tour.origin(home)}/`)
+    await page.getByText('项目分类').waitFor()
+    // The browser asks for the icon on its own; the page names an SVG one.
+    const icon = await page.request.get(`${tour.origin(home)}/favicon.ico`)
+    expect(icon.status()).toBe(200)
+    await page.getByRole('link', { name: '登录/注册' }).waitFor()
+    await page.waitForLoadState('networkidle')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('every route keeps its layout', () => {
+  for (const viewport of VIEWPORTS) {
+    it(`at ${viewport.width}×${viewport.height}`, { timeout: 600_000 }, async () => {
+      const contexts = new Map<TourStop['as'], BrowserContext>()
+      const found: string[] = []
+      try {
+        for (const stop of tour.stops) {
+          let context = contexts.get(stop.as)
+          if (!context) {
+            context = (await newWechatContext(browser, { viewport })).context
+            await skipWechatOauth(context)
+            await tour.signIn(context, stop)
+            contexts.set(stop.as, context)
+          }
+          let page: Page | undefined
+          try {
+            page = await openStop(context, tour, stop)
+            await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}x${viewport.height}-${stop.name}.png`), fullPage: true })
+            for (const problem of await layoutProblems(page)) found.push(`${stop.name}: ${problem}`)
+          } catch (error) {
+            found.push(`${stop.name}: could not open (${(error as Error).message.split('\n')[0]})`)
+          } finally {
+            await page?.close()
+          }
+        }
+      } finally {
+        for (const context of contexts.values()) await context.close()
+      }
+      expect(found).toEqual([])
+    })
+  }
+})

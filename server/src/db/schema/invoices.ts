@@ -1,0 +1,133 @@
+import { customType, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import type { InvoiceState } from '@app/shared'
+import { orders } from './orders.ts'
+import { users } from './users.ts'
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+})
+
+export type TitleType = 'personal' | 'unit'
+
+/** A saved 发票抬头 a learner (or a unit's buyer) reuses on later applications (INV-1). */
+export const invoiceTitles = pgTable(
+  'invoice_titles',
+  {
+    id: serial().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    titleType: text().$type<TitleType>().notNull(),
+    title: text().notNull(),
+    /** '' for personal titles, so the unique index below also covers them. */
+    taxpayerId: text().notNull().default(''),
+    email: text().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('invoice_titles_one_per_title').on(t.userId, t.titleType, t.title, t.taxpayerId)],
+)
+
+/**
+ * The invoice of one paid order, as the learner sees it (INV-2): at most one per order, a rule of
+ * the database. Its documents (below) are what the provider actually issues: a blue invoice, and
+ * after 修改发票 or a refund a red-letter one (and after 修改发票 a new blue one).
+ */
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: serial().primaryKey(),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    ownerUserId: integer()
+      .notNull()
+      .references(() => users.id),
+    state: text().$type<InvoiceState>().notNull(),
+    failReason: text(),
+    titleType: text().$type<TitleType>().notNull(),
+    title: text().notNull(),
+    taxpayerId: text(),
+    email: text().notNull(),
+    itemName: text().notNull(),
+    taxCode: text().notNull(),
+    taxRateBasisPoints: integer().notNull(),
+    amountFen: integer().notNull(),
+    taxFen: integer().notNull(),
+    /** The blue invoice in force, once issued. */
+    number: text(),
+    issuedAt: timestamp({ withTimezone: true }),
+    /** After a modification: the first blue number and its red-letter invoice's number, kept for the learner. */
+    originalNumber: text(),
+    redNumber: text(),
+    modifications: integer().notNull().default(0),
+    /** Why a red-letter invoice was asked for. */
+    reversal: text().$type<'modify' | 'refund'>(),
+    /** The number last e-mailed to the buyer: a retried job never sends the same invoice twice. */
+    emailedNumber: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('invoices_one_per_order').on(t.orderId), index().on(t.ownerUserId)],
+)
+
+export type InvoiceDocumentState = 'waiting' | 'pending' | 'submitted' | 'issued' | 'failed'
+
+/**
+ * One request to the invoice provider, driven by the invoice job (invoices.job.ts). `waiting`: the
+ * new blue invoice of a modification, until its red-letter one is issued; `pending`: to be sent;
+ * `submitted`: accepted, result to be polled (or called back); `issued` / `failed`: final. The
+ * idempotency key is our order number at the provider: a retry after a timeout sends the same key,
+ * so the provider issues at most one invoice for it.
+ */
+export const invoiceDocuments = pgTable(
+  'invoice_documents',
+  {
+    id: serial().primaryKey(),
+    invoiceId: integer()
+      .notNull()
+      .references(() => invoices.id),
+    kind: text().$type<'blue' | 'red'>().notNull(),
+    idempotencyKey: text().notNull().unique(),
+    /** For a red-letter document: the blue one it reverses. */
+    reversesDocumentId: integer(),
+    /** For a red-letter document: 修改发票 (开票有误) or a refund (销货退回). */
+    redReason: text().$type<'modify' | 'refund'>(),
+    titleType: text().$type<TitleType>().notNull(),
+    title: text().notNull(),
+    taxpayerId: text(),
+    email: text().notNull(),
+    itemName: text().notNull(),
+    taxCode: text().notNull(),
+    taxRateBasisPoints: integer().notNull(),
+    amountFen: integer().notNull(),
+    taxFen: integer().notNull(),
+    state: text().$type<InvoiceDocumentState>().notNull(),
+    providerRef: text(),
+    number: text(),
+    issuedAt: timestamp({ withTimezone: true }),
+    failReason: text(),
+    attempts: integer().notNull().default(0),
+    /** When the job next looks at it; also a lease: a claimed row is pushed ahead while it is worked on. */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
+    lastError: text(),
+    /** The provider's PDF, kept once fetched so every instance serves the same bytes. */
+    file: bytea(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index().on(t.invoiceId), index('invoice_documents_due').on(t.state, t.nextAttemptAt)],
+)
+
+/** Development mail outbox (no mail provider configured): read by tests and at /api/dev/mail-outbox. */
+export const devMailOutbox = pgTable(
+  'dev_mail_outbox',
+  {
+    id: serial().primaryKey(),
+    to: text().notNull(),
+    subject: text().notNull(),
+    text: text().notNull(),
+    attachments: text().array().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.to)],
+)

@@ -1,0 +1,31 @@
+import type { GoLiveInput, GoLiveReport } from './golive.types.ts'
+import { checkAccessToken, checkJsapiTicket, checkMenu } from './golive.wechat-checks.ts'
+import { checkPay } from './golive.pay-checks.ts'
+import { checkNotifyUrl, checkVerificationFile } from './golive.site-checks.ts'
+import { checkSms } from './golive.sms-check.ts'
+
+/**
+ * Runs every go-live item against the configured WeChat, WeChat Pay and SMS provider (or the
+ * simulator) and returns the report. Charges nobody and changes nothing at WeChat: the token comes
+ * from stable_token's normal mode, the order queried cannot exist, the certificates call is a read.
+ */
+export async function runGoLiveCheck(input: GoLiveInput): Promise<GoLiveReport> {
+  const token = await checkAccessToken(input)
+  // Independent groups run side by side; each item keeps its fixed place in the report.
+  const [ticket, menu, verification, pay, notify, sms] = await Promise.all([
+    checkJsapiTicket(input, token.token),
+    checkMenu(input, token.token),
+    checkVerificationFile(input),
+    checkPay(input),
+    checkNotifyUrl(input),
+    checkSms(input),
+  ])
+  const items = [token.item, ticket, verification, menu, pay.merchantKey, pay.publicKey, pay.apiV3Key, notify, sms]
+  return {
+    ok: items.every((entry) => entry.verdict !== 'fail'),
+    mode: input.mode,
+    publicBaseUrl: input.publicBaseUrl,
+    checkedAt: new Date((input.now ?? Date.now)()).toISOString(),
+    items,
+  }
+}

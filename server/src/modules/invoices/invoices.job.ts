@@ -1,0 +1,116 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { invoiceDocuments } from '../../db/schema.ts'
+import { InvoiceProviderError, type InvoiceResult } from '../../integrations/invoice/provider.ts'
+import { applyFailed, applyIssued } from './invoice-documents.ts'
+import { documentRequest } from './invoice-files.ts'
+import { deliverPendingEmails } from './invoice-mail.ts'
+import { findDocumentByKey, type InvoiceDocumentRow } from './invoices.repository.ts'
+import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoices.sweeps.ts'
+import type { InvoiceDeps } from './invoices.types.ts'
+
+/**
+ * The invoice job (INV-4). Its whole state is in the database, so a restart loses nothing: each
+ * round claims due documents with FOR UPDATE SKIP LOCKED and pushes their next look-up ahead (a
+ * lease), so several server instances never work on the same document at once, and a document
+ * whose worker died is picked up again when its lease runs out. Provider calls happen outside any
+ * transaction; outcomes are applied under row locks (invoice-documents.ts).
+ */
+
+const LEASE_MS = 2 * 60_000
+const BATCH = 10
+/** Never more than this between two looks at an open document. */
+const MAX_DELAY_MS = 10 * 60_000
+
+function delayAfter(attempts: number, baseMs: number): number {
+  return Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempts - 1))
+}
+
+async function claimDue(deps: Pick<InvoiceDeps, 'db'>, now: Date): Promise<InvoiceDocumentRow[]> {
+  const due = deps.db
+    .select({ id: invoiceDocuments.id })
+    .from(invoiceDocuments)
+    .where(and(inArray(invoiceDocuments.state, ['pending', 'submitted']), lte(invoiceDocuments.nextAttemptAt, now)))
+    .orderBy(asc(invoiceDocuments.nextAttemptAt))
+    .limit(BATCH)
+    .for('update', { skipLocked: true })
+  return deps.db
+    .update(invoiceDocuments)
+    .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: sql`${invoiceDocuments.attempts} + 1` })
+    .where(inArray(invoiceDocuments.id, due))
+    .returning()
+}
+
+async function reschedule(deps: Pick<InvoiceDeps, 'db'>, doc: InvoiceDocumentRow, at: Date, patch: Partial<InvoiceDocumentRow> = {}) {
+  await deps.db
+    .update(invoiceDocuments)
+    .set({ ...patch, nextAttemptAt: at })
+    .where(and(eq(invoiceDocuments.id, doc.id), inArray(invoiceDocuments.state, ['pending', 'submitted'])))
+}
+
+/** Applies a provider answer; answers whether the document reached a final state. */
+export async function applyResult(deps: Pick<InvoiceDeps, 'db' | 'now'>, doc: InvoiceDocumentRow, result: InvoiceResult): Promise<boolean> {
+  const now = deps.now()
+  if (result.state === 'issued') {
+    await deps.db.transaction((tx) => applyIssued(tx, doc.id, result.number, result.issuedAt, now))
+    return true
+  }
+  if (result.state === 'failed') {
+    await deps.db.transaction((tx) => applyFailed(tx, doc.id, result.reason, now))
+    return true
+  }
+  return false
+}
+
+/** One step for one claimed document: send it if not yet accepted, then ask for its result. */
+export async function processDocument(deps: InvoiceDeps, doc: InvoiceDocumentRow): Promise<void> {
+  const now = deps.now()
+  try {
+    let current = doc
+    if (doc.state === 'pending') {
+      const { providerRef } = await deps.provider.submit(await documentRequest(deps, doc))
+      await deps.db
+        .update(invoiceDocuments)
+        .set({ state: 'submitted', providerRef, lastError: null })
+        .where(and(eq(invoiceDocuments.id, doc.id), eq(invoiceDocuments.state, 'pending')))
+      current = { ...doc, state: 'submitted', providerRef }
+    }
+    const result = await deps.provider.query(current.idempotencyKey, current.providerRef)
+    if (!(await applyResult(deps, current, result))) {
+      await reschedule(deps, current, new Date(now.getTime() + delayAfter(current.attempts, 3_000)))
+    }
+  } catch (error) {
+    if (error instanceof InvoiceProviderError && !error.transient) {
+      await deps.db.transaction((tx) => applyFailed(tx, doc.id, error.reason, now))
+      return
+    }
+    // Timeouts, 5xx, unreachable: the same key is sent again later, so nothing is issued twice.
+    const message = error instanceof Error ? error.message.slice(0, 200) : 'unknown error'
+    deps.log.warn({ documentId: doc.id, provider: deps.provider.name, err: message }, 'invoice provider call failed; will retry')
+    await reschedule(deps, doc, new Date(now.getTime() + delayAfter(doc.attempts, 5_000)), { lastError: message })
+  }
+}
+
+/** A provider callback names a document: ask the provider now (the callback itself is not trusted). */
+export async function pollDocumentNow(deps: InvoiceDeps, idempotencyKey: string): Promise<'applied' | 'pending' | 'unknown' | 'final'> {
+  const doc = await findDocumentByKey(deps.db, idempotencyKey)
+  if (!doc) return 'unknown'
+  if (doc.state === 'issued' || doc.state === 'failed') return 'final'
+  if (doc.state === 'waiting') return 'pending'
+  const result = await deps.provider.query(doc.idempotencyKey, doc.providerRef)
+  return (await applyResult(deps, doc, result)) ? 'applied' : 'pending'
+}
+
+/** One round: sweeps, then due documents until none is left (bounded), then e-mails. */
+export async function runInvoiceJobOnce(deps: InvoiceDeps): Promise<{ processed: number }> {
+  await sweepPaidNowOrders(deps)
+  await sweepRefundedInvoices(deps)
+  let processed = 0
+  for (let round = 0; round < 20; round++) {
+    const claimed = await claimDue(deps, deps.now())
+    if (claimed.length === 0) break
+    for (const doc of claimed) await processDocument(deps, doc)
+    processed += claimed.length
+  }
+  await deliverPendingEmails(deps)
+  return { processed }
+}

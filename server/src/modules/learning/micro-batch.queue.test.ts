@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { createMicroBatcher } from './micro-batch.queue.ts'
+
+describe('createMicroBatcher', () => {
+  it('answers every caller with its own result, in batches, and isolates per-item errors', async () => {
+    const batches: number[][] = []
+    const batcher = createMicroBatcher<number, number>(async (items) => {
+      batches.push(items)
+      return items.map((n) => (n === 3 ? new Error('three') : n * 10))
+    })
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.submit(n)))
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 'three', 40])
+    expect(batches).toEqual([[1, 2, 3, 4]])
+  })
+
+  it('fails every caller of a batch whose run throws (nothing of it was stored)', async () => {
+    const batcher = createMicroBatcher<number, number>(async () => {
+      throw new Error('database down')
+    })
+    await expect(Promise.all([batcher.submit(1), batcher.submit(2)])).rejects.toThrow('database down')
+  })
+
+  it('keeps at most `parallel` batches running and still processes everything', async () => {
+    let running = 0
+    let peak = 0
+    const batcher = createMicroBatcher<number, number>(
+      async (items) => {
+        running += 1
+        peak = Math.max(peak, running)
+        await new Promise((r) => setTimeout(r, 5))
+        running -= 1
+        return items
+      },
+      { parallel: 2, maxBatch: 3, minFill: 2, fillWaitMs: 1 },
+    )
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit(i)))
+    expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    expect(peak).toBeLessThanOrEqual(2)
+  })
+})

@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin'
+import type { PoolStats } from '../db/pool-stats.ts'
+import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
+import { httpRequestDuration, paymentNotifications, watchPool } from './metrics.registry.ts'
+
+const NOTIFY_KINDS: Record<string, string> = { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' }
+
+function notificationOutcome(status: number): string {
+  if (status < 300) return 'acknowledged'
+  return status < 500 ? 'refused' : 'failed'
+}
+
+/**
+ * Records every request's latency by route pattern, with its request id as the exemplar (the same
+ * id as the `reqId` of its log lines and the x-request-id answer header), and the outcome of WeChat
+ * Pay notifications. Exposed only by the metrics listener (metrics-server.ts), never under /api.
+ */
+export default fp<{ poolStats: PoolStats | null }>(
+  async (app, { poolStats }) => {
+    if (poolStats) {
+      const unwatch = watchPool(poolStats)
+      app.addHook('onClose', async () => unwatch())
+    }
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched'
+      const status = reply.statusCode
+      httpRequestDuration.observe({
+        labels: { method: request.method, route, status: String(status) },
+        value: reply.elapsedTime / 1000,
+        // prom-client types exemplar labels like metric labels; request_id is an exemplar-only label.
+        exemplarLabels: { request_id: String(request.id) } as never,
+      })
+      const kind = NOTIFY_KINDS[route]
+      if (kind) paymentNotifications.inc({ kind, outcome: notificationOutcome(status) })
+    })
+  },
+  { name: 'metrics' },
+)
