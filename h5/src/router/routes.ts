@@ -6,7 +6,6 @@ import CatalogueView from '@/views/catalogue/CatalogueView.vue'
 /** A route record whose meta is required, so no route can forget its title or cache rule. */
 type AppRouteRecord = RouteRecordRaw & { meta: RouteMeta }
 
-
 export const routes: AppRouteRecord[] = [
   {
     path: '/',
