@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs'
 import { maskIdNumber } from '@app/shared'
 import type { CompletionRow, CompletionStatus } from '@app/server/src/modules/certificates/completion-report.repository.ts'
+import { writeWorkbook } from '@app/server/src/spreadsheet.ts'
 
 export const STATUS_LABELS: Record<CompletionStatus, string> = { completed: '已完成', studying: '学习中', not_started: '未开始' }
 
@@ -12,54 +12,47 @@ export interface ReportOptions {
 
 /** Two sheets: 汇总 (counts per organisation) and 明细 (one row per learner and project). */
 export async function completionWorkbook(rows: CompletionRow[], options: ReportOptions): Promise<Buffer> {
-  const book = new ExcelJS.Workbook()
-  book.creator = '重庆专技人员继续教育'
-  book.title = options.title
-
-  const summary = book.addWorksheet('汇总')
-  summary.columns = [
-    { header: '单位/区县', key: 'organisation', width: 44 },
-    { header: '已完成', key: 'completed', width: 10 },
-    { header: '学习中', key: 'studying', width: 10 },
-    { header: '未开始', key: 'not_started', width: 10 },
-    { header: '合计', key: 'total', width: 10 },
-  ]
   const groups = new Map<string, Record<CompletionStatus, number>>()
   for (const r of rows) {
     const g = groups.get(r.organisationName) ?? { completed: 0, studying: 0, not_started: 0 }
     g[r.status] += 1
     groups.set(r.organisationName, g)
   }
-  for (const [organisation, g] of groups) summary.addRow({ organisation, ...g, total: g.completed + g.studying + g.not_started })
-
-  const detail = book.addWorksheet('明细')
-  detail.columns = [
-    { header: '单位/区县', key: 'organisationName', width: 44 },
-    { header: '所在区县', key: 'districtName', width: 14 },
-    { header: '姓名', key: 'realName', width: 12 },
-    { header: '身份证号', key: 'idNumber', width: 22 },
-    { header: '培训项目', key: 'projectTitle', width: 44 },
-    { header: '年度', key: 'year', width: 8 },
-    { header: '要求学时', key: 'requiredHours', width: 10 },
-    { header: '已获学时', key: 'countedHours', width: 10 },
-    { header: '状态', key: 'status', width: 10 },
-    { header: '完成时间', key: 'completedAt', width: 20 },
-    { header: '证书编号', key: 'certificateNumber', width: 24 },
-  ]
-  for (const r of rows) {
-    detail.addRow({
-      ...r,
-      // Text, so Excel keeps all 18 characters instead of turning the number into 5.0E+17.
-      idNumber: options.fullIdNumbers ? r.idNumber : maskIdNumber(r.idNumber),
-      status: STATUS_LABELS[r.status],
-      completedAt: r.completedAt ?? '',
-      certificateNumber: r.certificateNumber ?? '',
-    })
-  }
-  for (const sheet of [summary, detail]) {
-    sheet.getRow(1).font = { bold: true }
-    sheet.views = [{ state: 'frozen', ySplit: 1 }]
-  }
-  detail.getColumn('completedAt').numFmt = 'yyyy-mm-dd hh:mm'
-  return Buffer.from(await book.xlsx.writeBuffer())
+  return writeWorkbook(options.title, [
+    {
+      name: '汇总',
+      columns: [
+        { header: '单位/区县', key: 'organisation', width: 44 },
+        { header: '已完成', key: 'completed', width: 10 },
+        { header: '学习中', key: 'studying', width: 10 },
+        { header: '未开始', key: 'not_started', width: 10 },
+        { header: '合计', key: 'total', width: 10 },
+      ],
+      rows: [...groups].map(([organisation, g]) => ({ organisation, ...g, total: g.completed + g.studying + g.not_started })),
+    },
+    {
+      name: '明细',
+      columns: [
+        { header: '单位/区县', key: 'organisationName', width: 44 },
+        { header: '所在区县', key: 'districtName', width: 14 },
+        { header: '姓名', key: 'realName', width: 12 },
+        { header: '身份证号', key: 'idNumber', width: 22 },
+        { header: '培训项目', key: 'projectTitle', width: 44 },
+        { header: '年度', key: 'year', width: 8 },
+        { header: '要求学时', key: 'requiredHours', width: 10 },
+        { header: '已获学时', key: 'countedHours', width: 10 },
+        { header: '状态', key: 'status', width: 10 },
+        { header: '完成时间', key: 'completedAt', width: 20, numFmt: 'yyyy-mm-dd hh:mm' },
+        { header: '证书编号', key: 'certificateNumber', width: 24 },
+      ],
+      rows: rows.map((r) => ({
+        ...r,
+        // Text, so Excel keeps all 18 characters instead of turning the number into 5.0E+17.
+        idNumber: options.fullIdNumbers ? r.idNumber : maskIdNumber(r.idNumber),
+        status: STATUS_LABELS[r.status],
+        completedAt: r.completedAt ?? '',
+        certificateNumber: r.certificateNumber ?? '',
+      })),
+    },
+  ])
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, type Config } from './config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
 import type { SmsProvider } from './integrations/sms/provider.ts'
@@ -17,11 +17,12 @@ import { isSessionLive } from './modules/auth/sessions.service.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
 import { buildValidator } from './validation.ts'
+import staffGuard from './modules/staff/staff.guard.ts'
 
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -79,6 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     isSessionLive: (claims, at) => isSessionLive(deps.database.db, claims, at),
     now,
   })
+  // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
+  await app.register(staffGuard, { db: deps.database.db, secret: derive('staff-token'), now })
   await registerModules(app, {
     db: deps.database.db,
     database: deps.database,
@@ -93,6 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     runJobs: deps.runJobs ?? false,
     antiIdle: deps.config.antiIdle,
     certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },
+    groupOrders: {
+      transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
+      fileKey: derive('group-order-files'),
+    },
     invoices: { config: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG, fileLinkKey: derive('invoice-file-link') },
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })

@@ -68,6 +68,20 @@ export const SAMPLE_CERTIFICATE_SETTINGS: CertificateSettings = {
   sealSample: true,
 }
 
+/** The account units pay group orders into by 对公转账 (GRP-3); shown with each order's reference. */
+export interface TransferAccount {
+  accountName: string
+  accountNumber: string
+  bankName: string
+}
+
+/** Development default, visibly a sample; production offers 对公转账 only when it is configured. */
+export const SAMPLE_TRANSFER_ACCOUNT: TransferAccount = {
+  accountName: '重庆市某某继续教育培训中心（示例）',
+  accountNumber: '5000 0000 0000 0000 000',
+  bankName: '示例银行重庆分行',
+}
+
 /** 电子发票 (INV-4): who sells, what is sold, and which provider issues (docs/invoices.md). */
 export interface InvoiceConfig {
   provider: 'development' | 'nuonuo'
@@ -142,6 +156,8 @@ export interface Config {
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
   certificate: CertificateSettings
+  /** null: 对公转账 is not offered. */
+  transferAccount: TransferAccount | null
   invoice: InvoiceConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
@@ -308,6 +324,17 @@ function parseCertificate(env: Env): CertificateSettings {
     sealText: sealText ?? SAMPLE_CERTIFICATE_SETTINGS.sealText,
     sealSample: sealText === undefined,
   }
+}
+
+function parseTransferAccount(env: Env, appEnv: AppEnv): TransferAccount | null {
+  const names = ['TRANSFER_ACCOUNT_NAME', 'TRANSFER_ACCOUNT_NUMBER', 'TRANSFER_BANK_NAME'] as const
+  const values = names.map((name) => read(env, name))
+  if (values.every((v) => v === undefined)) return appEnv === 'production' ? null : SAMPLE_TRANSFER_ACCOUNT
+  const missing = names.find((_, i) => values[i] === undefined)
+  if (missing) throw new ConfigError(`${missing} is missing: the transfer account needs its name, number and bank`)
+  const [accountName, accountNumber, bankName] = values as [string, string, string]
+  if (!/^[0-9 ]{8,40}$/.test(accountNumber)) throw new ConfigError('TRANSFER_ACCOUNT_NUMBER must be digits (spaces allowed)')
+  return { accountName, accountNumber, bankName }
 }
 
 function parseSms(env: Env): Config['sms'] {
@@ -489,6 +516,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     antiIdle: parseAntiIdle(env, appEnv),
     trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
+    transferAccount: parseTransferAccount(env, appEnv),
     invoice: parseInvoice(env, appEnv),
     siteFilesDir,
     seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),

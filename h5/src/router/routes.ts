@@ -6,8 +6,6 @@ import CatalogueView from '@/views/catalogue/CatalogueView.vue'
 /** A route record whose meta is required, so no route can forget its title or cache rule. */
 type AppRouteRecord = RouteRecordRaw & { meta: RouteMeta }
 
-const ComingSoonView = () => import('@/views/me/ComingSoonView.vue')
-
 export const routes: AppRouteRecord[] = [
   {
     path: '/',
@@ -27,6 +25,13 @@ export const routes: AppRouteRecord[] = [
     name: 'purchase',
     component: () => import('@/views/purchase/PurchaseView.vue'),
     meta: { title: '项目购买', requiresAuth: true, keepAlive: false, ownHeading: true },
+  },
+  // 「团体购买」 (GRP-1, GRP-2): paste ID numbers, 「立即购买」.
+  {
+    path: '/projects/:id(\\d+)/group',
+    name: 'group-purchase',
+    component: () => import('@/views/group/GroupPurchaseView.vue'),
+    meta: { title: '团体购买', requiresAuth: true, keepAlive: false },
   },
   {
     path: '/projects/:id(\\d+)/order',
@@ -111,6 +116,7 @@ export const routes: AppRouteRecord[] = [
     component: () => import('@/views/invoices/InvoicesView.vue'),
     meta: { title: '我的发票', requiresAuth: true, keepAlive: false },
   },
+  // 团购订单 (GRP-4), linked from 我的, and one group order with its learners and 对公转账 details.
   {
     path: '/invoices/apply',
     name: 'invoice-apply',
@@ -126,7 +132,13 @@ export const routes: AppRouteRecord[] = [
   {
     path: '/group-orders',
     name: 'group-orders',
-    component: ComingSoonView,
+    component: () => import('@/views/group/GroupOrdersView.vue'),
+    meta: { title: '团购订单', requiresAuth: true, keepAlive: false },
+  },
+  {
+    path: '/group-orders/:id(\\d+)',
+    name: 'group-order',
+    component: () => import('@/views/group/GroupOrderDetailView.vue'),
     meta: { title: '团购订单', requiresAuth: true, keepAlive: false },
   },
   {

@@ -23,7 +23,12 @@ import type { AntiIdleSettings } from './learning/anti-idle.rules.ts'
 import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
-import type { CertificateSettings, InvoiceConfig } from '../config.ts'
+import staffRoutes from './staff/staff.routes.ts'
+import groupOrderRoutes from './group-orders/group-orders.routes.ts'
+import groupFileRoutes from './group-orders/group-files.routes.ts'
+import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
+import type { GroupOrderDeps } from './group-orders/group-orders.types.ts'
+import type { CertificateSettings, InvoiceConfig, TransferAccount } from '../config.ts'
 import { createInvoiceServices } from './invoices/invoices.setup.ts'
 import { createReportBatcher } from './learning/progress-report.service.ts'
 import { countingSmsProvider } from '../plugins/metrics.sms.ts'
@@ -44,6 +49,8 @@ export interface ModuleDeps {
   antiIdle: AntiIdleSettings
   /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
   certificates: CertificateSettings & { signingKey: string }
+  /** 团体购买: the 对公转账 account (null: not offered) and the key that signs its file links. */
+  groupOrders: { transferAccount: TransferAccount | null; fileKey: string }
   /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
   invoices: { config: InvoiceConfig; fileLinkKey: string }
 }
@@ -127,6 +134,11 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       })
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
+      await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
+      const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders }
+      await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
+      await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
+      await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,

@@ -11,7 +11,12 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: '重庆专技人员继续教育 H5 API', version: '1.0.0' },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '工作人员令牌（POST /api/staff/session）' },
+          },
+        },
       },
       // Only the public API is documented; the simulator and static files are not part of it.
       transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, orderItems, orders, refunds } from '../../db/schema.ts'
+import { enrollments, groupRefundDues, orderItems, orders, refunds } from '../../db/schema.ts'
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
 
@@ -62,24 +62,82 @@ async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTra
   if (trade.amount?.total !== order.amountFen || (trade.amount.currency ?? 'CNY') !== 'CNY') {
     return { kind: 'rejected', reason: 'amount_mismatch' }
   }
-  if (order.status !== OrderStatus.PENDING) {
-    if (order.status === OrderStatus.CLOSED) return { kind: 'rejected', reason: 'paid_after_close' }
-    return { kind: 'already_paid' }
-  }
-  await tx
-    .update(orders)
-    .set({
-      status: OrderStatus.PAID,
+  const received = await receivePayment(
+    tx,
+    order,
+    {
+      ref: `wechat:${trade.transaction_id ?? ''}`,
       transactionId: trade.transaction_id ?? null,
       paidAt: trade.success_time ? new Date(trade.success_time) : now,
       payerTotalFen: trade.amount.payer_total ?? null,
-    })
-    .where(eq(orders.id, order.id))
-  const items = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, order.id), eq(orderItems.active, true)))
-  if (items.length > 0) {
+    },
+    now,
+  )
+  if (received.kind === 'paid_after_close') return { kind: 'rejected', reason: 'paid_after_close' }
+  return received.kind === 'paid' ? { kind: 'paid' } : { kind: 'already_paid' }
+}
+
+type OrderRow = typeof orders.$inferSelect
+
+/** Money received for an order, by WeChat Pay or by a 对公转账 that staff confirmed. */
+export interface ReceivedPayment {
+  /** `wechat:<transaction_id>` or `transfer:<bank serial>`. */
+  ref: string
+  /** WeChat's transaction id; null for a transfer. */
+  transactionId: string | null
+  paidAt: Date
+  payerTotalFen: number | null
+}
+
+export type ReceiveOutcome = { kind: 'paid' } | { kind: 'already_paid' } | { kind: 'duplicate_payment' } | { kind: 'paid_after_close' }
+
+/**
+ * Applies money received for an order whose row the caller holds locked: the one path by which
+ * an order becomes paid and its learners enrolled, whichever payment arrives first (PAY-3, GRP-3).
+ * - pending: paid, every listed learner enrolled in this transaction;
+ * - a closed group order (a transfer confirmed after the order lapsed): money cannot be refused,
+ *   so it is paid too, its learners who are free again enrolled;
+ * - already paid by another payment (transfer and WeChat Pay both arrived): owed back in full;
+ * - a learner enrolled meanwhile by another order is not enrolled twice: the price is owed back.
+ */
+export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedPayment, now: Date): Promise<ReceiveOutcome> {
+  const reopen = order.status === OrderStatus.CLOSED && order.kind === 'group'
+  if (order.status === OrderStatus.CLOSED && !reopen) return { kind: 'paid_after_close' }
+  if (order.status !== OrderStatus.PENDING && !reopen) {
+    // The same WeChat payment told again (duplicate notification, notification + query).
+    if (payment.ref === 'wechat:' || (payment.transactionId !== null && payment.transactionId === order.transactionId)) return { kind: 'already_paid' }
     await tx
+      .insert(groupRefundDues)
+      .values({ orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: order.amountFen, createdAt: now })
+      .onConflictDoNothing()
+    return { kind: 'duplicate_payment' }
+  }
+  await tx
+    .update(orders)
+    .set({ status: OrderStatus.PAID, transactionId: payment.transactionId, paidAt: payment.paidAt, payerTotalFen: payment.payerTotalFen })
+    .where(eq(orders.id, order.id))
+  if (reopen) {
+    // Learners another order took while this one was closed stay out (and are owed back below).
+    await tx.execute(sql`update order_items i set active = true where i.order_id = ${order.id}
+      and not exists (select 1 from order_items o where o.learner_user_id = i.learner_user_id and o.project_id = i.project_id and o.active)`)
+  }
+  const items = await tx.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(asc(orderItems.id))
+  const enrolled = new Set<number>()
+  const active = items.filter((item) => item.active)
+  // 1,000 rows a statement keeps a 5,000-learner order well under PostgreSQL's parameter limit.
+  for (let i = 0; i < active.length; i += 1000) {
+    const rows = await tx
       .insert(enrollments)
-      .values(items.map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
+      .values(active.slice(i, i + 1000).map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
+      .onConflictDoNothing()
+      .returning({ userId: enrollments.userId })
+    for (const row of rows) enrolled.add(row.userId)
+  }
+  const owed = order.kind === 'group' ? items.filter((item) => !enrolled.has(item.learnerUserId)) : []
+  for (let i = 0; i < owed.length; i += 1000) {
+    await tx
+      .insert(groupRefundDues)
+      .values(owed.slice(i, i + 1000).map((item) => ({ orderId: order.id, reason: 'learner_already_enrolled' as const, learnerUserId: item.learnerUserId, amountFen: order.unitPriceFen, createdAt: now })))
       .onConflictDoNothing()
   }
   return { kind: 'paid' }

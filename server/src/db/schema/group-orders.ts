@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import type { GroupFailure } from '@app/shared'
+import { orders } from './orders.ts'
+import { projects } from './catalogue.ts'
+import { staffUsers } from './staff.ts'
+import { users } from './users.ts'
+
+/**
+ * A 团体购买 list that failed its check: the failing lines, kept for 「下载错误文件」 until
+ * `expiresAt` (then deleted). Group orders themselves are `orders` rows of kind 'group' with one
+ * `order_items` row per learner.
+ */
+export const groupCheckRuns = pgTable(
+  'group_check_runs',
+  {
+    id: uuid().primaryKey(),
+    buyerUserId: integer()
+      .notNull()
+      .references(() => users.id),
+    projectId: integer()
+      .notNull()
+      .references(() => projects.id),
+    failures: jsonb().$type<GroupFailure[]>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index().on(t.expiresAt)],
+)
+
+/**
+ * 对公转账 for a group order (GRP-3): the reference the unit writes on its transfer, and, once staff
+ * confirm the receipt, who did and what arrived. One row per order.
+ */
+export const groupOrderTransfers = pgTable('group_order_transfers', {
+  orderId: integer()
+    .primaryKey()
+    .references(() => orders.id),
+  reference: text().notNull().unique(),
+  confirmedAt: timestamp({ withTimezone: true }),
+  confirmedByStaffId: integer().references(() => staffUsers.id),
+  receivedFen: integer(),
+  bankSerial: text(),
+})
+
+/**
+ * Money a group order's buyer is owed back, for staff to refund: a learner already enrolled by
+ * another order when this one was paid (GRP-3), or a second payment of an already paid order
+ * (transfer and WeChat Pay both arrived). Unique per learner and per payment, so settling twice
+ * records nothing twice.
+ */
+export const groupRefundDues = pgTable(
+  'group_refund_dues',
+  {
+    id: serial().primaryKey(),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    reason: text().$type<'learner_already_enrolled' | 'duplicate_payment'>().notNull(),
+    learnerUserId: integer().references(() => users.id),
+    /** `wechat:<transaction_id>` or `transfer:<bank serial>` for duplicate payments. */
+    paymentRef: text(),
+    amountFen: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    refundedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index().on(t.orderId),
+    uniqueIndex('group_refund_dues_one_per_learner').on(t.orderId, t.learnerUserId).where(sql`${t.learnerUserId} is not null`),
+    uniqueIndex('group_refund_dues_one_per_payment').on(t.orderId, t.paymentRef).where(sql`${t.paymentRef} is not null`),
+  ],
+)
