@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
-export const BUDGET_KB = 130
+export const BUDGET_KB = 100
 
 const h5Dir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = join(h5Dir, 'dist')
