@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { staffUsers, type StaffRole } from '../../db/schema.ts'
-import { decoyHash, hashPassword, verifyPassword } from '../auth/password-hash.ts'
-import { ACCOUNT_RULE, ADDRESS_RULE, clearFailures, lockedUntil, recordFailure, throttleKey } from '../auth/throttle.ts'
+import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.service.ts'
+import { clearAttempts, countAttempt, refundAttempt } from '../auth/throttle.repository.ts'
+import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey } from '../auth/throttle.rules.ts'
 import { recordStaffAction } from './staff.audit.ts'
 import { StaffInvalidCredentialsError, StaffSignInThrottledError, StaffUsernameTakenError } from './staff.errors.ts'
 import { findStaffByUsername, type StaffRow } from './staff.repository.ts'
@@ -51,17 +52,16 @@ export async function saveStaffUser(
 export async function signInStaff(db: AppDb, username: string, password: string, clientAddress: string, now: Date): Promise<StaffRow> {
   const accountKey = throttleKey('account', `staff:${username}`)
   const addressKey = throttleKey('address', `staff:${clientAddress}`)
-  const locked = await lockedUntil(db, [accountKey, addressKey], now)
-  if (locked) throw new StaffSignInThrottledError(String(Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 60_000))))
+  // Counted before the password is checked, atomically, so parallel guesses cannot slip past.
+  const addressAttempt = await countAttempt(db, addressKey, SIGN_IN_PER_ADDRESS, now)
+  const accountAttempt = addressAttempt.allowed ? await countAttempt(db, accountKey, SIGN_IN_PER_ACCOUNT, now) : addressAttempt
+  if (!accountAttempt.allowed) throw new StaffSignInThrottledError(String(Math.max(1, Math.ceil(accountAttempt.retryAfterSeconds / 60))))
   const staff = await findStaffByUsername(db, username)
   // Unknown and disabled accounts take as long to refuse as a wrong password.
   const ok = await verifyPassword(password, staff?.passwordHash ?? (await decoyHash()))
-  if (!staff || !ok || staff.disabledAt) {
-    await recordFailure(db, accountKey, ACCOUNT_RULE, now)
-    await recordFailure(db, addressKey, ADDRESS_RULE, now)
-    throw new StaffInvalidCredentialsError()
-  }
-  await clearFailures(db, accountKey)
+  if (!staff || !ok || staff.disabledAt) throw new StaffInvalidCredentialsError()
+  await refundAttempt(db, addressAttempt)
+  await clearAttempts(db, accountKey)
   await recordStaffAction(db, { staffId: staff.id, action: 'staff.sign_in', target: `staff:${staff.id}` }, now)
   return staff
 }
