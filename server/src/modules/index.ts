@@ -24,11 +24,12 @@ import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import staffRoutes from './staff/staff.routes.ts'
+import goLiveRoutes from './golive/golive.routes.ts'
 import groupOrderRoutes from './group-orders/group-orders.routes.ts'
 import groupFileRoutes from './group-orders/group-files.routes.ts'
 import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
 import type { GroupOrderDeps } from './group-orders/group-orders.types.ts'
-import type { CertificateSettings, InvoiceConfig, TransferAccount } from '../config.ts'
+import type { CertificateSettings, InvoiceConfig, TencentSmsConfig, TransferAccount } from '../config.ts'
 import { createInvoiceServices } from './invoices/invoices.setup.ts'
 import { createReportBatcher } from './learning/progress-report.service.ts'
 import { countingSmsProvider } from '../plugins/metrics.sms.ts'
@@ -53,6 +54,8 @@ export interface ModuleDeps {
   groupOrders: { transferAccount: TransferAccount | null; fileKey: string }
   /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
   invoices: { config: InvoiceConfig; fileLinkKey: string }
+  /** The go-live check's staff API: the operator files folder and the SMS credentials it checks. */
+  golive: { siteFilesDir: string | null; sms: TencentSmsConfig | null }
 }
 
 /** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
@@ -139,6 +142,10 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })
+      await api.register(goLiveRoutes, {
+        prefix: '/staff',
+        deps: { db: deps.db, now: deps.now, wechatMode: deps.wechatMode, wechat: deps.wechat, publicBaseUrl: deps.publicBaseUrl, ...deps.golive },
+      })
       await api.register(jssdkRoutes, {
         prefix: '/wechat',
         db: deps.db,

@@ -10,6 +10,9 @@ import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { generateRsaKeys, sendJson, signAsWechatpay, startStandIn, type ReceivedRequest, type StandIn } from '../../../test/wechat-stand-in-helpers.ts'
 import type { TencentSmsConfig } from '../../config.ts'
 import { runGoLiveCheck } from './golive.service.ts'
+import { signInNewStaff } from '../../../test/staff-helpers.ts'
+import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
+import { staffAuditLog } from '../../db/schema.ts'
 import { formatGoLiveReport } from './golive.report.ts'
 import type { CheckId, GoLiveInput, GoLiveReport } from './golive.types.ts'
 
@@ -44,6 +47,26 @@ describe('against the built-in simulator', () => {
   })
 
   const input = (): GoLiveInput => ({ mode: 'simulator', wechat: t.wechat, publicBaseUrl: t.baseUrl, siteFilesDir: site, sms: null })
+
+  it('runs as a staff API for admin staff only, and audits every run', async () => {
+    const learner = await registerLearner(t.app)
+    const asLearner = await t.app.inject({ method: 'POST', url: '/api/staff/golive-check', headers: bearer(learner.accessToken) })
+    expect(asLearner.statusCode).toBe(401)
+    const operator = await signInNewStaff(t.app, t.database.db, 'operator')
+    const asOperator = await t.app.inject({ method: 'POST', url: '/api/staff/golive-check', headers: bearer(operator.token) })
+    expect(asOperator.statusCode).toBe(403)
+
+    const admin = await signInNewStaff(t.app, t.database.db, 'admin')
+    const res = await t.app.inject({ method: 'POST', url: '/api/staff/golive-check', headers: bearer(admin.token) })
+    expect(res.statusCode).toBe(200)
+    const report = res.json() as GoLiveReport
+    expect(report.mode).toBe('simulator')
+    expect(report.items.map((entry) => entry.id)).toEqual(expect.arrayContaining(['access_token', 'merchant_key', 'api_v3_key', 'verification_file']))
+    expect(find(report, 'access_token').verdict).toBe('pass')
+    const audit = (await t.database.db.select().from(staffAuditLog)).filter((row) => row.action === 'golive.check')
+    expect(audit).toHaveLength(1)
+    expect(audit[0]?.staffId).toBe(admin.staffId)
+  })
 
   it('fails on a missing menu, then passes once create-menu has run', async () => {
     const before = await runGoLiveCheck(input())
