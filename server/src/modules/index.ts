@@ -25,6 +25,7 @@ import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import staffRoutes from './staff/staff.routes.ts'
 import goLiveRoutes from './golive/golive.routes.ts'
+import bulkRegistrationRoutes from './bulk-registration/bulk-registration.routes.ts'
 import groupOrderRoutes from './group-orders/group-orders.routes.ts'
 import groupFileRoutes from './group-orders/group-files.routes.ts'
 import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
@@ -142,6 +143,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })
+      await api.register(bulkRegistrationRoutes, { prefix: '/staff', deps: { db: deps.db, sms, now: deps.now } })
       await api.register(goLiveRoutes, {
         prefix: '/staff',
         deps: { db: deps.db, now: deps.now, wechatMode: deps.wechatMode, wechat: deps.wechat, publicBaseUrl: deps.publicBaseUrl, ...deps.golive },

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { AppDb } from '../../db/client.ts'
+import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import { withErrors } from '../../route-schemas.ts'
+import { PlainText } from '@app/shared'
+import { recordStaffAction } from '../staff/staff.audit.ts'
+import { currentStaff } from '../staff/staff.guard.ts'
+import { SheetUnreadableError } from './bulk-registration.errors.ts'
+import { registerSheet } from './bulk-registration.service.ts'
+import { MAX_FILE_BYTES } from './bulk-registration.sheet.ts'
+
+export interface BulkRegistrationRouteDeps {
+  db: AppDb
+  sms: SmsProvider
+  now: () => Date
+}
+
+const SHEET_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'application/octet-stream']
+
+const ResultSchema = Type.Object({
+  runId: Type.Integer(),
+  counts: Type.Object({ rows: Type.Integer(), created: Type.Integer(), existed: Type.Integer(), invalid: Type.Integer(), smsFailed: Type.Integer() }),
+  rows: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      name: Type.String(),
+      idNumberMasked: Type.String(),
+      phoneMasked: Type.String(),
+      unit: Type.String(),
+      outcome: Type.Union([Type.Literal('created'), Type.Literal('existed'), Type.Literal('invalid')]),
+      reason: Type.String(),
+      sms: Type.Union([Type.Literal('sent'), Type.Literal('failed'), Type.Null()]),
+    }),
+  ),
+})
+
+/**
+ * Staff bulk registration as an API (ACC-5, OPS-2): the body is the unit's sheet itself (.xlsx or
+ * .csv, as uploaded), `fileName` says which. The same service as the `bulk-register` command:
+ * idempotent, invalid rows create nothing, new learners get a one-time password by SMS. Answers
+ * every row's outcome (ID numbers and phones masked); the command writes the same as a sheet.
+ */
+const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistrationRouteDeps }> = async (app, { deps }) => {
+  app.addHook('preHandler', app.requireStaff)
+  for (const type of SHEET_TYPES) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body))
+  }
+
+  app.post(
+    '/bulk-registrations',
+    {
+      bodyLimit: MAX_FILE_BYTES,
+      schema: {
+        tags: ['staff'],
+        summary: '批量注册学员（上传单位名单 .xlsx / .csv）',
+        security: [{ staffBearer: [] }],
+        querystring: Type.Object(
+          {
+            fileName: PlainText({ minLength: 5, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({ 200: ResultSchema }),
+      },
+    },
+    async (request) => {
+      const staff = currentStaff(request)
+      const content = request.body
+      if (!Buffer.isBuffer(content)) throw new SheetUnreadableError('请上传 .xlsx 或 .csv 表格文件')
+      const result = await registerSheet(
+        { db: deps.db, sms: deps.sms },
+        { content, fileName: request.query.fileName, staff: `staff:${staff.id}`, source: 'api' },
+        deps.now(),
+      )
+      await recordStaffAction(deps.db, { staffId: staff.id, action: 'accounts.bulk_register', target: `bulk_registration:${result.runId}`, detail: result.counts }, deps.now())
+      return result
+    },
+  )
+}
+export default bulkRegistrationRoutes
