@@ -78,11 +78,11 @@ describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simul
     expect(purchaseText).toContain(price)
     expect(purchaseText).toContain(`${project?.year} 年`)
     expect(purchaseText).toContain(`${project?.requiredHours} 学时`)
-    // 团体购买 is shown but says plainly that it is not open yet.
+    // 团体购买 opens its own page (its journey is group-purchase.e2e.test.ts); back to choose 个人购买.
     await page.getByText('团体购买', { exact: true }).click()
-    await page.getByText('团体购买即将开放。').waitFor()
-    await page.getByRole('button', { name: '知道了' }).click()
-    await page.getByText('团体购买即将开放。').waitFor({ state: 'hidden' })
+    await page.waitForURL(/\/projects\/\d+\/group$/)
+    await page.goBack()
+    await page.waitForURL(/\/projects\/\d+\/purchase$/)
 
     await page.getByText('个人购买', { exact: true }).click()
 

@@ -1,0 +1,140 @@
+import type { Catalogue } from '@app/shared/catalogue'
+import ExcelJS from 'exceljs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { newIdentity, readSmsCode, registerWechatBoundLearner, type TestIdentity } from './accounts.ts'
+import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
+
+// GRP-1 … GRP-4 in the WeChat UA: a unit's buyer pastes a list with mistakes into 「团体购买」, reads
+// the reasons back from 「下载错误文件」, pastes the fixed list, pays N × price at the simulated
+// cashier, and sees the learners under 「团购订单」; one of those learners signs in with their own
+// password and finds the plan in 「课程培训」.
+
+const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
+const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
+const PASSWORD = 'Study2025ok'
+
+let browser: Browser
+let buyer: BrowserContext
+
+/** Registers a learner through the API from a context of its own (the buyer's session is untouched). */
+async function registerLearner(identity: TestIdentity): Promise<void> {
+  const { context } = await newWechatContext(browser)
+  try {
+    const sms = await context.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: identity.phone, purpose: 'register' } })
+    expect(sms.status()).toBe(200)
+    const smsCode = await readSmsCode(context.request, origin, identity.phone, 'register')
+    const registered = await context.request.post(`${origin}/api/auth/register`, {
+      data: { realName: identity.realName, idNumber: identity.idNumber, phone: identity.phone, smsCode, password: PASSWORD },
+    })
+    expect(registered.status()).toBe(201)
+  } finally {
+    await context.close()
+  }
+}
+
+async function errorFileRows(page: Page): Promise<string[][]> {
+  const href = await page.getByRole('link', { name: '下载错误文件' }).getAttribute('href')
+  expect(href).toBeTruthy()
+  // The link is signed and short-lived, so it works without the session, as WeChat opens it.
+  const response = await fetch(new URL(href ?? '', origin))
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-type')).toContain('spreadsheetml')
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(await response.arrayBuffer())
+  const rows: string[][] = []
+  workbook.worksheets[0]?.eachRow((row) => {
+    rows.push((row.values as unknown[]).slice(1).map((cell) => String(cell ?? '')))
+  })
+  return rows
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  ;({ context: buyer } = await newWechatContext(browser))
+  const page = await buyer.newPage()
+  await registerWechatBoundLearner(page, origin, '团购经办', PASSWORD)
+  await page.close()
+})
+
+afterAll(async () => {
+  await buyer.close()
+  await browser.close()
+})
+
+describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单', () => {
+  it('buys the plan for a unit’s staff and they can study at once', async () => {
+    const staffA = newIdentity('钱学员', { endsWithX: true })
+    const staffB = newIdentity('孙学员')
+    await registerLearner(staffA)
+    await registerLearner(staffB)
+    const unregistered = newIdentity('未注册')
+    const catalogue = (await (await fetch(`${origin}/api/catalogue`)).json()) as Catalogue
+    const project = catalogue.categories.flatMap((c) => c.projects).find((p) => p.title === PUBLIC_PROJECT_TITLE)
+    expect(project).toBeDefined()
+
+    const page = await buyer.newPage()
+    await page.goto(`${origin}/projects/${project?.id}/purchase`)
+    await page.getByText('团体购买', { exact: true }).click()
+    await page.waitForURL(/\/projects\/\d+\/group$/)
+
+    // As copied from a spreadsheet: a lower-case x with spaces around it, a wrong check digit, a
+    // repeated line and a person without an account.
+    const wrongCheck = staffB.idNumber.slice(0, 17) + (staffB.idNumber.endsWith('0') ? '1' : '0')
+    const pasted = [` ${staffA.idNumber.toLowerCase()}\t`, staffB.idNumber, wrongCheck, staffB.idNumber, unregistered.idNumber].join('\n')
+    await page.getByLabel('输入需参训学员的身份证号码').fill(pasted)
+    await page.getByText('已输入 5 行').waitFor()
+    await page.getByRole('button', { name: '立即购买' }).click()
+
+    await page.getByText('购买失败：有 3 行未通过验证，未提交订单').waitFor()
+    expect(await page.locator('body').innerText()).toContain('共 5 行，通过 2 行，未通过 3 行。')
+    const rows = await errorFileRows(page)
+    const byLine = new Map(rows.map((row) => [row[0], row]))
+    expect(byLine.get('3')?.[1]).toBe(wrongCheck)
+    expect(byLine.get('4')?.[2]).toMatch(/重复/)
+    expect(byLine.get('5')?.[2]).toMatch(/未注册|账号/)
+    expect(byLine.has('1')).toBe(false)
+
+    // Nothing was created: the buyer fixes the list and pastes it again.
+    await page.getByLabel('输入需参训学员的身份证号码').fill([` ${staffA.idNumber.toLowerCase()}\t`, staffB.idNumber].join('\n'))
+    await page.getByText('已输入 2 行').waitFor()
+    await page.getByRole('button', { name: '立即购买' }).click()
+    await page.getByText('订单已提交，请核对学员后支付').waitFor()
+    const confirmation = await page.locator('body').innerText()
+    expect(confirmation).toContain('2 人')
+    expect(confirmation).toContain(`¥${(((project?.priceFen ?? 0) * 2) / 100).toFixed(2)}`)
+    expect(confirmation).toContain('钱*')
+    expect(confirmation).not.toContain(staffA.idNumber)
+
+    await page.getByRole('button', { name: '微信支付' }).click()
+    const cashier = page.getByRole('dialog', { name: '模拟支付（开发环境）' })
+    await cashier.waitFor()
+    await cashier.getByRole('button', { name: '确认支付' }).click()
+    await page.getByText('支付成功', { exact: true }).waitFor({ timeout: 30_000 })
+
+    // 团购订单: the order with its learners and their 计划完成度.
+    await page.goto(`${origin}/group-orders`)
+    await page.getByText(PUBLIC_PROJECT_TITLE).first().click()
+    await page.waitForURL(/\/group-orders\/\d+$/)
+    // The buyer's own list: names as registered, ID numbers masked.
+    await page.getByText(staffB.realName).first().waitFor()
+    const detail = await page.locator('body').innerText()
+    expect(detail).toContain(staffA.realName)
+    expect(detail).toContain('计划完成度')
+    expect(detail).not.toContain(staffB.idNumber)
+    await page.close()
+
+    // One of the listed learners signs in and finds the plan.
+    const { context: learner } = await newWechatContext(browser)
+    await skipWechatOauth(learner)
+    const own = await learner.newPage()
+    await own.goto(`${origin}/login`)
+    await own.locator('input[name="account"]').fill(staffB.idNumber)
+    await own.locator('input[name="password"]').fill(PASSWORD)
+    await own.getByRole('button', { name: '登录' }).click()
+    await own.waitForURL((url) => !url.pathname.startsWith('/login'))
+    await own.goto(`${origin}/training`)
+    await own.getByText(PUBLIC_PROJECT_TITLE).first().waitFor({ timeout: 15_000 })
+    await learner.close()
+  })
+})
