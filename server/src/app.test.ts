@@ -67,11 +67,11 @@ describe('API conventions', () => {
 })
 
 describe('catalogue', () => {
-  it('lists both categories and the 2025 public-subjects project with price, hours and course count', async () => {
+  it('lists the categories (the 体验 demo included) and the 2025 public-subjects project with price, hours and course count', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/catalogue' })
     expect(res.statusCode).toBe(200)
     const body = res.json()
-    expect(body.categories.map((c: { name: string }) => c.name)).toEqual(['专技人员公需科目', '专业科目'])
+    expect(body.categories.map((c: { name: string }) => c.name)).toEqual(['专技人员公需科目', '专业科目', '体验（演示）'])
     const project = body.categories[0].projects.find((p: { title: string }) => p.title === '重庆市2025年专技人员继续教育公需科目培训')
     expect(project).toMatchObject({ year: 2025, requiredHours: 30, state: 'not_purchased' })
     expect(project.priceFen).toBeGreaterThan(0)
