@@ -99,9 +99,11 @@ function videoState(page: Page): Promise<VideoState> {
 
 /** The chapter's credited seconds as the player shows them (「…：已学 00:10 / 00:40」). */
 async function creditedOnPage(page: Page): Promise<number> {
+  // The line shows watched time as it plays: the server's credit plus 「（N 秒待确认）」 not yet acknowledged.
   const text = await page.locator('.course-player__credited').innerText()
   const [, m, s] = /已学 (\d+):(\d+)/.exec(text) ?? []
-  return Number(m) * 60 + Number(s)
+  const pending = Number(/（(\d+) 秒待确认）/.exec(text)?.[1] ?? 0)
+  return Number(m) * 60 + Number(s) - pending
 }
 
 /** The open 防挂机 question: answered wrongly first when asked to, then with the right option. */
