@@ -150,9 +150,10 @@ async function playChapterToCompletion(page: Page, row: Locator, durationSeconds
     if ((await row.locator('.chapter-list__state').innerText()).trim() === '已完成') return questions
     const state = await videoState(page)
     if (state.ended) {
-      // The last report's answer completes the chapter: on the first play-through, no replay.
-      await row.locator('.chapter-list__state', { hasText: '已完成' }).waitFor({ timeout: 15_000 })
-      return questions
+      // The last report's answer completes the chapter on the first play-through, no replay; a
+      // question that fell due in those last seconds comes first and is answered in the next round.
+      await page.waitForTimeout(250)
+      continue
     }
     if (state.paused && !state.ended && state.readyState >= 1) {
       // A question may be opening at this very moment (it paused the video): its overlay then takes
