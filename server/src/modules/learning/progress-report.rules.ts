@@ -2,7 +2,6 @@ import { checkpointed, questionFallsDue } from './anti-idle.rules.ts'
 import { creditBase, decideCredit, movesClientBase } from './credit.rules.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState } from './learning.types.ts'
 import { isChapterWatched } from './progress.rules.ts'
-import { countCreditingDecision } from '../../plugins/metrics.registry.ts'
 
 /** What one report is credited against. */
 export interface ReportState {
@@ -28,6 +27,8 @@ export interface ReportOutcome extends ReportState {
   questionDue: boolean
   /** The chapter became complete with this report. */
   completed: boolean
+  /** What was decided, for the metrics: `credited`, or why nothing was (too_fast, stale, question_pending …). */
+  decision: string
 }
 
 /**
@@ -50,7 +51,6 @@ export function creditReport(state: ReportState, report: ReportFacts): ReportOut
     { positionMs: report.positionMs, clientElapsedMs: report.clientElapsedMs },
   )
   const waiting = learner.pendingQuestionId !== null
-  countCreditingDecision(waiting ? { kind: 'none', reason: 'question_pending' } : decision) // progress_reports_total{decision}
   const creditedMs = !waiting && decision.kind === 'credit' ? decision.creditMs : 0
   const aheadOfCredit = report.positionMs > progress.furthestMs + creditedMs
   // While a question waits, the player goes back to where credit stands if it moved on.
@@ -92,5 +92,6 @@ export function creditReport(state: ReportState, report: ReportFacts): ReportOut
     rewindToMs,
     questionDue: questionFallsDue(nextLearner, creditedMs, !!nextProgress.completedAt, chapter.planCompleted),
     completed,
+    decision: waiting ? 'question_pending' : decision.kind === 'credit' ? 'credited' : decision.reason,
   }
 }

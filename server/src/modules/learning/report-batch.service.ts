@@ -8,6 +8,7 @@ import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.error
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
 import type { ReportItem } from './progress-report.service.ts'
 import { creditReport, type ReportOutcome } from './progress-report.rules.ts'
+import { countCreditingDecision } from '../../plugins/metrics.registry.ts'
 import { completeCourseAndPlan } from './progress.repository.ts'
 import { chapterProgressOf } from './progress.rules.ts'
 import {
@@ -95,6 +96,7 @@ async function creditBatch(inTx: () => Tx, items: ReportItem[], batch: BatchStat
       { session, progress: progress.get(key) as ProgressState, learner: learners.get(session.userId) as LearnerState, chapter },
       { seq: item.body.seq, positionMs, clientElapsedMs: item.body.clientElapsedMs, now: item.now },
     )
+    countCreditingDecision(outcome.decision) // progress_reports_total{decision}: cheat attempts show here
     const learner = outcome.questionDue ? await withQuestion(inTx(), outcome, item.now) : outcome.learner
     if (outcome.completed) completedChapters.add(chapter.id)
     sessions.set(session.id, outcome.session)
