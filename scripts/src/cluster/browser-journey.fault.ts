@@ -50,9 +50,13 @@ beforeAll(async () => {
   ;({ context, blockedUrls } = await newWechatContext(browser))
 })
 afterAll(async () => {
-  await context?.close()
-  await browser?.close()
-  await cluster?.stop()
+  // Closing the context throws on a CSP violation (h5/e2e/browser.ts): the cluster stops all the same.
+  try {
+    await context?.close()
+  } finally {
+    await browser?.close()
+    await cluster?.stop()
+  }
 })
 
 function watch(page: Page): Page {
