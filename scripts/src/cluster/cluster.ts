@@ -56,9 +56,13 @@ export interface Cluster {
 const START_TIMEOUT_MS = 90_000
 const H5_DIR = path.join(REPO_ROOT, 'h5')
 
-/** The instances serve the built H5: rebuilt only when its sources changed (as `pnpm start` does). */
+/**
+ * The instances serve the built H5: rebuilt only when its sources changed (as `pnpm start` does).
+ * Without vitest's NODE_ENV=test, which would make Vite bundle Vue's development build.
+ */
 function ensureH5Built(): void {
-  const result = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: H5_DIR, stdio: 'inherit' })
+  const { NODE_ENV: _testEnv, ...env } = process.env
+  const result = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: H5_DIR, env, stdio: 'inherit' })
   if (result.status !== 0) throw new ClusterSetupError('the H5 build failed')
 }
 

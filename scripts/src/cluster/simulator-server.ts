@@ -6,6 +6,7 @@
 import Fastify from 'fastify'
 import path from 'node:path'
 import { loadOrCreateDevSecrets } from '@app/server/src/dev-secrets.ts'
+import securityHeaders from '@app/server/src/plugins/security-headers.ts'
 import { createWechatSimulator } from '@app/server/src/simulator/index.ts'
 import { simulatorKeys } from '@app/server/src/wechat-runtime.ts'
 
@@ -21,6 +22,9 @@ const simulator = createWechatSimulator({
   stateFile: path.join(dataDir, 'wechat-simulator.json'),
 })
 const app = Fastify({ logger: false })
+// The headers every instance sends (CSP included), as the simulator mounted in the server has them:
+// its OAuth page is a page of our origin to the browser, behind the same nginx.
+await app.register(securityHeaders, { publicBaseUrl: `http://${callbackHosts[0] ?? '127.0.0.1'}` })
 await app.register(simulator.plugin, { prefix: '/wx-sim' })
 await app.listen({ host: '127.0.0.1', port: Number(portArg) })
 const stop = async () => {
