@@ -17,6 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { idNumberCheckChar } from '@app/shared/id-number'
+import { cpuMeter, cpuMs } from './bench/cpu.ts'
 import { closedLoop, createClient, openLoop, watchRss } from './bench/load.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
 
@@ -114,7 +115,9 @@ async function main() {
     const acknowledged: { sessionId: string; seq: number }[] = []
     const rss = watchRss(server.pid as number)
     const maxPosition = chapter!.duration_seconds - 1
+    let sent = 0
     const sendReport = async (w: number) => {
+      sent += 1
       const p = playback[w]!
       const elapsed = Math.round(performance.now() - p.openedAt)
       p.seq += 1
@@ -134,7 +137,16 @@ async function main() {
     // default, each learner reporting every 100 ms, is 100 times the real load of 200 learners
     // (one report every 10 s each). Latency is counted from the scheduled time.
     const sustainedRate = SUSTAINED_RATE
+    // CPU per report at that rate: the server process, and the database backends serving it.
+    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`).map((r) => r.pid)
+    const databaseCpu = cpuMeter(backends)
+    await databaseCpu.start()
+    const serverCpuBefore = cpuMs(server.pid as number)
+    const sentBefore = sent
     const sustained = await openLoop(LEARNERS, sustainedRate, WARMUP_MS, DURATION_MS, sendReport)
+    const serverCpu = cpuMs(server.pid as number) - serverCpuBefore
+    const databaseCpuMs = await databaseCpu.stop()
+    const sentSustained = sent - sentBefore
     const peakRssMb = rss.stop()
     client.close()
 
@@ -156,6 +168,7 @@ async function main() {
     console.log(`latency at capacity      p50 ${progress.p50.toFixed(1)} ms / p99 ${progress.p99.toFixed(1)} ms (200 requests always in flight: queueing, by Little's law)`)
     console.log(`sustained rate           ${sustained.perSecond.toFixed(0)} reports/s (each learner every ${((LEARNERS / sustainedRate) * 1000).toFixed(0)} ms; failed ${sustained.failures})`)
     console.log(`latency p50 / p99        ${sustained.p50.toFixed(1)} ms / ${sustained.p99.toFixed(1)} ms at the sustained rate (target p99 ≤ 50 ms)`)
+    console.log(`CPU per report           server ${((serverCpu * 1000) / sentSustained).toFixed(0)} µs, database ${((databaseCpuMs * 1000) / sentSustained).toFixed(0)} µs (at the sustained rate; less noisy than reports/s)`)
     console.log(`server peak RSS          ${peakRssMb.toFixed(0)} MB (target ≤ 300 MB)`)
     console.log(`acknowledged reports     ${acknowledged.length}`)
     console.log(`missing from database    ${missing} (target 0)`)

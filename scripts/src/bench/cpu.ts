@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs'
+
+const CLOCK_TICKS_PER_SECOND = 100 // getconf CLK_TCK on Linux
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc; 0 once it has ended. */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * CPU spent by a set of processes between `start()` and `stop()`. CPU time per request is what a
+ * change costs, and unlike throughput it hardly moves when other work shares the machine.
+ */
+export function cpuMeter(pids: () => Promise<number[]>) {
+  let before = new Map<number, number>()
+  return {
+    async start() {
+      before = new Map((await pids()).map((pid) => [pid, cpuMs(pid)]))
+    },
+    async stop(): Promise<number> {
+      const now = await pids()
+      return now.reduce((total, pid) => total + cpuMs(pid) - (before.get(pid) ?? 0), 0)
+    },
+  }
+}
