@@ -7,6 +7,7 @@ describe('formatPrice', () => {
     expect(formatPrice(9000)).toBe('¥90.00')
     expect(formatPrice(1)).toBe('¥0.01')
     expect(formatPrice(0)).toBe('¥0.00')
+    expect(formatPrice(123456)).toBe('¥1234.56')
   })
 
   it('agrees with formatFen from @app/shared', () => {
