@@ -1,16 +1,37 @@
+import { ErrorCode } from '@app/shared/error-codes'
 import type { FieldProps, FieldRule } from 'vant'
 import { reactive, watch } from 'vue'
+import type { ApiError } from '@/api/http.ts'
+
+/** Which field a server error code belongs under. */
+export type FieldByCode<F extends string> = Partial<Record<string, F>>
+
+/** The codes about the phone and its SMS code, in the forms that send one (注册, 忘记密码). */
+export const SMS_FIELD_BY_CODE = {
+  [ErrorCode.PHONE_INVALID]: 'phone',
+  [ErrorCode.SMS_CODE_INVALID]: 'smsCode',
+  [ErrorCode.SMS_TOO_FREQUENT]: 'smsCode',
+  [ErrorCode.SMS_DAILY_LIMIT]: 'smsCode',
+} as const
 
 /**
  * The state of an account form (登录, 注册, 忘记密码, 修改密码): its values, and the server's message
  * for each field, shown under the field until that field is edited again.
  */
-export function useAccountForm<F extends string>(fields: readonly F[]) {
+export function useAccountForm<F extends string>(fields: readonly F[], fieldByCode: FieldByCode<F> = {}) {
   const blank = () => Object.fromEntries(fields.map((field) => [field, ''])) as Record<F, string>
   const form = reactive(blank()) as Record<F, string>
   const serverErrors = reactive(blank()) as Record<F, string>
   for (const field of fields) watch(() => form[field], () => (serverErrors[field] = ''))
-  return { form, serverErrors }
+
+  /** Shows a server error under the field its code belongs to; false when it belongs to none. */
+  function showUnderField(error: ApiError): boolean {
+    const field = fieldByCode[error.code]
+    if (field !== undefined) serverErrors[field] = error.message
+    return field !== undefined
+  }
+
+  return { form, serverErrors, showUnderField }
 }
 
 const onBlurSubmit: FieldRule['trigger'] = ['onBlur', 'onSubmit']
