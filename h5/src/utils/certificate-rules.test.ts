@@ -73,18 +73,9 @@ describe('我的证书 plan states', () => {
   })
 
   it('lists the certificate data in the printed order, naming a district as 档案所在区县', () => {
-    const rows = certificateRows({
-      number: 'CQ2025000001',
-      realName: '张三',
-      idNumber: '5001**********1234',
-      projectTitle: '专业技术人员公需科目',
-      year: 2025,
-      hours: 30,
-      organisationName: '渝中区',
-      organisationKind: 'district',
-      issuerName: '重庆市继续教育中心',
-      issuedOn: '2025-06-01',
-    })
+    const person = { number: 'CQ2025000001', realName: '张三', idNumber: '5001**********1234' }
+    const plan = { projectTitle: '专业技术人员公需科目', year: 2025, hours: 30, issuerName: '重庆市继续教育中心', issuedOn: '2025-06-01' }
+    const rows = certificateRows({ ...person, ...plan, organisationName: '渝中区', organisationKind: 'district' })
     expect(rows.map((row) => `${row.label}：${row.value}`)).toEqual([
       '证书编号：CQ2025000001',
       '姓名：张三',
