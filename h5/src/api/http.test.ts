@@ -99,16 +99,11 @@ describe('the app client', () => {
 })
 
 describe('server answers with an ErrorBody', () => {
-  it('keeps the code and request id and shows Chinese copy for a known code', async () => {
-    const error = await failure(client.get('/project-missing'))
-    expect(error).toMatchObject({ status: 404, code: 'PROJECT_NOT_FOUND', requestId: 'req-404' })
-    expect(error.message).toBe('培训项目不存在或已下架')
-  })
-
-  it('replaces the server message of an internal error with Chinese copy', async () => {
-    const error = await failure(client.get('/internal'))
-    expect(error).toMatchObject({ status: 500, code: 'INTERNAL', requestId: 'req-500' })
-    expect(error.message).toBe('服务器开小差了，请稍后重试')
+  it.each([
+    ['keeps the code and request id and shows Chinese copy for a known code', '/project-missing', { status: 404, code: 'PROJECT_NOT_FOUND', message: '培训项目不存在或已下架', requestId: 'req-404' }],
+    ['replaces the server message of an internal error with Chinese copy', '/internal', { status: 500, code: 'INTERNAL', message: '服务器开小差了，请稍后重试', requestId: 'req-500' }],
+  ])('%s', async (_case, path, expected) => {
+    expect(await failure(client.get(path))).toMatchObject(expected)
   })
 
   it('falls back to the server message for a code the H5 does not know yet', async () => {
@@ -118,26 +113,13 @@ describe('server answers with an ErrorBody', () => {
 })
 
 describe('answers without an ErrorBody', () => {
-  it('maps an empty 5xx to service unavailable and keeps the proxy request id', async () => {
-    const error = await failure(client.get('/bad-gateway'))
-    expect(error).toMatchObject({ status: 502, code: 'SERVICE_UNAVAILABLE', requestId: 'edge-1' })
-    expect(error.message).toBe('服务暂时不可用，请稍后重试')
-  })
-
-  it('maps an HTML 5xx page to service unavailable', async () => {
-    const error = await failure(client.get('/html-503'))
-    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后重试' })
-    expect(error.requestId).toBeUndefined()
-  })
-
-  it('derives the code from a known 4xx status', async () => {
-    const error = await failure(client.get('/plain-404'))
-    expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND', message: '请求的内容不存在' })
-  })
-
-  it('reports any other status with the status in the copy', async () => {
-    const error = await failure(client.get('/teapot'))
-    expect(error).toMatchObject({ status: 418, code: 'HTTP_ERROR', message: '请求失败（418），请稍后重试' })
+  it.each([
+    ['maps an empty 5xx to service unavailable and keeps the proxy request id', '/bad-gateway', { status: 502, code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后重试', requestId: 'edge-1' }],
+    ['maps an HTML 5xx page to service unavailable', '/html-503', { status: 503, code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后重试', requestId: undefined }],
+    ['derives the code from a known 4xx status', '/plain-404', { status: 404, code: 'NOT_FOUND', message: '请求的内容不存在' }],
+    ['reports any other status with the status in the copy', '/teapot', { status: 418, code: 'HTTP_ERROR', message: '请求失败（418），请稍后重试' }],
+  ])('%s', async (_case, path, expected) => {
+    expect(await failure(client.get(path))).toMatchObject(expected)
   })
 })
 

@@ -70,10 +70,16 @@ describe('refresh', () => {
     }
   })
 
-  it('clears the session and rethrows on 401', async () => {
+  /** A store signed in with token t1 by a first refresh. */
+  async function signedIn() {
     refreshSession.mockResolvedValueOnce(session('t1'))
     const auth = useAuthStore()
     await auth.refresh()
+    return auth
+  }
+
+  it('clears the session and rethrows on 401', async () => {
+    const auth = await signedIn()
     refreshSession.mockRejectedValueOnce(apiError(401, 'SESSION_EXPIRED'))
     await expect(auth.refresh()).rejects.toMatchObject({ code: 'SESSION_EXPIRED' })
     expect(auth.accessToken).toBeNull()
@@ -81,9 +87,7 @@ describe('refresh', () => {
   })
 
   it('keeps the session on a network failure and rethrows', async () => {
-    refreshSession.mockResolvedValueOnce(session('t1'))
-    const auth = useAuthStore()
-    await auth.refresh()
+    const auth = await signedIn()
     refreshSession.mockRejectedValueOnce(apiError(0, 'NETWORK_ERROR'))
     await expect(auth.refresh()).rejects.toMatchObject({ code: 'NETWORK_ERROR' })
     expect(auth.accessToken).toBe('t1')

@@ -6,23 +6,30 @@ const first17 = '50010119900101123'
 const validId = `${first17}${idNumberCheckChar(first17)}`
 
 describe('account rules', () => {
-  it('accepts good values', () => {
-    expect(realNameMessage('张三')).toBe('')
-    expect(idNumberMessage(validId)).toBe('')
-    expect(phoneMessage('138 0013 8000')).toBe('')
-    expect(smsCodeMessage('123456')).toBe('')
-    expect(passwordMessage('abc12345')).toBe('')
-    expect(confirmMessage('abc12345', 'abc12345')).toBe('')
+  const confirmAbc = (value: string) => confirmMessage('abc12345', value)
+  const wrongCheckChar = `${first17}${idNumberCheckChar(first17) === '0' ? '1' : '0'}`
+
+  it.each([
+    ['真实姓名', realNameMessage, '张三'],
+    ['身份证号', idNumberMessage, validId],
+    ['手机号', phoneMessage, '138 0013 8000'],
+    ['短信验证码', smsCodeMessage, '123456'],
+    ['密码', passwordMessage, 'abc12345'],
+    ['确认密码', confirmAbc, 'abc12345'],
+  ])('accepts a good %s', (_field, message, value) => {
+    expect(message(value)).toBe('')
   })
 
-  it('says exactly what is wrong', () => {
-    expect(realNameMessage(' ')).toBe('请输入真实姓名')
-    expect(idNumberMessage('5001011990')).toBe('身份证号码应为18位')
-    expect(idNumberMessage(`${first17}${idNumberCheckChar(first17) === '0' ? '1' : '0'}`)).toBe('身份证号码校验位（最后一位）不正确，请核对')
-    expect(phoneMessage('12345')).toBe('请输入正确的11位手机号码')
-    expect(smsCodeMessage('12a')).toBe('请输入6位数字短信验证码')
-    expect(passwordMessage('abcdefgh')).toBe('密码须同时包含字母和数字')
-    expect(confirmMessage('abc12345', 'abc12346')).toBe('两次输入的密码不一致')
+  it.each([
+    [realNameMessage, ' ', '请输入真实姓名'],
+    [idNumberMessage, '5001011990', '身份证号码应为18位'],
+    [idNumberMessage, wrongCheckChar, '身份证号码校验位（最后一位）不正确，请核对'],
+    [phoneMessage, '12345', '请输入正确的11位手机号码'],
+    [smsCodeMessage, '12a', '请输入6位数字短信验证码'],
+    [passwordMessage, 'abcdefgh', '密码须同时包含字母和数字'],
+    [confirmAbc, 'abc12346', '两次输入的密码不一致'],
+  ])('says exactly what is wrong: %#', (message, value, expected) => {
+    expect(message(value)).toBe(expected)
   })
 
   it('normalises the sign-in account as phone or ID number', () => {

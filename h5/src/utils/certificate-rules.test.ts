@@ -12,6 +12,7 @@ import {
   checkIdConfirmation,
   confirmationProblem,
   fitsMaskedIdNumber,
+  certificateRows,
   formatIssuedOn,
   organisationChoice,
   organisationLabel,
@@ -69,6 +70,23 @@ describe('我的证书 plan states', () => {
     expect(formatIssuedOn('2025-06-01')).toBe('2025年6月1日')
     expect(formatIssuedOn('2025-12-31')).toBe('2025年12月31日')
     expect(formatIssuedOn('soon')).toBe('soon')
+  })
+
+  it('lists the certificate data in the printed order, naming a district as 档案所在区县', () => {
+    const person = { number: 'CQ2025000001', realName: '张三', idNumber: '5001**********1234' }
+    const plan = { projectTitle: '专业技术人员公需科目', year: 2025, hours: 30, issuerName: '重庆市继续教育中心', issuedOn: '2025-06-01' }
+    const rows = certificateRows({ ...person, ...plan, organisationName: '渝中区', organisationKind: 'district' })
+    expect(rows.map((row) => `${row.label}：${row.value}`)).toEqual([
+      '证书编号：CQ2025000001',
+      '姓名：张三',
+      '身份证号：5001**********1234',
+      '培训项目：专业技术人员公需科目',
+      '年度：2025 年',
+      '学时：30 学时',
+      '档案所在区县：渝中区',
+      '发证机构：重庆市继续教育中心',
+      '发证日期：2025年6月1日',
+    ])
   })
 })
 

@@ -37,6 +37,24 @@ export function formatIssuedOn(date: string): string {
   return `${match[1]}年${Number(match[2])}月${Number(match[3])}日`
 }
 
+/** What a certificate says, as 查看证书 and 证书验证 both list it; the ID number full or masked. */
+export type CertificateFacts = Omit<CertificateVerification['certificate'], 'idNumberMasked'> & { idNumber: string }
+
+/** The certificate's data, one labelled row each, in the order printed on it. */
+export function certificateRows(c: CertificateFacts): { label: string; value: string }[] {
+  return [
+    { label: '证书编号', value: c.number },
+    { label: '姓名', value: c.realName },
+    { label: '身份证号', value: c.idNumber },
+    { label: '培训项目', value: c.projectTitle },
+    { label: '年度', value: `${c.year} 年` },
+    { label: '学时', value: `${formatHours(c.hours)} 学时` },
+    { label: c.organisationKind === 'unit' ? '工作单位' : '档案所在区县', value: c.organisationName },
+    { label: '发证机构', value: c.issuerName },
+    { label: '发证日期', value: formatIssuedOn(c.issuedOn) },
+  ]
+}
+
 // ---- 完善个人信息 (CRT-2) -----------------------------------------------------------------------
 
 /** The 组织机构 the learner picked: their unit, or the 区县 keeping their personnel file. */

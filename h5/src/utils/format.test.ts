@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { formatDuration, formatHours, formatPrice } from './format.ts'
 
 describe('formatPrice', () => {
-  it('shows fen as yuan with two decimals and the ¥ sign', () => {
-    expect(formatPrice(9000)).toBe('¥90.00')
-    expect(formatPrice(1)).toBe('¥0.01')
-    expect(formatPrice(0)).toBe('¥0.00')
+  it.each([[9000, '¥90.00'], [1, '¥0.01'], [0, '¥0.00'], [123456, '¥1234.56']])('shows %i fen as %s: yuan with two decimals and the ¥ sign', (fen, shown) => {
+    expect(formatPrice(fen)).toBe(shown)
   })
 
   it('agrees with formatFen from @app/shared', () => {
@@ -22,10 +20,7 @@ describe('formatHours', () => {
 })
 
 describe('formatDuration', () => {
-  it('rounds to minutes and switches to hours past sixty', () => {
-    expect(formatDuration(2700)).toBe('45分钟')
-    expect(formatDuration(3600)).toBe('1小时')
-    expect(formatDuration(5430)).toBe('1小时31分钟')
-    expect(formatDuration(10)).toBe('1分钟')
+  it.each([[2700, '45分钟'], [3600, '1小时'], [5430, '1小时31分钟'], [10, '1分钟']])('shows %i seconds as %s: rounded to minutes, in hours past sixty', (seconds, shown) => {
+    expect(formatDuration(seconds)).toBe(shown)
   })
 })

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { formatPrice } from './format.ts'
 import {
   formatBeijingTime,
   formatCountdown,
@@ -8,15 +7,6 @@ import {
   orderTimeLines,
   payPageStage,
 } from './order-display.ts'
-
-describe('order amounts', () => {
-  it('shows integer fen as yuan with ¥ and two decimals', () => {
-    expect(formatPrice(9000)).toBe('¥90.00')
-    expect(formatPrice(1)).toBe('¥0.01')
-    expect(formatPrice(0)).toBe('¥0.00')
-    expect(formatPrice(123456)).toBe('¥1234.56')
-  })
-})
 
 describe('formatBeijingTime', () => {
   it('shows UTC timestamps in Beijing time (UTC+8)', () => {

@@ -2,21 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { safeReturnPath } from './return-to.ts'
 
 describe('safeReturnPath', () => {
-  it('keeps same-site paths with their query and hash', () => {
-    expect(safeReturnPath('/me')).toBe('/me')
-    expect(safeReturnPath('/projects/3?tab=courses#top')).toBe('/projects/3?tab=courses#top')
-    expect(safeReturnPath('/?category=professional')).toBe('/?category=professional')
+  it.each(['/me', '/projects/3?tab=courses#top', '/?category=professional'])('keeps the same-site path %s with its query and hash', (path) => {
+    expect(safeReturnPath(path)).toBe(path)
   })
 
   it('takes the first value when the query repeats the parameter', () => {
     expect(safeReturnPath(['/training', '/me'])).toBe('/training')
   })
 
-  it('falls back to / for anything missing or not a string', () => {
-    expect(safeReturnPath(undefined)).toBe('/')
-    expect(safeReturnPath(null)).toBe('/')
-    expect(safeReturnPath('')).toBe('/')
-    expect(safeReturnPath(42)).toBe('/')
+  it.each([undefined, null, '', 42])('falls back to / for %j (missing or not a string)', (raw) => {
+    expect(safeReturnPath(raw)).toBe('/')
   })
 
   it('refuses other sites however they are spelled', () => {

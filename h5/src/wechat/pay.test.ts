@@ -2,23 +2,22 @@ import { describe, expect, it } from 'vitest'
 import { chooseWXPayOptions, needsFreshPayPageLoad, paymentOutcome, payOrderPath, PAY_PATH_PREFIX } from './pay.ts'
 
 describe('paymentOutcome', () => {
-  it('maps WeixinJSBridge getBrandWCPayRequest results', () => {
-    expect(paymentOutcome('get_brand_wcpay_request:ok')).toBe('ok')
-    expect(paymentOutcome('get_brand_wcpay_request:cancel')).toBe('cancel')
-    expect(paymentOutcome('get_brand_wcpay_request:fail')).toBe('fail')
-  })
-
-  it('maps wx.chooseWXPay results', () => {
-    expect(paymentOutcome('chooseWXPay:ok')).toBe('ok')
-    expect(paymentOutcome('chooseWXPay:cancel')).toBe('cancel')
-    expect(paymentOutcome('chooseWXPay:fail, the permission value is offline verifying')).toBe('fail')
-  })
-
-  it('treats anything unknown or missing as a failure', () => {
-    expect(paymentOutcome(undefined)).toBe('fail')
-    expect(paymentOutcome('')).toBe('fail')
-    expect(paymentOutcome('ok')).toBe('fail')
-    expect(paymentOutcome('system:access_denied')).toBe('fail')
+  it.each([
+    // WeixinJSBridge getBrandWCPayRequest
+    ['get_brand_wcpay_request:ok', 'ok'],
+    ['get_brand_wcpay_request:cancel', 'cancel'],
+    ['get_brand_wcpay_request:fail', 'fail'],
+    // wx.chooseWXPay
+    ['chooseWXPay:ok', 'ok'],
+    ['chooseWXPay:cancel', 'cancel'],
+    ['chooseWXPay:fail, the permission value is offline verifying', 'fail'],
+    // anything unknown or missing is a failure
+    [undefined, 'fail'],
+    ['', 'fail'],
+    ['ok', 'fail'],
+    ['system:access_denied', 'fail'],
+  ])('maps %j to %s', (errMsg, outcome) => {
+    expect(paymentOutcome(errMsg)).toBe(outcome)
   })
 })
 
