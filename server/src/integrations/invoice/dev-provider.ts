@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { renderDevInvoicePdf } from './dev-document.ts'
 import type { InvoiceProvider } from './provider.ts'
 
 /**
@@ -18,6 +17,8 @@ export function createDevInvoiceProvider(now: () => Date): InvoiceProvider {
       return { state: 'issued', number: devInvoiceNumber(idempotencyKey, now()), issuedAt: now() }
     },
     async fetchDocument(document) {
+      // pdf-lib and fontkit load on first use: ~35 MB an instance does not need until then.
+      const { renderDevInvoicePdf } = await import('./dev-document.ts')
       return renderDevInvoicePdf(document)
     },
   }
