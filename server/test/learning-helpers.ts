@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { PlaybackSession, ProgressAck } from '@app/shared'
 import type { TestApp } from './app.ts'
 import { bearer, registerLearner, type Registered } from './auth-helpers.ts'
+import { firstProject } from './catalogue-helpers.ts'
 import { courseOutline, enrol } from './factories.ts'
 
 // Learning tests speak HTTP to the listening server (fetch), so parallel requests are really parallel.
@@ -62,8 +63,7 @@ export async function answerIndexOf(t: TestApp, questionId: number): Promise<{ r
 
 /** The public-subjects plan: its id and its courses' chapters in order. */
 export async function publicPlan(t: TestApp) {
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  const projectId = catalogue.categories[0].projects[0].id as number
+  const projectId = (await firstProject(t)).id
   return { projectId, outline: await courseOutline(t.database.db, projectId) }
 }
 

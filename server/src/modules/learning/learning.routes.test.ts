@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProgressAck } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { courseOutline, enrol } from '../../../test/factories.ts'
 
@@ -8,9 +9,7 @@ let t: TestApp
 let projectId: number
 let outline: Awaited<ReturnType<typeof courseOutline>>
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
   outline = await courseOutline(t.database.db, projectId)
 })
 afterAll(async () => t.close())
