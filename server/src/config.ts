@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
+import type { WechatSettings } from './integrations/wechat/settings.ts'
 
 /**
  * The only module that reads process.env. It validates everything once at start-up and throws a
@@ -25,16 +26,9 @@ const WECHAT_VARS = [
 
 export type AppEnv = 'development' | 'production'
 
-export interface WechatLiveConfig {
-  appId: string
-  appSecret: string
-  oauthBase: string
-  apiBase: string
-  payBase: string
-  mchId: string
-  mchSerial: string
+/** Live WeChat settings as the environment gives them: the keys are files, read by wechat-runtime.ts. */
+export interface WechatLiveConfig extends Pick<WechatSettings, 'appId' | 'appSecret' | 'oauthBase' | 'apiBase' | 'payBase' | 'mchId' | 'mchSerial' | 'apiV3Key'> {
   mchPrivateKeyFile: string
-  apiV3Key: string
   wechatpayPublicKeyId: string
   wechatpayPublicKeyFile: string
   /** Legacy platform certificate (hex serial + PEM file), accepted too while WeChat migrates notifications. */

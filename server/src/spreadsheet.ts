@@ -1,8 +1,8 @@
 /**
  * .xlsx files that open in Excel and WPS: a header row in bold, frozen, and every value written
  * as given (strings stay strings, so an 18-digit ID number is never turned into 5.0E+17). Used by
- * the completion report and the group-purchase files. exceljs is loaded on first use: most
- * processes never write a spreadsheet.
+ * the completion report, the group-purchase files and the bulk registration result sheet. exceljs
+ * is loaded on first use: most processes never write a spreadsheet.
  * @see https://github.com/exceljs/exceljs
  */
 export interface SheetColumn {

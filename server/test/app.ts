@@ -40,6 +40,8 @@ export interface TestAppOptions {
   trustProxy?: boolean
   /** Share another test app's database (e.g. a second server instance). */
   database?: Database
+  /** Settings that differ from the test defaults (public base URL, invoice provider, site files …). */
+  config?: Partial<AppDeps['config']>
   deps?: Partial<AppDeps>
   simulator?: Partial<SimulatorOptions>
 }
@@ -87,6 +89,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       trustProxy: options.trustProxy ?? false,
       publicBaseUrl: baseUrl,
       antiIdle: options.antiIdle ?? { minSeconds: 3600, maxSeconds: 3600 },
+      ...options.config,
     },
     database,
     wechatMode: 'simulator',

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify'
 import { sql } from 'drizzle-orm'
 import type { PlaybackSession, ProgressAck } from '@app/shared'
 import type { TestApp } from './app.ts'
 import { bearer, registerLearner, type Registered } from './auth-helpers.ts'
+import { firstProject } from './catalogue-helpers.ts'
 import { courseOutline, enrol } from './factories.ts'
 
 // Learning tests speak HTTP to the listening server (fetch), so parallel requests are really parallel.
@@ -62,8 +62,7 @@ export async function answerIndexOf(t: TestApp, questionId: number): Promise<{ r
 
 /** The public-subjects plan: its id and its courses' chapters in order. */
 export async function publicPlan(t: TestApp) {
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  const projectId = catalogue.categories[0].projects[0].id as number
+  const projectId = (await firstProject(t)).id
   return { projectId, outline: await courseOutline(t.database.db, projectId) }
 }
 
@@ -84,18 +83,22 @@ export async function completePlan(t: TestApp, learner: Registered, projectId: n
   const outline = await courseOutline(t.database.db, projectId)
   for (const course of outline) {
     for (const chapter of course.chapters) {
-      const ack = await watchChapter(t.app, t, learner, chapter)
+      const ack = await watchChapter(t, learner, chapter)
       if (ack?.planCompleted) return
     }
   }
   throw new Error('the plan did not complete')
 }
 
-async function watchChapter(app: FastifyInstance, t: TestApp, learner: Registered, chapter: { id: number; durationSeconds: number }) {
-  const opened = await app.inject({ method: 'POST', url: `/api/learning/chapters/${chapter.id}/sessions`, headers: bearer(learner.accessToken) })
+/**
+ * Plays a chapter honestly from where it resumes to its end, in 10-second reports while the test
+ * clock moves with them; the server's answer to the last report (none when nothing was left to play).
+ */
+export async function watchChapter(t: TestApp, learner: Registered, chapter: { id: number; durationSeconds: number }): Promise<ProgressAck | undefined> {
+  const opened = await t.app.inject({ method: 'POST', url: `/api/learning/chapters/${chapter.id}/sessions`, headers: bearer(learner.accessToken) })
   if (opened.statusCode !== 201) throw new Error(`open ${opened.statusCode} ${opened.body}`)
-  const { sessionId } = opened.json() as { sessionId: string }
-  let position = 0
+  const { sessionId, chapter: state } = opened.json() as PlaybackSession
+  let position = state.resumeAtSeconds
   let elapsed = 0
   let seq = 0
   let ack: ProgressAck | undefined
@@ -104,7 +107,7 @@ async function watchChapter(app: FastifyInstance, t: TestApp, learner: Registere
     t.clock.advance(step * 1000)
     elapsed += step * 1000
     position += step
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/api/learning/sessions/${sessionId}/reports`,
       headers: bearer(learner.accessToken),

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
-import { PASSWORD, cookieValue, type Registered } from './auth-helpers.ts'
+import { PASSWORD, cookieValue, registerLearner, type Registered } from './auth-helpers.ts'
 
 export interface OAuthDance {
   callbackUrl: string
@@ -51,6 +51,16 @@ export async function bindNewWechatUser(t: TestApp, learner: Registered, nicknam
   })
   expect(res.json().wechatBoundNow).toBe(true)
   return res.json().accessToken as string
+}
+
+export interface Buyer extends Registered {
+  token: string
+}
+
+/** A new learner bound to a new simulated WeChat user, with the access token that carries the openid (JSAPI payment needs it). */
+export async function newBuyer(t: TestApp): Promise<Buyer> {
+  const learner = await registerLearner(t.app)
+  return { ...learner, token: await bindNewWechatUser(t, learner) }
 }
 
 /** Polls until the condition holds (notifications arrive asynchronously). */

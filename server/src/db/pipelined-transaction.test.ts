@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../test/db.ts'
 import type { Database } from './client.ts'
@@ -19,45 +19,43 @@ beforeEach(async () => {
   await database.db.execute(sql`insert into pipelined_probe values (1, 'first')`)
 })
 
+/** Locks row 1 and reads its note, as a progress batch locks the learner's row first. */
+const LOCK_FIRST = sql`select note from pipelined_probe where id = 1 for update`
 const notes = async () => rowsOf(await database.db.execute(sql`select id, note from pipelined_probe order by id`)).map((r) => `${String(r.id)}:${String(r.note)}`)
 
 describe('pipelined transaction', () => {
   it('reads, decides and writes in one transaction', async () => {
     const result = await database.pipelined({
-      read: sql`select note from pipelined_probe where id = 1 for update`,
+      read: LOCK_FIRST,
       decide: async (_inTx, rows) => ({ result: rows[0]?.note, write: sql`insert into pipelined_probe values (2, ${'second'})` }),
     })
     expect(result).toBe('first')
     expect(await notes()).toEqual(['1:first', '2:second'])
   })
 
-  it('stores nothing when the final write fails, and the next transaction works', async () => {
+  it.each<{ failure: string; decide: () => { result: null; write: SQL }; error: RegExp | string }>([
+    { failure: 'the final write fails', decide: () => ({ result: null, write: sql`insert into pipelined_probe values (1, 'duplicate key')` }), error: /duplicate key|unique/i },
+    {
+      failure: 'deciding fails',
+      decide: () => {
+        throw new Error('decided against it')
+      },
+      error: 'decided against it',
+    },
+  ])('stores nothing when $failure, and the next transaction works', async ({ decide, error }) => {
     await expect(
       database.pipelined({
-        read: sql`select note from pipelined_probe where id = 1 for update`,
+        read: LOCK_FIRST,
         decide: async (inTx) => {
           await inTx().execute(sql`update pipelined_probe set note = 'changed' where id = 1`)
-          return { result: null, write: sql`insert into pipelined_probe values (1, 'duplicate key')` }
+          return decide()
         },
       }),
-    ).rejects.toThrow(/duplicate key|unique/i)
+    ).rejects.toThrow(error)
     expect(await notes()).toEqual(['1:first'])
 
     await database.pipelined({ read: sql`select 1`, decide: async () => ({ result: null, write: sql`insert into pipelined_probe values (3, 'third')` }) })
     expect(await notes()).toEqual(['1:first', '3:third'])
-  })
-
-  it('stores nothing when deciding fails', async () => {
-    await expect(
-      database.pipelined({
-        read: sql`select note from pipelined_probe where id = 1 for update`,
-        decide: async (inTx) => {
-          await inTx().execute(sql`update pipelined_probe set note = 'changed' where id = 1`)
-          throw new Error('decided against it')
-        },
-      }),
-    ).rejects.toThrow('decided against it')
-    expect(await notes()).toEqual(['1:first'])
   })
 
   it('makes a second transaction on the same rows wait for the first and see its write', async () => {
@@ -66,7 +64,7 @@ describe('pipelined transaction', () => {
     let firstRead!: () => void
     const firstHasRead = new Promise<void>((resolve) => (firstRead = resolve))
     const first = database.pipelined({
-      read: sql`select note from pipelined_probe where id = 1 for update`,
+      read: LOCK_FIRST,
       decide: async () => {
         firstRead()
         await held
@@ -76,7 +74,7 @@ describe('pipelined transaction', () => {
     await firstHasRead
     let secondSaw: unknown = 'not yet'
     const second = database.pipelined({
-      read: sql`select note from pipelined_probe where id = 1 for update`,
+      read: LOCK_FIRST,
       decide: async (_inTx, rows) => {
         secondSaw = rows[0]?.note
         return { result: null, write: null }

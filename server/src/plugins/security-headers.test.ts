@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, DEMO_SEED_DIR, REPO_ROOT, type TestApp } from '../../test/app.ts'
+import { buildTestApp, type TestApp } from '../../test/app.ts'
 
 let http: TestApp
 let https: TestApp
@@ -9,16 +8,7 @@ beforeAll(async () => {
   https = await buildTestApp({
     seed: false,
     database: http.database,
-    deps: {
-      config: {
-        logLevel: 'silent',
-        h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
-        seedDir: DEMO_SEED_DIR,
-        trustProxy: false,
-        publicBaseUrl: 'https://jx.example.cn',
-        antiIdle: { minSeconds: 3600, maxSeconds: 3600 },
-      },
-    },
+    config: { publicBaseUrl: 'https://jx.example.cn' },
   })
 })
 afterAll(async () => {

@@ -1,4 +1,5 @@
-import { boolean, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, serial, text } from 'drizzle-orm/pg-core'
+import { requiredRef, timestamptz } from './columns.ts'
 import { users } from './users.ts'
 
 /**
@@ -20,7 +21,7 @@ export const bulkRegistrations = pgTable(
     existed: integer().notNull(),
     invalid: integer().notNull(),
     smsFailed: integer().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.createdAt)],
 )
@@ -30,9 +31,7 @@ export const bulkRegisteredUsers = pgTable('bulk_registered_users', {
   userId: integer()
     .primaryKey()
     .references(() => users.id),
-  bulkRegistrationId: integer()
-    .notNull()
-    .references(() => bulkRegistrations.id),
+  bulkRegistrationId: requiredRef(() => bulkRegistrations.id),
   /** 单位 as written on the sheet. */
   unitName: text().notNull(),
   /** Whether the initial password reached the SMS provider (false: staff must resend or reset). */

@@ -1,7 +1,5 @@
-import { index, integer, jsonb, numeric, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-
-/** Hours (学时) can be fractional (0.5 steps in practice); numeric keeps sums exact. */
-const hours = () => numeric({ precision: 6, scale: 1, mode: 'number' })
+import { index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { hours, requiredRef, timestamptz } from './columns.ts'
 
 /** 项目分类: 「专技人员公需科目」 and 「专业科目」. */
 export const categories = pgTable('categories', {
@@ -18,9 +16,7 @@ export const projects = pgTable(
     id: serial().primaryKey(),
     /** Stable key from the content manifest, so re-imports update instead of duplicating. */
     code: text().notNull().unique(),
-    categoryId: integer()
-      .notNull()
-      .references(() => categories.id),
+    categoryId: requiredRef(() => categories.id),
     title: text().notNull(),
     year: integer().notNull(),
     description: text().notNull().default(''),
@@ -29,8 +25,8 @@ export const projects = pgTable(
     coverUrl: text(),
     sort: integer().notNull().default(0),
     published: integer().notNull().default(1),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
+    updatedAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.categoryId), index().on(t.year)],
 )
@@ -39,9 +35,7 @@ export const courses = pgTable(
   'courses',
   {
     id: serial().primaryKey(),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
+    projectId: requiredRef(() => projects.id),
     code: text().notNull(),
     title: text().notNull(),
     lecturer: text().notNull().default(''),
@@ -57,9 +51,7 @@ export const chapters = pgTable(
   'chapters',
   {
     id: serial().primaryKey(),
-    courseId: integer()
-      .notNull()
-      .references(() => courses.id),
+    courseId: requiredRef(() => courses.id),
     code: text().notNull(),
     title: text().notNull(),
     /** Absolute URL (CDN) or a path under /media served with range support. */
@@ -75,9 +67,7 @@ export const questions = pgTable(
   'questions',
   {
     id: serial().primaryKey(),
-    courseId: integer()
-      .notNull()
-      .references(() => courses.id),
+    courseId: requiredRef(() => courses.id),
     code: text().notNull(),
     prompt: text().notNull(),
     options: jsonb().$type<string[]>().notNull(),

@@ -1,13 +1,8 @@
-import { boolean, customType, index, integer, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bytea, hours, requiredRef, timestamptz } from './columns.ts'
 import { projects } from './catalogue.ts'
 import { enrollments } from './orders.ts'
 import { users } from './users.ts'
-
-/** Rendered files are kept in the database so every instance serves the same bytes (docs/architecture.md). */
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-})
 
 /** 组织机构: a learner's unit (单位). Demo rows are flagged samples and named as such. */
 export const organisations = pgTable(
@@ -20,7 +15,7 @@ export const organisations = pgTable(
     /** GB/T 2260 code of the Chongqing 区县 the unit is in (5001xx / 5002xx). */
     districtCode: text().notNull(),
     isSample: boolean().notNull().default(false),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.districtCode)],
 )
@@ -35,15 +30,9 @@ export const certificates = pgTable(
   {
     id: serial().primaryKey(),
     number: text().notNull().unique(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
-    enrollmentId: integer()
-      .notNull()
-      .references(() => enrollments.id),
+    userId: requiredRef(() => users.id),
+    projectId: requiredRef(() => projects.id),
+    enrollmentId: requiredRef(() => enrollments.id),
     /** The unit chosen, or null when the learner chose a 区县 (districtCode). */
     organisationId: integer().references(() => organisations.id),
     districtCode: text().notNull(),
@@ -52,13 +41,13 @@ export const certificates = pgTable(
     idNumber: text().notNull(),
     projectTitle: text().notNull(),
     year: integer().notNull(),
-    hours: numeric({ precision: 6, scale: 1, mode: 'number' }).notNull(),
+    hours: hours().notNull(),
     organisationName: text().notNull(),
     issuerName: text().notNull(),
     /** YYYY-MM-DD in China time. */
     issuedOn: text().notNull(),
     signature: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
   },
   (t) => [
     uniqueIndex('certificates_one_per_project').on(t.userId, t.projectId),
@@ -73,13 +62,11 @@ export const certificates = pgTable(
 export const certificateFiles = pgTable(
   'certificate_files',
   {
-    certificateId: integer()
-      .notNull()
-      .references(() => certificates.id),
+    certificateId: requiredRef(() => certificates.id),
     renderVersion: text().notNull(),
     kind: text().$type<'pdf' | 'png'>().notNull(),
     bytes: bytea().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
   },
   (t) => [primaryKey({ columns: [t.certificateId, t.renderVersion, t.kind] })],
 )
@@ -92,7 +79,7 @@ export const verifyRateLimits = pgTable(
   'verify_rate_limits',
   {
     key: text().notNull(),
-    windowStart: timestamp({ withTimezone: true }).notNull(),
+    windowStart: timestamptz().notNull(),
     hits: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index().on(t.windowStart)],

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { GroupFailure } from '@app/shared'
+import { requiredRef, timestamptz } from './columns.ts'
 import { orders } from './orders.ts'
 import { projects } from './catalogue.ts'
 import { staffUsers } from './staff.ts'
@@ -15,15 +16,11 @@ export const groupCheckRuns = pgTable(
   'group_check_runs',
   {
     id: uuid().primaryKey(),
-    buyerUserId: integer()
-      .notNull()
-      .references(() => users.id),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
+    buyerUserId: requiredRef(() => users.id),
+    projectId: requiredRef(() => projects.id),
     failures: jsonb().$type<GroupFailure[]>().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
+    expiresAt: timestamptz().notNull(),
   },
   (t) => [index().on(t.expiresAt)],
 )
@@ -37,7 +34,7 @@ export const groupOrderTransfers = pgTable('group_order_transfers', {
     .primaryKey()
     .references(() => orders.id),
   reference: text().notNull().unique(),
-  confirmedAt: timestamp({ withTimezone: true }),
+  confirmedAt: timestamptz(),
   confirmedByStaffId: integer().references(() => staffUsers.id),
   receivedFen: integer(),
   bankSerial: text(),
@@ -53,16 +50,14 @@ export const groupRefundDues = pgTable(
   'group_refund_dues',
   {
     id: serial().primaryKey(),
-    orderId: integer()
-      .notNull()
-      .references(() => orders.id),
+    orderId: requiredRef(() => orders.id),
     reason: text().$type<'learner_already_enrolled' | 'duplicate_payment'>().notNull(),
     learnerUserId: integer().references(() => users.id),
     /** `wechat:<transaction_id>` or `transfer:<bank serial>` for duplicate payments. */
     paymentRef: text(),
     amountFen: integer().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
-    refundedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamptz().notNull(),
+    refundedAt: timestamptz(),
   },
   (t) => [
     index().on(t.orderId),

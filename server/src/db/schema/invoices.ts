@@ -1,29 +1,36 @@
-import { customType, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { InvoiceState } from '@app/shared'
+import { bytea, requiredRef, timestamptz } from './columns.ts'
 import { orders } from './orders.ts'
 import { users } from './users.ts'
 
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-})
-
 export type TitleType = 'personal' | 'unit'
+
+/** What an invoice says: the learner's invoice and each document sent to the provider carry it. */
+const invoiceContent = () => ({
+  titleType: text().$type<TitleType>().notNull(),
+  title: text().notNull(),
+  taxpayerId: text(),
+  email: text().notNull(),
+  itemName: text().notNull(),
+  taxCode: text().notNull(),
+  taxRateBasisPoints: integer().notNull(),
+  amountFen: integer().notNull(),
+  taxFen: integer().notNull(),
+})
 
 /** A saved 发票抬头 a learner (or a unit's buyer) reuses on later applications (INV-1). */
 export const invoiceTitles = pgTable(
   'invoice_titles',
   {
     id: serial().primaryKey(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
+    userId: requiredRef(() => users.id),
     titleType: text().$type<TitleType>().notNull(),
     title: text().notNull(),
     /** '' for personal titles, so the unique index below also covers them. */
     taxpayerId: text().notNull().default(''),
     email: text().notNull(),
-    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamptz().notNull(),
   },
   (t) => [uniqueIndex('invoice_titles_one_per_title').on(t.userId, t.titleType, t.title, t.taxpayerId)],
 )
@@ -37,26 +44,14 @@ export const invoices = pgTable(
   'invoices',
   {
     id: serial().primaryKey(),
-    orderId: integer()
-      .notNull()
-      .references(() => orders.id),
-    ownerUserId: integer()
-      .notNull()
-      .references(() => users.id),
+    orderId: requiredRef(() => orders.id),
+    ownerUserId: requiredRef(() => users.id),
     state: text().$type<InvoiceState>().notNull(),
     failReason: text(),
-    titleType: text().$type<TitleType>().notNull(),
-    title: text().notNull(),
-    taxpayerId: text(),
-    email: text().notNull(),
-    itemName: text().notNull(),
-    taxCode: text().notNull(),
-    taxRateBasisPoints: integer().notNull(),
-    amountFen: integer().notNull(),
-    taxFen: integer().notNull(),
+    ...invoiceContent(),
     /** The blue invoice in force, once issued. */
     number: text(),
-    issuedAt: timestamp({ withTimezone: true }),
+    issuedAt: timestamptz(),
     /** After a modification: the first blue number and its red-letter invoice's number, kept for the learner. */
     originalNumber: text(),
     redNumber: text(),
@@ -65,8 +60,8 @@ export const invoices = pgTable(
     reversal: text().$type<'modify' | 'refund'>(),
     /** The number last e-mailed to the buyer: a retried job never sends the same invoice twice. */
     emailedNumber: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
-    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
+    updatedAt: timestamptz().notNull(),
   },
   (t) => [uniqueIndex('invoices_one_per_order').on(t.orderId), index().on(t.ownerUserId)],
 )
@@ -84,36 +79,26 @@ export const invoiceDocuments = pgTable(
   'invoice_documents',
   {
     id: serial().primaryKey(),
-    invoiceId: integer()
-      .notNull()
-      .references(() => invoices.id),
+    invoiceId: requiredRef(() => invoices.id),
     kind: text().$type<'blue' | 'red'>().notNull(),
     idempotencyKey: text().notNull().unique(),
     /** For a red-letter document: the blue one it reverses. */
     reversesDocumentId: integer(),
     /** For a red-letter document: 修改发票 (开票有误) or a refund (销货退回). */
     redReason: text().$type<'modify' | 'refund'>(),
-    titleType: text().$type<TitleType>().notNull(),
-    title: text().notNull(),
-    taxpayerId: text(),
-    email: text().notNull(),
-    itemName: text().notNull(),
-    taxCode: text().notNull(),
-    taxRateBasisPoints: integer().notNull(),
-    amountFen: integer().notNull(),
-    taxFen: integer().notNull(),
+    ...invoiceContent(),
     state: text().$type<InvoiceDocumentState>().notNull(),
     providerRef: text(),
     number: text(),
-    issuedAt: timestamp({ withTimezone: true }),
+    issuedAt: timestamptz(),
     failReason: text(),
     attempts: integer().notNull().default(0),
     /** When the job next looks at it; also a lease: a claimed row is pushed ahead while it is worked on. */
-    nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
+    nextAttemptAt: timestamptz().notNull(),
     lastError: text(),
     /** The provider's PDF, kept once fetched so every instance serves the same bytes. */
     file: bytea(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
   },
   (t) => [index().on(t.invoiceId), index('invoice_documents_due').on(t.state, t.nextAttemptAt)],
 )
@@ -127,7 +112,7 @@ export const devMailOutbox = pgTable(
     subject: text().notNull(),
     text: text().notNull(),
     attachments: text().array().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.to)],
 )

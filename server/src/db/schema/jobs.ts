@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { pgTable, text } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.ts'
 
 /**
  * Leases of periodic jobs (payment reconciliation …): the instance holding a job's lease runs it,
@@ -8,5 +9,5 @@ import { pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 export const periodicJobLeases = pgTable('periodic_job_leases', {
   name: text().primaryKey(),
   holder: text().notNull(),
-  leaseUntil: timestamp({ withTimezone: true }).notNull(),
+  leaseUntil: timestamptz().notNull(),
 })

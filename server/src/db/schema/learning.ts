@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { hours, requiredRef, timestamptz } from './columns.ts'
 import { chapters, courses, projects, questions } from './catalogue.ts'
 import { users } from './users.ts'
 
@@ -10,17 +11,13 @@ import { users } from './users.ts'
 export const chapterProgress = pgTable(
   'chapter_progress',
   {
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    chapterId: integer()
-      .notNull()
-      .references(() => chapters.id),
+    userId: requiredRef(() => users.id),
+    chapterId: requiredRef(() => chapters.id),
     creditedMs: integer().notNull().default(0),
     /** The furthest position credited: where playback resumes, and the limit for seeking. */
     furthestMs: integer().notNull().default(0),
-    completedAt: timestamp({ withTimezone: true }),
-    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    completedAt: timestamptz(),
+    updatedAt: timestamptz().notNull(),
     /**
      * Where this chapter stood when the learner last answered a 防挂机 question right (the
      * learner's `correctAnswers` was `checkpointEpoch` then): what three wrong answers in a row
@@ -36,17 +33,11 @@ export const chapterProgress = pgTable(
 export const courseCompletions = pgTable(
   'course_completions',
   {
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    courseId: integer()
-      .notNull()
-      .references(() => courses.id),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
-    hours: numeric({ precision: 6, scale: 1, mode: 'number' }).notNull(),
-    completedAt: timestamp({ withTimezone: true }).notNull(),
+    userId: requiredRef(() => users.id),
+    courseId: requiredRef(() => courses.id),
+    projectId: requiredRef(() => projects.id),
+    hours: hours().notNull(),
+    completedAt: timestamptz().notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.courseId] }), index().on(t.courseId), index().on(t.projectId)],
 )
@@ -59,20 +50,16 @@ export const playbackSessions = pgTable(
   'playback_sessions',
   {
     id: uuid().primaryKey(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    chapterId: integer()
-      .notNull()
-      .references(() => chapters.id),
+    userId: requiredRef(() => users.id),
+    chapterId: requiredRef(() => chapters.id),
     status: text().$type<'active' | 'superseded'>().notNull(),
-    openedAt: timestamp({ withTimezone: true }).notNull(),
+    openedAt: timestamptz().notNull(),
     lastSeq: integer().notNull().default(0),
     /** Credited by this session so far: never more than the wall-clock time since it opened. */
     creditedMs: integer().notNull().default(0),
     /** The page's monotonic clock at the last accepted report (ms since the session opened). */
     lastClientMs: integer().notNull().default(0),
-    lastReportAt: timestamp({ withTimezone: true }),
+    lastReportAt: timestamptz(),
   },
   (t) => [
     index().on(t.userId, t.openedAt),
@@ -91,7 +78,7 @@ export const progressReports = pgTable(
     seq: integer().notNull(),
     positionMs: integer().notNull(),
     creditedMs: integer().notNull(),
-    receivedAt: timestamp({ withTimezone: true }).notNull(),
+    receivedAt: timestamptz().notNull(),
     ack: jsonb().notNull(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.seq] })],
@@ -112,10 +99,10 @@ export const antiIdleState = pgTable(
     creditedSinceQuestionMs: integer().notNull().default(0),
     nextDueMs: integer().notNull(),
     pendingQuestionId: integer().references(() => questions.id),
-    pendingSince: timestamp({ withTimezone: true }),
+    pendingSince: timestamptz(),
     /** The chapter that was being credited when the pending question fell due. */
     pendingChapterId: integer().references(() => chapters.id),
-    lastAnswerAt: timestamp({ withTimezone: true }),
+    lastAnswerAt: timestamptz(),
     /** Right answers so far: the epoch of chapter checkpoints. */
     correctAnswers: integer().notNull().default(0),
     wrongInARow: integer().notNull().default(0),
@@ -124,7 +111,7 @@ export const antiIdleState = pgTable(
      * may credit at most `now - max(creditClockAt, session opened)`, and moves it on by what it
      * credited. Null before the first credit.
      */
-    creditClockAt: timestamp({ withTimezone: true }),
+    creditClockAt: timestamptz(),
   },
   (t) => [index().on(t.pendingQuestionId), index().on(t.pendingChapterId)],
 )

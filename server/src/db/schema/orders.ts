@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { InvoiceRequest, OrderStatus } from '@app/shared'
+import { requiredRef, timestamptz } from './columns.ts'
 import { projects } from './catalogue.ts'
 import { users } from './users.ts'
 
@@ -14,33 +15,29 @@ export const orders = pgTable(
     id: serial().primaryKey(),
     /** Our order number at WeChat Pay: 6–32 of [0-9A-Za-z_-], unique. */
     outTradeNo: text().notNull().unique(),
-    buyerUserId: integer()
-      .notNull()
-      .references(() => users.id),
+    buyerUserId: requiredRef(() => users.id),
     kind: text().$type<'individual' | 'group'>().notNull(),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
+    projectId: requiredRef(() => projects.id),
     unitPriceFen: integer().notNull(),
     quantity: integer().notNull(),
     amountFen: integer().notNull(),
     status: text().$type<OrderStatus>().notNull(),
     invoice: jsonb().$type<InvoiceRequest>().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
     /** After this the order can no longer be paid (WeChat time_expire) and is closed. */
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    expiresAt: timestamptz().notNull(),
     prepayId: text(),
-    prepayIdExpiresAt: timestamp({ withTimezone: true }),
+    prepayIdExpiresAt: timestamptz(),
     payerOpenid: text(),
     /** Last time we asked WeChat about this order (reconciliation and polling are rate-limited by it). */
-    lastQueriedAt: timestamp({ withTimezone: true }),
+    lastQueriedAt: timestamptz(),
     transactionId: text(),
-    paidAt: timestamp({ withTimezone: true }),
+    paidAt: timestamptz(),
     payerTotalFen: integer(),
-    closedAt: timestamp({ withTimezone: true }),
+    closedAt: timestamptz(),
     closeReason: text(),
     refundedFen: integer().notNull().default(0),
-    refundedAt: timestamp({ withTimezone: true }),
+    refundedAt: timestamptz(),
   },
   (t) => [index().on(t.buyerUserId, t.createdAt), index().on(t.projectId), index().on(t.status, t.expiresAt)],
 )
@@ -54,15 +51,9 @@ export const orderItems = pgTable(
   'order_items',
   {
     id: serial().primaryKey(),
-    orderId: integer()
-      .notNull()
-      .references(() => orders.id),
-    learnerUserId: integer()
-      .notNull()
-      .references(() => users.id),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
+    orderId: requiredRef(() => orders.id),
+    learnerUserId: requiredRef(() => users.id),
+    projectId: requiredRef(() => projects.id),
     active: boolean().notNull().default(true),
   },
   (t) => [
@@ -78,20 +69,14 @@ export const enrollments = pgTable(
   'enrollments',
   {
     id: serial().primaryKey(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    projectId: integer()
-      .notNull()
-      .references(() => projects.id),
-    orderId: integer()
-      .notNull()
-      .references(() => orders.id),
+    userId: requiredRef(() => users.id),
+    projectId: requiredRef(() => projects.id),
+    orderId: requiredRef(() => orders.id),
     status: text().$type<'active' | 'revoked'>().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
-    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamptz().notNull(),
+    revokedAt: timestamptz(),
     /** Set in the transaction of the report whose credit brings the counted hours to the requirement. */
-    completedAt: timestamp({ withTimezone: true }),
+    completedAt: timestamptz(),
   },
   (t) => [
     index().on(t.userId),
@@ -107,7 +92,7 @@ export const paymentNotifications = pgTable('payment_notifications', {
   eventType: text().notNull(),
   outTradeNo: text(),
   outcome: text().notNull(),
-  receivedAt: timestamp({ withTimezone: true }).notNull(),
+  receivedAt: timestamptz().notNull(),
 })
 
 /** A refund by staff through /v3/refund/domestic/refunds; out_refund_no is reused on retries. */
@@ -115,17 +100,15 @@ export const refunds = pgTable(
   'refunds',
   {
     id: serial().primaryKey(),
-    orderId: integer()
-      .notNull()
-      .references(() => orders.id),
+    orderId: requiredRef(() => orders.id),
     outRefundNo: text().notNull().unique(),
     amountFen: integer().notNull(),
     reason: text().notNull(),
     status: text().$type<'requested' | 'processing' | 'succeeded' | 'failed'>().notNull(),
     requestedBy: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamptz().notNull(),
     refundId: text(),
-    succeededAt: timestamp({ withTimezone: true }),
+    succeededAt: timestamptz(),
   },
   (t) => [index().on(t.orderId)],
 )

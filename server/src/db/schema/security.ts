@@ -1,4 +1,5 @@
-import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, serial, text } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.ts'
 
 /** SMS verification codes, stored as keyed hashes; single-use, 5-minute expiry, limited attempts. */
 export const smsCodes = pgTable(
@@ -10,9 +11,9 @@ export const smsCodes = pgTable(
     codeHash: text().notNull(),
     /** Hash of the requesting client address, for per-address limits without storing the address. */
     clientKey: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
-    consumedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamptz().notNull().defaultNow(),
+    expiresAt: timestamptz().notNull(),
+    consumedAt: timestamptz(),
     failedAttempts: integer().notNull().default(0),
   },
   (t) => [index().on(t.phone, t.purpose, t.createdAt), index().on(t.clientKey, t.createdAt)],
@@ -26,7 +27,7 @@ export const devSmsOutbox = pgTable(
     phone: text().notNull(),
     purpose: text().notNull(),
     code: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.phone)],
 )
@@ -39,7 +40,7 @@ export const devSmsOutbox = pgTable(
 export const authThrottles = pgTable('auth_throttles', {
   key: text().primaryKey(),
   failures: integer().notNull().default(0),
-  windowStartedAt: timestamp({ withTimezone: true }).notNull(),
+  windowStartedAt: timestamptz().notNull(),
 })
 
 /**
@@ -50,5 +51,5 @@ export const wechatOauthCodes = pgTable('wechat_oauth_codes', {
   codeHash: text().primaryKey(),
   openid: text().notNull(),
   isSnapshotUser: integer().notNull().default(0),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamptz().notNull().defaultNow(),
 })

@@ -1,4 +1,5 @@
-import { bigserial, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigserial, index, integer, jsonb, pgTable, serial, text } from 'drizzle-orm/pg-core'
+import { requiredRef, timestamptz } from './columns.ts'
 
 export type StaffRole = 'admin' | 'operator'
 
@@ -13,8 +14,8 @@ export const staffUsers = pgTable('staff_users', {
   passwordHash: text().notNull(),
   role: text().$type<StaffRole>().notNull(),
   tokenVersion: integer().notNull().default(0),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  disabledAt: timestamp({ withTimezone: true }),
+  createdAt: timestamptz().notNull().defaultNow(),
+  disabledAt: timestamptz(),
 })
 
 /** Every staff action, written in the transaction of the change it records (OPS-5). Append-only. */
@@ -22,15 +23,13 @@ export const staffAuditLog = pgTable(
   'staff_audit_log',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    staffId: integer()
-      .notNull()
-      .references(() => staffUsers.id),
+    staffId: requiredRef(() => staffUsers.id),
     /** Dotted verb, e.g. `staff.sign_in`, `group_order.confirm_transfer`, `accounts.bulk_register`. */
     action: text().notNull(),
     /** What was acted on, e.g. `order:GRP2026…`; never personal data in clear. */
     target: text().notNull(),
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [index().on(t.staffId, t.createdAt), index().on(t.target)],
 )

@@ -1,4 +1,5 @@
-import { boolean, index, integer, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, serial, text, uuid } from 'drizzle-orm/pg-core'
+import { requiredRef, timestamptz } from './columns.ts'
 
 /** A learner account. ID number and phone are unique: one account per person (ACC-1). */
 export const users = pgTable('users', {
@@ -13,8 +14,8 @@ export const users = pgTable('users', {
   sessionVersion: integer().notNull().default(1),
   /** Set for accounts staff created with a one-time initial password (ACC-5): the H5 asks for a new one first. */
   mustChangePassword: boolean().notNull().default(false),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamptz().notNull().defaultNow(),
+  updatedAt: timestamptz().notNull().defaultNow(),
 })
 
 /** One openid ↔ one account (ACC-4): both sides unique. */
@@ -26,7 +27,7 @@ export const wechatBindings = pgTable('wechat_bindings', {
     .notNull()
     .unique()
     .references(() => users.id),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamptz().notNull().defaultNow(),
 })
 
 /** A signed-in device. Its refresh tokens rotate; revoking the session ends them all. */
@@ -34,13 +35,11 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid().primaryKey(),
-    userId: integer()
-      .notNull()
-      .references(() => users.id),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    lastRefreshedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
-    revokedAt: timestamp({ withTimezone: true }),
+    userId: requiredRef(() => users.id),
+    createdAt: timestamptz().notNull().defaultNow(),
+    lastRefreshedAt: timestamptz().notNull().defaultNow(),
+    expiresAt: timestamptz().notNull(),
+    revokedAt: timestamptz(),
   },
   (t) => [index().on(t.userId)],
 )
@@ -56,9 +55,9 @@ export const refreshTokens = pgTable(
     sessionId: uuid()
       .notNull()
       .references(() => sessions.id),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz().notNull().defaultNow(),
     /** When it was exchanged (or, without replacedByHash, when it died because a sibling won). */
-    usedAt: timestamp({ withTimezone: true }),
+    usedAt: timestamptz(),
     /** Its first successor: set only for a token that was genuinely rotated. */
     replacedByHash: text(),
     /** The token it was issued in exchange for (null for a session's first token). */

@@ -1,4 +1,5 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { timestamptz } from './columns.ts'
 
 /**
  * Cached WeChat credentials (stable access_token, jsapi_ticket), shared by every server instance.
@@ -11,8 +12,8 @@ export const wechatCredentials = pgTable(
     appId: text().notNull(),
     kind: text().$type<'access_token' | 'jsapi_ticket'>().notNull(),
     value: text().notNull(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamptz().notNull(),
+    updatedAt: timestamptz().notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.appId, t.kind] })],
 )

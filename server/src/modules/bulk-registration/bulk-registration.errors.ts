@@ -2,14 +2,6 @@ import { ErrorCode } from '@app/shared'
 import { defineError } from '../../errors.ts'
 
 export const SheetUnreadableError = defineError(ErrorCode.BULK_SHEET_UNREADABLE, '无法读取表格：%s', 400)
-export const SheetColumnsMissingError = defineError(
-  ErrorCode.BULK_SHEET_COLUMNS_MISSING,
-  '表格缺少列：%s（第一行应为 姓名、身份证号、手机号、单位）',
-  400,
-)
+export const SheetColumnsMissingError = defineError(ErrorCode.BULK_SHEET_COLUMNS_MISSING, '表格缺少列：%s（第一行应为 姓名、身份证号、手机号、单位）', 400)
 export const SheetTooLargeError = defineError(ErrorCode.BULK_SHEET_TOO_LARGE, '一次最多导入 %s 行，请拆分表格后分批导入', 400)
-export const SheetChangedError = defineError(
-  ErrorCode.BULK_SHEET_CHANGED,
-  '导入期间有学员自行注册了表格中的身份证号或手机号，本次未创建任何账号；请重新导入（已存在的账号不会重复创建）',
-  409,
-)
+export const SheetChangedError = defineError(ErrorCode.BULK_SHEET_CHANGED, '导入期间有学员自行注册了表格中的身份证号或手机号，本次未创建任何账号；请重新导入（已存在的账号不会重复创建）', 409)

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isCertificateNumber, maskIdNumber, type Certificate } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import { firstProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { certificateFiles, certificates, enrollments, users } from '../../db/schema.ts'
@@ -15,8 +16,7 @@ beforeAll(async () => {
   t = await buildTestApp()
   await seedSampleOrganisations(t.database.db)
   await seedSampleOrganisations(t.database.db) // idempotent
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  projectId = (await firstProject(t)).id
   const learner = await registerLearner(t.app)
   const units = await t.app.inject({ method: 'GET', url: `/api/certificates/organisations?q=${encodeURIComponent('设计研究院')}`, headers: bearer(learner.accessToken) })
   unitId = units.json().organisations[0].id

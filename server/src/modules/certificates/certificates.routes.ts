@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import {
   CertificatePlanListSchema,
   CertificateSchema,
@@ -9,10 +8,9 @@ import {
   ORGANISATION_SEARCH_LIMIT,
   OrganisationListSchema,
   OrganisationQuerySchema,
-  PlainText,
 } from '@app/shared'
 import type { FastifyRequest } from 'fastify'
-import { withErrors } from '../../route-schemas.ts'
+import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
 import { isValidFileLink } from './file-links.rules.ts'
 import { certificateFile } from './certificate-files.service.ts'
 import { certificateView, getCertificateById, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
@@ -25,12 +23,7 @@ export interface CertificateRoutesOptions {
 }
 
 const security = [{ bearer: [] }]
-const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 const FILE_TYPES = { pdf: 'application/pdf', png: 'image/png' } as const
-const FileLinkQuerySchema = Type.Object(
-  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(PlainText({ maxLength: 64 })) },
-  { additionalProperties: false },
-)
 
 /** 我的证书 (CRT-1 … CRT-3): every query is scoped to the signed-in learner. */
 const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = async (app, { deps }) => {

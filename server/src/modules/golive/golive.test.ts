@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, DEMO_SEED_DIR, REPO_ROOT, type TestApp } from '../../../test/app.ts'
+import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { continuingEducationMenu, createMenu } from '../../integrations/wechat/menu.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { generateRsaKeys, sendJson, signAsWechatpay, startStandIn, type ReceivedRequest, type StandIn } from '../../../test/wechat-stand-in-helpers.ts'
@@ -28,17 +28,7 @@ describe('against the built-in simulator', () => {
     fs.writeFileSync(path.join(site, VERIFY_NAME), 'Q1w2E3r4T5y6U7i8')
     t = await buildTestApp({
       seed: false,
-      deps: {
-        config: {
-          logLevel: 'silent',
-          h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
-          seedDir: DEMO_SEED_DIR,
-          trustProxy: false,
-          publicBaseUrl: 'http://127.0.0.1:0',
-          antiIdle: { minSeconds: 3600, maxSeconds: 3600 },
-          siteFilesDir: site,
-        },
-      },
+      config: { publicBaseUrl: 'http://127.0.0.1:0', siteFilesDir: site },
     })
   })
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { withErrors } from '../../route-schemas.ts'
+import { BinarySchema, withErrors } from '../../route-schemas.ts'
 import { FileLinkInvalidError } from './group-orders.errors.ts'
 import { errorFile, learnersFile } from './group-files.service.ts'
 import { isValidGroupFileLink } from './group-file-links.ts'
@@ -12,7 +12,7 @@ const SignedQuerySchema = Type.Object(
   { expires: Type.Integer({ minimum: 0 }), sig: Type.String({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 )
-const binary = { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) }
+const binary = { 200: BinarySchema }
 
 /**
  * The group files, reached by signed short-lived links (GRP-2, GRP-4): inside WeChat a download is a

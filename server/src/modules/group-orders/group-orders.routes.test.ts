@@ -1,11 +1,12 @@
 import ExcelJS from 'exceljs'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
+import type { TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
+import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
 import { groupIdNumber, insertLearners } from '../../../test/group-helpers.ts'
 import { signInNewStaff } from '../../../test/staff-helpers.ts'
-import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
+import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { enrollments, groupOrderTransfers, groupRefundDues, orders, staffAuditLog } from '../../db/schema.ts'
 
@@ -13,21 +14,11 @@ let t: TestApp
 let projectId: number
 let priceFen: number
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
-  priceFen = catalogue.categories[0].projects[0].priceFen
+  ({ t, projectId, priceFen } = await buildTestAppWithProject())
 })
 afterEach(() => t.simulator.faults.clear())
 afterAll(async () => t.close())
 
-interface Buyer extends Registered {
-  token: string
-}
-async function newBuyer(): Promise<Buyer> {
-  const learner = await registerLearner(t.app)
-  return { ...learner, token: await bindNewWechatUser(t, learner) }
-}
 
 const submit = (buyer: Buyer, text: string) =>
   t.app.inject({ method: 'POST', url: '/api/group-orders', headers: bearer(buyer.token), payload: { projectId, text } })
@@ -54,7 +45,7 @@ async function payByWechat(buyer: Buyer, orderId: number) {
 
 describe('团体购买: checking a pasted list (GRP-2)', () => {
   it('a list mixing every error kind creates nothing and reports each line; the error file reads back', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const [ok1, ok2, owned, pending] = await insertLearners(t.database.db, 4)
     await enrol(t.database.db, owned!.id, projectId)
     const pendingLearner = await registerLearner(t.app, { idNumber: groupIdNumber() })
@@ -107,7 +98,7 @@ describe('团体购买: checking a pasted list (GRP-2)', () => {
   })
 
   it('refuses an empty list and a list over 5,000 lines with clear codes', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     expect((await submit(buyer, '\n \n\u200B\n')).json().code).toBe('GROUP_LIST_EMPTY')
     const tooMany = Array.from({ length: 5001 }, () => '110105194912310021').join('\n')
     const res = await submit(buyer, tooMany)
@@ -123,7 +114,7 @@ describe('团体购买: checking a pasted list (GRP-2)', () => {
 
 describe('团体购买: order, WeChat Pay and 团购订单 (GRP-1, GRP-3, GRP-4)', () => {
   it('creates one order for N learners at N × price, pays once under duplicate notifications, enrols everyone', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const learners = await insertLearners(t.database.db, 3)
     const fullWidth = [...learners[2]!.idNumber].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')
     const res = await submit(buyer, `${learners[0]!.idNumber}\n\u00A0${learners[1]!.idNumber}\n${fullWidth}\n`)
@@ -158,7 +149,7 @@ describe('团体购买: order, WeChat Pay and 团购订单 (GRP-1, GRP-3, GRP-4)
     expect(rows[1]?.slice(1, 4)).toEqual(['张小明', expect.stringContaining('*'), '已开通'])
 
     // Another buyer sees none of it.
-    const other = await newBuyer()
+    const other = await newBuyer(t)
     expect((await t.app.inject({ method: 'GET', url: `/api/group-orders/${body.order.id}`, headers: bearer(other.token) })).statusCode).toBe(404)
     const forged = page.exportUrl.replace(`/files/${buyer.userId}/`, `/files/${other.userId}/`)
     expect((await t.app.inject({ method: 'GET', url: forged })).statusCode).toBe(403)
@@ -177,7 +168,7 @@ describe('对公转账 (GRP-3)', () => {
     t.app.inject({ method: 'POST', url: '/api/staff/group-orders/transfers/confirm', headers: bearer(token), payload })
 
   it('shows the receiving account and a reference; staff confirm once, audited; learner tokens are refused', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const { learners, order, transfer } = await groupOrder(buyer, 2)
     expect(transfer).toMatchObject({ reference: expect.stringMatching(/^TT[A-Z2-9]{8}$/), amountFen: 2 * priceFen, confirmedAt: null })
     expect(transfer.accountNumber).toBeTruthy()
@@ -200,7 +191,7 @@ describe('对公转账 (GRP-3)', () => {
   })
 
   it('a transfer confirmed after the order lapsed enrols who is free; one who bought alone meanwhile is owed back', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const { learners, order, transfer } = await groupOrder(buyer, 2)
     expect((await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel`, headers: bearer(buyer.token) })).json().status).toBe('closed')
     // Meanwhile learner 0 is enrolled by an order of their own.
@@ -218,7 +209,7 @@ describe('对公转账 (GRP-3)', () => {
   })
 
   it('transfer and WeChat Pay at once: settled exactly once, the second payment recorded to refund', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const { learners, order, transfer } = await groupOrder(buyer, 3)
     const staff = await signInNewStaff(t.app, t.database.db)
     const prepared = await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/pay`, headers: bearer(buyer.token) })
@@ -247,7 +238,7 @@ describe('对公转账 (GRP-3)', () => {
 
 describe('concurrent purchases of the same learner', () => {
   it('a group order and an individual order racing for one learner: exactly one holds them', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     for (let round = 0; round < 3; round++) {
       const learner = await registerLearner(t.app, { idNumber: groupIdNumber() })
       const others = await insertLearners(t.database.db, 2)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import type { TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { registerLearner } from '../../../test/auth-helpers.ts'
 import type { InvoiceProvider } from '../../integrations/invoice/provider.ts'
 import { createDevInvoiceProvider } from '../../integrations/invoice/dev-provider.ts'
@@ -13,9 +14,7 @@ import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../..
 let t: TestApp
 let projectId: number
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
 })
 afterAll(async () => t.close())
 

@@ -1,6 +1,6 @@
-import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, DEMO_SEED_DIR, REPO_ROOT, type TestApp } from '../../../test/app.ts'
+import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import { firstProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { DEVELOPMENT_INVOICE_CONFIG, type InvoiceConfig } from '../../config.ts'
 import { createNuonuoProvider } from '../../integrations/invoice/nuonuo.ts'
@@ -47,21 +47,8 @@ function jobDeps() {
 
 beforeAll(async () => {
   standIn = await startNuonuoStandIn()
-  t = await buildTestApp({
-    deps: {
-      config: {
-        logLevel: 'silent',
-        h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
-        seedDir: DEMO_SEED_DIR,
-        trustProxy: false,
-        publicBaseUrl: 'http://127.0.0.1',
-        antiIdle: { minSeconds: 3600, maxSeconds: 3600 },
-        invoice: nuonuoConfig(),
-      },
-    },
-  })
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  t = await buildTestApp({ config: { publicBaseUrl: 'http://127.0.0.1', invoice: nuonuoConfig() } })
+  projectId = (await firstProject(t)).id
   learner = await registerLearner(t.app)
 })
 afterEach(() => {

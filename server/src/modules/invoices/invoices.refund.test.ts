@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import type { TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
 import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
 import { orders } from '../../db/schema.ts'
@@ -16,9 +17,7 @@ import { documentsOf, invoiceJobDeps, invoiceOfOrder } from '../../../test/invoi
 let t: TestApp
 let projectId: number
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
 })
 afterAll(async () => t.close())
 

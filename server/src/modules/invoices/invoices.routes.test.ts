@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import type { TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { readDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
@@ -11,9 +12,7 @@ import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, pdfText } from 
 let t: TestApp
 let projectId: number
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
 })
 afterAll(async () => t.close())
 

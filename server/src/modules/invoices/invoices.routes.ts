@@ -9,10 +9,9 @@ import {
   InvoiceOrderListSchema,
   InvoiceSchema,
   InvoiceTitleListSchema,
-  PlainText,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
 import { documentFile, isValidInvoiceLink } from './invoice-files.ts'
 import { InvoiceNotFoundError } from './invoices.errors.ts'
 import { deleteTitle, findDocument, findOwnInvoice, listTitles } from './invoices.repository.ts'
@@ -21,12 +20,7 @@ import type { InvoiceDeps } from './invoices.types.ts'
 import { invoiceOrders, invoiceView } from './invoices.view.ts'
 
 const security = [{ bearer: [] }]
-const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' })
 const FileParamsSchema = Type.Object({ documentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
-const FileLinkQuerySchema = Type.Object(
-  { expires: Type.Optional(Type.Integer()), sig: Type.Optional(PlainText({ maxLength: 64 })) },
-  { additionalProperties: false },
-)
 
 /** 我的发票 (INV-1 … INV-3): every query is scoped to the signed-in buyer. */
 const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (app, { deps }) => {

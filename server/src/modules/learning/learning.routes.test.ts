@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProgressAck } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { courseOutline, enrol } from '../../../test/factories.ts'
+import { watchChapter } from '../../../test/learning-helpers.ts'
 
 let t: TestApp
 let projectId: number
 let outline: Awaited<ReturnType<typeof courseOutline>>
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
   outline = await courseOutline(t.database.db, projectId)
 })
 afterAll(async () => t.close())
@@ -19,6 +19,14 @@ async function enrolledLearner(): Promise<Registered> {
   const learner = await registerLearner(t.app)
   await enrol(t.database.db, learner.userId, projectId)
   return learner
+}
+
+/** A new enrolled learner with a session open on the first chapter of the plan's course at `courseIndex`. */
+async function playing(courseIndex: number) {
+  const learner = await enrolledLearner()
+  const chapter = outline[courseIndex]?.chapters[0] as { id: number; durationSeconds: number }
+  const { sessionId } = await open(learner, chapter.id)
+  return { learner, chapter, sessionId }
 }
 
 async function open(learner: Registered, chapterId: number) {
@@ -34,23 +42,6 @@ function report(learner: Registered, sessionId: string, body: { seq: number; pos
     headers: bearer(learner.accessToken),
     payload: { playing: true, ...body },
   })
-}
-
-/** Plays a chapter honestly in real time (the test clock moves with the reports), to its end. */
-async function watchChapter(learner: Registered, chapter: { id: number; durationSeconds: number }): Promise<ProgressAck> {
-  const { sessionId, chapter: state } = await open(learner, chapter.id)
-  let position = state.resumeAtSeconds
-  let elapsed = 0
-  let seq = 0
-  let ack: ProgressAck | undefined
-  while (position < chapter.durationSeconds) {
-    const step = Math.min(10, chapter.durationSeconds - position)
-    t.clock.advance(step * 1000)
-    elapsed += step * 1000
-    position += step
-    ack = (await report(learner, sessionId, { seq: ++seq, positionSeconds: position, clientElapsedMs: elapsed })).json()
-  }
-  return ack as ProgressAck
 }
 
 async function plans(learner: Registered) {
@@ -78,9 +69,7 @@ describe('课程培训 and 进入学习 (LRN-1, LRN-2)', () => {
 
 describe('server-verified progress (LRN-4)', () => {
   it('credits honest playback and resumes from the last credited position', async () => {
-    const learner = await enrolledLearner()
-    const chapter = outline[0]?.chapters[0] as { id: number; durationSeconds: number }
-    const { sessionId } = await open(learner, chapter.id)
+    const { learner, chapter, sessionId } = await playing(0)
     t.clock.advance(10_000)
     const ack = (await report(learner, sessionId, { seq: 1, positionSeconds: 10, clientElapsedMs: 10_000 })).json()
     expect(ack.creditedNow).toBe(10)
@@ -89,9 +78,7 @@ describe('server-verified progress (LRN-4)', () => {
   })
 
   it('gives nothing for 4× playback or a seek to the end, and sends the player back', async () => {
-    const learner = await enrolledLearner()
-    const chapter = outline[0]?.chapters[0] as { id: number; durationSeconds: number }
-    const { sessionId } = await open(learner, chapter.id)
+    const { learner, chapter, sessionId } = await playing(0)
     t.clock.advance(10_000)
     const fast = (await report(learner, sessionId, { seq: 1, positionSeconds: 40, clientElapsedMs: 10_000 })).json()
     expect(fast).toMatchObject({ creditedNow: 0, rewindTo: 0 })
@@ -102,9 +89,7 @@ describe('server-verified progress (LRN-4)', () => {
   })
 
   it('ignores forged reports that claim more time than passed, and replays earn nothing twice', async () => {
-    const learner = await enrolledLearner()
-    const chapter = outline[1]?.chapters[0] as { id: number; durationSeconds: number }
-    const { sessionId } = await open(learner, chapter.id)
+    const { learner, sessionId } = await playing(1)
     t.clock.advance(5_000)
     const forged = (await report(learner, sessionId, { seq: 1, positionSeconds: 20, clientElapsedMs: 20_000 })).json()
     expect(forged.creditedNow).toBe(0)
@@ -131,9 +116,7 @@ describe('server-verified progress (LRN-4)', () => {
   })
 
   it('credits reports resent in a burst after the network returns (LRN-7)', async () => {
-    const learner = await enrolledLearner()
-    const chapter = outline[2]?.chapters[0] as { id: number; durationSeconds: number }
-    const { sessionId } = await open(learner, chapter.id)
+    const { learner, sessionId } = await playing(2)
     t.clock.advance(22_000) // offline while the page queued two reports
     const a = (await report(learner, sessionId, { seq: 1, positionSeconds: 10, clientElapsedMs: 10_000 })).json()
     const b = (await report(learner, sessionId, { seq: 2, positionSeconds: 20, clientElapsedMs: 20_000 })).json()
@@ -141,9 +124,7 @@ describe('server-verified progress (LRN-4)', () => {
   })
 
   it('keeps acknowledged progress across a server restart', async () => {
-    const learner = await enrolledLearner()
-    const chapter = outline[3]?.chapters[0] as { id: number; durationSeconds: number }
-    const { sessionId } = await open(learner, chapter.id)
+    const { learner, sessionId } = await playing(3)
     t.clock.advance(10_000)
     await report(learner, sessionId, { seq: 1, positionSeconds: 10, clientElapsedMs: 10_000 })
     const restarted = await buildTestApp({ database: t.database })
@@ -167,9 +148,9 @@ describe('hours and plan completion (LRN-6)', () => {
     const [first] = outline
     if (!first) throw new Error('no course')
     for (const [i, chapter] of first.chapters.entries()) {
-      const ack = await watchChapter(learner, chapter)
-      expect(ack.chapter.completed).toBe(true)
-      expect(ack.courseCompleted).toBe(i === first.chapters.length - 1)
+      const ack = await watchChapter(t, learner, chapter)
+      expect(ack?.chapter.completed).toBe(true)
+      expect(ack?.courseCompleted).toBe(i === first.chapters.length - 1)
     }
     let [plan] = await plans(learner)
     expect(plan.countedHours).toBe(first.hours)
@@ -179,7 +160,7 @@ describe('hours and plan completion (LRN-6)', () => {
     let counted = first.hours
     for (const course of outline.slice(1)) {
       if (counted >= 30) break
-      for (const chapter of course.chapters) last = await watchChapter(learner, chapter)
+      for (const chapter of course.chapters) last = await watchChapter(t, learner, chapter)
       counted += course.hours
     }
     expect(last?.planCompleted).toBe(true)

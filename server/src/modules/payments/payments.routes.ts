@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParamsSchema, OrderSchema, PayOrderResultSchema } from '@app/shared'
 import { withErrors } from '../../route-schemas.ts'
-import { toOrderDto } from '../orders/orders.repository.ts'
+import { toOrderDto, type OrderRow } from '../orders/orders.repository.ts'
 import { cancelBuyerOrder, preparePayment, refreshBuyerOrder, type PaymentDeps } from './payments.service.ts'
 
 export interface PaymentRoutesOptions {
@@ -11,6 +11,9 @@ export interface PaymentRoutesOptions {
 }
 
 const security = [{ bearer: [] }]
+
+/** An order as the buyer sees it, from a lookup that found it with its project's title. */
+const orderAnswer = (found: { order: OrderRow; projectTitle: string }) => toOrderDto(found.order, found.projectTitle)
 
 /**
  * The buyer's side of paying an order (PAY-2, PAY-4, PAY-5), registered under /orders: pay,
@@ -22,10 +25,7 @@ const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = async (ap
   app.get(
     '/:id',
     { schema: { tags: ['orders'], summary: '订单状态（待支付的订单会向微信支付查询）', security, params: IdParamsSchema, response: withErrors({ 200: OrderSchema }) } },
-    async (request) => {
-      const found = await refreshBuyerOrder(deps, request.user.uid, request.params.id, now())
-      return toOrderDto(found.order, found.projectTitle)
-    },
+    async (request) => orderAnswer(await refreshBuyerOrder(deps, request.user.uid, request.params.id, now())),
   )
 
   app.post(
@@ -33,17 +33,14 @@ const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = async (ap
     { schema: { tags: ['orders'], summary: '发起微信支付（JSAPI）', security, params: IdParamsSchema, response: withErrors({ 200: PayOrderResultSchema }) } },
     async (request) => {
       const prepared = await preparePayment(deps, request.user.uid, request.params.id, now())
-      return { order: toOrderDto(prepared.order, prepared.projectTitle), payParams: prepared.payParams, simulator }
+      return { order: orderAnswer(prepared), payParams: prepared.payParams, simulator }
     },
   )
 
   app.post(
     '/:id/cancel',
     { schema: { tags: ['orders'], summary: '取消订单', security, params: IdParamsSchema, response: withErrors({ 200: OrderSchema }) } },
-    async (request) => {
-      const found = await cancelBuyerOrder(deps, request.user.uid, request.params.id, now())
-      return toOrderDto(found.order, found.projectTitle)
-    },
+    async (request) => orderAnswer(await cancelBuyerOrder(deps, request.user.uid, request.params.id, now())),
   )
 }
 export default paymentRoutes

@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
-import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
+import type { TestApp } from '../../../test/app.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
+import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
+import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { enrollments, orders } from '../../db/schema.ts'
 import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
 import { preparePayment, type PaymentDeps } from './payments.service.ts'
@@ -13,22 +14,12 @@ let t: TestApp
 let projectId: number
 let deps: PaymentDeps
 beforeAll(async () => {
-  t = await buildTestApp()
-  const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json()
-  projectId = catalogue.categories[0].projects[0].id
+  ({ t, projectId } = await buildTestAppWithProject())
   deps = { db: t.database.db, wechat: t.wechat, pay: createWechatPayClient(t.wechat, { now: () => t.clock.now.getTime() }), publicBaseUrl: t.baseUrl, log: { info() {}, warn() {}, error() {} } }
 })
 afterEach(() => t.simulator.faults.clear())
 afterAll(async () => t.close())
 
-interface Buyer extends Registered {
-  token: string
-}
-
-async function newBuyer(): Promise<Buyer> {
-  const learner = await registerLearner(t.app)
-  return { ...learner, token: await bindNewWechatUser(t, learner) }
-}
 
 async function createOrder(buyer: Buyer, invoice: object = { choice: 'later' }) {
   return t.app.inject({ method: 'POST', url: '/api/orders', headers: bearer(buyer.token), payload: { projectId, invoice } })
@@ -63,7 +54,7 @@ async function paidThroughNotification(buyer: Buyer) {
 
 describe('individual purchase (PAY-1)', () => {
   it('creates a pending order priced from the database, with a 30-minute payment window', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const res = await createOrder(buyer, { choice: 'now', titleType: 'personal', title: '张三', email: 'zhangsan@example.cn' })
     expect(res.statusCode).toBe(201)
     const order = res.json()
@@ -75,7 +66,7 @@ describe('individual purchase (PAY-1)', () => {
   })
 
   it('validates the invoice details of 「立即申请」', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const res = await createOrder(buyer, { choice: 'now', titleType: 'unit', title: '重庆某某设计院', email: 'cw@example.cn' })
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code: 'INVOICE_INVALID', message: '单位发票须填写纳税人识别号' })
@@ -83,7 +74,7 @@ describe('individual purchase (PAY-1)', () => {
   })
 
   it('creates exactly one order when 「立即购买」 is submitted twice at the same moment', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const results = await Promise.all([createOrder(buyer), createOrder(buyer), createOrder(buyer)])
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409])
     expect(results.find((r) => r.statusCode === 409)?.json().code).toBe('ORDER_ALREADY_PENDING')
@@ -98,7 +89,7 @@ describe('individual purchase (PAY-1)', () => {
     const res = await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/pay`, headers: bearer(token) })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('WECHAT_OPENID_REQUIRED')
-    const other = await newBuyer()
+    const other = await newBuyer(t)
     expect((await t.app.inject({ method: 'GET', url: `/api/orders/${order.id}`, headers: bearer(other.token) })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel`, headers: bearer(other.token) })).statusCode).toBe(404)
   })
@@ -106,7 +97,7 @@ describe('individual purchase (PAY-1)', () => {
 
 describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   it('pays through the simulated cashier: the signed notification marks the order paid and enrols the learner', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const orderId = await paidThroughNotification(buyer)
     const paid = await waitFor(() => orderRow(orderId), (o) => o?.status === 'paid')
     expect(paid?.transactionId).toBeTruthy()
@@ -119,7 +110,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   })
 
   it('reuses the prepay id when the learner taps pay again', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     const first = (await pay(buyer, order.id)).json()
     const second = (await pay(buyer, order.id)).json()
@@ -128,7 +119,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   })
 
   it('does not treat the page saying "ok" as payment: a cancelled cashier leaves the order pending', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     const prepared = (await pay(buyer, order.id)).json()
     expect((await cashier(prepared.payParams, 'cancel')).json().err_msg).toBe('get_brand_wcpay_request:cancel')
@@ -143,7 +134,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
     ['delayMs', 300],
   ] as const)('ends with one paid order and one enrolment under the %s fault', async (fault, value) => {
     t.simulator.faults.set(fault, value, { target: 'notification' })
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const orderId = await paidThroughNotification(buyer)
     await waitFor(() => orderRow(orderId), (o) => o?.status === 'paid')
     await new Promise((r) => setTimeout(r, 300))
@@ -152,8 +143,8 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
 
   it('handles notifications of two orders arriving out of order', async () => {
     t.simulator.faults.set('outOfOrder', 200, { target: 'notification' })
-    const a = await newBuyer()
-    const b = await newBuyer()
+    const a = await newBuyer(t)
+    const b = await newBuyer(t)
     const first = await paidThroughNotification(a)
     const second = await paidThroughNotification(b)
     await waitFor(() => Promise.all([orderRow(first), orderRow(second)]), (rows) => rows.every((r) => r?.status === 'paid'))
@@ -164,7 +155,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
     'refuses a notification with %s and changes nothing, until reconciliation asks WeChat',
     async (fault) => {
       t.simulator.faults.set(fault, true, { target: 'notification', sticky: true })
-      const buyer = await newBuyer()
+      const buyer = await newBuyer(t)
       const orderId = await paidThroughNotification(buyer)
       const log = await waitFor(
         async () => (await t.app.inject({ method: 'GET', url: '/wx-sim/dev/notifications' })).json().deliveries as { status: number }[],
@@ -194,7 +185,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   })
 
   it('retries prepay failures safely: a WeChat 500 answers 503 and the next attempt works', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     t.simulator.faults.set('serverError', true, { target: 'response', sticky: true })
     const failed = await pay(buyer, order.id)
@@ -205,7 +196,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   })
 
   it('treats a prepay that times out as unknown: 503 now, and the identical retry succeeds', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     const impatient = { ...deps, pay: createWechatPayClient(t.wechat, { now: () => t.clock.now.getTime(), timeoutMs: 300 }) }
     t.simulator.faults.set('timeoutMs', 1_000, { target: 'response' })
@@ -215,7 +206,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   })
 
   it('rejects an unsigned WeChat Pay answer as forged', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     t.simulator.faults.set('unsignedResponse', true, { target: 'response' })
     expect((await pay(buyer, order.id)).statusCode).toBe(503)
@@ -225,7 +216,7 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
 describe('expiry, cancellation and reconciliation (PAY-4, PAY-5)', () => {
   it('settles a paid order on the H5\'s poll even when no notification arrives', async () => {
     t.simulator.faults.set('badSignature', true, { target: 'notification', sticky: true })
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const orderId = await paidThroughNotification(buyer)
     const polled = await t.app.inject({ method: 'GET', url: `/api/orders/${orderId}`, headers: bearer(buyer.token) })
     expect(polled.json().status).toBe('paid')
@@ -233,7 +224,7 @@ describe('expiry, cancellation and reconciliation (PAY-4, PAY-5)', () => {
   })
 
   it('closes an unpaid order after 30 minutes, at WeChat too, and frees the learner to order again', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     const prepared = (await pay(buyer, order.id)).json()
     t.clock.advance(31 * 60_000)
@@ -247,7 +238,7 @@ describe('expiry, cancellation and reconciliation (PAY-4, PAY-5)', () => {
   })
 
   it('cancels a pending order (取消), lists it as closed in 我的订单, and allows a new one', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
     await pay(buyer, order.id)
     const cancelled = await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel`, headers: bearer(buyer.token) })
@@ -258,7 +249,7 @@ describe('expiry, cancellation and reconciliation (PAY-4, PAY-5)', () => {
   })
 
   it('refunds by staff: the refund notification ends the enrolment and the order shows refunded', async () => {
-    const buyer = await newBuyer()
+    const buyer = await newBuyer(t)
     const orderId = await paidThroughNotification(buyer)
     await waitFor(() => orderRow(orderId), (o) => o?.status === 'paid')
     const row = await orderRow(orderId)
