@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { SheetColumnsMissingError, SheetTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
 
 /**
@@ -43,7 +43,9 @@ export async function readSheet(content: Buffer, fileName: string): Promise<Shee
 }
 
 async function readXlsx(content: Buffer): Promise<Cell[][]> {
-  const workbook = new ExcelJS.Workbook()
+  // exceljs loads on first use (~28 MB that an instance serving learners never needs).
+  const { default: Excel } = await import('exceljs')
+  const workbook = new Excel.Workbook()
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer)
   } catch {
