@@ -6,7 +6,7 @@ import { ClosedObject, ListOf, Nullable } from './schema-helpers.ts'
 
 export { REPORT_LIMITS, WRONG_ANSWERS_BEFORE_WITHDRAWAL } from './learning-policy.ts'
 
-/** A database id as the learning routes accept it: a positive integer that fits PostgreSQL's integer. */
+/** The learning routes' ids are database ids like every other route's (common.ts). */
 export const LearningIdSchema = IdSchema
 export const LearningIdParamsSchema = IdParamsSchema
 
