@@ -6,30 +6,25 @@
  *
  *   pnpm bench:certificate [-- --n 50]
  */
-import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { and, asc, eq } from 'drizzle-orm'
-import { buildApp } from '@app/server/src/app.ts'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { courseCompletions, courses, enrollments, projects } from '@app/server/src/db/schema.ts'
-import { generateDevSecrets } from '@app/server/src/dev-secrets.ts'
 import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
 import { renderCertificate } from '@app/server/src/modules/certificates/certificate-files.service.ts'
 import { findOwnCertificate } from '@app/server/src/modules/certificates/certificates.repository.ts'
 import { seedSampleOrganisations } from '@app/server/src/modules/certificates/organisations.seed.ts'
 import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/config.ts'
 import { enrol } from '@app/server/test/factories.ts'
-import { newIdNumber, newPhone } from '@app/server/test/auth-helpers.ts'
+import { bearer, registerLearner } from '@app/server/test/auth-helpers.ts'
+import { buildInProcessApp } from './bench/in-process-app.ts'
+import { percentileOf } from './bench/load.ts'
+import { REPO_ROOT } from './bench/processes.ts'
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({ options: { n: { type: 'string', default: '30' } } })
 const N = Math.max(5, Number(values.n))
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
-}
 const fmt = (ms: number) => ms.toFixed(1)
 
 async function main() {
@@ -37,65 +32,25 @@ async function main() {
   await database.migrate()
   await importCatalogue(database.db, path.join(REPO_ROOT, 'server/seed/demo/manifest.json'))
   await seedSampleOrganisations(database.db)
-  const secrets = generateDevSecrets()
-  const app = await buildApp({
-    config: {
-      logLevel: 'warn',
-      h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
-      seedDir: path.join(REPO_ROOT, 'server/seed/demo'),
-      trustProxy: false,
-      publicBaseUrl: 'http://localhost:3000',
-      antiIdle: { minSeconds: 3600, maxSeconds: 3600 },
-      certificate: SAMPLE_CERTIFICATE_SETTINGS,
-    },
-    database,
-    wechatMode: 'simulator',
-    // Never called: the bench signs in by SMS code from the development outbox.
-    wechat: {
-      appId: secrets.appId,
-      appSecret: secrets.appSecret,
-      oauthBase: 'http://127.0.0.1:9/open',
-      apiBase: 'http://127.0.0.1:9/api',
-      payBase: 'http://127.0.0.1:9/mch',
-      mchId: secrets.mchId,
-      mchSerial: secrets.mchSerial,
-      mchPrivateKeyPem: secrets.mchPrivateKeyPem,
-      apiV3Key: secrets.apiV3Key,
-      wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
-      wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
-    },
-    jwtSecret: randomBytes(32).toString('base64url'),
-    sms: null,
-    logger: false,
-  })
+  const app = await buildInProcessApp(database, { certificate: SAMPLE_CERTIFICATE_SETTINGS })
   try {
     // A learner who completed the public-subjects plan and holds a certificate.
-    const phone = newPhone()
-    const realName = '欧阳娜娜'
-    const idNumber = newIdNumber()
-    await app.inject({ method: 'POST', url: '/api/auth/sms-codes', payload: { phone, purpose: 'register' } })
-    const outbox = (await app.inject({ method: 'GET', url: `/api/dev/sms-outbox?phone=${phone}` })).json() as { messages: { code: string }[] }
-    const registered = await app.inject({
-      method: 'POST',
-      url: '/api/auth/register',
-      payload: { realName, idNumber, phone, smsCode: outbox.messages[0]?.code, password: 'Chongqing2025' },
-    })
-    const { accessToken, user } = registered.json() as { accessToken: string; user: { id: number } }
+    const { accessToken, userId, realName, idNumber } = await registerLearner(app, { realName: '欧阳娜娜' })
     const [project] = await database.db.select().from(projects).orderBy(asc(projects.id)).limit(1)
     if (!project) throw new Error('no project seeded')
-    await enrol(database.db, user.id, project.id)
+    await enrol(database.db, userId, project.id)
     let hours = 0
     for (const c of await database.db.select().from(courses).where(eq(courses.projectId, project.id)).orderBy(asc(courses.sort))) {
       if (hours >= project.requiredHours) break
-      await database.db.insert(courseCompletions).values({ userId: user.id, courseId: c.id, projectId: project.id, hours: c.hours, completedAt: new Date() })
+      await database.db.insert(courseCompletions).values({ userId, courseId: c.id, projectId: project.id, hours: c.hours, completedAt: new Date() })
       hours += c.hours
     }
-    await database.db.update(enrollments).set({ completedAt: new Date() }).where(and(eq(enrollments.userId, user.id), eq(enrollments.projectId, project.id)))
-    const headers = { authorization: `Bearer ${accessToken}` }
+    await database.db.update(enrollments).set({ completedAt: new Date() }).where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, project.id)))
+    const headers = bearer(accessToken)
     const issued = await app.inject({ method: 'POST', url: '/api/certificates', headers, payload: { projectId: project.id, confirmName: realName, confirmIdNumber: idNumber, organisation: { districtCode: '500103' } } })
     if (issued.statusCode !== 201) throw new Error(`issue failed: ${issued.statusCode} ${issued.body}`)
     const certificate = issued.json() as { id: number; pdfUrl: string }
-    const row = await findOwnCertificate(database.db, user.id, certificate.id)
+    const row = await findOwnCertificate(database.db, userId, certificate.id)
     if (!row) throw new Error('certificate not found')
 
     const deps = { seal: { text: SAMPLE_CERTIFICATE_SETTINGS.sealText, sample: true }, publicBaseUrl: 'http://localhost:3000' }
@@ -122,7 +77,7 @@ async function main() {
       png.push(c - b)
       both.push(c - a)
     }
-    console.log(`render p50 ${fmt(percentile(both, 50))} ms (p90 ${fmt(percentile(both, 90))}; pdf p50 ${fmt(percentile(pdf, 50))}, png p50 ${fmt(percentile(png, 50))}) over ${N} renders [target ≤ 300 ms]`)
+    console.log(`render p50 ${fmt(percentileOf(both, 50))} ms (p90 ${fmt(percentileOf(both, 90))}; pdf p50 ${fmt(percentileOf(pdf, 50))}, png p50 ${fmt(percentileOf(png, 50))}) over ${N} renders [target ≤ 300 ms]`)
 
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     const url = `${address}${certificate.pdfUrl}`
@@ -138,7 +93,7 @@ async function main() {
       await fetchPdf()
       cached.push(performance.now() - a)
     }
-    console.log(`cached p50 ${fmt(percentile(cached, 50))} ms (p90 ${fmt(percentile(cached, 90))}) over ${N * 4} HTTP requests [target ≤ 20 ms]`)
+    console.log(`cached p50 ${fmt(percentileOf(cached, 50))} ms (p90 ${fmt(percentileOf(cached, 90))}) over ${N * 4} HTTP requests [target ≤ 20 ms]`)
   } finally {
     await app.close()
     await database.close()

@@ -10,35 +10,26 @@
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench:group [-- --n 7]
  */
-import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { asc } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
-import { buildApp } from '@app/server/src/app.ts'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { projects } from '@app/server/src/db/schema.ts'
-import { generateDevSecrets } from '@app/server/src/dev-secrets.ts'
 import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
+import { bearer, registerLearner } from '@app/server/test/auth-helpers.ts'
+import { createScratchDatabase } from './bench/database.ts'
+import { buildInProcessApp } from './bench/in-process-app.ts'
+import { percentileOf } from './bench/load.ts'
+import { REPO_ROOT } from './bench/processes.ts'
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({ options: { n: { type: 'string', default: '7' } } })
 const N = Math.max(3, Number(values.n))
 const LEARNERS = 200_000
 const LINES = 5_000
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const dbName = `bench_group_${randomBytes(4).toString('hex')}`
 
-function withDatabase(url: string, name: string) {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
-}
 const fmt = (ms: number) => ms.toFixed(0)
 
 /** A distinct valid ID number for each i below 1,120,000 (区 500103, born 1960–1999). */
@@ -58,15 +49,14 @@ const sampler = setInterval(() => {
 }, 20)
 
 async function main() {
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  const database = await createDatabase({ url: withDatabase(baseUrl, dbName), max: 10 })
+  const scratch = await createScratchDatabase(baseUrl, 'bench_group')
+  const database = await createDatabase({ url: scratch.url, max: 10 })
   try {
     await database.migrate()
     await importCatalogue(database.db, path.join(REPO_ROOT, 'server/seed/demo/manifest.json'))
     const [project] = await database.db.select().from(projects).orderBy(asc(projects.id)).limit(1)
     if (!project) throw new Error('no project seeded')
-    const sql = postgres(withDatabase(baseUrl, dbName), { max: 1, onnotice: () => {} })
+    const sql = postgres(scratch.url, { max: 1, onnotice: () => {} })
     // 200,000 learners with distinct, valid ID numbers.
     const ids = Array.from({ length: LEARNERS }, (_, i) => idNumberFor(i))
     const t0 = performance.now()
@@ -84,47 +74,10 @@ async function main() {
     await sql`analyze`
     console.log(`seeded ${LEARNERS} learners (50,000 enrolled) in ${fmt(performance.now() - t0)} ms`)
 
-    const secrets = generateDevSecrets()
-    const app = await buildApp({
-      config: {
-        logLevel: 'warn',
-        h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
-        seedDir: path.join(REPO_ROOT, 'server/seed/demo'),
-        trustProxy: false,
-        publicBaseUrl: 'http://localhost:3000',
-        antiIdle: { minSeconds: 3600, maxSeconds: 3600 },
-      },
-      database,
-      wechatMode: 'simulator',
-      // Never called: nothing here pays.
-      wechat: {
-        appId: secrets.appId,
-        appSecret: secrets.appSecret,
-        oauthBase: 'http://127.0.0.1:9/open',
-        apiBase: 'http://127.0.0.1:9/api',
-        payBase: 'http://127.0.0.1:9/mch',
-        mchId: secrets.mchId,
-        mchSerial: secrets.mchSerial,
-        mchPrivateKeyPem: secrets.mchPrivateKeyPem,
-        apiV3Key: secrets.apiV3Key,
-        wechatpayPublicKeys: { [secrets.wechatpayPublicKeyId]: secrets.wechatpayPublicKeyPem },
-        wechatpayPublicKeyId: secrets.wechatpayPublicKeyId,
-      },
-      jwtSecret: randomBytes(32).toString('base64url'),
-      sms: null,
-      logger: false,
-    })
+    const app = await buildInProcessApp(database)
     // The buyer registers as any learner does.
-    const phone = '13900000001'
-    await app.inject({ method: 'POST', url: '/api/auth/sms-codes', payload: { phone, purpose: 'register' } })
-    const outbox = (await app.inject({ method: 'GET', url: `/api/dev/sms-outbox?phone=${phone}` })).json() as { messages: { code: string }[] }
-    const registered = await app.inject({
-      method: 'POST',
-      url: '/api/auth/register',
-      payload: { realName: '单位专人', idNumber: '11010519491231002X', phone, smsCode: outbox.messages[0]?.code, password: 'Chongqing2025' },
-    })
-    const { accessToken } = registered.json() as { accessToken: string }
-    const headers = { authorization: `Bearer ${accessToken}` }
+    const { accessToken } = await registerLearner(app, { phone: '13900000001', realName: '单位专人', idNumber: '11010519491231002X' })
+    const headers = bearer(accessToken)
     const submit = (text: string) => app.inject({ method: 'POST', url: '/api/group-orders', headers, payload: { projectId: project.id, text } })
 
     // Learners spread over the table (none enrolled): as pasted from a unit's sheet, some with stray spaces.
@@ -164,7 +117,7 @@ async function main() {
       if (file.statusCode !== 200 || file.rawPayload.length < 10_000) throw new Error(`error file ${file.statusCode}`)
     }
     const line = (label: string, samples: number[], target: string) =>
-      console.log(`${label}: p50 ${fmt(percentile(samples, 50))} ms, p90 ${fmt(percentile(samples, 90))} ms over ${samples.length} runs [target ${target}]`)
+      console.log(`${label}: p50 ${fmt(percentileOf(samples, 50))} ms, p90 ${fmt(percentileOf(samples, 90))} ms over ${samples.length} runs [target ${target}]`)
     line('check 5,000 lines, all pass, order created', created, '≤ 1000 ms p50')
     line('check 5,000 lines, one fails, nothing created', rejected, '≤ 1000 ms p50')
     line('check 5,000 failing lines', failing, '≤ 1000 ms p50')
@@ -175,8 +128,7 @@ async function main() {
   } finally {
     clearInterval(sampler)
     await database.close()
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-    await admin.end()
+    await scratch.drop()
   }
 }
 

@@ -12,12 +12,13 @@
  *   (also BENCH_LEARNERS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_SUSTAINED_RATE,
  *   BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
-import { idNumberCheckChar } from '@app/shared/id-number'
 import { cpuMeter, cpuMs } from './bench/cpu.ts'
+import { createScratchDatabase } from './bench/database.ts'
+import { openPlayback, postReport, prepareLearners, storedReports } from './bench/learners.ts'
 import { closedLoop, createClient, openLoop, watchRss } from './bench/load.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
 
@@ -26,22 +27,7 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000)
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000)
 const SUSTAINED_RATE = Number(process.env.BENCH_SUSTAINED_RATE ?? LEARNERS * 10)
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const dbName = `bench_${randomBytes(4).toString('hex')}`
 const jwtSecret = randomBytes(32).toString('base64url')
-
-function withDatabase(url: string, name: string) {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-
-const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-/** An HS256 access token as the server's @fastify/jwt signs them (the bench skips 200 scrypt sign-ins). */
-function accessToken(uid: number, sid: string): string {
-  const now = Math.floor(Date.now() / 1000)
-  const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ uid, sid, sv: 1, iat: now, exp: now + 3600 })}`
-  return `${unsigned}.${createHmac('sha256', jwtSecret).update(unsigned).digest('base64url')}`
-}
 
 /** The same closed loop against a bare Fastify JSON route in its own process. */
 async function measureBare() {
@@ -62,9 +48,8 @@ async function measureBare() {
 }
 
 async function main() {
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  const databaseUrl = withDatabase(baseUrl, dbName)
+  const scratch = await createScratchDatabase(baseUrl, 'bench')
+  const databaseUrl = scratch.url
   const port = await freePort()
   buildServer()
   const server = startNode('dist/server.mjs', [], {
@@ -72,61 +57,30 @@ async function main() {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: path.join(os.tmpdir(), dbName),
+    DATA_DIR: path.join(os.tmpdir(), scratch.name),
     JWT_SECRET: jwtSecret,
     LOG_LEVEL: 'warn',
     ANTI_IDLE_INTERVAL_SECONDS: '3600-3600',
   }, path.join(REPO_ROOT, 'server'), process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
-  const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} })
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`)
-    console.log(`server up on PostgreSQL (${dbName}); preparing ${LEARNERS} learners`)
+    console.log(`server up on PostgreSQL (${scratch.name}); preparing ${LEARNERS} learners`)
 
     // Learners, sessions and paid enrolments straight into the database.
-    const [project] = await sql<{ id: number; price_fen: number }[]>`select id, price_fen from projects order by id limit 1`
-    const [chapter] = await sql<{ id: number; duration_seconds: number }[]>`
-      select ch.id, ch.duration_seconds from chapters ch join courses c on c.id = ch.course_id
-      where c.project_id = ${project!.id} order by ch.duration_seconds desc limit 1`
-    const learners: { uid: number; token: string }[] = []
-    for (let i = 0; i < LEARNERS; i++) {
-      const first17 = `5001031990${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`
-      const [user] = await sql<{ id: number }[]>`
-        insert into users (real_name, id_number, phone, password_hash) values ('压测学员', ${first17 + idNumberCheckChar(first17)}, ${`139${String(i).padStart(8, '0')}`}, 'scrypt$disabled')
-        returning id`
-      const sid = randomUUID()
-      await sql`insert into sessions (id, user_id, expires_at) values (${sid}, ${user!.id}, now() + interval '1 day')`
-      const [order] = await sql<{ id: number }[]>`
-        insert into orders (out_trade_no, buyer_user_id, kind, project_id, unit_price_fen, quantity, amount_fen, status, invoice, created_at, expires_at, paid_at)
-        values (${`BENCH${i}${Date.now()}`}, ${user!.id}, 'individual', ${project!.id}, ${project!.price_fen}, 1, ${project!.price_fen}, 'paid', ${sql.json({ choice: 'later' })}, now(), now(), now())
-        returning id`
-      await sql`insert into order_items (order_id, learner_user_id, project_id) values (${order!.id}, ${user!.id}, ${project!.id})`
-      await sql`insert into enrollments (user_id, project_id, order_id, status, created_at) values (${user!.id}, ${project!.id}, ${order!.id}, 'active', now())`
-      learners.push({ uid: user!.id, token: accessToken(user!.id, sid) })
-    }
+    const prepared = await prepareLearners(databaseUrl, jwtSecret, LEARNERS)
 
     const client = createClient(`http://127.0.0.1:${port}`, LEARNERS)
-    const playback = await Promise.all(
-      learners.map(async (l) => {
-        const res = await client.request('POST', `/api/learning/chapters/${chapter!.id}/sessions`, undefined, { authorization: `Bearer ${l.token}` })
-        if (res.status !== 201) throw new Error(`open session: ${res.status} ${res.body}`)
-        return { ...l, sessionId: (JSON.parse(res.body) as { sessionId: string }).sessionId, openedAt: performance.now(), seq: 0 }
-      }),
-    )
+    const playback = await Promise.all(prepared.learners.map((l) => openPlayback(client, l, prepared.chapter.id)))
     const acknowledged: { sessionId: string; seq: number }[] = []
     const rss = watchRss(server.pid as number)
-    const maxPosition = chapter!.duration_seconds - 1
+    const maxPosition = prepared.chapter.duration_seconds - 1
     let sent = 0
     const sendReport = async (w: number) => {
       sent += 1
       const p = playback[w]!
-      const elapsed = Math.round(performance.now() - p.openedAt)
       p.seq += 1
-      const res = await client.request(
-        'POST',
-        `/api/learning/sessions/${p.sessionId}/reports`,
-        { seq: p.seq, positionSeconds: Math.min(maxPosition, elapsed / 1000), clientElapsedMs: elapsed, playing: true },
-        { authorization: `Bearer ${p.token}` },
-      )
+      const res = await postReport(client, p, maxPosition)
       if (res.status === 200) acknowledged.push({ sessionId: p.sessionId, seq: p.seq })
       return res.status === 200
     }
@@ -138,7 +92,7 @@ async function main() {
     // (one report every 10 s each). Latency is counted from the scheduled time.
     const sustainedRate = SUSTAINED_RATE
     // CPU per report at that rate: the server process, and the database backends serving it.
-    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`).map((r) => r.pid)
+    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${scratch.name} and pid <> pg_backend_pid()`).map((r) => r.pid)
     const databaseCpu = cpuMeter(backends)
     await databaseCpu.start()
     const serverCpuBefore = cpuMs(server.pid as number)
@@ -151,9 +105,7 @@ async function main() {
     client.close()
 
     // Every acknowledged report must be in the database.
-    const stored = await sql<{ session_id: string; seq: number }[]>`select session_id, seq from progress_reports`
-    const have = new Set(stored.map((r) => `${r.session_id}:${r.seq}`))
-    const missing = acknowledged.filter((a) => !have.has(`${a.sessionId}:${a.seq}`)).length
+    const { missing } = await storedReports(sql, acknowledged)
     await stop(server)
 
     // The yardstick, measured twice (the machine's own noise shows in the spread) and averaged.
@@ -175,8 +127,7 @@ async function main() {
   } finally {
     await stop(server)
     await sql.end({ timeout: 5 })
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-    await admin.end()
+    await scratch.drop()
   }
 }
 

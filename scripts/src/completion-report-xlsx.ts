@@ -3,6 +3,8 @@ import type { CompletionRow, CompletionStatus } from '@app/server/src/modules/ce
 import { writeWorkbook } from '@app/server/src/spreadsheet.ts'
 
 export const STATUS_LABELS: Record<CompletionStatus, string> = { completed: '已完成', studying: '学习中', not_started: '未开始' }
+/** The statuses in the order the summary's columns show them. */
+const STATUSES = Object.keys(STATUS_LABELS) as CompletionStatus[]
 
 export interface ReportOptions {
   title: string
@@ -23,9 +25,7 @@ export async function completionWorkbook(rows: CompletionRow[], options: ReportO
       name: '汇总',
       columns: [
         { header: '单位/区县', key: 'organisation', width: 44 },
-        { header: '已完成', key: 'completed', width: 10 },
-        { header: '学习中', key: 'studying', width: 10 },
-        { header: '未开始', key: 'not_started', width: 10 },
+        ...STATUSES.map((status) => ({ header: STATUS_LABELS[status], key: status, width: 10 })),
         { header: '合计', key: 'total', width: 10 },
       ],
       rows: [...groups].map(([organisation, g]) => ({ organisation, ...g, total: g.completed + g.studying + g.not_started })),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { FenSchema, IdSchema } from './common.ts'
+import { ClosedObject, Nullable } from './schema-helpers.ts'
 
 /** The learner's relation to a project, shown on every project card (CAT-1). */
 export const ProjectState = {
@@ -24,68 +25,52 @@ const ProjectStateSchema = Type.Union([
   Type.Literal(ProjectState.COMPLETED),
 ])
 
-export const ProjectSummarySchema = Type.Object(
-  {
-    id: IdSchema,
-    title: Type.String(),
-    year: Type.Integer(),
-    categoryCode: Type.String(),
-    priceFen: FenSchema,
-    /** Hours a learner must earn to complete the plan, in 学时 (may be fractional, e.g. 1.5). */
-    requiredHours: Type.Number(),
-    courseCount: Type.Integer(),
-    totalHours: Type.Number(),
-    coverUrl: Type.Union([Type.String(), Type.Null()]),
-    state: ProjectStateSchema,
-  },
-  { additionalProperties: false },
-)
+export const ProjectSummarySchema = ClosedObject({
+  id: IdSchema,
+  title: Type.String(),
+  year: Type.Integer(),
+  categoryCode: Type.String(),
+  priceFen: FenSchema,
+  /** Hours a learner must earn to complete the plan, in 学时 (may be fractional, e.g. 1.5). */
+  requiredHours: Type.Number(),
+  courseCount: Type.Integer(),
+  totalHours: Type.Number(),
+  coverUrl: Nullable(Type.String()),
+  state: ProjectStateSchema,
+})
 export type ProjectSummary = Static<typeof ProjectSummarySchema>
 
-export const CategorySchema = Type.Object(
-  {
-    id: IdSchema,
-    code: Type.String(),
-    name: Type.String(),
-    projects: Type.Array(ProjectSummarySchema),
-  },
-  { additionalProperties: false },
-)
+export const CategorySchema = ClosedObject({
+  id: IdSchema,
+  code: Type.String(),
+  name: Type.String(),
+  projects: Type.Array(ProjectSummarySchema),
+})
 export type Category = Static<typeof CategorySchema>
 
-export const CatalogueSchema = Type.Object(
-  {
-    categories: Type.Array(CategorySchema),
-    yearlyRule: Type.Object(
-      { total: Type.Integer(), publicSubjects: Type.Integer(), professionalSubjects: Type.Integer() },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-)
+export const CatalogueSchema = ClosedObject({
+  categories: Type.Array(CategorySchema),
+  yearlyRule: ClosedObject({ total: Type.Integer(), publicSubjects: Type.Integer(), professionalSubjects: Type.Integer() }),
+})
 export type Catalogue = Static<typeof CatalogueSchema>
 
-export const CourseSummarySchema = Type.Object(
-  {
-    id: IdSchema,
-    title: Type.String(),
-    lecturer: Type.String(),
-    hours: Type.Number(),
-    coverUrl: Type.String(),
-    chapterCount: Type.Integer(),
-    durationSeconds: Type.Integer(),
-  },
-  { additionalProperties: false },
-)
+/** What a course card shows wherever courses are listed: the project page and 进入学习. */
+export const courseCardFields = {
+  id: IdSchema,
+  title: Type.String(),
+  lecturer: Type.String(),
+  hours: Type.Number(),
+  coverUrl: Type.String(),
+  chapterCount: Type.Integer(),
+}
+
+export const CourseSummarySchema = ClosedObject({ ...courseCardFields, durationSeconds: Type.Integer() })
 export type CourseSummary = Static<typeof CourseSummarySchema>
 
-export const ProjectDetailSchema = Type.Object(
-  {
-    project: ProjectSummarySchema,
-    categoryName: Type.String(),
-    description: Type.String(),
-    courses: Type.Array(CourseSummarySchema),
-  },
-  { additionalProperties: false },
-)
+export const ProjectDetailSchema = ClosedObject({
+  project: ProjectSummarySchema,
+  categoryName: Type.String(),
+  description: Type.String(),
+  courses: Type.Array(CourseSummarySchema),
+})
 export type ProjectDetail = Static<typeof ProjectDetailSchema>

@@ -1,4 +1,5 @@
 import { Type, type Static, type TStringOptions } from 'typebox'
+import { ClosedObject } from './schema-helpers.ts'
 
 /**
  * Text typed by a person or carried in a URL: no control characters (NUL, line breaks, escape,
@@ -11,6 +12,11 @@ export function PlainText(options: Omit<TStringOptions, 'pattern'> & { maxLength
   return Type.String({ ...options, pattern: NO_CONTROL_CHARACTERS })
 }
 
+/** A field a person must fill in: plain text of 1 to `maxLength` characters. */
+export function RequiredText(maxLength: number) {
+  return PlainText({ minLength: 1, maxLength })
+}
+
 /** Database ids travel as positive integers (PostgreSQL `integer`: at most 2^31 − 1). */
 export const ID_MAX = 2_147_483_647
 export const IdSchema = Type.Integer({ minimum: 1, maximum: ID_MAX })
@@ -19,16 +25,13 @@ export const FenSchema = Type.Integer({ minimum: 0 })
 /** RFC 3339 timestamp string. */
 export const TimestampSchema = Type.String({ format: 'date-time' })
 
-export const IdParamsSchema = Type.Object({ id: IdSchema }, { additionalProperties: false })
+export const IdParamsSchema = ClosedObject({ id: IdSchema })
 export type IdParams = Static<typeof IdParamsSchema>
 
-export const PageQuerySchema = Type.Object(
-  {
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 12 })),
-  },
-  { additionalProperties: false },
-)
+export const PageQuerySchema = ClosedObject({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 12 })),
+})
 export type PageQuery = Static<typeof PageQuerySchema>
 
 /** Formats integer fen as yuan for display, e.g. 9000 -> "90.00". */

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { FenSchema, IdSchema, PlainText, TimestampSchema } from './common.ts'
+import { InvoiceTitleTypeSchema, OrderKindSchema } from './orders.ts'
+import { ClosedObject, ListOf, Nullable } from './schema-helpers.ts'
 
 /**
  * Electronic invoices (INV-1 … INV-4). One invoice per paid order; issuing is asynchronous, so the
@@ -66,23 +68,21 @@ export function taxIncluded(amountFen: number, rateBasisPoints: number): number 
   return Math.round((amountFen * rateBasisPoints) / (10_000 + rateBasisPoints))
 }
 
-const TitleTypeSchema = Type.Union([Type.Literal('personal'), Type.Literal('unit')])
-
 /** What the learner types (or picks from WeChat) for an invoice: checked with invoice-rules.ts. */
 const invoiceDetailsFields = {
-    titleType: TitleTypeSchema,
-    title: PlainText({ maxLength: 100 }),
-    taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
-    email: PlainText({ maxLength: 100 }),
-    /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
-    confirmTaxpayerId: Type.Optional(Type.Boolean()),
-    /** Keep these details as a reusable 发票抬头. */
-    saveTitle: Type.Optional(Type.Boolean()),
+  titleType: InvoiceTitleTypeSchema,
+  title: PlainText({ maxLength: 100 }),
+  taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
+  email: PlainText({ maxLength: 100 }),
+  /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
+  confirmTaxpayerId: Type.Optional(Type.Boolean()),
+  /** Keep these details as a reusable 发票抬头. */
+  saveTitle: Type.Optional(Type.Boolean()),
 }
-export const InvoiceDetailsSchema = Type.Object(invoiceDetailsFields, { additionalProperties: false })
+export const InvoiceDetailsSchema = ClosedObject(invoiceDetailsFields)
 export type InvoiceDetails = Static<typeof InvoiceDetailsSchema>
 
-export const ApplyInvoiceBodySchema = Type.Object({ orderId: IdSchema, ...invoiceDetailsFields }, { additionalProperties: false })
+export const ApplyInvoiceBodySchema = ClosedObject({ orderId: IdSchema, ...invoiceDetailsFields })
 export type ApplyInvoiceBody = Static<typeof ApplyInvoiceBodySchema>
 
 const InvoiceStateSchema = Type.Union([
@@ -93,78 +93,65 @@ const InvoiceStateSchema = Type.Union([
   Type.Literal(InvoiceState.FAILED),
 ])
 
-export const InvoiceSchema = Type.Object(
-  {
-    id: IdSchema,
-    orderId: IdSchema,
-    state: InvoiceStateSchema,
-    /** Why issuing failed (失败), as the provider said it. */
-    failReason: Type.Union([Type.String(), Type.Null()]),
-    titleType: TitleTypeSchema,
-    title: Type.String(),
-    taxpayerId: Type.Union([Type.String(), Type.Null()]),
-    email: Type.String(),
-    itemName: Type.String(),
-    amountFen: FenSchema,
-    taxFen: FenSchema,
-    /** The invoice number now in force (the new one after a modification). */
-    number: Type.Union([Type.String(), Type.Null()]),
-    issuedAt: Type.Union([TimestampSchema, Type.Null()]),
-    /** After 修改发票: the original number (red-lettered) and the red-letter invoice's number. */
-    originalNumber: Type.Union([Type.String(), Type.Null()]),
-    redNumber: Type.Union([Type.String(), Type.Null()]),
-    modifications: Type.Integer(),
-    /** Null when the invoice can be modified now, else the rule that refuses it. */
-    modifyRefusal: Type.Union([Type.String(), Type.Null()]),
-    /** Signed short-lived link to the PDF (opens inside WeChat without a token); null until issued. */
-    pdfUrl: Type.Union([Type.String(), Type.Null()]),
-    createdAt: TimestampSchema,
-  },
-  { additionalProperties: false },
-)
+/** The 发票抬头 an invoice is made out to, as stored (and as a saved title offers it again). */
+const invoiceTitleFields = {
+  titleType: InvoiceTitleTypeSchema,
+  title: Type.String(),
+  taxpayerId: Nullable(Type.String()),
+  email: Type.String(),
+}
+
+export const InvoiceSchema = ClosedObject({
+  id: IdSchema,
+  orderId: IdSchema,
+  state: InvoiceStateSchema,
+  /** Why issuing failed (失败), as the provider said it. */
+  failReason: Nullable(Type.String()),
+  ...invoiceTitleFields,
+  itemName: Type.String(),
+  amountFen: FenSchema,
+  taxFen: FenSchema,
+  /** The invoice number now in force (the new one after a modification). */
+  number: Nullable(Type.String()),
+  issuedAt: Nullable(TimestampSchema),
+  /** After 修改发票: the original number (red-lettered) and the red-letter invoice's number. */
+  originalNumber: Nullable(Type.String()),
+  redNumber: Nullable(Type.String()),
+  modifications: Type.Integer(),
+  /** Null when the invoice can be modified now, else the rule that refuses it. */
+  modifyRefusal: Nullable(Type.String()),
+  /** Signed short-lived link to the PDF (opens inside WeChat without a token); null until issued. */
+  pdfUrl: Nullable(Type.String()),
+  createdAt: TimestampSchema,
+})
 export type Invoice = Static<typeof InvoiceSchema>
 
 /** A paid order as 「我的发票」 lists it, with its invoice (null: none applied for yet). */
-export const InvoiceOrderSchema = Type.Object(
-  {
-    orderId: IdSchema,
-    outTradeNo: Type.String(),
-    kind: Type.Union([Type.Literal('individual'), Type.Literal('group')]),
-    projectTitle: Type.String(),
-    quantity: Type.Integer(),
-    amountFen: FenSchema,
-    paidAt: TimestampSchema,
-    refunded: Type.Boolean(),
-    invoice: Type.Union([InvoiceSchema, Type.Null()]),
-    /** Null when 「申请开票」 is possible now, else why not (e.g. 不能跨年补开发票). */
-    applyRefusal: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-)
+export const InvoiceOrderSchema = ClosedObject({
+  orderId: IdSchema,
+  outTradeNo: Type.String(),
+  kind: OrderKindSchema,
+  projectTitle: Type.String(),
+  quantity: Type.Integer(),
+  amountFen: FenSchema,
+  paidAt: TimestampSchema,
+  refunded: Type.Boolean(),
+  invoice: Nullable(InvoiceSchema),
+  /** Null when 「申请开票」 is possible now, else why not (e.g. 不能跨年补开发票). */
+  applyRefusal: Nullable(Type.String()),
+})
 export type InvoiceOrder = Static<typeof InvoiceOrderSchema>
 
-export const InvoiceOrderListSchema = Type.Object({ orders: Type.Array(InvoiceOrderSchema) }, { additionalProperties: false })
+export const InvoiceOrderListSchema = ListOf('orders', InvoiceOrderSchema)
 export type InvoiceOrderList = Static<typeof InvoiceOrderListSchema>
 
-export const InvoiceTitleSchema = Type.Object(
-  {
-    id: IdSchema,
-    titleType: TitleTypeSchema,
-    title: Type.String(),
-    taxpayerId: Type.Union([Type.String(), Type.Null()]),
-    email: Type.String(),
-  },
-  { additionalProperties: false },
-)
+export const InvoiceTitleSchema = ClosedObject({ id: IdSchema, ...invoiceTitleFields })
 export type InvoiceTitle = Static<typeof InvoiceTitleSchema>
-export const InvoiceTitleListSchema = Type.Object({ titles: Type.Array(InvoiceTitleSchema) }, { additionalProperties: false })
+export const InvoiceTitleListSchema = ListOf('titles', InvoiceTitleSchema)
 
-export const DevMailOutboxQuerySchema = Type.Object({ to: PlainText({ maxLength: 100 }) }, { additionalProperties: false })
-export const DevMailOutboxSchema = Type.Object(
-  {
-    messages: Type.Array(
-      Type.Object({ to: Type.String(), subject: Type.String(), text: Type.String(), attachments: Type.Array(Type.String()), sentAt: TimestampSchema }),
-    ),
-  },
-  { additionalProperties: false },
-)
+export const DevMailOutboxQuerySchema = ClosedObject({ to: PlainText({ maxLength: 100 }) })
+export const DevMailOutboxSchema = ClosedObject({
+  messages: Type.Array(
+    Type.Object({ to: Type.String(), subject: Type.String(), text: Type.String(), attachments: Type.Array(Type.String()), sentAt: TimestampSchema }),
+  ),
+})

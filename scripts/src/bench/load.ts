@@ -40,31 +40,52 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
 }
 
+/** The p-th percentile of samples in any order. */
+export function percentileOf(samples: number[], p: number): number {
+  return percentile([...samples].sort((a, b) => a - b), p)
+}
+
+/**
+ * The measured window of a load run (`durationMs` after `warmupMs`, from now) and what was
+ * recorded in it: latencies of successful steps and the count of failed ones.
+ */
+function measurementWindow(warmupMs: number, durationMs: number) {
+  const latencies: number[] = []
+  let failures = 0
+  const start = performance.now()
+  const measureFrom = start + warmupMs
+  return {
+    start,
+    measureFrom,
+    stopAt: measureFrom + durationMs,
+    record(ok: boolean, latencyMs: number) {
+      if (ok) latencies.push(latencyMs)
+      else failures += 1
+    },
+    result() {
+      latencies.sort((a, b) => a - b)
+      return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+    },
+  }
+}
+
 /**
  * Runs `workers` closed loops (each sends its next request when the previous one answered) for
  * `durationMs` after `warmupMs`, and returns the latencies and count measured after warm-up.
  */
 export async function closedLoop(workers: number, warmupMs: number, durationMs: number, step: (worker: number) => Promise<boolean>) {
-  const latencies: number[] = []
-  let failures = 0
-  const start = performance.now()
-  const measureFrom = start + warmupMs
-  const stopAt = measureFrom + durationMs
+  const window = measurementWindow(warmupMs, durationMs)
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      while (performance.now() < stopAt) {
+      while (performance.now() < window.stopAt) {
         const t0 = performance.now()
         const ok = await step(worker)
         const t1 = performance.now()
-        if (t0 >= measureFrom && t1 <= stopAt) {
-          if (ok) latencies.push(t1 - t0)
-          else failures += 1
-        }
+        if (t0 >= window.measureFrom && t1 <= window.stopAt) window.record(ok, t1 - t0)
       }
     }),
   )
-  latencies.sort((a, b) => a - b)
-  return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+  return window.result()
 }
 
 /** Peak resident memory of a process, sampled from /proc (Linux). */
@@ -99,27 +120,19 @@ export function watchRss(pid: number, everyMs = 100) {
  */
 export async function openLoop(workers: number, ratePerSecond: number, warmupMs: number, durationMs: number, step: (worker: number) => Promise<boolean>) {
   const intervalMs = (workers / ratePerSecond) * 1000
-  const latencies: number[] = []
-  let failures = 0
-  const start = performance.now()
-  const measureFrom = start + warmupMs
-  const stopAt = measureFrom + durationMs
+  const window = measurementWindow(warmupMs, durationMs)
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
-      let next = start + (worker / workers) * intervalMs
-      while (next < stopAt) {
+      let next = window.start + (worker / workers) * intervalMs
+      while (next < window.stopAt) {
         const wait = next - performance.now()
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
         const ok = await step(worker)
         const done = performance.now()
-        if (next >= measureFrom) {
-          if (ok) latencies.push(done - next)
-          else failures += 1
-        }
+        if (next >= window.measureFrom) window.record(ok, done - next)
         next += intervalMs
       }
     }),
   )
-  latencies.sort((a, b) => a - b)
-  return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+  return window.result()
 }

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { loadOrCreateDevSecrets } from '@app/server/src/dev-secrets.ts'
+import { withDatabase } from '../bench/database.ts'
 import { buildServer, freePort, REPO_ROOT } from '../bench/processes.ts'
 import { parseAccessLog, writeNginxConfig, type AccessLogLine } from './nginx.ts'
 import { writePgBouncerConfig } from './pgbouncer.ts'
@@ -125,12 +126,6 @@ export async function stopProcess(child: ChildProcess, timeoutMs = 15_000): Prom
     child.kill('SIGTERM')
     setTimeout(() => child.kill('SIGKILL'), timeoutMs).unref()
   })
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
 }
 
 /**

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCluster, type Cluster } from './cluster.ts'
-import { prepareLearners, startProgressLoad, verifyStored } from './progress-load.ts'
+import { prepareLearners } from '../bench/learners.ts'
+import { startProgressLoad, verifyStored } from './progress-load.ts'
 import { startTcpProxy } from './tcp-proxy.ts'
 
 // PostgreSQL unreachable mid-load (a restart, a network cut): simulated by cutting a TCP proxy the

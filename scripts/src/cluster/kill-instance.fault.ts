@@ -3,7 +3,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openLoop } from '../bench/load.ts'
 import { startCluster, type Cluster } from './cluster.ts'
-import { prepareLearners, startProgressLoad, verifyStored } from './progress-load.ts'
+import { prepareLearners } from '../bench/learners.ts'
+import { startProgressLoad, verifyStored } from './progress-load.ts'
 
 // kill -9 of one instance under progress load: no acknowledged report is lost, what was not
 // acknowledged is resent by the client (as the H5's queue does) and acknowledged by another

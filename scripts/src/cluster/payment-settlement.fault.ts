@@ -4,7 +4,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DevSecrets } from '@app/server/src/dev-secrets.ts'
 import { startCluster, type Cluster } from './cluster.ts'
-import { accessToken } from './progress-load.ts'
+import { accessToken } from '../bench/learners.ts'
 import { randomUUID } from 'node:crypto'
 import { idNumberCheckChar } from '@app/shared/id-number'
 
