@@ -152,6 +152,8 @@ export async function startJourney(options: BrowserContextOptions = {}): Promise
  */
 export async function skipWechatOauth(context: BrowserContext): Promise<void> {
   await context.addInitScript((key: string) => {
+    // about:blank (a new page before its first navigation, a PDF popup) has no storage to set.
+    if (window.location.protocol === 'about:') return
     window.sessionStorage.setItem(key, '1')
   }, WECHAT_OAUTH_ATTEMPTED_KEY)
 }
