@@ -1,6 +1,6 @@
 import type { DevSmsOutbox, Session } from '@app/shared/auth'
 import { idNumberCheckChar } from '@app/shared/id-number'
-import type { APIRequestContext, Page } from 'playwright-core'
+import type { APIRequestContext, BrowserContext, Page } from 'playwright-core'
 
 export interface TestIdentity {
   realName: string
@@ -64,4 +64,14 @@ export async function registerWechatBoundLearner(page: Page, origin: string, rea
   const session = (await registered.json()) as Session
   if (!session.user.wechatBound) throw new Error('the WeChat identity was not bound')
   return session
+}
+
+/** registerWechatBoundLearner on a page of its own, closed afterwards: the context keeps the session. */
+export async function signInNewWechatLearner(context: BrowserContext, origin: string, realName: string, password: string): Promise<Session> {
+  const page = await context.newPage()
+  try {
+    return await registerWechatBoundLearner(page, origin, realName, password)
+  } finally {
+    await page.close()
+  }
 }

@@ -49,6 +49,8 @@ export interface WechatContext {
    * a CSP. Closing the context throws when this is not empty, so every journey fails on one.
    */
   cspViolations: string[]
+  /** Uncaught script errors of every page of the context; a journey asserts it stays empty. */
+  pageErrors: string[]
 }
 
 /** The name under which pages report `securitypolicyviolation` events to the test. */
@@ -96,7 +98,9 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
   })
   const blockedUrls: string[] = []
   const cspViolations: string[] = []
+  const pageErrors: string[] = []
   await watchContentSecurityPolicy(context, cspViolations)
+  context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)))
   const close = context.close.bind(context)
   context.close = async (...args: Parameters<BrowserContext['close']>) => {
     await close(...args)
@@ -111,7 +115,35 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
       await route.abort('blockedbyclient')
     }
   })
-  return { context, blockedUrls, cspViolations }
+  return { context, blockedUrls, cspViolations, pageErrors }
+}
+
+/** A journey file's browser and its one WeChat context (see newWechatContext). */
+export interface Journey extends WechatContext {
+  browser: Browser
+  /** Closes the context (failing on a CSP violation) and the browser. */
+  close(): Promise<void>
+}
+
+export async function startJourney(options: BrowserContextOptions = {}): Promise<Journey> {
+  const browser = await launchBrowser()
+  try {
+    const wechat = await newWechatContext(browser, options)
+    return {
+      browser,
+      ...wechat,
+      async close() {
+        try {
+          await wechat.context.close()
+        } finally {
+          await browser.close()
+        }
+      },
+    }
+  } catch (error) {
+    await browser.close()
+    throw error
+  }
 }
 
 /**
@@ -120,6 +152,8 @@ export async function newWechatContext(browser: Browser, options: BrowserContext
  */
 export async function skipWechatOauth(context: BrowserContext): Promise<void> {
   await context.addInitScript((key: string) => {
+    // about:blank (a new page before its first navigation, a PDF popup) has no storage to set.
+    if (window.location.protocol === 'about:') return
     window.sessionStorage.setItem(key, '1')
   }, WECHAT_OAUTH_ATTEMPTED_KEY)
 }

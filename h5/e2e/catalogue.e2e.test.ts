@@ -2,8 +2,8 @@ import type { Catalogue, ProjectDetail } from '@app/shared/catalogue'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
+import { PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 
-const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const YEARLY_RULE = '每年累计应不少于90学时，其中，公需科目不少于30学时，专业科目不少于60学时'
 
 const baseUrl = inject('baseUrl')
@@ -30,12 +30,10 @@ afterAll(async () => {
 })
 
 beforeEach(async () => {
-  ;({ context, blockedUrls } = await newWechatContext(browser))
+  ;({ context, blockedUrls, pageErrors } = await newWechatContext(browser))
   // These tests are about signed-out pages; WeChat OAuth has its own journey (wechat-register).
   await skipWechatOauth(context)
   page = await context.newPage()
-  pageErrors = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
 })
 
 afterEach(async () => {

@@ -1,5 +1,6 @@
+import type { Catalogue } from '@app/shared/catalogue'
 import type { Certificate } from '@app/shared/certificates'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The server's test harness prepares this file's server before it starts: the real app in this
 // process on the same database, with a clock it moves. The server credits 学时 only for real
@@ -7,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // tests complete a plan honestly, without waiting hours of wall time. Then the real server starts
 // on that data like every other journey's. No production backdoor: nothing here is in the server.
 import { completePlan, enrol, PASSWORD, prepareServerData, registerLearner, type Registered } from '@app/server/testing'
-import { launchBrowser, MOBILE_CHROME_USER_AGENT, newWechatContext, skipWechatOauth } from './browser.ts'
+import { MOBILE_CHROME_USER_AGENT, newWechatContext, skipWechatOauth, startJourney, type Journey } from './browser.ts'
+import { demoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 
 // CRT-1 … CRT-4 in the WeChat UA: 我的 → 「我的证书」 (a completed plan with 「查看证书」, one still
@@ -16,7 +18,6 @@ import { startServer, type StartedServer } from './global-setup.ts'
 // public verification page at the certificate's verifyUrl (what its QR code encodes), signed out,
 // inside WeChat without OAuth and outside WeChat.
 
-const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const UNKNOWN_NUMBER = 'CQ2025AAAAAAAAAAAAA'
 
 let server: StartedServer
@@ -25,27 +26,13 @@ let learner: Registered
 let completedProjectId: number
 let openProjectId: number
 let openRequiredHours: number
-let browser: Browser
-let context: BrowserContext
-let blockedUrls: string[]
-const pageErrors: string[] = []
+let journey: Journey
 let certificate: Certificate | undefined
-
-function watch(page: Page): Page {
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  return page
-}
 
 beforeAll(async () => {
   server = await startServer({}, (storage) =>
     prepareServerData(storage, { antiIdle: { minSeconds: 3600, maxSeconds: 3600 } }, async (t) => {
-      const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<{
-        categories: Array<{ projects: Array<{ id: number; title: string; requiredHours: number }> }>
-      }>()
-      const projects = catalogue.categories.flatMap((c) => c.projects)
-      const publicProject = projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)
-      const otherProject = projects.find((p) => p.title !== PUBLIC_PROJECT_TITLE)
-      if (!publicProject || !otherProject) throw new Error('demo catalogue without the two projects')
+      const { publicProject, professionalProject: otherProject } = demoProjects((await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<Catalogue>())
       completedProjectId = publicProject.id
       openProjectId = otherProject.id
       openRequiredHours = otherProject.requiredHours
@@ -60,20 +47,18 @@ beforeAll(async () => {
   // PUBLIC_BASE_URL is http://localhost:<port>: the certificate's verifyUrl (its QR code) names that origin.
   origin = server.baseUrl.replace('127.0.0.1', 'localhost')
 
-  browser = await launchBrowser()
-  ;({ context, blockedUrls } = await newWechatContext(browser))
-  await skipWechatOauth(context)
+  journey = await startJourney()
+  await skipWechatOauth(journey.context)
   // Signed in as a returning learner: the refresh cookie lands in the browser, the page restores it.
-  const page = await context.newPage()
+  const page = await journey.context.newPage()
   const login = await page.request.post(`${origin}/api/auth/login`, { data: { account: learner.phone, password: PASSWORD } })
   expect(login.status()).toBe(200)
   await page.close()
 }, 180_000)
 
 afterAll(async () => {
-  await context.close()
-  await browser.close()
-  await server.stop()
+  await journey?.close()
+  await server?.stop()
 })
 
 /** Decodes the shown <img> into pixels: its natural size and how much of it is not background. */
@@ -103,7 +88,7 @@ async function imageStats(page: Page) {
 
 describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () => {
   it('lists the completed plan with 「查看证书」 and the other with the 学时 still missing', async () => {
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
     await page.goto(`${origin}/me`)
     await page.getByText('我的证书', { exact: true }).click()
     await page.waitForURL(/\/certificates$/)
@@ -117,7 +102,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
   })
 
   it('asks for 完善个人信息 first and issues the certificate', async () => {
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
     await page.goto(`${origin}/certificates`)
     await page.locator('.plan-card', { hasText: PUBLIC_PROJECT_TITLE }).getByRole('button', { name: '查看证书' }).click()
     await page.waitForURL(new RegExp(`/certificates/projects/${completedProjectId}/profile$`))
@@ -172,7 +157,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
 
   it('shows the certificate as a non-blank A4-landscape image with its data, and prints the PDF', async () => {
     if (!certificate) throw new Error('no certificate issued')
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
     await page.goto(`${origin}/certificates`)
     await page.locator('.plan-card', { hasText: PUBLIC_PROJECT_TITLE }).getByRole('button', { name: '查看证书' }).click()
     await page.waitForURL(new RegExp(`/certificates/${certificate.id}$`))
@@ -205,7 +190,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     expect(pdf.status).toBe(200)
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-')
-    const [popup] = await Promise.all([context.waitForEvent('page'), print.click()])
+    const [popup] = await Promise.all([journey.context.waitForEvent('page'), print.click()])
     expect(popup.url()).toContain(`/api/certificates/${certificate.id}/certificate.pdf?expires=`)
     await popup.close()
 
@@ -220,10 +205,10 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     if (!certificate) throw new Error('no certificate issued')
     // What the QR code encodes (the server puts verifyUrl in it): the public base URL + /verify/<number>.
     expect(certificate.verifyUrl).toBe(`${origin}/verify/${certificate.number}`)
-    const stranger = await newWechatContext(browser)
+    const stranger = await newWechatContext(journey.browser)
     const requested: string[] = []
     stranger.context.on('request', (request) => requested.push(request.url()))
-    const page = watch(await stranger.context.newPage())
+    const page = await stranger.context.newPage()
     await page.goto(certificate.verifyUrl)
     await page.getByText('证书真实有效').waitFor()
     const text = await page.locator('body').innerText()
@@ -234,12 +219,13 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     expect(new URL(page.url()).pathname).toBe(`/verify/${certificate.number}`)
     expect(requested.filter((url) => url.includes('/api/auth/wechat/start') || url.includes('/login'))).toEqual([])
     expect(stranger.blockedUrls).toEqual([])
+    expect(stranger.pageErrors).toEqual([])
     await stranger.context.close()
   })
 
   it('says 「证书不存在」 for an unknown number outside WeChat, and checks a typed number first', async () => {
-    const outside = await newWechatContext(browser, { userAgent: MOBILE_CHROME_USER_AGENT })
-    const page = watch(await outside.context.newPage())
+    const outside = await newWechatContext(journey.browser, { userAgent: MOBILE_CHROME_USER_AGENT })
+    const page = await outside.context.newPage()
     await page.goto(`${origin}/verify/${UNKNOWN_NUMBER}`)
     await page.getByRole('heading', { name: '证书不存在' }).waitFor()
     expect(new URL(page.url()).pathname).toBe(`/verify/${UNKNOWN_NUMBER}`)
@@ -256,6 +242,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
       await page.getByText('证书真实有效').waitFor()
     }
     expect(outside.blockedUrls).toEqual([])
+    expect(outside.pageErrors).toEqual([])
     await outside.context.close()
   })
 
@@ -266,7 +253,7 @@ describe('我的证书 → 完善个人信息 → 证书 → 证书验证', () =
     const again = await fetch(`${server.baseUrl}/api/certificates`, { headers: { authorization: `Bearer ${accessToken}` } })
     const plans = ((await again.json()) as { plans: Array<{ projectId: number; certificateId: number | null }> }).plans
     expect(plans.find((p) => p.projectId === completedProjectId)?.certificateId).toBe(certificate?.id)
-    expect(blockedUrls).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(journey.blockedUrls).toEqual([])
+    expect(journey.pageErrors).toEqual([])
   })
 })

@@ -21,7 +21,9 @@ declare module 'vitest' {
 const h5Dir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 // The server package, found through h5's declared dev dependency on @app/server.
 const serverDir = dirname(createRequire(import.meta.url).resolve('@app/server/package.json'))
-const START_TIMEOUT_MS = 90_000
+// A fresh PGlite migrated and seeded by a server compiled on the fly (tsx): well under a minute on
+// an idle machine, minutes on one shared with other builds.
+const START_TIMEOUT_MS = 240_000
 
 /** The browser tests run against what ships: the built H5. Build it only when there is none. */
 function ensureBuilt(): void {

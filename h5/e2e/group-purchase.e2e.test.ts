@@ -1,9 +1,9 @@
-import type { Catalogue } from '@app/shared/catalogue'
 import ExcelJS from 'exceljs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { newIdentity, readSmsCode, registerWechatBoundLearner, type TestIdentity } from './accounts.ts'
-import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
+import { newIdentity, readSmsCode, signInNewWechatLearner, type TestIdentity } from './accounts.ts'
+import { newWechatContext, skipWechatOauth, startJourney, type Journey } from './browser.ts'
+import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 
 // GRP-1 … GRP-4 in the WeChat UA: a unit's buyer pastes a list with mistakes into 「团体购买」, reads
 // the reasons back from 「下载错误文件」, pastes the fixed list, pays N × price at the simulated
@@ -11,15 +11,14 @@ import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 // password and finds the plan in 「课程培训」.
 
 const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
-const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const PASSWORD = 'Study2025ok'
 
-let browser: Browser
-let buyer: BrowserContext
+/** The unit's buyer (经办人), signed in with a bound WeChat. */
+let buyer: Journey
 
 /** Registers a learner through the API from a context of its own (the buyer's session is untouched). */
 async function registerLearner(identity: TestIdentity): Promise<void> {
-  const { context } = await newWechatContext(browser)
+  const { context } = await newWechatContext(buyer.browser)
   try {
     const sms = await context.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: identity.phone, purpose: 'register' } })
     expect(sms.status()).toBe(200)
@@ -50,17 +49,11 @@ async function errorFileRows(page: Page): Promise<string[][]> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  ;({ context: buyer } = await newWechatContext(browser))
-  const page = await buyer.newPage()
-  await registerWechatBoundLearner(page, origin, '团购经办', PASSWORD)
-  await page.close()
+  buyer = await startJourney()
+  await signInNewWechatLearner(buyer.context, origin, '团购经办', PASSWORD)
 })
 
-afterAll(async () => {
-  await buyer.close()
-  await browser.close()
-})
+afterAll(() => buyer?.close())
 
 describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单', () => {
   it('buys the plan for a unit’s staff and they can study at once', async () => {
@@ -69,12 +62,10 @@ describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单'
     await registerLearner(staffA)
     await registerLearner(staffB)
     const unregistered = newIdentity('未注册')
-    const catalogue = (await (await fetch(`${origin}/api/catalogue`)).json()) as Catalogue
-    const project = catalogue.categories.flatMap((c) => c.projects).find((p) => p.title === PUBLIC_PROJECT_TITLE)
-    expect(project).toBeDefined()
+    const project = (await fetchDemoProjects(origin)).publicProject
 
-    const page = await buyer.newPage()
-    await page.goto(`${origin}/projects/${project?.id}/purchase`)
+    const page = await buyer.context.newPage()
+    await page.goto(`${origin}/projects/${project.id}/purchase`)
     await page.getByText('团体购买', { exact: true }).click()
     await page.waitForURL(/\/projects\/\d+\/group$/)
 
@@ -102,7 +93,7 @@ describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单'
     await page.getByText('订单已提交，请核对学员后支付').waitFor()
     const confirmation = await page.locator('body').innerText()
     expect(confirmation).toContain('2 人')
-    expect(confirmation).toContain(`¥${(((project?.priceFen ?? 0) * 2) / 100).toFixed(2)}`)
+    expect(confirmation).toContain(`¥${((project.priceFen * 2) / 100).toFixed(2)}`)
     expect(confirmation).toContain('钱*')
     expect(confirmation).not.toContain(staffA.idNumber)
 
@@ -125,7 +116,7 @@ describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单'
     await page.close()
 
     // One of the listed learners signs in and finds the plan.
-    const { context: learner } = await newWechatContext(browser)
+    const { context: learner } = await newWechatContext(buyer.browser)
     await skipWechatOauth(learner)
     const own = await learner.newPage()
     await own.goto(`${origin}/login`)

@@ -1,9 +1,8 @@
-import type { Catalogue } from '@app/shared/catalogue'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { pdfText } from '@app/server/testing'
-import { registerWechatBoundLearner } from './accounts.ts'
-import { launchBrowser, newWechatContext } from './browser.ts'
+import { signInNewWechatLearner } from './accounts.ts'
+import { startJourney, type Journey } from './browser.ts'
+import { fetchDemoProjects } from './demo-catalogue.ts'
 
 // INV-1 / INV-2 / INV-4 in the WeChat UA against the server in simulator mode (its invoice job and
 // the development provider): a learner pays an order with 「以后申请」, then 我的 → 「我的发票」 →
@@ -14,38 +13,22 @@ const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
 const PASSWORD = 'Invoice2025ok'
 const EMAIL = `cw${Date.now() % 1_000_000}@example.cn`
 
-let browser: Browser
-let context: BrowserContext
-let blockedUrls: string[]
-const pageErrors: string[] = []
-
-function watch(page: Page): Page {
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  return page
-}
+let journey: Journey
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  ;({ context, blockedUrls } = await newWechatContext(browser))
-  const page = watch(await context.newPage())
-  await registerWechatBoundLearner(page, origin, '发票学员', PASSWORD)
-  await page.close()
+  journey = await startJourney()
+  await signInNewWechatLearner(journey.context, origin, '发票学员', PASSWORD)
 })
 
-afterAll(async () => {
-  await context.close()
-  await browser.close()
-})
+afterAll(() => journey?.close())
 
 describe('以后申请 → 我的发票 → 申请开票 → 查看发票 (PDF)', () => {
   it('applies for a paid order later, and the PDF it gets reads back as text', async () => {
-    const catalogue = (await (await fetch(`${origin}/api/catalogue`)).json()) as Catalogue
-    const project = catalogue.categories.find((c) => c.code === 'professional')?.projects[0]
-    expect(project).toBeDefined()
-    const page = watch(await context.newPage())
+    const project = (await fetchDemoProjects(origin)).professionalProject
+    const page = await journey.context.newPage()
 
     // Buy with 「以后申请」 and pay at the simulated cashier.
-    await page.goto(`${origin}/projects/${project?.id}/order`)
+    await page.goto(`${origin}/projects/${project.id}/order`)
     await page.getByText('以后申请', { exact: true }).click()
     await page.getByRole('button', { name: '提交订单' }).click()
     const cashier = page.getByRole('dialog', { name: '模拟支付（开发环境）' })
@@ -96,9 +79,9 @@ describe('以后申请 → 我的发票 → 申请开票 → 查看发票 (PDF)'
     await page.goto(`${origin}/invoices`)
     await page.getByText('已开具', { exact: true }).waitFor()
     await page.getByRole('button', { name: '查看发票' }).waitFor()
-    expect(pageErrors).toEqual([])
+    expect(journey.pageErrors).toEqual([])
     // Chromium's own PDF viewer loads chrome:// and chrome-extension:// resources; nothing else left the machine.
-    expect(blockedUrls.filter((url) => !/^chrome(-extension)?:\/\//.test(url))).toEqual([])
+    expect(journey.blockedUrls.filter((url) => !/^chrome(-extension)?:\/\//.test(url))).toEqual([])
     await page.close()
   })
 })

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { newIdentity, readSmsCode } from './accounts.ts'
-import { launchBrowser, MOBILE_CHROME_USER_AGENT, newWechatContext } from './browser.ts'
+import { MOBILE_CHROME_USER_AGENT, startJourney, type Journey } from './browser.ts'
 
 // ACC-2, ACC-3 and WX-3: outside WeChat, password sign-in, 「用户名或密码错误」, 「忘记密码」 and
 // sign-in with the phone and the new password, then 退出登录.
@@ -10,25 +10,17 @@ const baseUrl = inject('baseUrl')
 const OLD_PASSWORD = 'Learn2025old'
 const NEW_PASSWORD = 'Learn2025new'
 
-let browser: Browser
-let context: BrowserContext
-let blockedUrls: string[]
+let journey: Journey
 let page: Page
-const pageErrors: string[] = []
 const requested: string[] = []
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  ;({ context, blockedUrls } = await newWechatContext(browser, { userAgent: MOBILE_CHROME_USER_AGENT }))
-  page = await context.newPage()
-  page.on('pageerror', (error) => pageErrors.push(error.message))
+  journey = await startJourney({ userAgent: MOBILE_CHROME_USER_AGENT })
+  page = await journey.context.newPage()
   page.on('request', (request) => requested.push(request.url()))
 })
 
-afterAll(async () => {
-  await context.close()
-  await browser.close()
-})
+afterAll(() => journey?.close())
 
 describe('password sign-in outside WeChat', () => {
   const learner = newIdentity('密码学员')
@@ -101,7 +93,7 @@ describe('password sign-in outside WeChat', () => {
 
   it('never went through WeChat OAuth, stayed on our host and raised no script errors', () => {
     expect(requested.filter((url) => url.includes('/wechat/start') || url.includes('/wx-sim/'))).toEqual([])
-    expect(blockedUrls).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(journey.blockedUrls).toEqual([])
+    expect(journey.pageErrors).toEqual([])
   })
 })

@@ -1,8 +1,7 @@
-import type { Catalogue } from '@app/shared/catalogue'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { registerWechatBoundLearner as registerBoundLearner } from './accounts.ts'
-import { launchBrowser, newWechatContext } from './browser.ts'
+import { signInNewWechatLearner } from './accounts.ts'
+import { startJourney, type Journey } from './browser.ts'
+import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 
 // PAY-1 / PAY-2 / LRN-1 in the WeChat UA against the server in simulator mode: a WeChat-bound
 // learner buys the public-subjects project (「立即购买」 → 「个人购买」 → 「以后申请」 → 「提交订单」),
@@ -11,55 +10,34 @@ import { launchBrowser, newWechatContext } from './browser.ts'
 
 // PUBLIC_BASE_URL is http://localhost:<port>: OAuth's state cookie comes back to that origin only.
 const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
-const PUBLIC_PROJECT_TITLE = '重庆市2025年专技人员继续教育公需科目培训'
 const PASSWORD = 'Study2025ok'
 /** Hosts of WeChat and WeChat Pay: the simulator stands in for all of them. */
 const WECHAT_HOST = /(^|\.)(weixin\.qq\.com|qq\.com|wechat\.com|weixin\.com|tenpay\.com|wechatpay\.cn)$/i
 
-let browser: Browser
-let context: BrowserContext
-let blockedUrls: string[]
+let journey: Journey
 const requestedHosts = new Set<string>()
-const pageErrors: string[] = []
-
-function watch(page: Page): Page {
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  return page
-}
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  ;({ context, blockedUrls } = await newWechatContext(browser))
-  context.on('request', (request) => {
+  journey = await startJourney()
+  journey.context.on('request', (request) => {
     try {
       requestedHosts.add(new URL(request.url()).hostname)
     } catch {
       // data: and the like have no host worth recording.
     }
   })
-  const page = watch(await context.newPage())
-  await registerWechatBoundLearner(page)
-  await page.close()
+  // A learner registered and bound to a new simulated WeChat user beforehand, signed in in the browser.
+  await signInNewWechatLearner(journey.context, origin, '支付学员', PASSWORD)
 })
 
-afterAll(async () => {
-  await context.close()
-  await browser.close()
-})
-
-/** A learner registered and bound to a new simulated WeChat user beforehand, signed in in the browser. */
-async function registerWechatBoundLearner(page: Page): Promise<void> {
-  await registerBoundLearner(page, origin, '支付学员', PASSWORD)
-}
+afterAll(() => journey?.close())
 
 describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simulated) → 课程培训', () => {
   it('buys the public-subjects plan and studies it', async () => {
-    const catalogue = (await (await fetch(`${origin}/api/catalogue`)).json()) as Catalogue
-    const project = catalogue.categories.flatMap((c) => c.projects).find((p) => p.title === PUBLIC_PROJECT_TITLE)
-    expect(project).toBeDefined()
-    const price = `¥${((project?.priceFen ?? 0) / 100).toFixed(2)}`
+    const project = (await fetchDemoProjects(origin)).publicProject
+    const price = `¥${(project.priceFen / 100).toFixed(2)}`
 
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
 
     // 「课程培训」 has nothing yet; 首页 (在线学习中心) → the project → 「立即购买」.
     await page.goto(`${origin}/training`)
@@ -76,8 +54,8 @@ describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simul
     const purchaseText = await page.locator('body').innerText()
     expect(purchaseText).toContain(PUBLIC_PROJECT_TITLE)
     expect(purchaseText).toContain(price)
-    expect(purchaseText).toContain(`${project?.year} 年`)
-    expect(purchaseText).toContain(`${project?.requiredHours} 学时`)
+    expect(purchaseText).toContain(`${project.year} 年`)
+    expect(purchaseText).toContain(`${project.requiredHours} 学时`)
     // 团体购买 opens its own page (its journey is group-purchase.e2e.test.ts); back to choose 个人购买.
     await page.getByText('团体购买', { exact: true }).click()
     await page.waitForURL(/\/projects\/\d+\/group$/)
@@ -123,11 +101,9 @@ describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simul
   })
 
   it('keeps an order 待支付 after 取消 at the cashier, then closes it with 取消订单 and offers 重新下单', async () => {
-    const catalogue = (await (await fetch(`${origin}/api/catalogue`)).json()) as Catalogue
-    const project = catalogue.categories.find((c) => c.code === 'professional')?.projects[0]
-    expect(project).toBeDefined()
-    const page = watch(await context.newPage())
-    await page.goto(`${origin}/projects/${project?.id}/order`)
+    const project = (await fetchDemoProjects(origin)).professionalProject
+    const page = await journey.context.newPage()
+    await page.goto(`${origin}/projects/${project.id}/order`)
     await page.getByRole('button', { name: '提交订单' }).click()
 
     const cashier = page.getByRole('dialog', { name: '模拟支付（开发环境）' })
@@ -139,11 +115,11 @@ describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simul
 
     // 我的订单 lists it under 待支付 with its amount, Beijing-time creation time and countdown.
     await page.goto(`${origin}/orders?tab=pending`)
-    const card = page.locator('.order-card', { hasText: project?.title ?? '' })
+    const card = page.locator('.order-card', { hasText: project.title })
     await card.waitFor()
     const cardText = await card.innerText()
     expect(cardText).toContain('待支付')
-    expect(cardText).toContain(`¥${((project?.priceFen ?? 0) / 100).toFixed(2)}`)
+    expect(cardText).toContain(`¥${(project.priceFen / 100).toFixed(2)}`)
     expect(cardText).toMatch(/下单时间\s*20\d\d-\d\d-\d\d \d\d:\d\d/)
     expect(cardText).toMatch(/剩余支付时间 \d\d:\d\d/)
 
@@ -151,16 +127,16 @@ describe('立即购买 → 个人购买 → 提交订单 → 微信支付 (simul
     await page.locator('.van-dialog').getByRole('button', { name: '取消订单' }).click()
     await page.getByText('订单已取消').waitFor()
     await page.getByRole('tab', { name: '已关闭' }).click()
-    const closed = page.locator('.order-card', { hasText: project?.title ?? '' })
+    const closed = page.locator('.order-card', { hasText: project.title })
     await closed.getByText('已关闭', { exact: true }).waitFor()
     await closed.getByRole('button', { name: '重新下单' }).click()
-    await page.waitForURL(new RegExp(`/projects/${project?.id}/purchase$`))
+    await page.waitForURL(new RegExp(`/projects/${project.id}/purchase$`))
     await page.close()
   })
 
   it('never contacted a WeChat host, kept every request on our own host and raised no script errors', () => {
     expect([...requestedHosts].filter((host) => WECHAT_HOST.test(host))).toEqual([])
-    expect(blockedUrls).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(journey.blockedUrls).toEqual([])
+    expect(journey.pageErrors).toEqual([])
   })
 })

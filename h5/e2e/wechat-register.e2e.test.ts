@@ -1,8 +1,8 @@
 import { maskIdNumber } from '@app/shared/id-number'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { newIdentity, readSmsCode } from './accounts.ts'
-import { launchBrowser, newWechatContext } from './browser.ts'
+import { startJourney, type Journey } from './browser.ts'
 
 // ACC-4 from the Official Account menu: WeChat OAuth with an unknown openid, registration that binds
 // it, and the next visit signed in without a password.
@@ -13,15 +13,7 @@ const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
 const MENU_LINK = `${origin}/api/auth/wechat/start?returnTo=/`
 const PASSWORD = 'Study2025ok'
 
-let browser: Browser
-let context: BrowserContext
-let blockedUrls: string[]
-const pageErrors: string[] = []
-
-function watch(page: Page): Page {
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  return page
-}
+let journey: Journey
 
 /** The simulated 微信授权 page: tap 允许, optionally as a new test WeChat user. */
 async function allowOnAuthorizePage(page: Page, newNickname?: string): Promise<void> {
@@ -35,20 +27,16 @@ async function allowOnAuthorizePage(page: Page, newNickname?: string): Promise<v
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  ;({ context, blockedUrls } = await newWechatContext(browser))
+  journey = await startJourney()
 })
 
-afterAll(async () => {
-  await context.close()
-  await browser.close()
-})
+afterAll(() => journey?.close())
 
 describe('WeChat menu → OAuth → 注册 → bound', () => {
   const learner = newIdentity('微信学员', { endsWithX: true })
 
   it('registers from the unbound WeChat sign-in and binds the WeChat account', async () => {
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
     await page.goto(MENU_LINK)
     await allowOnAuthorizePage(page, `e2e${Date.now() % 100000}`)
 
@@ -93,7 +81,7 @@ describe('WeChat menu → OAuth → 注册 → bound', () => {
   })
 
   it('signs in straight away through the menu link the next time, without typing anything', async () => {
-    const page = watch(await context.newPage())
+    const page = await journey.context.newPage()
     await page.goto(MENU_LINK)
     // The simulator shows its chooser even for snsapi_base, with the newest test user preselected.
     await allowOnAuthorizePage(page)
@@ -107,7 +95,7 @@ describe('WeChat menu → OAuth → 注册 → bound', () => {
   })
 
   it('kept every request on our own host and raised no script errors', () => {
-    expect(blockedUrls).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(journey.blockedUrls).toEqual([])
+    expect(journey.pageErrors).toEqual([])
   })
 })
