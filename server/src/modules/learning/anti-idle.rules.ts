@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { WRONG_ANSWERS_BEFORE_WITHDRAWAL } from '@app/shared'
+import { REPORT_INTERVAL_SECONDS, WRONG_ANSWERS_BEFORE_WITHDRAWAL } from '@app/shared'
 import type { LearnerState, ProgressState } from './learning.types.ts'
 
 /**
@@ -14,6 +14,23 @@ export interface AntiIdleSettings {
 
 /** A question shown for less than this cannot be answered: it is read, not clicked away. */
 export const MIN_ANSWER_MS = 2_000
+
+/**
+ * How long a question that fell due with a report may take to reach the page: one report
+ * interval. The page learns of it only from that report's answer, and plays on until then (longer
+ * when the server or the network is slow); what it played in that window is real watching and is
+ * still credited, so an honest learner never has to watch it again. After it, nothing is credited
+ * until a right answer. A question asked by a wrong answer is on screen at once: no window.
+ */
+export const QUESTION_DELIVERY_MS = REPORT_INTERVAL_SECONDS * 1000
+
+/** Whether a report arriving at `now` still falls in the delivery window of the waiting question. */
+export function questionOnItsWay(learner: LearnerState, now: Date): boolean {
+  const since = learner.pendingSince
+  if (learner.pendingQuestionId === null || since === null) return false
+  const askedByAnswer = learner.lastAnswerAt !== null && learner.lastAnswerAt.getTime() >= since.getTime()
+  return !askedByAnswer && now.getTime() - since.getTime() <= QUESTION_DELIVERY_MS
+}
 
 export function drawNextDueMs(settings: AntiIdleSettings): number {
   return randomInt(settings.minSeconds * 1000, settings.maxSeconds * 1000 + 1)

@@ -201,23 +201,29 @@ describe('防挂机 (LRN-5)', () => {
     expect(tooFast.statusCode).toBe(429)
     expect(tooFast.json().code).toBe('ANSWER_TOO_FAST')
 
-    // Waiting for an answer earns nothing.
-    q.clock.advance(10_000)
-    expect((await send(2, 15, 20_000)).json()).toMatchObject({ creditedNow: 0, question: { id: due.question.id } })
+    // What the page played before the question reached it (a slow answer) is still credited…
+    q.clock.advance(4_000)
+    expect((await send(2, 14, 14_000)).json()).toMatchObject({ creditedNow: 4, question: { id: due.question.id } })
+    // …but once the page can have shown it (one report interval), waiting earns nothing.
+    q.clock.advance(8_000)
+    expect((await send(3, 15, 22_000)).json()).toMatchObject({ creditedNow: 0, question: { id: due.question.id } })
 
     q.clock.advance(3_000)
     const wrong = (await answer(due.question.id, ((question?.answerIndex ?? 0) + 1) % due.question.options.length)).json()
     expect(wrong.correct).toBe(false)
     expect(wrong.question.id).not.toBe(due.question.id)
-    q.clock.advance(3_000)
+    // A question asked by a wrong answer is on screen at once: no window.
+    q.clock.advance(2_000)
+    expect((await send(4, 16, 27_000)).json()).toMatchObject({ creditedNow: 0, question: { id: wrong.question.id } })
+    q.clock.advance(1_000)
     const [next] = await q.database.db.query.questions.findMany({ where: (qs, { eq }) => eq(qs.id, wrong.question.id) })
     const right = (await answer(wrong.question.id, next?.answerIndex ?? 0)).json()
     expect(right).toEqual({ correct: true, question: null, wrongInARow: 0, withdrawn: null })
     expect((await answer(wrong.question.id, next?.answerIndex ?? 0)).json().code).toBe('QUESTION_NOT_PENDING')
 
-    // Credit resumes from where it stood, in real time only.
+    // Credit resumes from where it stood, in real time only (time on the question is not credit).
     q.clock.advance(4_000)
-    const resumed = (await send(3, 14, 30_000)).json()
+    const resumed = (await send(5, 18, 32_000)).json()
     expect(resumed).toMatchObject({ creditedNow: 4, question: null })
   })
 })

@@ -38,6 +38,8 @@ export interface LearnerState {
   pendingSince: Date | null
   pendingChapterId: number | null
   correctAnswers: number
+  /** When the learner last answered a question (a question asked by that answer is already on screen). */
+  lastAnswerAt: Date | null
 }
 
 /** The chapter a session plays, with what its completion needs. */

@@ -1,4 +1,4 @@
-import { checkpointed, questionFallsDue } from './anti-idle.rules.ts'
+import { checkpointed, questionFallsDue, questionOnItsWay } from './anti-idle.rules.ts'
 import { creditBase, decideCredit, movesClientBase } from './credit.rules.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState } from './learning.types.ts'
 import { isChapterWatched } from './progress.rules.ts'
@@ -33,9 +33,9 @@ export interface ReportOutcome extends ReportState {
 
 /**
  * Credits one report (LRN-4, LRN-5): by the rule of credit.rules.ts, paid from the learner's credit
- * clock, and nothing while a question waits for its answer. A question falling due does not take
- * back what this report earned: the learner is credited every second watched, and is asked at the
- * next report after the moment (docs/learning.md).
+ * clock, and nothing while a question waits for its answer once the page can have shown it. A
+ * question falling due does not take back what this report earned, nor what the page played until
+ * the question reached it: the learner is credited every second watched (docs/learning.md).
  */
 export function creditReport(state: ReportState, report: ReportFacts): ReportOutcome {
   const { session, progress, learner, chapter } = state
@@ -50,7 +50,8 @@ export function creditReport(state: ReportState, report: ReportFacts): ReportOut
     },
     { positionMs: report.positionMs, clientElapsedMs: report.clientElapsedMs },
   )
-  const waiting = learner.pendingQuestionId !== null
+  // A waiting question stops credit once the page can have shown it (anti-idle.rules.ts).
+  const waiting = learner.pendingQuestionId !== null && !questionOnItsWay(learner, report.now)
   const creditedMs = !waiting && decision.kind === 'credit' ? decision.creditMs : 0
   const aheadOfCredit = report.positionMs > progress.furthestMs + creditedMs
   // While a question waits, the player goes back to where credit stands if it moved on.

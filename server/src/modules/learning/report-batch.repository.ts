@@ -62,7 +62,7 @@ export function readBatchState(pairs: Array<{ sessionId: string; authSessionId: 
   return sql`
     select s.id, s.user_id, s.chapter_id, s.status, s.opened_at, s.last_seq, s.last_client_ms, s.credited_ms as session_credited_ms, s.last_report_at,
       p.credited_ms, p.furthest_ms, p.completed_at, p.updated_at, p.checkpoint_ms, p.checkpoint_epoch,
-      a.credit_clock_at, a.credited_since_question_ms, a.next_due_ms, a.pending_question_id, a.pending_since, a.pending_chapter_id, a.correct_answers,
+      a.credit_clock_at, a.credited_since_question_ms, a.next_due_ms, a.pending_question_id, a.pending_since, a.pending_chapter_id, a.correct_answers, a.last_answer_at,
       ch.duration_seconds, ch.course_id, c.hours as course_hours, c.project_id, pr.required_hours,
       exists (select 1 from enrollments e where e.user_id = s.user_id and e.project_id = c.project_id and e.status = 'active' and e.completed_at is not null) as plan_completed,
       q.auth_id, au.user_id as auth_user_id, au.revoked_at as auth_revoked_at, au.expires_at as auth_expires_at, u.session_version
@@ -123,6 +123,7 @@ export function parseBatchState(result: Rows): BatchState {
       pendingSince: date(r.pending_since),
       pendingChapterId: intOrNull(r.pending_chapter_id),
       correctAnswers: Number(r.correct_answers),
+      lastAnswerAt: date(r.last_answer_at),
     })
     state.chapters.set(chapterId, {
       id: chapterId,
