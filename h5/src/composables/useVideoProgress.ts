@@ -28,8 +28,13 @@ export interface VideoProgressOptions {
   onRewind?: (seconds: number) => void
 }
 
-/** Earlier reports are sent before a new session opens, but a slow network must not block it for long. */
-const FLUSH_BEFORE_OPEN_MS = 5_000
+/**
+ * Earlier reports are sent before a new session opens (opening supersedes the old session and the
+ * server refuses its reports afterwards, so their seconds would be lost). A slow server gets this
+ * long to answer them — longer than a report interval, so the report that completes a chapter is
+ * not dropped when the learner taps 「下一章」 at once — but a dead network must not block forever.
+ */
+const FLUSH_BEFORE_OPEN_MS = 15_000
 /** Seeking back for a rewind smaller than this would only stutter the video. */
 const REWIND_EPSILON_SECONDS = 0.5
 
