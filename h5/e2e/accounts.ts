@@ -40,18 +40,26 @@ export async function readSmsCode(
 }
 
 /**
- * A learner bound to a new simulated WeChat user, signed in in this browser: the OAuth pages (the
- * simulator's 微信授权 page, 允许 as a new user) leave a pending WeChat identity in the browser, and
- * registering through the API in the same browser binds it. Answers the session (its access token
- * serves the journey's API calls).
+ * The Official Account's menu link → the simulator's 微信授权 page → 允许 as a new WeChat user:
+ * ends on 登录 with the WeChat identity pending (unbound), ready for 注册 to bind it.
  */
-export async function registerWechatBoundLearner(page: Page, origin: string, realName: string, password: string): Promise<Session> {
+export async function authorizeAsNewWechatUser(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
   await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
   await page.locator('input[name="user"][value="new"]').check()
   await page.locator('input[name="nickname"]').fill(`wx${Date.now() % 100000}`)
   await page.locator('#allow').click()
   await page.waitForURL(/\/login\?.*wechat=unbound/)
+}
+
+/**
+ * A learner bound to a new simulated WeChat user, signed in in this browser: the OAuth pages (the
+ * simulator's 微信授权 page, 允许 as a new user) leave a pending WeChat identity in the browser, and
+ * registering through the API in the same browser binds it. Answers the session (its access token
+ * serves the journey's API calls).
+ */
+export async function registerWechatBoundLearner(page: Page, origin: string, realName: string, password: string): Promise<Session> {
+  await authorizeAsNewWechatUser(page, origin)
 
   const learner = newIdentity(realName)
   const sms = await page.request.post(`${origin}/api/auth/sms-codes`, { data: { phone: learner.phone, purpose: 'register' } })

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Catalogue, ProjectSummary } from '@app/shared/catalogue'
 
 /** The public-subjects plan of the demo content every journey's server is seeded with. */
@@ -22,4 +25,29 @@ export async function fetchDemoProjects(origin: string): Promise<DemoProjects> {
   const response = await fetch(`${origin}/api/catalogue`)
   if (response.status !== 200) throw new Error(`catalogue answered ${response.status}`)
   return demoProjects((await response.json()) as Catalogue)
+}
+
+/** A course of the demo content as its manifest has it, answers included. */
+export interface ManifestCourse {
+  code: string
+  title: string
+  hours: number
+  chapters: Array<{ title: string; durationSeconds: number }>
+  questions: Array<{ prompt: string; options: string[]; answerIndex: number }>
+}
+
+export interface ManifestProject {
+  code: string
+  title: string
+  requiredHours: number
+  courses: ManifestCourse[]
+}
+
+/**
+ * The demo content every journey's server is seeded with. The test (not the page) knows the
+ * answers to the 防挂机 questions: it reads them here.
+ */
+export function demoManifest(): { projects: ManifestProject[] } {
+  const manifestPath = resolve(dirname(fileURLToPath(import.meta.url)), '../../server/seed/demo/manifest.json')
+  return JSON.parse(readFileSync(manifestPath, 'utf8')) as { projects: ManifestProject[] }
 }

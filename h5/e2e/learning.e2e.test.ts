@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { ProgressAck } from '@app/shared/learning'
 import type { Order, PayOrderResult } from '@app/shared/orders'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -8,7 +5,7 @@ import type { APIRequestContext, Locator, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signInNewWechatLearner } from './accounts.ts'
 import { startJourney, type Journey } from './browser.ts'
-import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
+import { demoManifest, fetchDemoProjects, PUBLIC_PROJECT_TITLE, type ManifestCourse } from './demo-catalogue.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 
 // LRN-1 … LRN-7 in the WeChat UA against the real server: a learner who bought the public-subjects
@@ -20,17 +17,7 @@ import { startServer, type StartedServer } from './global-setup.ts'
 const COURSE_CODE = 'mental-health'
 const PASSWORD = 'Study2025ok'
 
-interface ManifestCourse {
-  code: string
-  title: string
-  hours: number
-  chapters: Array<{ title: string; durationSeconds: number }>
-  questions: Array<{ prompt: string; options: string[]; answerIndex: number }>
-}
-// The test (not the page) knows the answers: it reads the demo content the server was seeded with.
-const manifestPath = resolve(dirname(fileURLToPath(import.meta.url)), '../../server/seed/demo/manifest.json')
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { projects: Array<{ title: string; courses: ManifestCourse[] }> }
-const course = manifest.projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)?.courses.find((c) => c.code === COURSE_CODE) as ManifestCourse
+const course = demoManifest().projects.find((p) => p.title === PUBLIC_PROJECT_TITLE)?.courses.find((c) => c.code === COURSE_CODE) as ManifestCourse
 
 let server: StartedServer
 let origin: string

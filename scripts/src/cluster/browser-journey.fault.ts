@@ -1,12 +1,10 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Certificate, CertificateVerification } from '@app/shared/certificates'
 import { maskIdNumber } from '@app/shared/id-number'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newIdentity, readSmsCode } from '../../../h5/e2e/accounts.ts'
+import { authorizeAsNewWechatUser, newIdentity, readSmsCode } from '../../../h5/e2e/accounts.ts'
 import { launchBrowser, newWechatContext } from '../../../h5/e2e/browser.ts'
-import { REPO_ROOT } from '../bench/processes.ts'
+import { demoManifest } from '../../../h5/e2e/demo-catalogue.ts'
 import { startCluster, type Cluster } from './cluster.ts'
 
 // The learner's journey through the cluster, in headless Chromium with the WeChat UA, from the
@@ -22,17 +20,7 @@ import { startCluster, type Cluster } from './cluster.ts'
 const TRIAL_CATEGORY = '体验（演示）'
 const TRIAL_PROJECT_CODE = 'trial-2min'
 const PASSWORD = 'Study2025ok'
-interface ManifestCourse {
-  code: string
-  title: string
-  hours: number
-  chapters: Array<{ title: string; durationSeconds: number }>
-  questions: Array<{ prompt: string; options: string[]; answerIndex: number }>
-}
-// The test (not the page) knows the answers: it reads the demo content the cluster was seeded with.
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'server/seed/demo/manifest.json'), 'utf8')) as {
-  projects: Array<{ code: string; title: string; requiredHours: number; courses: ManifestCourse[] }>
-}
+const manifest = demoManifest()
 const plan = manifest.projects.find((p) => p.code === TRIAL_PROJECT_CODE)!
 const course = plan.courses[0]!
 
@@ -115,12 +103,7 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
     const page = watch(await context.newPage())
 
     // The menu link → 微信授权 on the simulator's page (a new WeChat user) → unbound → 注册, which binds it.
-    await page.goto(`${origin}/api/auth/wechat/start?returnTo=/`)
-    await page.waitForURL(/\/wx-sim\/open\/connect\/oauth2\/authorize/)
-    await page.locator('input[name="user"][value="new"]').check()
-    await page.locator('input[name="nickname"]').fill(`wx${Date.now() % 100000}`)
-    await page.locator('#allow').click()
-    await page.waitForURL(/\/login\?.*wechat=unbound/)
+    await authorizeAsNewWechatUser(page, origin)
     await page.getByRole('link', { name: '注册', exact: true }).click()
     await page.waitForURL(/\/register/)
     const learner = newIdentity('集群学员')
