@@ -1,18 +1,18 @@
+import { randomBytes } from 'node:crypto'
 import { and, asc, eq } from 'drizzle-orm'
 import type { AppDb } from '../src/db/client.ts'
 import { chapters, courses, enrollments, orderItems, orders, projects } from '../src/db/schema.ts'
 
-let serial = 0
-
 /** Enrols a learner in a project as a paid individual order would (for tests that are not about paying). */
 export async function enrol(db: AppDb, userId: number, projectId: number, now = new Date()): Promise<void> {
-  serial += 1
   const [project] = await db.select().from(projects).where(eq(projects.id, projectId))
   if (!project) throw new Error(`no project ${projectId}`)
   const [order] = await db
     .insert(orders)
     .values({
-      outTradeNo: `TEST${Date.now()}${serial}`,
+      // Random, not time + counter: test files run in parallel workers against one database,
+      // and `${Date.now()}${serial}` from two workers can spell the same string.
+      outTradeNo: `TEST${randomBytes(12).toString('hex')}`,
       buyerUserId: userId,
       kind: 'individual',
       projectId,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { TestApp } from './app.ts'
 import { DEVELOPMENT_INVOICE_CONFIG } from '../src/config.ts'
@@ -8,8 +9,6 @@ import { createDevMailOutbox } from '../src/integrations/mail/dev-outbox.ts'
 import { createInvoiceProvider } from '../src/modules/invoices/invoices.setup.ts'
 import type { InvoiceDeps } from '../src/modules/invoices/invoices.types.ts'
 
-let serial = 0
-
 /** A paid order row paid at a chosen moment (for the year rules); its learners do not matter to invoices. */
 export async function paidOrder(
   db: AppDb,
@@ -18,14 +17,13 @@ export async function paidOrder(
   paidAt: Date,
   options: { kind?: 'individual' | 'group'; quantity?: number; invoice?: (typeof orders.$inferInsert)['invoice'] } = {},
 ) {
-  serial += 1
   const [project] = await db.select().from(projects).where(eq(projects.id, projectId))
   if (!project) throw new Error(`no project ${projectId}`)
   const quantity = options.quantity ?? 1
   const [order] = await db
     .insert(orders)
     .values({
-      outTradeNo: `INVT${Date.now()}${serial}`,
+      outTradeNo: `INVT${randomBytes(12).toString('hex')}`, // random: parallel test workers share the database
       buyerUserId,
       kind: options.kind ?? 'individual',
       projectId,
