@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { and, asc, eq } from 'drizzle-orm'
 import type { AppDb } from '../src/db/client.ts'
+import { newOutTradeNo } from '../src/modules/orders/orders.rules.ts'
 import { chapters, courses, enrollments, orderItems, orders, projects } from '../src/db/schema.ts'
 
 /** Enrols a learner in a project as a paid individual order would (for tests that are not about paying). */
@@ -10,9 +10,9 @@ export async function enrol(db: AppDb, userId: number, projectId: number, now = 
   const [order] = await db
     .insert(orders)
     .values({
-      // Random, not time + counter: test files run in parallel workers against one database,
-      // and `${Date.now()}${serial}` from two workers can spell the same string.
-      outTradeNo: `TEST${randomBytes(12).toString('hex')}`,
+      // The app's own numbers (random, and as long as what pages show); a time + counter read after
+      // an await collided when enrolments ran in parallel.
+      outTradeNo: newOutTradeNo(now),
       buyerUserId: userId,
       kind: 'individual',
       projectId,

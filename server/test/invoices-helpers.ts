@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { TestApp } from './app.ts'
 import { DEVELOPMENT_INVOICE_CONFIG } from '../src/config.ts'
 import type { AppDb } from '../src/db/client.ts'
+import { newOutTradeNo } from '../src/modules/orders/orders.rules.ts'
 import { invoiceDocuments, invoices, orders, projects } from '../src/db/schema.ts'
 import type { InvoiceProvider } from '../src/integrations/invoice/provider.ts'
 import { createDevMailOutbox } from '../src/integrations/mail/dev-outbox.ts'
@@ -23,7 +23,7 @@ export async function paidOrder(
   const [order] = await db
     .insert(orders)
     .values({
-      outTradeNo: `INVT${randomBytes(12).toString('hex')}`, // random: parallel test workers share the database
+      outTradeNo: newOutTradeNo(paidAt), // the app's own numbers: random, and as long as what pages show
       buyerUserId,
       kind: options.kind ?? 'individual',
       projectId,
