@@ -3,7 +3,7 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
+import { DEFAULT_GROUP_CHECK_DAILY_IDS, DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
 import type { SmsProvider } from './integrations/sms/provider.ts'
@@ -22,7 +22,7 @@ import staffGuard from './modules/staff/staff.guard.ts'
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount' | 'sms'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount' | 'sms' | 'groupCheckDailyIds'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     groupOrders: {
       transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
       fileKey: derive('group-order-files'),
+      dailyIdQuota: deps.config.groupCheckDailyIds ?? DEFAULT_GROUP_CHECK_DAILY_IDS,
     },
     invoices: { config: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG, fileLinkKey: derive('invoice-file-link') },
     golive: { siteFilesDir: deps.config.siteFilesDir ?? null, sms: deps.config.sms?.tencent ?? null },

@@ -70,6 +70,9 @@ export interface TransferAccount {
 }
 
 /** Development default, visibly a sample; production offers 对公转账 only when it is configured. */
+/** 团体购买: ID numbers one buyer may have checked per 24 hours, unless GROUP_CHECK_DAILY_IDS says otherwise. */
+export const DEFAULT_GROUP_CHECK_DAILY_IDS = 30_000
+
 export const SAMPLE_TRANSFER_ACCOUNT: TransferAccount = {
   accountName: '重庆市某某继续教育培训中心（示例）',
   accountNumber: '5000 0000 0000 0000 000',
@@ -152,6 +155,8 @@ export interface Config {
   certificate: CertificateSettings
   /** null: 对公转账 is not offered. */
   transferAccount: TransferAccount | null
+  /** 团体购买: ID numbers one buyer may have checked per 24 hours (modules/group-orders/group-check.quota.ts). */
+  groupCheckDailyIds: number
   invoice: InvoiceConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
@@ -511,6 +516,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),
+    groupCheckDailyIds: parseInteger(env, 'GROUP_CHECK_DAILY_IDS', DEFAULT_GROUP_CHECK_DAILY_IDS, 1, 10_000_000),
     invoice: parseInvoice(env, appEnv),
     siteFilesDir,
     seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),

@@ -52,7 +52,7 @@ export interface ModuleDeps {
   /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
   certificates: CertificateSettings & { signingKey: string }
   /** 团体购买: the 对公转账 account (null: not offered) and the key that signs its file links. */
-  groupOrders: { transferAccount: TransferAccount | null; fileKey: string }
+  groupOrders: { transferAccount: TransferAccount | null; fileKey: string; dailyIdQuota: number }
   /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
   invoices: { config: InvoiceConfig; fileLinkKey: string }
   /** The go-live check's staff API: the operator files folder and the SMS credentials it checks. */

@@ -17,17 +17,20 @@ export interface CountedAttempt {
   retryAfterSeconds: number
 }
 
-/** Counts one attempt for the key (a new window once the old one is over) and says if it is allowed. */
-export async function countAttempt(db: AppDb, key: string, rule: AttemptRule, now: Date): Promise<CountedAttempt> {
+/**
+ * Counts one attempt for the key (a new window once the old one is over) and says if it is allowed.
+ * `weight` counts an attempt as several (a 团体购买 list counts each ID number it checks).
+ */
+export async function countAttempt(db: AppDb, key: string, rule: AttemptRule, now: Date, weight = 1): Promise<CountedAttempt> {
   const nowIso = now.toISOString()
   const windowOver = sql`${authThrottles.windowStartedAt} <= ${new Date(now.getTime() - rule.windowMs).toISOString()}::timestamptz`
   const [row] = await db
     .insert(authThrottles)
-    .values({ key, failures: 1, windowStartedAt: now })
+    .values({ key, failures: weight, windowStartedAt: now })
     .onConflictDoUpdate({
       target: authThrottles.key,
       set: {
-        failures: sql`case when ${windowOver} then 1 else ${authThrottles.failures} + 1 end`,
+        failures: sql`case when ${windowOver} then ${weight}::int else ${authThrottles.failures} + ${weight}::int end`,
         windowStartedAt: sql`case when ${windowOver} then ${nowIso}::timestamptz else ${authThrottles.windowStartedAt} end`,
       },
     })

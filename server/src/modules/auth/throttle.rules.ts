@@ -17,7 +17,7 @@ export const SIGN_IN_PER_ADDRESS: AttemptRule = { limit: 30, windowMs: 15 * 60_0
 /** 注册 and 忘记密码 submissions per client address (each checks an SMS code). */
 export const CODE_CHECKS_PER_ADDRESS: AttemptRule = { limit: 30, windowMs: 60 * 60_000 }
 
-export type ThrottleKind = 'account' | 'user' | 'address' | 'register-address' | 'reset-address'
+export type ThrottleKind = 'account' | 'user' | 'address' | 'register-address' | 'reset-address' | 'group-buyer' | 'group-address'
 
 export function throttleKey(kind: ThrottleKind, value: string): string {
   return `${kind}:${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`

@@ -18,6 +18,7 @@ import {
 import { projects } from '../../db/schema.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
 import { toOrderDto } from '../orders/orders.repository.ts'
+import { spendCheckQuota } from './group-check.quota.ts'
 import { findListedLearners, storeCheckRun } from './group-check.repository.ts'
 import { GroupListEmptyError, GroupListTooLongError } from './group-orders.errors.ts'
 import { insertGroupOrder } from './group-orders.repository.ts'
@@ -73,9 +74,16 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * 「立即购买」 for a pasted list: all lines pass → the order for N learners at N × price; any fails →
- * nothing is created, and the failing lines are kept for the error file (GRP-2).
+ * nothing is created, and the failing lines are kept for the error file (GRP-2). The ID numbers
+ * checked count against a daily quota (group-check.quota.ts).
  */
-export async function submitGroupList(deps: GroupOrderDeps, buyerUserId: number, body: GroupCheckBody, now: Date): Promise<GroupCheckResult> {
+export async function submitGroupList(
+  deps: GroupOrderDeps,
+  who: { buyerUserId: number; clientAddress: string },
+  body: GroupCheckBody,
+  now: Date,
+): Promise<GroupCheckResult> {
+  const { buyerUserId } = who
   const [project] = await deps.db
     .select({ id: projects.id, title: projects.title, priceFen: projects.priceFen })
     .from(projects)
@@ -84,6 +92,7 @@ export async function submitGroupList(deps: GroupOrderDeps, buyerUserId: number,
   const parsed = parseGroupLines(body.text, now)
   if (parsed.length === 0) throw new GroupListEmptyError()
   if (parsed.length > MAX_GROUP_LINES) throw new GroupListTooLongError(String(parsed.length))
+  await spendCheckQuota(deps, who, parsed.filter((p) => p.ok).length, now)
   const fixes = fixCounts(parsed)
 
   let verdict = await judge(deps, project.id, parsed)

@@ -26,7 +26,7 @@ const groupOrderRoutes: FastifyPluginAsyncTypebox<{ deps: GroupOrderDeps }> = as
       },
     },
     async (request, reply) => {
-      const result = await submitGroupList(deps, request.user.uid, request.body, deps.now())
+      const result = await submitGroupList(deps, { buyerUserId: request.user.uid, clientAddress: request.ip }, request.body, deps.now())
       reply.code(result.outcome === 'created' ? 201 : 200).header('cache-control', 'no-store')
       return result
     },

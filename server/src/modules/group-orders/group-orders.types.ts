@@ -7,5 +7,7 @@ export interface GroupOrderDeps {
   fileKey: string
   /** null: 对公转账 is not offered. */
   transferAccount: TransferAccount | null
+  /** ID numbers one buyer may have checked in 24 hours (one client address: three times as many). */
+  dailyIdQuota: number
   now: () => Date
 }
