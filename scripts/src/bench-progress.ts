@@ -18,6 +18,7 @@ import path from 'node:path'
 import postgres from 'postgres'
 import { cpuMeter, cpuMs } from './bench/cpu.ts'
 import { createScratchDatabase } from './bench/database.ts'
+import { startFsyncProbe } from './bench/fsync-probe.ts'
 import { openPlayback, postReport, prepareLearners, storedReports } from './bench/learners.ts'
 import { closedLoop, createClient, openLoop, watchRss } from './bench/load.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
@@ -46,6 +47,9 @@ async function measureBare() {
     await stop(bare)
   }
 }
+
+/** Wall-clock time of day with milliseconds, to line up the slowest answer with a disk stall. */
+const clock = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 23)
 
 async function main() {
   const scratch = await createScratchDatabase(baseUrl, 'bench')
@@ -97,7 +101,9 @@ async function main() {
     await databaseCpu.start()
     const serverCpuBefore = cpuMs(server.pid as number)
     const sentBefore = sent
+    const disk = startFsyncProbe()
     const sustained = await openLoop(LEARNERS, sustainedRate, WARMUP_MS, DURATION_MS, sendReport)
+    const fsync = await disk.stop()
     const serverCpu = cpuMs(server.pid as number) - serverCpuBefore
     const databaseCpuMs = await databaseCpu.stop()
     const sentSustained = sent - sentBefore
@@ -120,6 +126,8 @@ async function main() {
     console.log(`latency at capacity      p50 ${progress.p50.toFixed(1)} ms / p99 ${progress.p99.toFixed(1)} ms (200 requests always in flight: queueing, by Little's law)`)
     console.log(`sustained rate           ${sustained.perSecond.toFixed(0)} reports/s (each learner every ${((LEARNERS / sustainedRate) * 1000).toFixed(0)} ms; failed ${sustained.failures})`)
     console.log(`latency p50 / p99        ${sustained.p50.toFixed(1)} ms / ${sustained.p99.toFixed(1)} ms at the sustained rate (target p99 ≤ 50 ms)`)
+    console.log(`slowest answer           ${sustained.slowest.latencyMs.toFixed(0)} ms, due at ${clock(sustained.slowest.at)}`)
+    console.log(`disk flushes (fdatasync) p50 ${fsync.p50Ms.toFixed(2)} ms / p99 ${fsync.p99Ms.toFixed(2)} ms / max ${fsync.maxMs.toFixed(0)} ms at ${clock(fsync.maxAt)}; ${fsync.over50Ms} of ${fsync.samples} over 50 ms (probe beside the sustained phase: a disk stall holds up every commit)`)
     console.log(`CPU per report           server ${((serverCpu * 1000) / sentSustained).toFixed(0)} µs, database ${((databaseCpuMs * 1000) / sentSustained).toFixed(0)} µs (at the sustained rate; less noisy than reports/s)`)
     console.log(`server peak RSS          ${peakRssMb.toFixed(0)} MB (target ≤ 300 MB)`)
     console.log(`acknowledged reports     ${acknowledged.length}`)

@@ -52,6 +52,8 @@ export function percentileOf(samples: number[], p: number): number {
 function measurementWindow(warmupMs: number, durationMs: number) {
   const latencies: number[] = []
   let failures = 0
+  // The slowest answer and when it was due (epoch ms), to set beside the disk probe's stalls.
+  let slowest = { latencyMs: 0, at: 0 }
   const start = performance.now()
   const measureFrom = start + warmupMs
   return {
@@ -61,10 +63,11 @@ function measurementWindow(warmupMs: number, durationMs: number) {
     record(ok: boolean, latencyMs: number) {
       if (ok) latencies.push(latencyMs)
       else failures += 1
+      if (latencyMs > slowest.latencyMs) slowest = { latencyMs, at: Date.now() - latencyMs }
     },
     result() {
       latencies.sort((a, b) => a - b)
-      return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
+      return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), slowest }
     },
   }
 }
