@@ -34,6 +34,13 @@ http.attachSession({
     auth.clear()
     leaveProtectedPage()
   },
+  // The router sends such an account to 修改密码 already; this covers a public page that asked the
+  // API for the learner's own data (the server refuses it until the password is changed).
+  passwordChangeRequired: () => {
+    if (auth.user && !auth.user.mustChangePassword) auth.user = { ...auth.user, mustChangePassword: true }
+    const here = router.currentRoute.value
+    if (here.name !== 'change-password') void router.push({ name: 'change-password', query: { redirect: here.fullPath } })
+  },
 })
 // One silent refresh at start, so public pages (the catalogue's "已购买" state) know the learner too;
 // guarded routes await the same single flight. A network failure here only means signed out for now.

@@ -13,7 +13,7 @@ import errorHandler from './plugins/error-handler.ts'
 import metrics from './plugins/metrics.ts'
 import openapi from './plugins/openapi.ts'
 import securityHeaders from './plugins/security-headers.ts'
-import { isSessionLive } from './modules/auth/sessions.service.ts'
+import { checkSession } from './modules/auth/sessions.service.ts'
 import staticFiles from './plugins/static-files.ts'
 import { registerModules } from './modules/index.ts'
 import { buildValidator } from './validation.ts'
@@ -77,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, {
     jwtSecret: deps.jwtSecret,
     cookieSecret: derive('cookie'),
-    isSessionLive: (claims, at) => isSessionLive(deps.database.db, claims, at),
+    checkSession: (claims, at) => checkSession(deps.database.db, claims, at),
     now,
   })
   // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).

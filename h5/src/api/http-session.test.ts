@@ -23,6 +23,9 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   seen.push({ url: req.url ?? '', authorization: req.headers.authorization, body })
   if (req.url === '/api/login') return send(res, 401, unauthorized('INVALID_CREDENTIALS', '用户名或密码错误'))
   if (req.url === '/api/always-401') return send(res, 401, unauthorized('SESSION_EXPIRED', '登录已过期，请重新登录'))
+  if (req.url === '/api/orders-before-password-change') {
+    return send(res, 403, { statusCode: 403, code: 'PASSWORD_CHANGE_REQUIRED', error: 'Forbidden', message: '请先修改初始密码，再继续使用', requestId: 'r' })
+  }
   if (req.url === '/api/echo' || req.url === '/api/me') {
     if (req.headers.authorization !== `Bearer ${VALID_TOKEN}`) {
       return send(res, 401, unauthorized(req.headers.authorization ? 'SESSION_EXPIRED' : 'UNAUTHORIZED', '请先登录'))
@@ -195,5 +198,16 @@ describe('a 401 from an expired access token', () => {
     const http = createHttp({ baseURL, timeout: 2_000 })
     await expect(http.get('/me')).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' })
     expect(seen).toHaveLength(1)
+  })
+})
+
+describe('an account that must still change its initial password', () => {
+  it('is handed to the session (which opens 修改密码) and the request fails with the server’s message, without a refresh', async () => {
+    const session = fakeSession(VALID_TOKEN, () => VALID_TOKEN)
+    let told = 0
+    const http = client({ ...session, passwordChangeRequired: () => (told += 1) })
+    await expect(http.get('/orders-before-password-change')).rejects.toMatchObject({ status: 403, code: 'PASSWORD_CHANGE_REQUIRED', message: '请先修改初始密码，再继续使用' })
+    expect(told).toBe(1)
+    expect(session.refreshCalls).toBe(0)
   })
 })

@@ -195,6 +195,8 @@ export interface SessionBridge {
   refresh(): Promise<string>
   /** The refresh failed for good: forget the session (and leave a page that needs it). */
   sessionLost(error: ApiError): void
+  /** The server refused a request until the account's initial password is changed (403 PASSWORD_CHANGE_REQUIRED). */
+  passwordChangeRequired?(): void
 }
 
 /** 401s that a fresh access token can cure; anything else (a wrong password, say) is final. */
@@ -262,6 +264,7 @@ export function createHttp(defaults: CreateAxiosDefaults = {}): Http {
     const apiError = toApiError(error)
     const config = axios.isAxiosError(error) ? error.config : undefined
     const bridge = session
+    if (apiError.code === 'PASSWORD_CHANGE_REQUIRED') bridge?.passwordChangeRequired?.()
     if (
       !bridge ||
       !config ||

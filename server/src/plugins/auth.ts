@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AccessTokenExpiredError, AccessTokenInvalidError, SessionExpiredError, SignInRequiredError } from './auth.errors.ts'
+import { AccessTokenExpiredError, AccessTokenInvalidError, PasswordChangeRequiredError, SessionExpiredError, SignInRequiredError } from './auth.errors.ts'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
@@ -23,6 +23,14 @@ declare module '@fastify/jwt' {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route stays open to an account that must still replace the initial password staff had
+     * texted to it (ACC-5): 我的 and 修改密码. Every other authenticated route answers 403
+     * PASSWORD_CHANGE_REQUIRED until the password is changed.
+     */
+    beforePasswordChange?: boolean
+  }
   interface FastifyInstance {
     /** preHandler: a valid access token of a live session, else 401. */
     authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>
@@ -35,14 +43,20 @@ declare module 'fastify' {
   }
 }
 
+export interface SessionCheck {
+  live: boolean
+  mustChangePassword: boolean
+}
+
 export interface AuthPluginOptions {
   jwtSecret: string
   cookieSecret: string
   /**
-   * Whether the token's session is still live (see rules/sign-in-session.rules.ts). Handed in by the
-   * app, so this plugin depends on no feature module.
+   * Whether the token's session is still live (see rules/sign-in-session.rules.ts), and whether its
+   * account must still change its initial password. Handed in by the app, so this plugin depends on
+   * no feature module.
    */
-  isSessionLive(claims: AccessClaims, now: Date): Promise<boolean>
+  checkSession(claims: AccessClaims, now: Date): Promise<SessionCheck>
   now: () => Date
 }
 
@@ -80,7 +94,10 @@ export default fp<AuthPluginOptions>(
     })
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const claims = await verifiedClaims(request)
-      if (!(await opts.isSessionLive(claims, opts.now()))) throw new SessionExpiredError()
+      const session = await opts.checkSession(claims, opts.now())
+      if (!session.live) throw new SessionExpiredError()
+      // Enforced here, not only by the H5's router: the texted password must not open the API.
+      if (session.mustChangePassword && request.routeOptions.config.beforePasswordChange !== true) throw new PasswordChangeRequiredError()
     })
   },
   { name: 'auth', dependencies: ['error-handler'] },

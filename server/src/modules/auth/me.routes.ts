@@ -16,7 +16,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
 
   app.get(
     '/',
-    { schema: { tags: ['me'], summary: '我的账号', security: [{ bearer: [] }], response: withErrors({ 200: MeSchema }) } },
+    { config: { beforePasswordChange: true }, schema: { tags: ['me'], summary: '我的账号', security: [{ bearer: [] }], response: withErrors({ 200: MeSchema }) } },
     async (request) => describeMe(auth, await loadUser(auth, request.user.uid)),
   )
 
@@ -32,6 +32,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
   app.put(
     '/password',
     {
+      config: { beforePasswordChange: true },
       schema: {
         tags: ['me'],
         summary: '修改密码（首次登录须修改初始密码）',

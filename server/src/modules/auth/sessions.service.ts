@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { refreshTokens, sessions, users } from '../../db/schema.ts'
-import type { AccessClaims } from '../../plugins/auth.ts'
+import type { AccessClaims, SessionCheck } from '../../plugins/auth.ts'
 import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
 import { SessionExpiredError } from './auth.errors.ts'
 import { loadSignInSessionState } from './sessions.repository.ts'
@@ -117,8 +117,8 @@ export async function revokeAllSessions(db: AppDb, userId: number, now: Date): P
   await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
 }
 
-/** Whether an access token's session is still live: the auth plugin is handed this. */
-export async function isSessionLive(db: AppDb, claims: AccessClaims, now: Date): Promise<boolean> {
+/** Whether an access token's session is still live, and its account's pending password change: the auth plugin is handed this. */
+export async function checkSession(db: AppDb, claims: AccessClaims, now: Date): Promise<SessionCheck> {
   const state = await loadSignInSessionState(db, claims.sid)
-  return isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now)
+  return { live: isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now), mustChangePassword: state?.mustChangePassword ?? false }
 }

@@ -36,6 +36,13 @@ describe('first sign-in of a bulk-registered learner', () => {
     const session = login.json() as { accessToken: string; user: { mustChangePassword: boolean } }
     expect(session.user.mustChangePassword).toBe(true)
     const auth = { authorization: `Bearer ${session.accessToken}` }
+    // Until the password is changed the token opens 我的 and 修改密码 only, whatever the page does.
+    for (const url of ['/api/orders', '/api/certificates', '/api/group-orders', '/api/learning/plans']) {
+      const refused = await t.app.inject({ method: 'GET', url, headers: auth })
+      expect([url, refused.statusCode, refused.json().code]).toEqual([url, 403, 'PASSWORD_CHANGE_REQUIRED'])
+      expect(refused.json().message).toBe('请先修改初始密码，再继续使用')
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: auth })).statusCode).toBe(200)
 
     const wrong = await t.app.inject({ method: 'PUT', url: '/api/me/password', headers: auth, payload: { currentPassword: 'nope12345', newPassword: 'NewPass2026' } })
     expect(wrong.statusCode).toBe(400)
@@ -46,6 +53,7 @@ describe('first sign-in of a bulk-registered learner', () => {
     const changed = await t.app.inject({ method: 'PUT', url: '/api/me/password', headers: auth, payload: { currentPassword: initial, newPassword: 'NewPass2026' } })
     expect(changed.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: auth })).json().mustChangePassword).toBe(false)
+    expect((await t.app.inject({ method: 'GET', url: '/api/orders', headers: auth })).statusCode).toBe(200)
     // The learner's own password gets the full hashing cost, not the initial secret's cheaper one.
     const [row] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.phone, PHONE))
     expect(row?.hash.startsWith('scrypt$32768$')).toBe(true)
