@@ -8,12 +8,16 @@
  *
  * Run as its own process (startFsyncProbe), so its timings are the disk's and not the benchmark's
  * busy event loop: it writes 8 kB and flushes it every 50 ms in a file on the given directory's disk.
+ * On a database host, alone (prints the figures as JSON after the given seconds):
+ *
+ *   npx -y pnpm@10.34.8 --filter @app/scripts exec tsx src/bench/fsync-probe.ts /var/lib/postgresql 60
  */
 import { spawn } from 'node:child_process'
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { percentileOf } from './load.ts'
+import { REPO_ROOT } from './processes.ts'
 
 export interface FsyncFigures {
   samples: number
@@ -29,7 +33,7 @@ const EVERY_MS = 50
 
 /** Starts the probe in a child process; stop() ends it and gives what it measured. */
 export function startFsyncProbe(dir = os.tmpdir()): { stop(): Promise<FsyncFigures> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, dir], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, dir], { cwd: path.join(REPO_ROOT, 'scripts'), stdio: ['pipe', 'pipe', 'inherit'] })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
   const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -42,7 +46,7 @@ export function startFsyncProbe(dir = os.tmpdir()): { stop(): Promise<FsyncFigur
   }
 }
 
-function probe(dir: string): void {
+function probe(dir: string, seconds: number | null): void {
   const file = path.join(dir, `fsync-probe-${process.pid}`)
   const fd = openSync(file, 'w')
   const block = Buffer.alloc(8192, 1)
@@ -56,8 +60,7 @@ function probe(dir: string): void {
     fdatasyncSync(fd)
     samples.push({ at, ms: performance.now() - t0 })
   }, EVERY_MS)
-  process.stdin.resume()
-  process.stdin.on('end', () => {
+  const finish = () => {
     clearInterval(timer)
     closeSync(fd)
     rmSync(file, { force: true })
@@ -72,7 +75,9 @@ function probe(dir: string): void {
       over50Ms: ms.filter((m) => m > 50).length,
     }
     process.stdout.write(JSON.stringify(figures))
-  })
+  }
+  if (seconds !== null) setTimeout(finish, seconds * 1000)
+  else process.stdin.resume().on('end', finish) // startFsyncProbe ends stdin to stop it
 }
 
-if (process.argv[1] === import.meta.filename) probe(process.argv[2] ?? os.tmpdir())
+if (process.argv[1] === import.meta.filename) probe(process.argv[2] ?? os.tmpdir(), process.argv[3] ? Number(process.argv[3]) : null)
