@@ -23,6 +23,11 @@ export interface PipelinedWork<T> {
   /** Runs next, inside the transaction. */
   read: SQL
   /**
+   * When the caller that has waited longest began waiting (performance.now()); the connection is
+   * then awaited only until RESERVE_TIMEOUT_MS after that moment. Default: now.
+   */
+  waitingSince?: number
+  /**
    * Gets the read's rows, and the transaction for any rarer statements it needs (made on first
    * call: most batches need none); returns the result and the final statement, which commits with
    * the transaction (or null for none).
@@ -49,8 +54,13 @@ export function plainPipelined(db: AppDb): PipelinedTransaction {
     })
 }
 
-/** How long a batch waits for a connection of its own before it fails (503) and the client resends. */
+/**
+ * How long a caller waits for a batch's connection, counted from when it began waiting, before it
+ * fails (503) and the client resends; never less than RESERVE_AT_LEAST_MS, which a healthy pool
+ * needs to hand one over.
+ */
 const RESERVE_TIMEOUT_MS = 5_000
+const RESERVE_AT_LEAST_MS = 100
 
 /**
  * sql.reserve() with a deadline. While the database is unreachable postgres.js can leave a reserve
@@ -88,7 +98,8 @@ export function postgresPipelined(sql: Sql<Record<string, never>>, prepare: bool
     return client.unsafe(query.sql, query.params as never[], { prepare })
   }
   return async (work) => {
-    const client = await reserveWithin(sql, RESERVE_TIMEOUT_MS)
+    const waited = work.waitingSince === undefined ? 0 : performance.now() - work.waitingSince
+    const client = await reserveWithin(sql, Math.max(RESERVE_AT_LEAST_MS, RESERVE_TIMEOUT_MS - waited))
     try {
       const [, , rows] = await Promise.all([client.unsafe('begin'), work.lock ? send(client, work.lock) : null, send(client, work.read)])
       let tx: AppTx | undefined

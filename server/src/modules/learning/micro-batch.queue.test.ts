@@ -37,4 +37,29 @@ describe('createMicroBatcher', () => {
     expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i))
     expect(peak).toBeLessThanOrEqual(2)
   })
+
+  it('tells the run when the oldest item of its batch arrived, so a batch queued behind others does not wait afresh', async () => {
+    const seen: Array<{ items: number[]; since: number }> = []
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const batcher = createMicroBatcher<number, number>(
+      async (items, since) => {
+        seen.push({ items, since })
+        if (items[0] === 0) await gate
+        return items
+      },
+      { parallel: 1 },
+    )
+    const first = batcher.submit(0)
+    await new Promise((r) => setTimeout(r, 5))
+    const queuedAt = performance.now()
+    const queued = batcher.submit(1)
+    await new Promise((r) => setTimeout(r, 30))
+    release()
+    await Promise.all([first, queued])
+    // The second batch starts 30 ms after its item arrived and is told so.
+    expect(seen[1]?.items).toEqual([1])
+    expect(seen[1]!.since).toBeGreaterThanOrEqual(queuedAt - 1)
+    expect(seen[1]!.since).toBeLessThan(queuedAt + 5)
+  })
 })

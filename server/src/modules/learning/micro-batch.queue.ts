@@ -19,9 +19,13 @@ export interface MicroBatcherOptions {
   fillWaitMs?: number
 }
 
-export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<Array<O | Error>>, options: MicroBatcherOptions = {}): MicroBatcher<I, O> {
+/**
+ * `run` gets the batch's items in arrival order and when the first of them arrived (performance.now()),
+ * so it can bound how long that caller waits in all (a database that does not answer).
+ */
+export function createMicroBatcher<I, O>(run: (items: I[], oldestSubmittedAt: number) => Promise<Array<O | Error>>, options: MicroBatcherOptions = {}): MicroBatcher<I, O> {
   const { maxBatch = 200, parallel = 2, minFill = 1, fillWaitMs = 0 } = options
-  type Entry = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }
+  type Entry = { item: I; at: number; resolve: (value: O) => void; reject: (error: unknown) => void }
   let queue: Entry[] = []
   let running = 0
   let scheduled = false
@@ -29,7 +33,7 @@ export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<Array<O | 
 
   async function flush(batch: Entry[]): Promise<void> {
     try {
-      const results = await run(batch.map((e) => e.item))
+      const results = await run(batch.map((e) => e.item), batch[0]?.at ?? performance.now())
       batch.forEach((entry, i) => {
         const result = results[i]
         if (result instanceof Error) entry.reject(result)
@@ -64,7 +68,7 @@ export function createMicroBatcher<I, O>(run: (items: I[]) => Promise<Array<O | 
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, resolve, reject })
+        queue.push({ item, at: performance.now(), resolve, reject })
         if (!scheduled && running < parallel) {
           scheduled = true
           // Let the current burst of requests join before the batch starts.

@@ -1,5 +1,6 @@
 import type { AntiIdleQuestion, ProgressAck } from '@app/shared'
 import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
+import { isDatabaseUnavailable } from '../../db/unavailable.ts'
 import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
 import { SessionExpiredError } from '../auth/auth.errors.ts'
 import { pickQuestion, publicQuestion } from './anti-idle.repository.ts'
@@ -30,19 +31,24 @@ import {
  * BEGIN + lock + read, write + COMMIT. A report's answer is only released after the commit.
  *
  * A batch that fails (a database error no schema foresaw) is split and retried in halves, so one
- * bad report fails alone and the others are still credited.
+ * bad report fails alone and the others are still credited. A database that cannot be reached fails
+ * the whole batch at once (503, the client resends): halves would only wait for it again.
+ * `waitingSince` (performance.now()) is when the batch's first report arrived: its connection is
+ * waited for only until the deadline counted from then, so no report waits for two deadlines.
  */
-export async function processReportBatch(pipelined: PipelinedTransaction, items: ReportItem[]): Promise<Array<ProgressAck | Error>> {
+export async function processReportBatch(pipelined: PipelinedTransaction, items: ReportItem[], waitingSince = performance.now()): Promise<Array<ProgressAck | Error>> {
   try {
     return await pipelined({
+      waitingSince,
       lock: lockLearners([...new Set(items.map((i) => i.sessionId))]),
       read: readBatchState(items),
       decide: (inTx, rows) => creditBatch(inTx, items, parseBatchState(rows)),
     })
-  } catch (error) {
-    if (items.length === 1) return [error instanceof Error ? error : new Error(String(error))]
+  } catch (caught) {
+    const error = caught instanceof Error ? caught : new Error(String(caught))
+    if (items.length === 1 || isDatabaseUnavailable(error)) return items.map(() => error)
     const half = Math.ceil(items.length / 2)
-    return [...(await processReportBatch(pipelined, items.slice(0, half))), ...(await processReportBatch(pipelined, items.slice(half)))]
+    return [...(await processReportBatch(pipelined, items.slice(0, half), waitingSince)), ...(await processReportBatch(pipelined, items.slice(half), waitingSince))]
   }
 }
 
