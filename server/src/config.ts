@@ -69,10 +69,10 @@ export interface TransferAccount {
   bankName: string
 }
 
-/** Development default, visibly a sample; production offers 对公转账 only when it is configured. */
 /** 团体购买: ID numbers one buyer may have checked per 24 hours, unless GROUP_CHECK_DAILY_IDS says otherwise. */
 export const DEFAULT_GROUP_CHECK_DAILY_IDS = 30_000
 
+/** Development default, visibly a sample; production offers 对公转账 only when it is configured. */
 export const SAMPLE_TRANSFER_ACCOUNT: TransferAccount = {
   accountName: '重庆市某某继续教育培训中心（示例）',
   accountNumber: '5000 0000 0000 0000 000',
