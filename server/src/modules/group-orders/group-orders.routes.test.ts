@@ -92,7 +92,7 @@ describe('团体购买: checking a pasted list (GRP-2)', () => {
     expect(rows[2]).toEqual(['4', unregistered, expect.stringContaining('未注册')])
     // A tampered or expired link is refused.
     // The signature's first character changed (to one it is not: 'A' itself 1 time in 64).
-    const tampered = await t.app.inject({ method: 'GET', url: body.errorFileUrl.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`) })
+    const tampered = await t.app.inject({ method: 'GET', url: body.errorFileUrl.replace(/sig=(.)/, (_: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`) })
     expect(tampered.statusCode).toBe(403)
     t.clock.advance(16 * 60_000)
     expect((await t.app.inject({ method: 'GET', url: body.errorFileUrl })).json().code).toBe('FILE_LINK_INVALID')
