@@ -88,6 +88,10 @@ export const ErrorCode = {
   // staff
   STAFF_UNAUTHORIZED: 'STAFF_UNAUTHORIZED',
   STAFF_FORBIDDEN: 'STAFF_FORBIDDEN',
+  // a session another action ended (401; the H5's 登录 page says which)
+  SESSION_ENDED_PASSWORD_CHANGED: 'SESSION_ENDED_PASSWORD_CHANGED',
+  SESSION_ENDED_PASSWORD_RESET_BY_STAFF: 'SESSION_ENDED_PASSWORD_RESET_BY_STAFF',
+  SESSION_ENDED_WECHAT_UNBOUND: 'SESSION_ENDED_WECHAT_UNBOUND',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

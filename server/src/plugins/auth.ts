@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AccessTokenExpiredError, AccessTokenInvalidError, PasswordChangeRequiredError, SessionExpiredError, SignInRequiredError } from './auth.errors.ts'
+import { AccessTokenExpiredError, AccessTokenInvalidError, PasswordChangeRequiredError, SignInRequiredError, sessionEndedError } from './auth.errors.ts'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
@@ -46,6 +46,8 @@ declare module 'fastify' {
 export interface SessionCheck {
   live: boolean
   mustChangePassword: boolean
+  /** Why a revoked session ended (SessionEndReason), so the 401 can say so; null otherwise. */
+  revokedReason: string | null
 }
 
 export interface AuthPluginOptions {
@@ -77,7 +79,8 @@ async function verifiedClaims(request: FastifyRequest): Promise<AccessClaims> {
 
 /**
  * Access tokens are short-lived JWTs in the Authorization header; each is also checked against its
- * session row, so sign-out and password reset end them at once, not 15 minutes later.
+ * session row, so sign-out, a password change or reset and 解除绑定 end them at once, not 15
+ * minutes later.
  * @see https://github.com/fastify/fastify-jwt
  */
 export default fp<AuthPluginOptions>(
@@ -95,7 +98,9 @@ export default fp<AuthPluginOptions>(
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const claims = await verifiedClaims(request)
       const session = await opts.checkSession(claims, opts.now())
-      if (!session.live) throw new SessionExpiredError()
+      // The row is read on every request, so revoking it (sign-out, 修改密码 elsewhere, 解除绑定)
+      // ends its access tokens at once, with the reason in the answer.
+      if (!session.live) throw sessionEndedError(session.revokedReason)
       // Enforced here, not only by the H5's router: the texted password must not open the API.
       if (session.mustChangePassword && request.routeOptions.config.beforePasswordChange !== true) throw new PasswordChangeRequiredError()
     })

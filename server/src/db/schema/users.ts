@@ -40,6 +40,13 @@ export const sessions = pgTable(
     lastRefreshedAt: timestamptz().notNull().defaultNow(),
     expiresAt: timestamptz().notNull(),
     revokedAt: timestamptz(),
+    /**
+     * Why it was revoked (modules/auth/sessions.service.ts SessionEndReason): the 401 its tokens get
+     * afterwards says so, and the H5's 登录 page shows it.
+     */
+    revokedReason: text(),
+    /** How the device signed in: 'password' (登录, 注册) or 'wechat' (WeChat OAuth of a bound account); 解除绑定 ends the latter. */
+    signedInWith: text().notNull().default('password'),
   },
   (t) => [index().on(t.userId)],
 )

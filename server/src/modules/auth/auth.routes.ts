@@ -13,6 +13,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../plugins/auth.ts'
 import { withErrors } from '../../route-schemas.ts'
+import { isSessionEndedError } from '../../plugins/auth.errors.ts'
 import { SessionExpiredError } from './auth.errors.ts'
 import {
   clearPendingOpenid,
@@ -39,7 +40,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   const { auth, cookies, now } = opts
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, user: UserRow): Promise<Session> {
-    const session = await openSession(auth.db, user.id, now())
+    const session = await openSession(auth.db, user.id, { method: 'password', passwordHash: user.passwordHash }, now())
     // A WeChat openid this browser arrived with (unbound at the time) is bound on first sign-in.
     let wechatBoundNow = false
     const pendingOpenid = readPendingOpenid(request)
@@ -113,7 +114,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
         if (!user) throw new SessionExpiredError()
         return sessionBody(reply, user, session, false)
       } catch (error) {
-        if (error instanceof SessionExpiredError) clearRefreshCookie(reply, cookies)
+        if (isSessionEndedError(error)) clearRefreshCookie(reply, cookies)
         throw error
       }
     },

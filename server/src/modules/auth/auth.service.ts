@@ -33,7 +33,8 @@ import {
   WechatNotBoundError,
 } from './auth.errors.ts'
 import { decoyHash, hashPassword, verifyPassword } from './passwords.service.ts'
-import { revokeAllSessions } from './sessions.service.ts'
+import { lockUser, revokeUserSessions } from './sessions.repository.ts'
+import { endAllSessions } from './sessions.service.ts'
 import { checkSmsCode, consumeSmsCode, issueSmsCode, markSmsCodeUsed, type SmsCodeDeps } from './sms-codes.service.ts'
 import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from './throttle.repository.ts'
 import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey, type AttemptRule } from './throttle.rules.ts'
@@ -178,7 +179,7 @@ export async function resetPassword(deps: AuthDeps, body: ResetPasswordBody, cli
       .set({ passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: now })
       .where(eq(users.id, user.id))
       .returning()
-    await revokeAllSessions(tx as unknown as AppDb, user.id, now)
+    await endAllSessions(tx, user.id, 'password_reset', now)
     return row ? { kind: 'reset' as const, user: row } : { kind: 'failed' as const }
   })
   if (outcome.kind === 'weak') throw new PasswordWeakError(outcome.message)
@@ -242,8 +243,18 @@ export async function bindWechat(deps: Pick<AuthDeps, 'db'>, input: { appId: str
   }
 }
 
-/** 解除绑定 in 我的. */
-export async function unbindWechat(deps: Pick<AuthDeps, 'db'>, userId: number): Promise<void> {
-  const removed = await deps.db.delete(wechatBindings).where(eq(wechatBindings.userId, userId)).returning({ id: wechatBindings.id })
-  if (removed.length === 0) throw new WechatNotBoundError()
+/**
+ * 解除绑定 in 我的. The sessions other devices opened through WeChat sign-in end with it (that
+ * WeChat may be someone else's phone); sessions opened with the password stay, and so does the
+ * device that asked, whichever way it signed in. The user's row is locked first, so a WeChat
+ * sign-in racing the unbinding either ends here or finds no binding (see openSession).
+ */
+export async function unbindWechat(deps: Pick<AuthDeps, 'db'>, userId: number, currentSessionId: string, now: Date): Promise<void> {
+  const removed = await deps.db.transaction(async (tx) => {
+    await lockUser(tx, userId, 'update')
+    const rows = await tx.delete(wechatBindings).where(eq(wechatBindings.userId, userId)).returning({ id: wechatBindings.id })
+    if (rows.length > 0) await revokeUserSessions(tx, userId, { except: currentSessionId, signedInWith: 'wechat' }, 'wechat_unbound', now)
+    return rows.length
+  })
+  if (removed === 0) throw new WechatNotBoundError()
 }

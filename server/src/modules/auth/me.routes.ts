@@ -22,9 +22,9 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
 
   app.delete(
     '/wechat-binding',
-    { schema: { tags: ['me'], summary: '解除微信绑定', security: [{ bearer: [] }], response: withErrors({ 204: Type.Null() }) } },
+    { schema: { tags: ['me'], summary: '解除微信绑定；经微信登录的其他设备随即退出登录', security: [{ bearer: [] }], response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
-      await unbindWechat(auth, request.user.uid)
+      await unbindWechat(auth, request.user.uid, request.user.sid, now())
       return reply.code(204).send(null)
     },
   )
@@ -35,14 +35,14 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
       config: { beforePasswordChange: true },
       schema: {
         tags: ['me'],
-        summary: '修改密码（首次登录须修改初始密码）',
+        summary: '修改密码（首次登录须修改初始密码）；本账号其他设备随即退出登录',
         security: [{ bearer: [] }],
         body: ChangePasswordBodySchema,
         response: withErrors({ 204: Type.Null() }),
       },
     },
     async (request, reply) => {
-      await changePassword(auth, request.user.uid, request.body, now())
+      await changePassword(auth, request.user.uid, request.user.sid, request.body, now())
       return reply.code(204).send(null)
     },
   )

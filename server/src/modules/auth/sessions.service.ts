@@ -2,10 +2,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { refreshTokens, sessions, users } from '../../db/schema.ts'
+import { sessionEndedError, type SessionEndReason } from '../../plugins/auth.errors.ts'
 import type { AccessClaims, SessionCheck } from '../../plugins/auth.ts'
 import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
-import { SessionExpiredError } from './auth.errors.ts'
-import { loadSignInSessionState } from './sessions.repository.ts'
+import { InvalidCredentialsError, SessionExpiredError } from './auth.errors.ts'
+import { loadSignInSessionState, lockUser, revokeOneSession, revokeUserSessions, type Db } from './sessions.repository.ts'
+import { findBindingByUser } from './users.repository.ts'
 
 /** A session stays signed in while used at least once a month (sliding expiry). */
 export const SESSION_IDLE_MS = 30 * 24 * 3600_000
@@ -26,17 +28,38 @@ export interface IssuedSession {
   refreshToken: string
 }
 
+/**
+ * What the sign-in that opens a session rested on. A password sign-in names the hash it checked,
+ * a WeChat sign-in the openid it found bound: if 修改密码 / 忘记密码 / 解除绑定 committed in between,
+ * the session is not opened (InvalidCredentialsError / SessionExpiredError), so no device signs in
+ * with a password or a binding that no longer holds.
+ */
+export type SignInProof = { method: 'password'; passwordHash: string } | { method: 'wechat'; openid: string }
+
 /** Opens a session for a device and returns its first refresh token (stored only as a hash). */
-export async function openSession(db: AppDb, userId: number, now: Date): Promise<IssuedSession> {
+export async function openSession(db: AppDb, userId: number, proof: SignInProof, now: Date): Promise<IssuedSession> {
   const sessionId = randomUUID()
   const refreshToken = newToken()
-  const [user] = await db.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId))
-  if (!user) throw new SessionExpiredError()
-  await db.transaction(async (tx) => {
-    await tx.insert(sessions).values({ id: sessionId, userId, createdAt: now, lastRefreshedAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) })
+  const sessionVersion = await db.transaction(async (tx) => {
+    // Shares the user's row lock with other sign-ins; waits for a password change or 解除绑定.
+    const user = await lockUser(tx, userId, 'share')
+    if (!user) throw new SessionExpiredError()
+    if (proof.method === 'password' && user.passwordHash !== proof.passwordHash) throw new InvalidCredentialsError()
+    if (proof.method === 'wechat' && !(await findBindingByUser(tx as unknown as AppDb, userId).then((b) => b?.openid === proof.openid))) {
+      throw new SessionExpiredError()
+    }
+    await tx.insert(sessions).values({
+      id: sessionId,
+      userId,
+      signedInWith: proof.method,
+      createdAt: now,
+      lastRefreshedAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
+    })
     await tx.insert(refreshTokens).values({ tokenHash: hashToken(refreshToken), sessionId, createdAt: now })
+    return user.sessionVersion
   })
-  return { sessionId, userId, sessionVersion: user.sessionVersion, refreshToken }
+  return { sessionId, userId, sessionVersion, refreshToken }
 }
 
 type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
@@ -55,9 +78,10 @@ type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
  */
 export async function rotateRefreshToken(db: AppDb, refreshToken: string, now: Date): Promise<IssuedSession> {
   const tokenHash = hashToken(refreshToken)
-  const outcome = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx): Promise<IssuedSession | { revokedReason: string | null }> => {
+    const refused = (revokedReason: string | null = null) => ({ revokedReason })
     const [found] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash))
-    if (!found) return null
+    if (!found) return refused()
     const [session] = await tx
       .select({ session: sessions, sessionVersion: users.sessionVersion })
       .from(sessions)
@@ -65,12 +89,16 @@ export async function rotateRefreshToken(db: AppDb, refreshToken: string, now: D
       .where(eq(sessions.id, found.sessionId))
       .for('update', { of: [sessions] })
     const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash))
-    if (!session || !token || session.session.revokedAt || session.session.expiresAt <= now) return null
+    // Locked, so a revocation committed meanwhile (修改密码 on another device) is seen here, and one
+    // still to come waits for this rotation and then revokes the session it extended.
+    if (!session || !token) return refused()
+    if (session.session.revokedAt) return refused(session.session.revokedReason)
+    if (session.session.expiresAt <= now) return refused()
 
     if (token.usedAt) {
       if (!(await withinGrace(tx, token, now))) {
-        await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, session.session.id))
-        return null
+        await revokeOneSession(tx, session.session.id, 'refresh_reuse', now)
+        return refused()
       }
     } else {
       await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.tokenHash, tokenHash))
@@ -92,7 +120,7 @@ export async function rotateRefreshToken(db: AppDb, refreshToken: string, now: D
       .where(eq(sessions.id, session.session.id))
     return { sessionId: session.session.id, userId: session.session.userId, sessionVersion: session.sessionVersion, refreshToken: next }
   })
-  if (!outcome) throw new SessionExpiredError()
+  if ('revokedReason' in outcome) throw sessionEndedError(outcome.revokedReason)
   return outcome
 }
 
@@ -108,17 +136,36 @@ async function withinGrace(tx: Tx, token: typeof refreshTokens.$inferSelect, now
   return !usedSuccessor
 }
 
+/** 退出登录: ends this device's session. */
 export async function revokeSession(db: AppDb, sessionId: string, now: Date): Promise<void> {
-  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+  await revokeOneSession(db, sessionId, 'signed_out', now)
 }
 
-/** Ends every session of the account (password reset): refresh tokens and access tokens alike. */
-export async function revokeAllSessions(db: AppDb, userId: number, now: Date): Promise<void> {
-  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+/**
+ * Ends every session of the account, refresh and access tokens alike (忘记密码; a staff password
+ * reset). Call it inside the transaction that changes the password, after locking the user's row
+ * (lockUser): then no sign-in or refresh running at the same moment survives it. Returns how many
+ * sessions ended.
+ */
+export async function endAllSessions(db: Db, userId: number, reason: SessionEndReason, now: Date): Promise<number> {
+  return revokeUserSessions(db, userId, {}, reason, now)
+}
+
+/**
+ * Ends every session of the account but the one that asked (修改密码 on this device): the other
+ * devices' access tokens answer 401 with the reason's code from their next request, and their
+ * refresh tokens are refused. Same locking rule as endAllSessions.
+ */
+export async function endOtherSessions(db: Db, userId: number, keepSessionId: string, reason: SessionEndReason, now: Date): Promise<number> {
+  return revokeUserSessions(db, userId, { except: keepSessionId }, reason, now)
 }
 
 /** Whether an access token's session is still live, and its account's pending password change: the auth plugin is handed this. */
 export async function checkSession(db: AppDb, claims: AccessClaims, now: Date): Promise<SessionCheck> {
   const state = await loadSignInSessionState(db, claims.sid)
-  return { live: isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now), mustChangePassword: state?.mustChangePassword ?? false }
+  return {
+    live: isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now),
+    mustChangePassword: state?.mustChangePassword ?? false,
+    revokedReason: state?.userId === claims.uid ? state.revokedReason : null,
+  }
 }

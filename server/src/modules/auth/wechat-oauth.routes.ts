@@ -5,6 +5,7 @@ import type { AppDb } from '../../db/client.ts'
 import { WechatApiError } from '../../integrations/wechat/errors.ts'
 import { buildAuthorizeUrl } from '../../integrations/wechat/oauth.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
+import { isSessionEndedError } from '../../plugins/auth.errors.ts'
 import { OAUTH_STATE_COOKIE, readSigned, setPendingOpenid, setRefreshCookie, type CookiePolicy } from './auth.cookies.ts'
 import { openSession } from './sessions.service.ts'
 import { findUserByOpenid } from './users.repository.ts'
@@ -78,7 +79,12 @@ const wechatOauthRoutes: FastifyPluginAsyncTypebox<WechatOauthRoutesOptions> = a
 
       const user = await findUserByOpenid(opts.db, identity.openid)
       if (user) {
-        const session = await openSession(opts.db, user.id, opts.now())
+        // Refused only when 解除绑定 committed since the lookup: the sign-in page, as for any failure.
+        const session = await openSession(opts.db, user.id, { method: 'wechat', openid: identity.openid }, opts.now()).catch((error: unknown) => {
+          if (isSessionEndedError(error)) return null
+          throw error
+        })
+        if (!session) return reply.redirect(loginPage('failed'), 302)
         setRefreshCookie(reply, opts.cookies, session.refreshToken)
         return reply.redirect(returnTo, 302)
       }
