@@ -113,3 +113,103 @@ describe('refresh tokens under parallel requests', () => {
     expect((await refresh(learner.refreshCookie)).statusCode).toBe(401)
   })
 })
+
+describe('修改密码 racing the other devices (issue 22.2)', () => {
+  const NEW_PASSWORD = 'Jiangbei2026'
+  const call = (base: string, method: string, path: string, init: { token?: string; cookie?: string; body?: unknown } = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        'x-forwarded-for': newAddress(),
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.cookie ? { cookie: `jx_rt=${init.cookie}` } : {}),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    })
+  const rtOf = (res: Response) => /jx_rt=([^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? ''
+  const signIn = async (account: string, password = PASSWORD) => {
+    const res = await call(other.baseUrl, 'POST', '/api/auth/login', { body: { account, password } })
+    return { status: res.status, accessToken: res.ok ? ((await res.json()) as { accessToken: string }).accessToken : '', refreshCookie: rtOf(res) }
+  }
+  const meStatus = async (token: string) => (await call(t.baseUrl, 'GET', '/api/me', { token })).status
+  const refreshStatus = async (cookie: string) => (await call(other.baseUrl, 'POST', '/api/auth/refresh', { cookie })).status
+  const changeOn = (base: string, token: string, newPassword = NEW_PASSWORD) =>
+    call(base, 'PUT', '/api/me/password', { token, body: { currentPassword: PASSWORD, newPassword } })
+
+  it('a refresh on B at the same moment as 修改密码 on A never leaves B signed in', async () => {
+    const rounds = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const learner = await registerLearner(t.app)
+        const b = await signIn(learner.phone)
+        expect(b.status).toBe(200)
+        // B refreshes on one instance and calls the API, while A changes the password on the other.
+        const [changed, refreshed, used] = await Promise.all([
+          changeOn(t.baseUrl, learner.accessToken),
+          call(other.baseUrl, 'POST', '/api/auth/refresh', { cookie: b.refreshCookie }),
+          call(other.baseUrl, 'GET', '/api/me', { token: b.accessToken }),
+        ])
+        expect(changed.status).toBe(204)
+        expect([200, 401]).toContain(used.status)
+        // Whatever B got in the race, nothing it holds works any more.
+        expect(await meStatus(b.accessToken)).toBe(401)
+        expect(await refreshStatus(b.refreshCookie)).toBe(401)
+        if (refreshed.status === 200) {
+          const renewed = (await refreshed.json()) as { accessToken: string }
+          expect(await meStatus(renewed.accessToken)).toBe(401)
+          expect(await refreshStatus(rtOf(refreshed))).toBe(401)
+        } else {
+          expect(refreshed.status).toBe(401)
+        }
+        // A stays signed in.
+        expect(await meStatus(learner.accessToken)).toBe(200)
+        expect(await refreshStatus(learner.refreshCookie)).toBe(200)
+        return refreshed.status
+      }),
+    )
+    expect(rounds).toHaveLength(5)
+  }, 180_000)
+
+  it('a sign-in with the old password at the same moment as 修改密码 never yields a live session', async () => {
+    // Aim the sign-ins at the change's commit: time one change, then start sign-ins spread across
+    // that span (no assertion on time; it only makes the interleaving likely).
+    const probe = await registerLearner(t.app)
+    const started = performance.now()
+    expect((await changeOn(t.baseUrl, probe.accessToken)).status).toBe(204)
+    const span = performance.now() - started
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const learner = await registerLearner(t.app)
+        const lateSignIn = (fraction: number) =>
+          new Promise<void>((resolve) => setTimeout(resolve, span * fraction)).then(() => signIn(learner.idNumber))
+        const [changed, ...late] = await Promise.all([changeOn(t.baseUrl, learner.accessToken), ...[0.2, 0.45, 0.7, 0.95].map(lateSignIn)])
+        expect(changed.status).toBe(204)
+        // Each is either refused (the change committed first) or opened and then ended by the change.
+        for (const attempt of late) {
+          if (attempt.status === 200) {
+            expect(await meStatus(attempt.accessToken)).toBe(401)
+            expect(await refreshStatus(attempt.refreshCookie)).toBe(401)
+          } else {
+            expect(attempt.status).toBe(401)
+          }
+        }
+        expect(await meStatus(learner.accessToken)).toBe(200)
+      }),
+    )
+  }, 180_000)
+
+  it('two devices changing the password at once: one wins, the other device is signed out', async () => {
+    const learner = await registerLearner(t.app)
+    const b = await signIn(learner.phone)
+    const [fromA, fromB] = await Promise.all([changeOn(t.baseUrl, learner.accessToken, 'Yuzhong2026a'), changeOn(other.baseUrl, b.accessToken, 'Nanan2026bb')])
+    const statuses = [fromA.status, fromB.status].sort()
+    expect(statuses[0]).toBe(204)
+    // The loser was either signed out before its request was checked (401) or found the password changed (400).
+    expect([400, 401]).toContain(statuses[1])
+    const [winner, loser] = fromA.status === 204 ? [learner.accessToken, b.accessToken] : [b.accessToken, learner.accessToken]
+    const winningPassword = fromA.status === 204 ? 'Yuzhong2026a' : 'Nanan2026bb'
+    expect(await meStatus(winner)).toBe(200)
+    expect(await meStatus(loser)).toBe(401)
+    expect((await signIn(learner.phone, winningPassword)).status).toBe(200)
+  }, 120_000)
+})

@@ -117,6 +117,39 @@ describe('WeChat OAuth (ACC-4)', () => {
     expect((await t.app.inject({ method: 'DELETE', url: '/api/me/wechat-binding', headers: bearer(token) })).json().code).toBe('WECHAT_NOT_BOUND')
   })
 
+  it('解除绑定 ends the sessions other devices opened through WeChat, and only those', async () => {
+    const learner = await registerLearner(t.app)
+    const landed = await callback(await authorise({ nickname: '解绑后退出' }))
+    const pending = cookieValue(landed, 'jx_wx') as string
+    // The phone that binds signs in with the password (and binds the WeChat on the way).
+    const passwordDevice = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: learner.phone, password: PASSWORD }, cookies: { jx_wx: pending } })
+    expect(passwordDevice.json().wechatBoundNow).toBe(true)
+    const users = (await t.app.inject({ method: 'GET', url: '/wx-sim/dev/users' })).json() as { users: { id: string; nickname: string }[] }
+    const wxUser = users.users.find((u) => u.nickname === '解绑后退出')?.id
+    // Two devices then sign in through WeChat alone.
+    const wechatSignIn = async () => {
+      const signedIn = await callback(await authorise({ user: wxUser }))
+      const refreshed = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: cookieValue(signedIn, 'jx_rt') as string } })
+      expect(refreshed.statusCode).toBe(200)
+      return { accessToken: refreshed.json().accessToken as string, refreshCookie: cookieValue(refreshed, 'jx_rt') as string }
+    }
+    const asking = await wechatSignIn()
+    const other = await wechatSignIn()
+
+    // Unbound from one of the WeChat devices: that device stays, the other WeChat device ends.
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/me/wechat-binding', headers: bearer(asking.accessToken) })).statusCode).toBe(204)
+    const refused = await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(other.accessToken) })
+    expect(refused.statusCode).toBe(401)
+    expect(refused.json()).toMatchObject({ code: 'SESSION_ENDED_WECHAT_UNBOUND', message: '您的账号已解除微信绑定，请使用身份证号或手机号和密码登录' })
+    const noRefresh = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: other.refreshCookie } })
+    expect(noRefresh.statusCode).toBe(401)
+    expect(noRefresh.json().code).toBe('SESSION_ENDED_WECHAT_UNBOUND')
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(asking.accessToken) })).statusCode).toBe(200)
+    // The password session never depended on the WeChat.
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(passwordDevice.json().accessToken as string) })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: cookieValue(passwordDevice, 'jx_rt') as string } })).statusCode).toBe(200)
+  })
+
   it('only returns to paths of the H5 (no open redirect)', async () => {
     const start = await t.app.inject({ method: 'GET', url: '/api/auth/wechat/start?returnTo=//evil.example/x' })
     const cookie = cookieValue(start, 'jx_oauth') as string
