@@ -199,8 +199,18 @@ export interface SessionBridge {
   passwordChangeRequired?(): void
 }
 
-/** 401s that a fresh access token can cure; anything else (a wrong password, say) is final. */
-const REFRESHABLE_CODES = new Set<string>(['SESSION_EXPIRED', 'UNAUTHORIZED'])
+/**
+ * 401s that a fresh access token can cure; anything else (a wrong password, say) is final. A
+ * session another action ended is among them: the cookie may belong to a newer sign-in of this
+ * browser, and if not, the refresh's own 401 says why the session ended.
+ */
+const REFRESHABLE_CODES = new Set<string>([
+  'SESSION_EXPIRED',
+  'UNAUTHORIZED',
+  'SESSION_ENDED_PASSWORD_CHANGED',
+  'SESSION_ENDED_PASSWORD_RESET_BY_STAFF',
+  'SESSION_ENDED_WECHAT_UNBOUND',
+] satisfies ErrorCode[])
 
 export interface Http {
   readonly instance: AxiosInstance

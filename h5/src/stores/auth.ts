@@ -14,6 +14,23 @@ function isSignedOutAnswer(error: unknown): boolean {
   return isApiError(error) && error.status === 401
 }
 
+/** Shown on 登录 when the server ended a session and did not say why. */
+export const SESSION_LOST_NOTICE = '登录已失效，请重新登录'
+
+/**
+ * What 登录 tells a learner whose session just ended: the server's own words when another action
+ * ended it (修改密码 on another device, a staff reset, 解除绑定), the generic notice when a session
+ * this page held, or a cookie the server refused, ended otherwise; nothing for a browser that simply
+ * had no session (the no-cookie answer is made up by the client and carries no request id).
+ */
+function signedOutNotice(error: unknown, heldSession: boolean): string | null {
+  // Literals, still checked against the shared codes: ErrorCode itself stays out of the entry chunk.
+  if (isApiError(error, 'SESSION_ENDED_PASSWORD_CHANGED', 'SESSION_ENDED_PASSWORD_RESET_BY_STAFF', 'SESSION_ENDED_WECHAT_UNBOUND')) {
+    return (error as Error).message
+  }
+  return heldSession || (isApiError(error) && error.requestId !== undefined) ? SESSION_LOST_NOTICE : null
+}
+
 /**
  * The signed-in learner. The access token lives in memory only (never storage): a reload restores
  * it from the httpOnly refresh cookie with one silent refresh.
@@ -25,6 +42,8 @@ export const useAuthStore = defineStore('auth', () => {
   const user = shallowRef<Me | null>(null)
   /** True once restore() has had a definite answer (signed in or not) in this page load. */
   const restored = ref(false)
+  /** Why the session just ended under the learner's feet, for 登录 to say; null after a sign-in. */
+  const endedNotice = ref<string | null>(null)
   const signedIn = computed(() => accessToken.value !== null && user.value !== null)
 
   let refreshing: Promise<string> | undefined
@@ -34,6 +53,7 @@ export const useAuthStore = defineStore('auth', () => {
     accessToken.value = session.accessToken
     user.value = session.user
     restored.value = true
+    endedNotice.value = null
     return session
   }
 
@@ -62,7 +82,10 @@ export const useAuthStore = defineStore('auth', () => {
   function refresh(): Promise<string> {
     refreshing ??= refreshWithRetry()
       .catch((error: unknown) => {
-        if (isSignedOutAnswer(error)) clear()
+        if (isSignedOutAnswer(error)) {
+          endedNotice.value = signedOutNotice(error, accessToken.value !== null) ?? endedNotice.value
+          clear()
+        }
         throw error
       })
       .finally(() => {
@@ -110,6 +133,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** 退出登录: the server ends the session; locally it ends even when the network fails. */
   async function signOut(): Promise<void> {
+    endedNotice.value = null
     try {
       await authApi.logout()
     } finally {
@@ -125,5 +149,5 @@ export const useAuthStore = defineStore('auth', () => {
     return me
   }
 
-  return { accessToken, user, restored, signedIn, clear, refresh, settled, restore, signIn, register, signOut, reloadUser }
+  return { accessToken, user, restored, endedNotice, signedIn, clear, refresh, settled, restore, signIn, register, signOut, reloadUser }
 })
