@@ -2,7 +2,7 @@ import type { Me, Session } from '@app/shared/auth'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/http.ts'
-import { useAuthStore } from './auth.ts'
+import { SESSION_LOST_NOTICE, useAuthStore } from './auth.ts'
 
 vi.mock('@/api/auth.ts', () => ({
   refreshSession: vi.fn(),
@@ -138,5 +138,45 @@ describe('signOut', () => {
     await auth.restore()
     await expect(auth.signOut()).rejects.toMatchObject({ code: 'NETWORK_ERROR' })
     expect(auth.signedIn).toBe(false)
+  })
+})
+
+describe('endedNotice (what 登录 says about a lost session)', () => {
+  const fromServer = (code: string, message: string) => new ApiError({ status: 401, code, message, requestId: 'req-1' })
+
+  it('carries the server’s reason when another action ended the session, until the next sign-in', async () => {
+    refreshSession.mockResolvedValueOnce(session('t1'))
+    const auth = useAuthStore()
+    await auth.restore()
+    refreshSession.mockRejectedValueOnce(fromServer('SESSION_ENDED_PASSWORD_CHANGED', '您的账号已在其他设备修改密码，请重新登录'))
+    await expect(auth.refresh()).rejects.toMatchObject({ status: 401 })
+    expect(auth.endedNotice).toBe('您的账号已在其他设备修改密码，请重新登录')
+    vi.mocked(api.login).mockResolvedValueOnce(session('t2'))
+    await auth.signIn({ account: '13800008000', password: 'Chongqing2026' })
+    expect(auth.endedNotice).toBeNull()
+  })
+
+  it('is the generic notice when a session this page held ended without a reason', async () => {
+    refreshSession.mockResolvedValueOnce(session('t1'))
+    const auth = useAuthStore()
+    await auth.restore()
+    refreshSession.mockRejectedValueOnce(apiError(401, 'SESSION_EXPIRED'))
+    await expect(auth.refresh()).rejects.toMatchObject({ status: 401 })
+    expect(auth.endedNotice).toBe(SESSION_LOST_NOTICE)
+  })
+
+  it('says nothing to a browser that simply had no session', async () => {
+    // The client's own answer for "no cookie" carries no request id.
+    refreshSession.mockRejectedValueOnce(apiError(401, 'SESSION_EXPIRED'))
+    const auth = useAuthStore()
+    await expect(auth.restore()).resolves.toBe(false)
+    expect(auth.endedNotice).toBeNull()
+  })
+
+  it('gives the reason on a page load too (a cookie the server refused, saying why)', async () => {
+    refreshSession.mockRejectedValueOnce(fromServer('SESSION_ENDED_WECHAT_UNBOUND', '您的账号已解除微信绑定，请使用身份证号或手机号和密码登录'))
+    const auth = useAuthStore()
+    await expect(auth.restore()).resolves.toBe(false)
+    expect(auth.endedNotice).toBe('您的账号已解除微信绑定，请使用身份证号或手机号和密码登录')
   })
 })
