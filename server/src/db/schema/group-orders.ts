@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { index, integer, jsonb, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type { GroupFailure } from '@app/shared'
 import { requiredRef, timestamptz } from './columns.ts'
-import { orders } from './orders.ts'
+import { orders, refunds } from './orders.ts'
 import { projects } from './catalogue.ts'
 import { staffUsers } from './staff.ts'
 import { users } from './users.ts'
@@ -51,16 +51,19 @@ export const groupRefundDues = pgTable(
   {
     id: serial().primaryKey(),
     orderId: requiredRef(() => orders.id),
-    reason: text().$type<'learner_already_enrolled' | 'duplicate_payment'>().notNull(),
+    reason: text().$type<'learner_already_enrolled' | 'duplicate_payment' | 'dropped_seats_paid'>().notNull(),
     learnerUserId: integer().references(() => users.id),
     /** `wechat:<transaction_id>` or `transfer:<bank serial>` for duplicate payments. */
     paymentRef: text(),
     amountFen: integer().notNull(),
     createdAt: timestamptz().notNull(),
     refundedAt: timestamptz(),
+    /** The automatic WeChat Pay refund that returns this seat (a seat paid by WeChat Pay and not needed). */
+    refundId: integer().references(() => refunds.id),
   },
   (t) => [
     index().on(t.orderId),
+    index().on(t.refundId),
     uniqueIndex('group_refund_dues_one_per_learner').on(t.orderId, t.learnerUserId).where(sql`${t.learnerUserId} is not null`),
     uniqueIndex('group_refund_dues_one_per_payment').on(t.orderId, t.paymentRef).where(sql`${t.paymentRef} is not null`),
   ],
