@@ -41,10 +41,11 @@ export const groupOrderTransfers = pgTable('group_order_transfers', {
 })
 
 /**
- * Money a group order's buyer is owed back, for staff to refund: a learner already enrolled by
- * another order when this one was paid (GRP-3), or a second payment of an already paid order
- * (transfer and WeChat Pay both arrived). Unique per learner and per payment, so settling twice
- * records nothing twice.
+ * Money a group order's buyer is owed back: a learner already enrolled (or holding an order of
+ * their own) when this one was paid (GRP-3) — refunded automatically when paid by WeChat Pay
+ * (`refundId`), returned by staff for a transfer — a transfer above the seats' amount
+ * (`dropped_seats_paid`), or a second payment of an already paid order (transfer and WeChat Pay
+ * both arrived). Unique per learner and per payment, so settling twice records nothing twice.
  */
 export const groupRefundDues = pgTable(
   'group_refund_dues',
