@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { enrollments, groupRefundDues, orderItems, orders, refunds } from '../../db/schema.ts'
