@@ -156,7 +156,8 @@ export async function refundTotals(db: AppDb, orderIds: number[]) {
 
 /**
  * Whether a unit's pending group order, still open for payment, lists this learner for the project
- * (their item not taken off). Only a yes or no: nothing about the order or its buyer.
+ * (their item not taken off) while they do not own it. Only a yes or no: nothing about the order or
+ * its buyer.
  */
 export async function isListedInPendingGroupOrder(db: AppDb, learnerUserId: number, projectId: number, now: Date): Promise<boolean> {
   const [row] = await db
@@ -171,6 +172,8 @@ export async function isListedInPendingGroupOrder(db: AppDb, learnerUserId: numb
         eq(orders.kind, 'group'),
         eq(orders.status, OrderStatus.PENDING),
         gt(orders.expiresAt, now),
+        // Once the learner owns the plan, that order will not charge for them: nothing to tell.
+        sql`not exists (select 1 from enrollments e where e.user_id = ${learnerUserId} and e.project_id = ${projectId} and e.status = 'active')`,
       ),
     )
     .limit(1)

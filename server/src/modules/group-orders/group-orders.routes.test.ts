@@ -139,7 +139,7 @@ describe('团体购买: order, WeChat Pay and 团购订单 (GRP-1, GRP-3, GRP-4)
     expect(unpaid.body).not.toContain('张小明')
     expect(unpaid.body).not.toContain('欧阳春花')
     // Even a validly signed export link (none is handed out before payment) is refused.
-    const unpaidExport = await t.app.inject({ method: 'GET', url: signGroupFileLink(FILE_KEY, learnersFilePath(buyer.userId, body.order.id), new Date()) })
+    const unpaidExport = await t.app.inject({ method: 'GET', url: signGroupFileLink(FILE_KEY, learnersFilePath(buyer.userId, body.order.id), t.clock.now) })
     expect(unpaidExport.statusCode).toBe(409)
     expect(unpaidExport.json().code).toBe('GROUP_ORDER_UNPAID')
 
