@@ -15,6 +15,7 @@ const PASSWORD = 'Study2025ok'
 
 /** The unit's buyer (经办人), signed in with a bound WeChat. */
 let buyer: Journey
+let buyerToken: string
 
 /** Registers a learner through the API from a context of its own (the buyer's session is untouched). */
 async function registerLearner(identity: TestIdentity): Promise<void> {
@@ -50,7 +51,7 @@ async function errorFileRows(page: Page): Promise<string[][]> {
 
 beforeAll(async () => {
   buyer = await startJourney()
-  await signInNewWechatLearner(buyer.context, origin, '团购经办', PASSWORD)
+  buyerToken = (await signInNewWechatLearner(buyer.context, origin, '团购经办', PASSWORD)).accessToken
 })
 
 afterAll(() => buyer?.close())
@@ -126,6 +127,50 @@ describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单'
     await own.waitForURL((url) => !url.pathname.startsWith('/login'))
     await own.goto(`${origin}/training`)
     await own.getByText(PUBLIC_PROJECT_TITLE).first().waitFor({ timeout: 15_000 })
+    await learner.close()
+  })
+})
+
+describe('an unpaid 团体购买 order reserves nothing and shows nothing (squatting)', () => {
+  it('the listed learner is told on 项目购买 and can still buy for themself; the buyer sees masked names and no export', async () => {
+    const listed = newIdentity('周学员')
+    await registerLearner(listed)
+    const project = (await fetchDemoProjects(origin)).publicProject
+    const created = await buyer.context.request.post(`${origin}/api/group-orders`, {
+      headers: { authorization: `Bearer ${buyerToken}` },
+      data: { projectId: project.id, text: listed.idNumber },
+    })
+    expect(created.status()).toBe(201)
+    const orderId = ((await created.json()) as { order: { id: number } }).order.id
+
+    // The buyer, before paying: masked names, no 计划完成度, no 导出名单.
+    const page = await buyer.context.newPage()
+    await page.goto(`${origin}/group-orders/${orderId}`)
+    await page.getByText('订单支付后显示学员完整姓名和计划完成度，并可导出名单。').waitFor()
+    const detail = await page.locator('body').innerText()
+    expect(detail).toContain('周*')
+    expect(detail).not.toContain(listed.realName)
+    expect(detail).not.toContain('计划完成度 ')
+    expect(await page.getByRole('link', { name: '导出名单' }).count()).toBe(0)
+    await page.close()
+
+    // The learner, on 项目购买: told a unit order including them is pending (no buyer named), and
+    // 「个人购买」 is offered, not 「去支付」.
+    const { context: learner } = await newWechatContext(buyer.browser)
+    await skipWechatOauth(learner)
+    const own = await learner.newPage()
+    await own.goto(`${origin}/login`)
+    await own.locator('input[name="account"]').fill(listed.idNumber)
+    await own.locator('input[name="password"]').fill(PASSWORD)
+    await own.getByRole('button', { name: '登录' }).click()
+    await own.waitForURL((url) => !url.pathname.startsWith('/login'))
+    await own.goto(`${origin}/projects/${project.id}/purchase`)
+    await own.getByText('有单位提交了包含您的团体购买订单，尚未付款。', { exact: false }).waitFor()
+    const purchase = await own.locator('body').innerText()
+    expect(purchase).not.toContain('团购经办')
+    expect(purchase).not.toContain('已有待支付的订单')
+    await own.getByText('个人购买', { exact: true }).click()
+    await own.waitForURL(/\/projects\/\d+\/order$/)
     await learner.close()
   })
 })

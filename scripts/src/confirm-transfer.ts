@@ -33,6 +33,7 @@ await runCli(async () => {
     if (!staff || staff.disabledAt) throw new UsageError(`no active staff account ${username} (create-staff makes one)`)
     const result = await confirmTransfer(database.db, staff.id, { reference, amountFen, bankSerial }, new Date())
     console.log(`order ${result.outTradeNo} (${result.status}): ${OUTCOMES[result.outcome] ?? result.outcome}`)
+    if (result.refundDueFen > 0) console.log(`应退回单位 ${(result.refundDueFen / 100).toFixed(2)} 元（学员已自行购买的名额或重复付款），请按原路退回`)
   } finally {
     await database.close()
   }

@@ -1,6 +1,7 @@
 import { idNumberCheckChar } from '@app/shared'
 import type { AppDb } from '../src/db/client.ts'
 import { users } from '../src/db/schema.ts'
+import type { TestApp } from './app.ts'
 
 let groupSerial = 0
 
@@ -21,4 +22,24 @@ export async function insertLearners(db: AppDb, n: number, names: string[] = ['�
     return { idNumber, realName: names[i % names.length] as string, phone: `199${idNumber.slice(-8)}`, passwordHash: 'unusable' }
   })
   return db.insert(users).values(rows).returning({ id: users.id, idNumber: users.idNumber, realName: users.realName })
+}
+
+/** 团体购买 for the listed ID numbers by a signed-in buyer; the created order (the list must pass). */
+export async function createGroupOrder(t: TestApp, token: string, projectId: number, idNumbers: string[]): Promise<{ id: number; outTradeNo: string; amountFen: number }> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/group-orders', headers: { authorization: `Bearer ${token}` }, payload: { projectId, text: idNumbers.join('\n') } })
+  if (res.statusCode !== 201) throw new Error(`group order ${res.statusCode} ${res.body}`)
+  return res.json().order
+}
+
+/** 「微信支付」 up to the cashier: the order's JSAPI parameters (the WeChat bridge's input). */
+export async function preparePay(t: TestApp, token: string, orderId: number): Promise<{ payParams: Record<string, string>; order: { outTradeNo: string; amountFen: number } }> {
+  const res = await t.app.inject({ method: 'POST', url: `/api/orders/${orderId}/pay`, headers: { authorization: `Bearer ${token}` } })
+  if (res.statusCode !== 200) throw new Error(`pay ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+/** The payer confirms in the simulator's cashier, over real HTTP (so it can run beside other requests). */
+export async function confirmInCashier(t: TestApp, payParams: Record<string, string>): Promise<string> {
+  const res = await fetch(`${t.baseUrl}/wx-sim/dev/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...payParams, action: 'confirm' }) })
+  return ((await res.json()) as { err_msg?: string }).err_msg ?? `HTTP ${res.status}`
 }

@@ -35,7 +35,7 @@ export type GroupLineProblem = IdNumberProblem | 'duplicate' | 'not_registered' 
 export const GROUP_PROBLEM_MESSAGES: Record<Exclude<GroupLineProblem, IdNumberProblem | 'duplicate'>, string> = {
   not_registered: '该身份证号码未注册账号，请学员先注册或联系工作人员统一注册',
   already_owned: '该学员已购买本培训项目',
-  pending_order: '该学员已有待支付的订单（个人或团体），请支付或取消后再提交',
+  pending_order: '该学员已自行下单购买本培训项目（待支付），请待其订单支付或关闭后再提交',
 }
 
 export function duplicateMessage(firstLine: number): string {

@@ -48,9 +48,27 @@ export const TransferInstructionsSchema = ClosedObject({
 })
 export type TransferInstructions = Static<typeof TransferInstructionsSchema>
 
+/**
+ * Money owed back to the unit from a paid group order: seats of learners who had bought for
+ * themselves by the time the payment arrived (and, for a transfer, a duplicate or higher amount).
+ * `wechat_pay`: returned automatically to the paying WeChat account; `staff`: returned by staff to
+ * the unit's account (对公转账).
+ */
+export const GroupRefundSummarySchema = ClosedObject({
+  seats: Type.Integer({ minimum: 0 }),
+  amountFen: FenSchema,
+  returnedFen: FenSchema,
+  by: Type.Union([Type.Literal('wechat_pay'), Type.Literal('staff')]),
+})
+export type GroupRefundSummary = Static<typeof GroupRefundSummarySchema>
+
 export const GroupOrderSchema = ClosedObject({
   order: OrderSchema,
+  /** Learners charged for (taken off before payment: see droppedCount). */
   learnerCount: Type.Integer(),
+  /** Learners taken off before payment because they had bought for themselves: not charged. */
+  droppedCount: Type.Integer(),
+  refund: Nullable(GroupRefundSummarySchema),
   /** Learners enrolled by this order (after payment; those who had bought meanwhile are not). */
   enrolledCount: Type.Integer(),
   completedCount: Type.Integer(),
@@ -61,15 +79,23 @@ export type GroupOrder = Static<typeof GroupOrderSchema>
 export const GroupOrderListSchema = ListOf('groupOrders', GroupOrderSchema)
 export type GroupOrderList = Static<typeof GroupOrderListSchema>
 
+/**
+ * One learner of a group order. Before the order is paid the buyer sees only what the list itself
+ * held: the name masked (张*明), no state beyond 待支付, no progress (null).
+ */
 export const GroupOrderLearnerSchema = ClosedObject({
   idNumberMasked: Type.String(),
+  /** The full name once the order is paid; masked (张*明) before. */
   realName: Type.String(),
-  /** enrolled by this order / covered otherwise (bought meanwhile: refunded to the unit) / not yet paid. */
-  state: Type.Union([Type.Literal('enrolled'), Type.Literal('refund_due'), Type.Literal('unpaid')]),
-  /** 计划完成度, percent of the required 学时. */
-  percent: Type.Integer(),
-  countedHours: Type.Number(),
-  completed: Type.Boolean(),
+  /**
+   * enrolled by this order / taken off before payment (had bought for themselves, not charged) /
+   * seat paid but not needed (bought for themselves meanwhile): being returned, or returned / not yet paid.
+   */
+  state: Type.Union([Type.Literal('enrolled'), Type.Literal('dropped'), Type.Literal('refund_due'), Type.Literal('refunded'), Type.Literal('unpaid')]),
+  /** 计划完成度, percent of the required 学时; null before payment and for learners this order did not enrol. */
+  percent: Nullable(Type.Integer()),
+  countedHours: Nullable(Type.Number()),
+  completed: Nullable(Type.Boolean()),
 })
 export type GroupOrderLearner = Static<typeof GroupOrderLearnerSchema>
 
@@ -78,8 +104,10 @@ export const GroupOrderLearnerPageSchema = ClosedObject({
   total: Type.Integer(),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  /** Signed short-lived link to the whole list as .xlsx (works inside WeChat). */
-  exportUrl: Type.String(),
+  /** Names are masked until the order is paid. */
+  namesMasked: Type.Boolean(),
+  /** Signed short-lived link to the whole list as .xlsx (works inside WeChat); null until the order is paid. */
+  exportUrl: Nullable(Type.String()),
 })
 export type GroupOrderLearnerPage = Static<typeof GroupOrderLearnerPageSchema>
 
@@ -90,3 +118,12 @@ export const ConfirmTransferBodySchema = ClosedObject({
   bankSerial: Type.String({ minLength: 1, maxLength: 64 }),
 })
 export type ConfirmTransferBody = Static<typeof ConfirmTransferBodySchema>
+
+/**
+ * For the learner, on the page where they buy: whether a unit's 团体购买 order that lists them is
+ * waiting for payment. It reserves nothing (they can buy for themselves); the buyer is not named.
+ */
+export const GroupOrderNoticeSchema = ClosedObject({
+  pendingGroupOrder: Type.Boolean(),
+})
+export type GroupOrderNotice = Static<typeof GroupOrderNoticeSchema>

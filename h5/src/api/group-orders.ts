@@ -1,4 +1,4 @@
-import type { GroupCheckResult, GroupOrder, GroupOrderLearnerPage, GroupOrderList } from '@app/shared/group-orders'
+import type { GroupCheckResult, GroupOrder, GroupOrderLearnerPage, GroupOrderList, GroupOrderNotice } from '@app/shared/group-orders'
 import { http } from './http.ts'
 
 // 团体购买 and 团购订单 (GRP-1 … GRP-4). Payment goes through the orders API (startPayment), the
@@ -19,12 +19,26 @@ export async function fetchGroupOrders(signal?: AbortSignal): Promise<GroupOrder
   return (await http.get<GroupOrderList>('/group-orders', { signal })).groupOrders
 }
 
-/** GET /api/group-orders/:id (404 GROUP_ORDER_NOT_FOUND for anyone but its buyer). */
+/**
+ * GET /api/group-orders/:id (404 GROUP_ORDER_NOT_FOUND for anyone but its buyer). A pending order is
+ * re-priced first: learners who bought for themselves meanwhile are taken off and not charged.
+ */
 export function fetchGroupOrder(id: number, signal?: AbortSignal): Promise<GroupOrder> {
   return http.get<GroupOrder>(`/group-orders/${id}`, { signal })
 }
 
-/** GET /api/group-orders/:id/learners?page=: a page of learners with 计划完成度, and the export link. */
+/**
+ * GET /api/group-orders/:id/learners?page=: a page of learners. Paid: names, 计划完成度 and the export
+ * link; not paid: masked names only (`namesMasked`), no progress, `exportUrl` null.
+ */
 export function fetchGroupOrderLearners(id: number, page: number, signal?: AbortSignal): Promise<GroupOrderLearnerPage> {
   return http.get<GroupOrderLearnerPage>(`/group-orders/${id}/learners`, { params: { page, pageSize: 50 }, signal })
+}
+
+/**
+ * GET /api/group-orders/notice?projectId=: for the learner where they buy — whether a unit's group
+ * order listing them is waiting for payment (it reserves nothing; the buyer is not named).
+ */
+export async function fetchGroupOrderNotice(projectId: number, signal?: AbortSignal): Promise<boolean> {
+  return (await http.get<GroupOrderNotice>('/group-orders/notice', { params: { projectId }, signal })).pendingGroupOrder
 }

@@ -111,8 +111,9 @@ export function usePayment(orderId: number): Payment {
       return
     }
     actionError.value = error
-    // Paid or closed meanwhile (another tab, the expiry job): show what the order is now.
-    if (isApiError(error, ErrorCode.ORDER_NOT_PENDING, ErrorCode.ORDER_EXPIRED)) await refreshQuietly()
+    // Paid or closed meanwhile (another tab, the expiry job; a group order whose every learner bought
+    // for themselves): show what the order is now.
+    if (isApiError(error, ErrorCode.ORDER_NOT_PENDING, ErrorCode.ORDER_EXPIRED, ErrorCode.GROUP_SEATS_ALL_TAKEN)) await refreshQuietly()
   }
 
   async function refreshQuietly(): Promise<void> {

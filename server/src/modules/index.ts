@@ -139,7 +139,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
       await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
-      const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders }
+      const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders, payments }
       await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })

@@ -55,6 +55,12 @@ export const orderItems = pgTable(
     learnerUserId: requiredRef(() => users.id),
     projectId: requiredRef(() => projects.id),
     active: boolean().notNull().default(true),
+    /**
+     * A group order's learner taken off the order before it was paid (they had bought the plan
+     * themselves meanwhile): not charged. A pending group order's items are inactive — listing a
+     * learner reserves nothing — and become active only when the order is paid.
+     */
+    droppedAt: timestamptz(),
   },
   (t) => [
     index().on(t.orderId),

@@ -9,7 +9,7 @@ export interface ListedLearner {
   realName: string
   /** An active enrolment in the project. */
   owned: boolean
-  /** An open item (pending or paid order) for the project. */
+  /** An item holding the learner (their own pending order, or a paid one); pending group orders hold nobody. */
   inOpenOrder: boolean
 }
 

@@ -67,11 +67,6 @@ async function judge(deps: GroupOrderDeps, projectId: number, parsed: ParsedGrou
   return verdict
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: unknown }
-  return e?.code === '23505' || (e?.cause !== undefined && isUniqueViolation(e.cause))
-}
-
 /**
  * 「立即购买」 for a pasted list: all lines pass → the order for N learners at N × price; any fails →
  * nothing is created, and the failing lines are kept for the error file (GRP-2). The ID numbers
@@ -95,25 +90,17 @@ export async function submitGroupList(
   await spendCheckQuota(deps, who, parsed.filter((p) => p.ok).length, now)
   const fixes = fixCounts(parsed)
 
-  let verdict = await judge(deps, project.id, parsed)
+  const verdict = await judge(deps, project.id, parsed)
   if (verdict.failures.length === 0) {
-    try {
-      const order = await insertGroupOrder(
-        deps.db,
-        { buyerUserId, projectId: project.id, unitPriceFen: project.priceFen, learnerUserIds: verdict.learners.map((l) => l.userId), withTransfer: deps.transferAccount !== null },
-        now,
-      )
-      const learners: GroupLearner[] = verdict.learners
-        .slice(0, GROUP_LEARNERS_SHOWN)
-        .map((l) => ({ idNumberMasked: maskIdNumber(l.idNumber), nameMasked: maskName(l.realName) }))
-      return { outcome: 'created', total: parsed.length, passed: parsed.length, failed: 0, fixes, order: toOrderDto(order, project.title), learners }
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error
-      // A learner was taken by another order between the check and the insert: check again, so
-      // the buyer sees which one and why.
-      verdict = await judge(deps, project.id, parsed)
-      if (verdict.failures.length === 0) throw error
-    }
+    const order = await insertGroupOrder(
+      deps.db,
+      { buyerUserId, projectId: project.id, unitPriceFen: project.priceFen, learnerUserIds: verdict.learners.map((l) => l.userId), withTransfer: deps.transferAccount !== null },
+      now,
+    )
+    const learners: GroupLearner[] = verdict.learners
+      .slice(0, GROUP_LEARNERS_SHOWN)
+      .map((l) => ({ idNumberMasked: maskIdNumber(l.idNumber), nameMasked: maskName(l.realName) }))
+    return { outcome: 'created', total: parsed.length, passed: parsed.length, failed: 0, fixes, order: toOrderDto(order, project.title), learners }
   }
 
   const id = randomUUID()

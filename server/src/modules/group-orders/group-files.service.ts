@@ -2,7 +2,8 @@ import { maskIdNumber } from '@app/shared'
 import { writeWorkbook } from '../../spreadsheet.ts'
 import { planProgress } from '../learning/plans.rules.ts'
 import { findCheckRun } from './group-check.repository.ts'
-import { FileLinkInvalidError, GroupOrderNotFoundError } from './group-orders.errors.ts'
+import { FileLinkInvalidError, GroupOrderNotFoundError, GroupOrderUnpaidError } from './group-orders.errors.ts'
+import { learnerState, wasPaid } from './group-orders.service.ts'
 import { findBuyerGroupOrder, orderLearners } from './group-orders.repository.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
@@ -23,12 +24,22 @@ export async function errorFile(deps: GroupOrderDeps, checkId: string, now: Date
   ])
 }
 
-export const LEARNER_STATE_LABELS = { enrolled: '已开通', refund_due: '已通过其他订单开通（差额退回单位）', unpaid: '待支付' } as const
+export const LEARNER_STATE_LABELS = {
+  enrolled: '已开通',
+  dropped: '已自行购买（未计费）',
+  refund_due: '已自行购买（该名额退款中）',
+  refunded: '已自行购买（该名额已退款）',
+  unpaid: '待支付',
+} as const
 
-/** 团购订单's learner list as .xlsx (GRP-4): masked ID numbers, names and each one's 计划完成度. */
+/**
+ * 团购订单's learner list as .xlsx (GRP-4): masked ID numbers, names and each one's 计划完成度 — for
+ * a paid order only (before payment the buyer sees masked names and nothing to export).
+ */
 export async function learnersFile(deps: GroupOrderDeps, buyerUserId: number, orderId: number): Promise<Buffer> {
   const found = await findBuyerGroupOrder(deps.db, buyerUserId, orderId)
   if (!found) throw new GroupOrderNotFoundError()
+  if (!wasPaid(found.order)) throw new GroupOrderUnpaidError()
   const rows = await orderLearners(deps.db, found.order)
   return writeWorkbook(`团购订单 ${found.order.outTradeNo}`, [
     {
@@ -45,9 +56,10 @@ export async function learnersFile(deps: GroupOrderDeps, buyerUserId: number, or
         n: i + 1,
         realName: r.realName,
         idNumber: maskIdNumber(r.idNumber),
-        state: LEARNER_STATE_LABELS[r.refundDue ? 'refund_due' : r.enrolled ? 'enrolled' : 'unpaid'],
-        countedHours: r.countedHours,
-        percent: `${r.completed ? 100 : planProgress(found.requiredHours, r.countedHours).percent}%`,
+        state: LEARNER_STATE_LABELS[learnerState(r)],
+        // Progress only for the learners this order enrolled (the others bought for themselves).
+        countedHours: r.enrolled ? r.countedHours : '',
+        percent: r.enrolled ? `${r.completed ? 100 : planProgress(found.requiredHours, r.countedHours).percent}%` : '',
       })),
     },
   ])

@@ -12,3 +12,4 @@ export const GroupOrderNotFoundError = defineError(ErrorCode.GROUP_ORDER_NOT_FOU
 export const FileLinkInvalidError = defineError(ErrorCode.FILE_LINK_INVALID, '下载链接已失效，请返回页面重新下载', 403)
 export const TransferNotOfferedError = defineError(ErrorCode.TRANSFER_NOT_OFFERED, '暂不支持对公转账，请使用微信支付', 409)
 export const TransferMismatchError = defineError(ErrorCode.TRANSFER_MISMATCH, '%s', 409)
+export const GroupOrderUnpaidError = defineError(ErrorCode.GROUP_ORDER_UNPAID, '团购订单支付后才能导出学员名单', 409)

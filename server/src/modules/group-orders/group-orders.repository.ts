@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { GROUP_ORDER_PAYMENT_WINDOW_HOURS, OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { courseCompletions, enrollments, groupOrderTransfers, groupRefundDues, orderItems, orders, projects, users } from '../../db/schema.ts'
@@ -18,8 +18,7 @@ export function newTransferReference(): string {
 
 /**
  * The group order, one item per learner and (when 对公转账 is offered) its transfer reference, in
- * one transaction. The partial unique index on order_items refuses a learner another order holds,
- * even one created a moment ago by a concurrent request.
+ * one transaction. Its items hold no seat until the order is paid.
  */
 export async function insertGroupOrder(
   db: AppDb,
@@ -45,8 +44,10 @@ export async function insertGroupOrder(
       .returning()
     if (!order) throw new Error('order insert returned nothing')
     // One statement for every learner, the ids as one parameter (5,000 rows in one round trip).
-    await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id)
-      select ${order.id}, learner::int, ${input.projectId} from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
+    // Inactive: a pending group order reserves nothing against its learners (they can still buy for
+    // themselves); the items become active when the order is paid (settlement.service.ts).
+    await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id, active)
+      select ${order.id}, learner::int, ${input.projectId}, false from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
     if (input.withTransfer) await tx.insert(groupOrderTransfers).values({ orderId: order.id, reference: newTransferReference() })
     return order
   })
@@ -93,7 +94,9 @@ export interface GroupLearnerRow {
   idNumber: string
   realName: string
   enrolled: boolean
+  dropped: boolean
   refundDue: boolean
+  refunded: boolean
   completed: boolean
   countedHours: number
 }
@@ -108,7 +111,9 @@ export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset:
       idNumber: users.idNumber,
       realName: users.realName,
       enrolled: sql<boolean>`${enrollments.id} is not null`,
+      dropped: sql<boolean>`${orderItems.droppedAt} is not null`,
       refundDue: sql<boolean>`${groupRefundDues.id} is not null`,
+      refunded: sql<boolean>`${groupRefundDues.refundedAt} is not null`,
       completed: sql<boolean>`${enrollments.completedAt} is not null`,
       countedHours: sql<number>`coalesce((select sum(${courseCompletions.hours}) from ${courseCompletions} where ${courseCompletions.userId} = ${users.id} and ${courseCompletions.projectId} = ${order.projectId}), 0)`.mapWith(Number),
     })
@@ -120,4 +125,57 @@ export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset:
     .orderBy(asc(orderItems.id))
     .$dynamic()
   return page ? query.limit(page.limit).offset(page.offset) : query
+}
+
+/** Learners taken off each order before payment (bought for themselves meanwhile), for the orders shown. */
+export async function droppedCounts(db: AppDb, orderIds: number[]): Promise<Map<number, number>> {
+  if (orderIds.length === 0) return new Map()
+  const rows = await db
+    .select({ orderId: orderItems.orderId, n: count() })
+    .from(orderItems)
+    .where(and(inArray(orderItems.orderId, orderIds), isNotNull(orderItems.droppedAt)))
+    .groupBy(orderItems.orderId)
+  return new Map(rows.map((r) => [r.orderId, r.n]))
+}
+
+/** What each order owes back to its buyer and how much of it has been returned. */
+export async function refundTotals(db: AppDb, orderIds: number[]) {
+  if (orderIds.length === 0) return new Map<number, { seats: number; amountFen: number; returnedFen: number }>()
+  const rows = await db
+    .select({
+      orderId: groupRefundDues.orderId,
+      seats: sql<number>`count(${groupRefundDues.learnerUserId})`.mapWith(Number),
+      amountFen: sql<number>`sum(${groupRefundDues.amountFen})`.mapWith(Number),
+      returnedFen: sql<number>`coalesce(sum(${groupRefundDues.amountFen}) filter (where ${groupRefundDues.refundedAt} is not null), 0)`.mapWith(Number),
+    })
+    .from(groupRefundDues)
+    .where(inArray(groupRefundDues.orderId, orderIds))
+    .groupBy(groupRefundDues.orderId)
+  return new Map(rows.map((r) => [r.orderId, { seats: r.seats, amountFen: r.amountFen, returnedFen: r.returnedFen }]))
+}
+
+/**
+ * Whether a unit's pending group order, still open for payment, lists this learner for the project
+ * (their item not taken off) while they do not own it. Only a yes or no: nothing about the order or
+ * its buyer.
+ */
+export async function isListedInPendingGroupOrder(db: AppDb, learnerUserId: number, projectId: number, now: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: orderItems.id })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(
+      and(
+        eq(orderItems.learnerUserId, learnerUserId),
+        eq(orderItems.projectId, projectId),
+        isNull(orderItems.droppedAt),
+        eq(orders.kind, 'group'),
+        eq(orders.status, OrderStatus.PENDING),
+        gt(orders.expiresAt, now),
+        // Once the learner owns the plan, that order will not charge for them: nothing to tell.
+        sql`not exists (select 1 from enrollments e where e.user_id = ${learnerUserId} and e.project_id = ${projectId} and e.status = 'active')`,
+      ),
+    )
+    .limit(1)
+  return row !== undefined
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import ExcelJS from 'exceljs'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +10,11 @@ import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { enrollments, groupOrderTransfers, groupRefundDues, orders, staffAuditLog } from '../../db/schema.ts'
+import { signGroupFileLink } from './group-file-links.ts'
+import { learnersFilePath } from './group-orders.service.ts'
+
+/** The key the app derives for group file links from the test secret (app.ts). */
+const FILE_KEY = createHash('sha256').update('group-order-files:test-jwt-secret-0123456789abcdefghijklmnop').digest('base64url')
 
 let t: TestApp
 let projectId: number
@@ -126,9 +132,16 @@ describe('团体购买: order, WeChat Pay and 团购订单 (GRP-1, GRP-3, GRP-4)
     expect(body.order).toMatchObject({ kind: 'group', quantity: 3, unitPriceFen: priceFen, amountFen: 3 * priceFen, status: 'pending' })
     expect(body.learners[0]).toEqual({ idNumberMasked: expect.stringMatching(/^5001\*{10}.{4}$/), nameMasked: '张*明' })
 
-    // The same learners cannot be listed again while the order is open.
-    const again = (await submit(buyer, learners[0]!.idNumber)).json()
-    expect(again.failures[0].reason).toContain('待支付')
+    // Before payment the buyer sees what the list held and no more: masked names, no progress, no export.
+    const unpaid = await t.app.inject({ method: 'GET', url: `/api/group-orders/${body.order.id}/learners`, headers: bearer(buyer.token) })
+    expect(unpaid.json()).toMatchObject({ total: 3, namesMasked: true, exportUrl: null })
+    expect(unpaid.json().learners[0]).toEqual({ idNumberMasked: expect.stringMatching(/^5001\*{10}.{4}$/), realName: '张*明', state: 'unpaid', percent: null, countedHours: null, completed: null })
+    expect(unpaid.body).not.toContain('张小明')
+    expect(unpaid.body).not.toContain('欧阳春花')
+    // Even a validly signed export link (none is handed out before payment) is refused.
+    const unpaidExport = await t.app.inject({ method: 'GET', url: signGroupFileLink(FILE_KEY, learnersFilePath(buyer.userId, body.order.id), t.clock.now) })
+    expect(unpaidExport.statusCode).toBe(409)
+    expect(unpaidExport.json().code).toBe('GROUP_ORDER_UNPAID')
 
     t.simulator.faults.set('duplicate', 4, { target: 'notification' })
     await payByWechat(buyer, body.order.id)
@@ -140,8 +153,9 @@ describe('团体购买: order, WeChat Pay and 团购订单 (GRP-1, GRP-3, GRP-4)
     const list = (await t.app.inject({ method: 'GET', url: '/api/group-orders', headers: bearer(buyer.token) })).json()
     expect(list.groupOrders[0]).toMatchObject({ learnerCount: 3, enrolledCount: 3, order: { status: 'paid', amountFen: 3 * priceFen } })
     const page = (await t.app.inject({ method: 'GET', url: `/api/group-orders/${body.order.id}/learners`, headers: bearer(buyer.token) })).json()
-    expect(page.total).toBe(3)
-    expect(page.learners[0]).toMatchObject({ realName: '张小明', state: 'enrolled', percent: 0 })
+    expect(page).toMatchObject({ total: 3, namesMasked: false, exportUrl: expect.stringContaining('/learners.xlsx?') })
+    expect(page.learners.map((l: { realName: string }) => l.realName)).toEqual(['张小明', '李四', '欧阳春花'])
+    expect(page.learners[0]).toMatchObject({ realName: '张小明', state: 'enrolled', percent: 0, countedHours: 0, completed: false })
     expect(page.learners[0].idNumberMasked).not.toContain(learners[0]!.idNumber.slice(4, 14))
     const exported = await t.app.inject({ method: 'GET', url: page.exportUrl })
     const rows = await readXlsx(exported.rawPayload)
@@ -237,25 +251,34 @@ describe('对公转账 (GRP-3)', () => {
   })
 })
 
-describe('concurrent purchases of the same learner', () => {
-  it('a group order and an individual order racing for one learner: exactly one holds them', async () => {
-    const buyer = await newBuyer(t)
-    for (let round = 0; round < 3; round++) {
-      const learner = await registerLearner(t.app, { idNumber: groupIdNumber() })
-      const others = await insertLearners(t.database.db, 2)
-      const text = [learner.idNumber, ...others.map((o) => o.idNumber)].join('\n')
-      const [group, individual] = await Promise.all([
-        fetch(`${t.baseUrl}/api/group-orders`, { method: 'POST', headers: { ...bearer(buyer.token), 'content-type': 'application/json' }, body: JSON.stringify({ projectId, text }) }),
-        fetch(`${t.baseUrl}/api/orders`, {
-          method: 'POST',
-          headers: { ...bearer(learner.accessToken), 'content-type': 'application/json' },
-          body: JSON.stringify({ projectId, invoice: { choice: 'later' } }),
-        }),
-      ])
-      const groupBody = (await group.json()) as { outcome: string; failures?: { line: number }[] }
-      const groupWon = group.status === 201
-      expect(groupWon ? individual.status : 201).toBe(groupWon ? 409 : individual.status)
-      if (!groupWon) expect(groupBody.failures?.[0]?.line).toBe(1)
-    }
+describe('a pending group order reserves nothing (squatting)', () => {
+  it('the listed learner buys for themself, is told a unit order including them is pending, and another unit can list them too', async () => {
+    const squatter = await newBuyer(t)
+    const learner = await newBuyer(t)
+    const created = (await submit(squatter, learner.idNumber)).json()
+    expect(created.outcome).toBe('created')
+    const notice = (who: Buyer) => t.app.inject({ method: 'GET', url: `/api/group-orders/notice?projectId=${projectId}`, headers: bearer(who.token) })
+    const told = await notice(learner)
+    expect(told.json()).toEqual({ pendingGroupOrder: true })
+    // Nothing about the order or its buyer.
+    expect(told.body).not.toContain(created.order.outTradeNo)
+    expect((await notice(squatter)).json()).toEqual({ pendingGroupOrder: false })
+    // The catalogue does not show the project as 待支付 for the learner.
+    const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue', headers: bearer(learner.token) })).json()
+    const card = catalogue.categories.flatMap((c: { projects: { id: number; state?: string }[] }) => c.projects).find((p: { id: number }) => p.id === projectId)
+    expect(card.state).not.toBe('pending_payment')
+    // Another unit lists the same learner: accepted.
+    expect((await submit(await newBuyer(t), learner.idNumber)).json().outcome).toBe('created')
+    // The learner buys for themself: 201, not 409 ORDER_ALREADY_PENDING.
+    const own = await t.app.inject({ method: 'POST', url: '/api/orders', headers: bearer(learner.token), payload: { projectId, invoice: { choice: 'later' } } })
+    expect(own.statusCode, own.body).toBe(201)
+    await payByWechat(learner, own.json().id)
+    await waitFor(async () => (await activeEnrolments([learner.userId])).length, (n) => n === 1)
+    // Enrolled: the notice is gone, and the squatter's order, re-priced when viewed, charges nothing and is closed.
+    expect((await notice(learner)).json()).toEqual({ pendingGroupOrder: false })
+    const detail = (await t.app.inject({ method: 'GET', url: `/api/group-orders/${created.order.id}`, headers: bearer(squatter.token) })).json()
+    expect(detail).toMatchObject({ learnerCount: 0, droppedCount: 1, order: { status: 'closed', amountFen: 0 } })
+    const pay = await t.app.inject({ method: 'POST', url: `/api/orders/${created.order.id}/pay`, headers: bearer(squatter.token) })
+    expect(pay.statusCode).toBe(409)
   })
 })

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { GroupCheckBodySchema, GroupCheckResultSchema, GroupOrderLearnerPageSchema, GroupOrderListSchema, GroupOrderSchema, IdParamsSchema } from '@app/shared'
+import { GroupCheckBodySchema, GroupCheckResultSchema, GroupOrderLearnerPageSchema, GroupOrderListSchema, GroupOrderNoticeSchema, GroupOrderSchema, IdParamsSchema, IdSchema } from '@app/shared'
 import { withErrors } from '../../route-schemas.ts'
 import { submitGroupList } from './group-check.service.ts'
-import { groupOrderDetail, groupOrderLearners, listGroupOrders } from './group-orders.service.ts'
+import { groupOrderDetail, groupOrderLearners, groupOrderNotice, listGroupOrders } from './group-orders.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 const security = [{ bearer: [] }]
@@ -39,9 +39,26 @@ const groupOrderRoutes: FastifyPluginAsyncTypebox<{ deps: GroupOrderDeps }> = as
   )
 
   app.get(
+    '/notice',
+    {
+      schema: {
+        tags: ['group-orders'],
+        summary: '学员本人：是否有单位的团购订单（待支付）包含本人（不透露下单人）',
+        security,
+        querystring: Type.Object({ projectId: IdSchema }, { additionalProperties: false }),
+        response: withErrors({ 200: GroupOrderNoticeSchema }),
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return groupOrderNotice(deps, request.user.uid, request.query.projectId, deps.now())
+    },
+  )
+
+  app.get(
     '/:id',
-    { schema: { tags: ['group-orders'], summary: '团购订单详情', security, params: IdParamsSchema, response: withErrors({ 200: GroupOrderSchema }) } },
-    async (request) => groupOrderDetail(deps, request.user.uid, request.params.id),
+    { schema: { tags: ['group-orders'], summary: '团购订单详情（待支付的订单先剔除已自行购买的学员并重新计价）', security, params: IdParamsSchema, response: withErrors({ 200: GroupOrderSchema }) } },
+    async (request) => groupOrderDetail(deps, request.user.uid, request.params.id, deps.now()),
   )
 
   app.get(
@@ -49,7 +66,7 @@ const groupOrderRoutes: FastifyPluginAsyncTypebox<{ deps: GroupOrderDeps }> = as
     {
       schema: {
         tags: ['group-orders'],
-        summary: '团购订单的学员名单与计划完成度',
+        summary: '团购订单的学员名单与计划完成度（支付前仅显示脱敏姓名）',
         security,
         params: IdParamsSchema,
         querystring: Type.Object(

@@ -17,6 +17,8 @@ const TransferConfirmationSchema = Type.Object(
     ]),
     outTradeNo: Type.String(),
     status: Type.String(),
+    /** 应退回单位的金额（分）: seats of learners who had bought for themselves, or a duplicate payment. */
+    refundDueFen: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 )

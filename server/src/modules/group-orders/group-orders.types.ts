@@ -1,5 +1,6 @@
 import type { TransferAccount } from '../../config.ts'
 import type { AppDb } from '../../db/client.ts'
+import type { PaymentDeps } from '../payments/payments.service.ts'
 
 export interface GroupOrderDeps {
   db: AppDb
@@ -10,4 +11,6 @@ export interface GroupOrderDeps {
   /** ID numbers one buyer may have checked in 24 hours (one client address: three times as many). */
   dailyIdQuota: number
   now: () => Date
+  /** WeChat Pay, for re-pricing a pending order (its trade is closed when the amount changes) and seat refunds. */
+  payments: PaymentDeps
 }

@@ -1,6 +1,7 @@
 import { parseWechatPayNotification } from '../../integrations/wechat/pay/notification.ts'
 import { WechatPayNotificationError } from '../../integrations/wechat/pay/errors.ts'
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
+import { afterGroupPayment } from './group-seats.service.ts'
 import { recordNotification } from './payments.repository.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { settlePaid, settleRefund } from './settlement.service.ts'
@@ -40,6 +41,7 @@ export async function receiveNotification(
     const trade = notification.resource as WechatPayTransaction
     if (typeof trade?.out_trade_no !== 'string') return 400
     const outcome = await settlePaid(deps.db, deps.wechat, trade, at, audit)
+    if (outcome.kind === 'paid') await afterGroupPayment(deps, trade.out_trade_no, at)
     if (outcome.kind !== 'rejected') return 204
     if (outcome.reason === 'paid_after_close') {
       // Money arrived for an order we had closed: acknowledge (WeChat cannot undo it) and flag it for a refund by staff.

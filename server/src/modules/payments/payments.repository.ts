@@ -13,12 +13,13 @@ export async function boundOpenid(db: AppDb, userId: number): Promise<string | u
   return row?.openid
 }
 
-/** Stores a (renewed) prepay_id and its payer, only while the order is still pending. */
-export async function savePrepayId(db: AppDb, orderId: number, prepay: { prepayId: string; expiresAt: Date; payerOpenid: string }): Promise<OrderRow | undefined> {
+/** Stores a (renewed) prepay_id and its payer, only while the order is still pending under the same trade. */
+export async function savePrepayId(db: AppDb, order: OrderRow, prepay: { prepayId: string; expiresAt: Date; payerOpenid: string }): Promise<OrderRow | undefined> {
   const [updated] = await db
     .update(orders)
     .set({ prepayId: prepay.prepayId, prepayIdExpiresAt: prepay.expiresAt, payerOpenid: prepay.payerOpenid })
-    .where(and(eq(orders.id, orderId), eq(orders.status, OrderStatus.PENDING)))
+    // The same trade (number and amount) the prepay was made for: a group order re-priced meanwhile has a new one.
+    .where(and(eq(orders.id, order.id), eq(orders.status, OrderStatus.PENDING), eq(orders.outTradeNo, order.outTradeNo), eq(orders.amountFen, order.amountFen)))
     .returning()
   return updated
 }

@@ -6,7 +6,8 @@ import { buildJsapiPayParams } from '../../integrations/wechat/pay/signing.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { OrderExpiredError, OrderNotFoundError, OrderNotPendingError } from '../orders/orders.errors.ts'
 import { findBuyerOrder, type OrderRow } from '../orders/orders.repository.ts'
-import { PayerChangedError, PaymentUnavailableError, WechatOpenidRequiredError } from './payments.errors.ts'
+import { GroupSeatsAllTakenError, PayerChangedError, PaymentUnavailableError, WechatOpenidRequiredError } from './payments.errors.ts'
+import { afterGroupPayment, dropEnrolledSeats } from './group-seats.service.ts'
 import { NOTIFY_PATH } from './payments.paths.ts'
 import { boundOpenid, markQueried, savePrepayId } from './payments.repository.ts'
 import { billDescription, PREPAY_ID_LIFETIME_MS, prepayNeedsRenewal, QUERY_INTERVAL_MS, toBeijingRfc3339 } from './payments.rules.ts'
@@ -37,6 +38,10 @@ export async function preparePayment(deps: PaymentDeps, buyerUserId: number, ord
     await closeWithWechat(deps, order, 'expired', now)
     throw new OrderExpiredError()
   }
+  // A group order is re-priced first: learners who bought for themselves meanwhile are not charged.
+  order = await dropEnrolledSeats(deps, order, now)
+  if (order.status === OrderStatus.CLOSED && order.closeReason === 'no_learners_left') throw new GroupSeatsAllTakenError()
+  if (order.status !== OrderStatus.PENDING) throw new OrderNotPendingError()
   const openid = await boundOpenid(deps.db, buyerUserId)
   if (!openid) throw new WechatOpenidRequiredError()
   if (order.payerOpenid && order.payerOpenid !== openid) throw new PayerChangedError()
@@ -56,8 +61,9 @@ export async function preparePayment(deps: PaymentDeps, buyerUserId: number, ord
       deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay prepay failed')
       throw new PaymentUnavailableError()
     }
-    const updated = await savePrepayId(deps.db, order.id, { prepayId, expiresAt: new Date(now.getTime() + PREPAY_ID_LIFETIME_MS), payerOpenid: openid })
-    if (!updated) throw new OrderNotPendingError()
+    const updated = await savePrepayId(deps.db, order, { prepayId, expiresAt: new Date(now.getTime() + PREPAY_ID_LIFETIME_MS), payerOpenid: openid })
+    // Paid, closed, or re-priced under a new out_trade_no meanwhile: this prepay is never handed out.
+    if (!updated) throw order.kind === 'group' ? new PaymentUnavailableError() : new OrderNotPendingError()
     order = updated
   }
   return {
@@ -92,6 +98,7 @@ export async function syncWithWechat(deps: PaymentDeps, order: OrderRow, now: Da
   if (trade.trade_state === 'SUCCESS') {
     const outcome = await settlePaid(deps.db, deps.wechat, trade, now)
     if (outcome.kind === 'rejected') deps.log.error({ outTradeNo: order.outTradeNo, reason: outcome.reason }, 'queried payment refused')
+    if (outcome.kind === 'paid') await afterGroupPayment(deps, order.outTradeNo, now)
   } else if (trade.trade_state === 'CLOSED') {
     // WeChat closes unpaid orders itself at time_expire; that is still our expiry.
     await closePending(deps.db, order.id, order.expiresAt <= now ? 'expired' : 'closed_by_wechat', now)
@@ -124,7 +131,7 @@ export async function closeWithWechat(deps: PaymentDeps, order: OrderRow, reason
       deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay close failed; querying')
       const trade = await deps.pay.queryByOutTradeNo(order.outTradeNo).catch(() => null)
       if (trade?.trade_state === 'SUCCESS') {
-        await settlePaid(deps.db, deps.wechat, trade, now)
+        if ((await settlePaid(deps.db, deps.wechat, trade, now)).kind === 'paid') await afterGroupPayment(deps, order.outTradeNo, now)
         return
       }
       if (trade?.trade_state !== 'CLOSED' && !(error instanceof WechatPayError && error.code === 'ORDER_NOT_EXIST')) {

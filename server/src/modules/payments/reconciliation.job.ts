@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { runWithLease } from '../../db/job-lease.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { pendingOrdersDue } from './payments.repository.ts'
+import { sweepSeatRefunds } from './group-seats.service.ts'
 import { syncWithWechat, type PaymentDeps } from './payments.service.ts'
 
 export interface ReconciliationOptions {
@@ -12,7 +13,7 @@ export interface ReconciliationOptions {
 
 /**
  * One reconciliation pass (PAY-4): pending orders older than a minute are queried (a lost
- * notification still ends paid) and expired ones closed. Several instances may run it; every step
+ * notification still ends paid) and expired ones closed; group seat refunds not yet sent are sent. Several instances may run it; every step
  * is idempotent.
  */
 export async function reconcilePendingOrders(deps: PaymentDeps, now: Date, limit = 50): Promise<number> {
@@ -24,6 +25,8 @@ export async function reconcilePendingOrders(deps: PaymentDeps, now: Date, limit
       deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'reconciliation step failed')
     }
   }
+  // Seat refunds of paid group orders that were not sent, or sent without an answer.
+  await sweepSeatRefunds(deps, now)
   return due.length
 }
 

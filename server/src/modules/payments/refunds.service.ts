@@ -2,12 +2,14 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import { orders, refunds } from '../../db/schema.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
-import { findOrderByOutTradeNo } from '../orders/orders.repository.ts'
+import { findOrderByOutTradeNo, type OrderRow } from '../orders/orders.repository.ts'
 import { RefundNotAllowedError } from './payments.errors.ts'
 import { REFUND_NOTIFY_PATH } from './payments.paths.ts'
 import { newOutRefundNo, REFUND_WINDOW_MS } from './payments.rules.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { settleRefund } from './settlement.service.ts'
+
+export type RefundRow = typeof refunds.$inferSelect
 
 /**
  * Staff refund of a paid order (PAY-4, OPS-4): the whole amount. The refund row is written first
@@ -38,6 +40,15 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
   })
   if (!refund) throw new Error('refund row missing')
 
+  await submitRefund(deps, order, refund, now)
+  return refund.outRefundNo
+}
+
+/**
+ * Sends a refund row to WeChat Pay (or again, with the same out_refund_no, after an unknown
+ * outcome) and applies an immediate success; otherwise the notification (or `syncRefund`) settles it.
+ */
+export async function submitRefund(deps: PaymentDeps, order: OrderRow, refund: RefundRow, now: Date): Promise<void> {
   try {
     const answer = await deps.pay.createRefund({
       out_trade_no: order.outTradeNo,
@@ -53,7 +64,6 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
     deps.log.warn({ err: wechatPayErrorSummary(error), outRefundNo: refund.outRefundNo }, 'WeChat Pay refund request failed')
     throw error
   }
-  return refund.outRefundNo
 }
 
 /** Asks WeChat about a refund still in progress and applies a success (the refund notification may be lost). */

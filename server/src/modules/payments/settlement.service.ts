@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { enrollments, groupRefundDues, orderItems, orders, refunds } from '../../db/schema.ts'
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
+import { rowsOf } from '../../db/pipelined-transaction.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
 
 /**
@@ -35,12 +36,14 @@ async function settleAudited<T extends { kind: string; reason?: string }>(
   audit: NotificationAudit | undefined,
   apply: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    const outcome = await apply(tx)
-    const described = outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind
-    if (audit) await recordNotification(tx, { ...audit, outTradeNo, outcome: described, receivedAt: now })
-    return outcome
-  })
+  return withSeatRetry(() =>
+    db.transaction(async (tx) => {
+      const outcome = await apply(tx)
+      const described = outcome.kind === 'rejected' ? `rejected:${outcome.reason}` : outcome.kind
+      if (audit) await recordNotification(tx, { ...audit, outTradeNo, outcome: described, receivedAt: now })
+      return outcome
+    }),
+  )
 }
 
 async function lockOrder(tx: Tx, outTradeNo: string) {
@@ -70,6 +73,7 @@ async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTra
       transactionId: trade.transaction_id ?? null,
       paidAt: trade.success_time ? new Date(trade.success_time) : now,
       payerTotalFen: trade.amount.payer_total ?? null,
+      receivedFen: trade.amount.total,
     },
     now,
   )
@@ -87,18 +91,26 @@ export interface ReceivedPayment {
   transactionId: string | null
   paidAt: Date
   payerTotalFen: number | null
+  /**
+   * What arrived. WeChat Pay: the order's amount. A transfer may carry more — the amount the
+   * order showed before learners who bought for themselves were taken off it — the rest is owed back.
+   */
+  receivedFen: number
 }
 
-export type ReceiveOutcome = { kind: 'paid' } | { kind: 'already_paid' } | { kind: 'duplicate_payment' } | { kind: 'paid_after_close' }
+export type ReceiveOutcome =
+  | { kind: 'paid'; seatsNotNeeded: number; refundDueFen: number }
+  | { kind: 'already_paid' }
+  | { kind: 'duplicate_payment'; refundDueFen: number }
+  | { kind: 'paid_after_close' }
 
 /**
  * Applies money received for an order whose row the caller holds locked: the one path by which
  * an order becomes paid and its learners enrolled, whichever payment arrives first (PAY-3, GRP-3).
- * - pending: paid, every listed learner enrolled in this transaction;
+ * - pending: paid; an individual order's learner enrolled, a group order's learners seated (below);
  * - a closed group order (a transfer confirmed after the order lapsed): money cannot be refused,
- *   so it is paid too, its learners who are free again enrolled;
- * - already paid by another payment (transfer and WeChat Pay both arrived): owed back in full;
- * - a learner enrolled meanwhile by another order is not enrolled twice: the price is owed back.
+ *   so it is paid too, its learners who are free seated;
+ * - already paid by another payment (transfer and WeChat Pay both arrived): owed back in full.
  */
 export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedPayment, now: Date): Promise<ReceiveOutcome> {
   const reopen = order.status === OrderStatus.CLOSED && order.kind === 'group'
@@ -108,43 +120,83 @@ export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedP
     if (payment.ref === 'wechat:' || (payment.transactionId !== null && payment.transactionId === order.transactionId)) return { kind: 'already_paid' }
     await tx
       .insert(groupRefundDues)
-      .values({ orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: order.amountFen, createdAt: now })
+      .values({ orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: payment.receivedFen, createdAt: now })
       .onConflictDoNothing()
-    return { kind: 'duplicate_payment' }
+    return { kind: 'duplicate_payment', refundDueFen: payment.receivedFen }
   }
   await tx
     .update(orders)
     .set({ status: OrderStatus.PAID, transactionId: payment.transactionId, paidAt: payment.paidAt, payerTotalFen: payment.payerTotalFen })
     .where(eq(orders.id, order.id))
-  if (reopen) {
-    // Learners another order took while this one was closed stay out (and are owed back below).
-    await tx.execute(sql`update order_items i set active = true where i.order_id = ${order.id}
-      and not exists (select 1 from order_items o where o.learner_user_id = i.learner_user_id and o.project_id = i.project_id and o.active)`)
-  }
-  const items = await tx.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(asc(orderItems.id))
-  const enrolled = new Set<number>()
-  const active = items.filter((item) => item.active)
-  // 1,000 rows a statement keeps a 5,000-learner order well under PostgreSQL's parameter limit.
-  for (let i = 0; i < active.length; i += 1000) {
-    const rows = await tx
+  if (order.kind === 'group') return { kind: 'paid', ...(await seatGroupLearners(tx, order, payment, now)) }
+  const items = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, order.id), eq(orderItems.active, true)))
+  if (items.length > 0) {
+    await tx
       .insert(enrollments)
-      .values(active.slice(i, i + 1000).map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
+      .values(items.map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
       .onConflictDoNothing()
-      .returning({ userId: enrollments.userId })
-    for (const row of rows) enrolled.add(row.userId)
   }
-  const owed = order.kind === 'group' ? items.filter((item) => !enrolled.has(item.learnerUserId)) : []
-  for (let i = 0; i < owed.length; i += 1000) {
+  return { kind: 'paid', seatsNotNeeded: 0, refundDueFen: 0 }
+}
+
+/**
+ * A paid group order takes its seats. Its items were inactive while it was pending (listing a
+ * learner reserves nothing), so each listed learner who is still free — no active enrolment, no open
+ * item of another order (their own order, paid or pending, comes first) — is activated and enrolled
+ * now; the partial unique index on order_items decides against a concurrent order (the caller
+ * retries the transaction, see `withSeatRetry`). Every listed seat not taken is owed back at the
+ * unit price, and money received beyond the order's amount (a transfer of an earlier, higher
+ * amount) is owed back too.
+ */
+async function seatGroupLearners(tx: Tx, order: OrderRow, payment: ReceivedPayment, now: Date): Promise<{ seatsNotNeeded: number; refundDueFen: number }> {
+  await tx.execute(sql`update order_items i set active = true
+    where i.order_id = ${order.id} and i.dropped_at is null and not i.active
+      and not exists (select 1 from order_items o where o.learner_user_id = i.learner_user_id and o.project_id = i.project_id and o.active)
+      and not exists (select 1 from enrollments e where e.user_id = i.learner_user_id and e.project_id = i.project_id and e.status = 'active')`)
+  await tx.execute(sql`insert into enrollments (user_id, project_id, order_id, status, created_at)
+    select i.learner_user_id, i.project_id, ${order.id}, 'active', ${now.toISOString()}::timestamptz from order_items i
+    where i.order_id = ${order.id} and i.active order by i.id
+    on conflict do nothing`)
+  const owed = rowsOf(
+    await tx.execute(sql`insert into group_refund_dues (order_id, reason, learner_user_id, amount_fen, created_at)
+      select ${order.id}, 'learner_already_enrolled', i.learner_user_id, ${order.unitPriceFen}, ${now.toISOString()}::timestamptz from order_items i
+      where i.order_id = ${order.id} and i.dropped_at is null and not i.active order by i.id
+      on conflict do nothing returning amount_fen`),
+  ).map((row) => ({ amountFen: Number(row.amount_fen) }))
+  let refundDueFen = owed.reduce((sum, row) => sum + row.amountFen, 0)
+  const overpaid = payment.receivedFen - order.amountFen
+  if (overpaid > 0) {
     await tx
       .insert(groupRefundDues)
-      .values(owed.slice(i, i + 1000).map((item) => ({ orderId: order.id, reason: 'learner_already_enrolled' as const, learnerUserId: item.learnerUserId, amountFen: order.unitPriceFen, createdAt: now })))
+      .values({ orderId: order.id, reason: 'dropped_seats_paid', paymentRef: payment.ref, amountFen: overpaid, createdAt: now })
       .onConflictDoNothing()
+    refundDueFen += overpaid
   }
-  return { kind: 'paid' }
+  return { seatsNotNeeded: owed.length, refundDueFen }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown }
+  return e?.code === '23505' || (e?.cause !== undefined && isUniqueViolation(e.cause))
+}
+
+/**
+ * Runs a settlement transaction again when a concurrent order took one of its learners at the same
+ * instant (the unique index refused the seat): the next attempt sees that order and owes the seat
+ * back instead. Settlements are idempotent, so running again is safe.
+ */
+export async function withSeatRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (error) {
+      if (attempt >= 5 || !isUniqueViolation(error)) throw error
+    }
+  }
 }
 
 /** An unpaid order ends (cancelled, expired, or closed at WeChat): its learners are free to buy again. */
-export async function closePending(db: AppDb, orderId: number, reason: 'cancelled' | 'expired' | 'closed_by_wechat', now: Date): Promise<boolean> {
+export async function closePending(db: AppDb, orderId: number, reason: 'cancelled' | 'expired' | 'closed_by_wechat' | 'no_learners_left', now: Date): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
     if (!order || order.status !== OrderStatus.PENDING) return false
@@ -174,6 +226,8 @@ async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFac
   if (row.status === 'succeeded') return { kind: 'already_refunded' }
   const succeededAt = refund.success_time ? new Date(refund.success_time) : now
   await tx.update(refunds).set({ status: 'succeeded', refundId: refund.refund_id, succeededAt }).where(eq(refunds.id, row.id))
+  // The group seats this refund returns (an automatic seat refund) are returned now.
+  await tx.update(groupRefundDues).set({ refundedAt: succeededAt }).where(eq(groupRefundDues.refundId, row.id))
   const refundedFen = order.refundedFen + row.amountFen
   await tx
     .update(orders)
