@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +22,8 @@ export interface LockHolder {
   /** The process's start time (Linux /proc), so a reused pid is not taken for the holder. */
   started: string | null
   since: string
+  /** Tells this holding apart from an earlier one by the same pid. */
+  token: string
 }
 
 export class DataFolderLockedError extends Error {
@@ -52,9 +55,13 @@ function processStartTime(pid: number): string | null {
   }
 }
 
+// The locks this process holds (their tokens), so a second opener in this process is refused too.
+const heldHere = new Set<string>()
+
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== os.hostname()) return true // another machine's process: we cannot tell, so respect it
-  if (holder.pid === process.pid) return false // a lock left by an earlier process that had our pid
+  // Our own pid: ours if we took it, else left by an earlier process that had our pid (containers).
+  if (holder.pid === process.pid) return heldHere.has(holder.token)
   try {
     process.kill(holder.pid, 0)
   } catch (error) {
@@ -68,11 +75,11 @@ function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockHolder>
     if (typeof parsed.pid !== 'number') return null
-    return { pid: parsed.pid, role: String(parsed.role ?? 'unknown'), host: String(parsed.host ?? os.hostname()), started: parsed.started ?? null, since: String(parsed.since ?? '') }
+    return { pid: parsed.pid, role: String(parsed.role ?? 'unknown'), host: String(parsed.host ?? os.hostname()), started: parsed.started ?? null, since: String(parsed.since ?? ''), token: String(parsed.token ?? '') }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     // Half-written by a process that died between create and write: nobody holds it.
-    return { pid: -1, role: 'unknown', host: os.hostname(), started: null, since: '' }
+    return { pid: -1, role: 'unknown', host: os.hostname(), started: null, since: '', token: '' }
   }
 }
 
@@ -95,7 +102,7 @@ function removeStale(file: string, stale: LockHolder): void {
   }
   try {
     const now = readHolder(file)
-    if (now && now.pid === stale.pid && now.since === stale.since) fs.rmSync(file, { force: true })
+    if (now && now.pid === stale.pid && now.token === stale.token) fs.rmSync(file, { force: true })
   } finally {
     fs.closeSync(fd)
     fs.rmSync(guard, { force: true })
@@ -110,7 +117,7 @@ function removeStale(file: string, stale: LockHolder): void {
 export function lockDataFolder(folder: string, role: string): DataFolderLock {
   const file = `${path.resolve(folder)}.lock`
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const me: LockHolder = { pid: process.pid, role, host: os.hostname(), started: processStartTime(process.pid), since: new Date().toISOString() }
+  const me: LockHolder = { pid: process.pid, role, host: os.hostname(), started: processStartTime(process.pid), since: new Date().toISOString(), token: randomUUID() }
   for (let attempt = 0; ; attempt++) {
     let fd: number
     try {
@@ -129,13 +136,15 @@ export function lockDataFolder(folder: string, role: string): DataFolderLock {
       fs.closeSync(fd)
     }
     let held = true
+    heldHere.add(me.token)
     const release = () => {
       if (!held) return
       held = false
+      heldHere.delete(me.token)
       process.removeListener('exit', release)
       // Only our own lock: never one a later holder wrote after ours was (wrongly) removed.
       const current = readHolder(file)
-      if (current && current.pid === me.pid && current.since === me.since) fs.rmSync(file, { force: true })
+      if (current && current.pid === me.pid && current.token === me.token) fs.rmSync(file, { force: true })
     }
     process.on('exit', release)
     return { file, release }
