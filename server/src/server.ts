@@ -32,7 +32,7 @@ async function main() {
     `ready: open ${config.publicBaseUrl}/`,
   )
   // SIGINT/SIGTERM: stop accepting, finish in-flight requests, close the database, then exit 0.
-  const closer = closeWithGrace({ delay: 10_000, skip: STOP_SIGNALS }, async ({ err }) => {
+  const closer = closeWithGrace({ delay: 10_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     if (err) server.app.log.error({ err }, 'shutting down after an error')
     await server.close()
   })
