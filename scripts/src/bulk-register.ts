@@ -7,6 +7,8 @@
  *   pnpm --filter @app/scripts bulk-register 附件2.xlsx --staff 张老师 [--out 结果.xlsx]
  *
  * With SMS_PROVIDER unset, the messages go to the development outbox (GET /api/dev/sms-outbox).
+ * Exit 0 when the run finished (rows it could not register are named in the summary and the result
+ * sheet), 1 when nothing was done (the line after `error:` says why).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -15,8 +17,21 @@ import { loadConfig } from '@app/server/src/config.ts'
 import { createTencentSmsProvider } from '@app/server/src/integrations/sms/tencent.ts'
 import { createDevOutboxProvider } from '@app/server/src/modules/auth/dev-sms-outbox.provider.ts'
 import { writeResultSheet } from '@app/server/src/modules/bulk-registration/bulk-registration.result-sheet.ts'
-import { registerSheet } from '@app/server/src/modules/bulk-registration/bulk-registration.service.ts'
+import { registerSheet, type BulkRegistrationResult } from '@app/server/src/modules/bulk-registration/bulk-registration.service.ts'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
+
+/**
+ * What the run did, in lines an operator reads. A sheet with bad rows is a finished run (the good
+ * rows are registered, the others are listed with their reasons), so it exits 0 like any other:
+ * the lines, not the exit code, say which rows need attention.
+ */
+function summary(counts: BulkRegistrationResult['counts'], out: string): string[] {
+  const lines = [`done: ${counts.rows} rows — ${counts.created} created, ${counts.existed} already registered, ${counts.invalid} not registered`]
+  if (counts.invalid > 0) lines.push(`${counts.invalid} row${counts.invalid === 1 ? ' was' : 's were'} not registered (bad or duplicate data): the reasons are in the result sheet; correct them and run the sheet again`)
+  if (counts.smsFailed > 0) lines.push(`${counts.smsFailed} initial-password SMS failed: those learners set a password with 忘记密码 on the sign-in page (marked in the result sheet)`)
+  lines.push(`result sheet: ${out}`)
+  return lines
+}
 
 await runCli(async () => {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { staff: { type: 'string' }, out: { type: 'string' } } })
@@ -31,10 +46,7 @@ await runCli(async () => {
     const sms = config.sms ? createTencentSmsProvider(config.sms.tencent) : createDevOutboxProvider(database.db, { info() {} })
     const result = await registerSheet({ db: database.db, sms }, { content: fs.readFileSync(file), fileName: path.basename(file), staff: values.staff, source: 'cli' }, new Date())
     fs.writeFileSync(out, await writeResultSheet(result))
-    const { counts } = result
-    console.log(`${counts.rows} rows: created ${counts.created}, already existed ${counts.existed}, invalid ${counts.invalid}${counts.smsFailed ? `, SMS failed ${counts.smsFailed}` : ''}`)
-    console.log(`result sheet: ${out}`)
-    if (counts.invalid > 0 || counts.smsFailed > 0) process.exitCode = 2
+    for (const line of summary(result.counts, out)) console.log(line)
   } finally {
     await database.close()
   }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { ConfigError, loadConfig } from '@app/server/src/config.ts'
 import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
+import { DataFolderLockedError } from '@app/server/src/db/data-folder-lock.ts'
 import { isClientError } from '@app/server/src/errors.ts'
 
 /** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */
@@ -9,14 +10,27 @@ export class UsageError extends Error {
 }
 
 /**
- * Runs an operator command: expected failures (usage, config, unreachable database) print one
- * line and exit 1; anything else is a bug and keeps its stack trace.
+ * Runs an operator command: expected failures (usage, config, unreachable database, a data folder
+ * in use) print one line and exit 1; anything else is a bug and keeps its stack trace. Ctrl-C
+ * exits 130 through process.exit, so the embedded database's lock is dropped on the way out.
  */
 export async function runCli(main: () => Promise<void>): Promise<void> {
+  const interrupted = () => {
+    console.error('interrupted: nothing more was done')
+    process.exit(130)
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   try {
     await main()
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseUnavailableError || isClientError(error)) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof DatabaseUnavailableError ||
+      error instanceof DataFolderLockedError ||
+      isClientError(error)
+    ) {
       console.error(`error: ${(error as Error).message}`)
     } else {
       console.error(error)
@@ -35,8 +49,9 @@ export function resolveArgPath(arg: string): string {
 
 /**
  * Opens the server's database the way the server does (DATABASE_URL, else the embedded PGlite in
- * <DATA_DIR>/pglite) and applies pending migrations. PGlite allows one process at a time, so stop
- * a development server that uses the same data folder first.
+ * <DATA_DIR>/pglite) and applies pending migrations. The embedded database allows one process at
+ * a time: while the server (or another command) holds the folder's lock this throws
+ * DataFolderLockedError, which runCli prints as one line.
  */
 export async function openDatabase(): Promise<Database> {
   const config = loadConfig()

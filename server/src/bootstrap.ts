@@ -41,7 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
           prepare: config.databasePreparedStatements,
           ...(config.databaseDirectUrl ? { directUrl: config.databaseDirectUrl } : {}),
         }
-      : { dataDir: path.join(config.dataDir, 'pglite') },
+      : { dataDir: path.join(config.dataDir, 'pglite'), holder: 'server' },
   )
   try {
     await database.migrate()

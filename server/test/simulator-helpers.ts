@@ -77,7 +77,8 @@ export async function authorizeCode(app: FastifyInstance, opts: { scope?: string
     state: 'abc123',
     action: 'allow',
     user: opts.user ?? 'new',
-    nickname: opts.nickname ?? '测试张三',
+    // As the page sends it: a chosen existing user comes with an empty nickname field.
+    nickname: opts.user ? (opts.nickname ?? '') : (opts.nickname ?? '测试张三'),
     ...(opts.snapshot ? { snapshot: '1' } : {}),
   })
   const res = await app.inject({

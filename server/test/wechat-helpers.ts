@@ -21,7 +21,8 @@ export async function authorise(
     ...Object.fromEntries(url.searchParams),
     action: decision.action ?? 'allow',
     user: decision.user ?? 'new',
-    nickname: decision.nickname ?? '微信测试用户',
+    // As the page sends it: a chosen existing user comes with an empty nickname field.
+    nickname: decision.user ? (decision.nickname ?? '') : (decision.nickname ?? '微信测试用户'),
     ...(decision.snapshot ? { snapshot: '1' } : {}),
   })
   const decided = await t.app.inject({

@@ -80,8 +80,24 @@ export type WechatPending = Static<typeof WechatPendingSchema>
 
 export const DevSmsOutboxQuerySchema = ClosedObject({ phone: PlainText({ maxLength: 20 }) })
 export const DevSmsOutboxSchema = ClosedObject({
+  /** The codes the server accepts now (at most one per purpose), so nobody guesses from the list. */
+  current: Type.Array(ClosedObject({ purpose: Type.String(), code: Type.String(), expiresAt: TimestampSchema })),
   messages: Type.Array(
-    ClosedObject({ phone: Type.String(), purpose: Type.String(), code: Type.String(), sentAt: TimestampSchema }),
+    ClosedObject({
+      phone: Type.String(),
+      purpose: Type.String(),
+      code: Type.String(),
+      sentAt: TimestampSchema,
+      status: Type.Union([
+        Type.Literal('current'),
+        Type.Literal('superseded'),
+        Type.Literal('used'),
+        Type.Literal('expired'),
+        Type.Literal('locked'),
+        Type.Literal('initial_password'),
+      ]),
+      note: Type.String(),
+    }),
   ),
 })
 export type DevSmsOutbox = Static<typeof DevSmsOutboxSchema>

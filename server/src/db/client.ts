@@ -5,6 +5,7 @@ import { plainPipelined, postgresPipelined, type AppTx, type PipelinedTransactio
 import { preparingClient } from './prepared-statements.ts'
 import { countingClient, type PoolStats } from './pool-stats.ts'
 import { probePreparedStatements } from './pooler-probe.ts'
+import { lockDataFolder, type DataFolderLock } from './data-folder-lock.ts'
 import * as schema from './schema.ts'
 
 /** Either driver's drizzle instance; repositories take this (or a transaction of it). */
@@ -49,7 +50,12 @@ export interface PostgresTarget {
   /** A direct connection for migrations (their advisory lock needs a session), when `url` is a pooler. */
   directUrl?: string
 }
-export type DatabaseTarget = PostgresTarget | { dataDir: string } | { memory: true }
+/** An embedded database folder; `holder` names this process in the folder's lock (default: the script's name). */
+export interface EmbeddedTarget {
+  dataDir: string
+  holder?: string
+}
+export type DatabaseTarget = PostgresTarget | EmbeddedTarget | { memory: true }
 
 /** Creates the database for a validated config: PostgreSQL via postgres.js, else embedded PGlite. */
 export async function createDatabase(target: DatabaseTarget): Promise<Database> {
@@ -134,19 +140,25 @@ async function createPostgres(target: PostgresTarget): Promise<Database> {
   }
 }
 
-async function createPglite(target: { dataDir: string } | { memory: true }): Promise<Database> {
+function scriptName(): string {
+  return path.basename(process.argv[1] ?? 'node').replace(/\.(ts|mjs|js)$/, '')
+}
+
+async function createPglite(target: EmbeddedTarget | { memory: true }): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   let client: InstanceType<typeof PGlite>
+  let lock: DataFolderLock | null = null
   if ('dataDir' in target) {
+    // One process at a time (data-folder-lock.ts): refuse before PGlite reads a page.
+    lock = lockDataFolder(target.dataDir, target.holder ?? scriptName())
     fs.mkdirSync(target.dataDir, { recursive: true })
     try {
       client = await PGlite.create(target.dataDir)
     } catch (error) {
-      throw new DatabaseUnavailableError(
-        `Cannot open the embedded database in ${target.dataDir}: ${reason(error)} (is another server using this data folder?)`,
-      )
+      lock.release()
+      throw new DatabaseUnavailableError(`Cannot open the embedded database in ${target.dataDir}: ${reason(error)}`)
     }
   } else {
     client = await PGlite.create()
@@ -174,7 +186,13 @@ async function createPglite(target: { dataDir: string } | { memory: true }): Pro
       return countPending(result.rows[0]?.applied ?? null)
     },
     poolStats: null,
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
 

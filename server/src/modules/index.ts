@@ -159,7 +159,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
       if (invoices.devMail) await api.register(invoices.devMail, { prefix: '/dev', db: deps.db })
       // The outbox route exists only while no real SMS provider is configured.
-      if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db })
+      if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db, smsHashKey: deps.smsHashKey, now: deps.now })
     },
     { prefix: '/api' },
   )

@@ -37,7 +37,9 @@ export function errorPage(message: string, code?: number): string {
 /**
  * The consent page. Even for snsapi_base (silent in real WeChat) the chooser is shown, because a
  * simulator that picked a user silently would hide which test user is signing in; the most recent
- * user is preselected so one tap on 允许 is enough.
+ * user is preselected so one tap on 允许 is enough. Typing a nickname means a new user whatever is
+ * selected (the decision route treats it so; AUTHORIZE_SCRIPT also moves the selection to 新用户):
+ * with the last user preselected, a typed nickname used to sign in as that user instead.
  */
 export function authorizePage(req: AuthorizeRequest, users: SimUser[]): string {
   const hidden = (['appid', 'redirect_uri', 'response_type', 'scope', 'state'] as const)
@@ -56,11 +58,27 @@ export function authorizePage(req: AuthorizeRequest, users: SimUser[]): string {
 <form method="post" action="authorize/decide">${hidden}
 <div class="card"><div>网页服务申请${escapeHtml(what)}</div><p class="tip">AppID：${escapeHtml(req.appid)} · 选择一个测试微信用户</p>
 ${rows}
-<label class="row"><input type="radio" name="user" value="new"${users.length === 0 ? ' checked' : ''}> 新用户：<input type="text" name="nickname" maxlength="32" placeholder="昵称"></label>
+<label class="row"><input type="radio" name="user" value="new"${users.length === 0 ? ' checked' : ''}> 新用户：<input type="text" name="nickname" maxlength="32" placeholder="输入昵称即以新用户授权" autocomplete="off"></label>
 </div>
 <div class="card"><label class="row"><input type="checkbox" name="snapshot" value="1"> 快照页模式（虚拟用户，is_snapshotuser=1）</label></div>
 <div style="margin:0 12px"><button class="allow" id="allow" name="action" value="allow">允许</button>
 <button class="deny" id="deny" name="action" value="deny">拒绝</button></div>
-</form>`,
+</form><script src="authorize.js"></script>`,
   )
 }
+
+/**
+ * The page's only script, served from the simulator's own path (the CSP admits no inline script):
+ * typing a nickname selects 新用户, choosing an existing user clears the nickname, so what is
+ * selected is what 允许 does.
+ */
+export const AUTHORIZE_SCRIPT = `(() => {
+  const nickname = document.querySelector('input[name="nickname"]')
+  const newUser = document.querySelector('input[name="user"][value="new"]')
+  if (!nickname || !newUser) return
+  nickname.addEventListener('input', () => { if (nickname.value.trim() !== '') newUser.checked = true })
+  for (const radio of document.querySelectorAll('input[name="user"]')) {
+    radio.addEventListener('change', () => { if (radio !== newUser && radio.checked) nickname.value = '' })
+  }
+})()
+`

@@ -1,7 +1,7 @@
 // Web OAuth (§1): the authorize page at /open and the sns/* API at /api.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { apiError, queryParam } from './api-reply.ts'
-import { authorizePage, errorPage, type AuthorizeRequest } from './authorize-page.ts'
+import { AUTHORIZE_SCRIPT, authorizePage, errorPage, type AuthorizeRequest } from './authorize-page.ts'
 import type { SimContext } from './context.ts'
 import { escapeHtml, newOpenid, utf8Bytes } from './util.ts'
 
@@ -90,11 +90,11 @@ export function oauthPageRoutes(ctx: SimContext) {
         // A snapshot-page identity is a virtual account: never registered, so it cannot pay.
         openid = newOpenid(req.appid)
       } else {
-        let user = form.user && form.user !== 'new' ? ctx.state.users.get(form.user) : undefined
-        if (!user) {
-          const nickname = (form.nickname ?? '').trim().slice(0, 32) || `测试用户${ctx.state.users.size + 1}`
-          user = ctx.state.createUser(nickname, now)
-        }
+        // A typed nickname is a new user even when an existing one is still selected (the most
+        // recent is preselected, and typing does not move a radio button without the page's script).
+        const typed = (form.nickname ?? '').trim().slice(0, 32)
+        let user = !typed && form.user && form.user !== 'new' ? ctx.state.users.get(form.user) : undefined
+        if (!user) user = ctx.state.createUser(typed || `测试用户${ctx.state.users.size + 1}`, now)
         user.lastUsedAt = now
         openid = ctx.state.openidFor(user, req.appid)
         ctx.state.changed()
@@ -102,6 +102,8 @@ export function oauthPageRoutes(ctx: SimContext) {
       const code = ctx.creds.issueCode({ appid: req.appid, openid, scope: req.scope, snapshot })
       return reply.redirect(callbackUrl(req.redirectUri, { code, state: req.state }), 302)
     })
+
+    app.get('/connect/oauth2/authorize.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(AUTHORIZE_SCRIPT))
 
     // Avatars are served locally so the H5 never needs the internet in development.
     app.get('/avatar/:userId/:size', async (request, reply) => {

@@ -65,6 +65,31 @@ describe('authorize page', () => {
     expect(res.headers.location).toMatch(/^https:\/\/h5\.example\.test\/auth\/callback\?from=menu&code=[A-Za-z0-9_-]+&state=st8$/)
   })
 
+  it('a typed nickname signs in as a new user even while the last user is still selected', async () => {
+    const exchangeFrom = async (res: { headers: Record<string, unknown> }) => {
+      const code = new URL(String(res.headers.location)).searchParams.get('code') as string
+      return (await exchange(code)).json() as { openid: string }
+    }
+    const last = await exchangeFrom(await decide({ action: 'allow', user: 'new', nickname: '上一位' }))
+    const page = await h.app.inject({ method: 'GET', url: authorizeUrl(`appid=${APP_ID}&redirect_uri=${REDIRECT}&response_type=code&scope=snsapi_userinfo&state=xyz`) })
+    const preselected = /name="user" value="([0-9a-f]+)" checked/.exec(page.body)?.[1] as string
+    // What the browser sends when a tester types a nickname and taps 允许 without touching the radios.
+    const typed = await exchangeFrom(await decide({ action: 'allow', user: preselected, nickname: '新来的' }))
+    expect(typed.openid).not.toBe(last.openid)
+    const { users } = (await h.app.inject({ method: 'GET', url: '/wx-sim/dev/users' })).json() as { users: Array<{ nickname: string }> }
+    expect(users.map((u) => u.nickname)).toEqual(expect.arrayContaining(['上一位', '新来的']))
+    // Choosing the existing user (nickname left empty) is still that user.
+    expect((await exchangeFrom(await decide({ action: 'allow', user: preselected, nickname: '' }))).openid).toBe(last.openid)
+  })
+
+  it('serves the page script from its own path (no inline script under the CSP)', async () => {
+    const page = await h.app.inject({ method: 'GET', url: authorizeUrl(`appid=${APP_ID}&redirect_uri=${REDIRECT}&response_type=code&scope=snsapi_base&state=xyz`) })
+    expect(page.body).toContain('<script src="authorize.js"></script>')
+    const script = await h.app.inject({ method: 'GET', url: '/wx-sim/open/connect/oauth2/authorize.js' })
+    expect(script.statusCode).toBe(200)
+    expect(script.headers['content-type']).toContain('javascript')
+  })
+
   it('deny redirects with state only', async () => {
     const res = await decide({ action: 'deny' })
     expect(res.headers.location).toBe('https://h5.example.test/auth/callback?from=menu&state=st8')

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DevSmsOutboxQuerySchema, DevSmsOutboxSchema, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { withErrors } from '../../route-schemas.ts'
-import { readDevOutbox } from './dev-sms-outbox.repository.ts'
+import { readOutbox } from './dev-sms-outbox.service.ts'
 
-/** Development only (no SMS provider configured): read the codes that would have been texted. */
-const devRoutes: FastifyPluginAsyncTypebox<{ db: AppDb }> = async (app, { db }) => {
+/**
+ * Development only (no SMS provider configured): read the codes that would have been texted,
+ * newest first, the one the server accepts now marked 「当前有效」 and listed first under `current`.
+ */
+const devRoutes: FastifyPluginAsyncTypebox<{ db: AppDb; smsHashKey: string; now: () => Date }> = async (app, { db, smsHashKey, now }) => {
   app.get(
     '/sms-outbox',
     {
@@ -16,10 +19,7 @@ const devRoutes: FastifyPluginAsyncTypebox<{ db: AppDb }> = async (app, { db }) 
         response: withErrors({ 200: DevSmsOutboxSchema }),
       },
     },
-    async (request) => {
-      const rows = await readDevOutbox(db, normalisePhone(request.query.phone))
-      return { messages: rows.map((r) => ({ ...r, sentAt: r.sentAt.toISOString() })) }
-    },
+    async (request) => readOutbox({ db, smsHashKey }, normalisePhone(request.query.phone), now()),
   )
 }
 export default devRoutes

@@ -11,7 +11,7 @@ export const SMS_CODE_TTL_MS = 5 * 60_000
 export const SMS_RESEND_MS = 60_000
 export const SMS_DAILY_LIMIT_PER_PHONE = 10
 export const SMS_HOURLY_LIMIT_PER_CLIENT = 30
-const MAX_FAILED_ATTEMPTS = 5
+export const MAX_FAILED_ATTEMPTS = 5
 
 export interface SmsCodeDeps {
   db: AppDb
@@ -23,7 +23,8 @@ export interface SmsCodeDeps {
 
 type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
 
-function hashCode(key: string, phone: string, purpose: string, code: string): string {
+/** The keyed hash a code is stored as (the development outbox matches its messages with it). */
+export function hashCode(key: string, phone: string, purpose: string, code: string): string {
   return createHmac('sha256', key).update(`${phone}:${purpose}:${code}`).digest('base64url')
 }
 

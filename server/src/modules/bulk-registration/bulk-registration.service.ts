@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import { maskIdNumber, maskPhone, passwordProblem } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
+import { users } from '../../db/schema.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/passwords.service.ts'
 import { SheetChangedError } from './bulk-registration.errors.ts'
@@ -91,8 +92,21 @@ function describe(source: { line: number; name: string; idNumber: string; phone:
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === '23505') return true
+// Only these mean that a learner registered one of the sheet's ID numbers or phones meanwhile.
+const LEARNER_IDENTITY_CONSTRAINTS = new Set([users.idNumber.uniqueName, users.phone.uniqueName])
+
+/**
+ * Whether the insert collided with an account registered since the sheet was checked. Any other
+ * unique violation (an id sequence behind its rows, as an embedded database written by two
+ * processes at once leaves it) is a fault, not a learner registering: it was reported as
+ * 「导入期间有学员自行注册…」 once, and the same upload then succeeded.
+ */
+function isNewAccountConflict(error: unknown): boolean {
+  type DbError = { code?: string; constraint?: string; constraint_name?: string; cause?: unknown }
+  for (let e = error as DbError | undefined; e; e = e.cause as DbError | undefined) {
+    // postgres.js names the constraint `constraint_name`, PGlite `constraint`.
+    if (e.code === '23505') return LEARNER_IDENTITY_CONSTRAINTS.has(e.constraint_name ?? e.constraint)
+  }
   return false
 }
 
@@ -137,7 +151,7 @@ export async function registerSheet(deps: BulkRegistrationDeps, request: BulkReg
       now,
     )
   } catch (error) {
-    if (isUniqueViolation(error)) throw new SheetChangedError()
+    if (isNewAccountConflict(error)) throw new SheetChangedError()
     throw error
   }
 
