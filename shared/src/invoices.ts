@@ -71,9 +71,11 @@ export function taxIncluded(amountFen: number, rateBasisPoints: number): number 
 /** What the learner types (or picks from WeChat) for an invoice: checked with invoice-rules.ts. */
 const invoiceDetailsFields = {
   titleType: InvoiceTitleTypeSchema,
-  title: PlainText({ maxLength: 100 }),
-  taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
-  email: PlainText({ maxLength: 100 }),
+  // Plain strings at the edge: checkInvoiceDetails refuses control characters and markup with a
+  // message that says so (the generic 400 of PlainText would not tell the learner what is wrong).
+  title: Type.String({ maxLength: 100 }),
+  taxpayerId: Type.Optional(Type.String({ maxLength: 30 })),
+  email: Type.String({ maxLength: 100 }),
   /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
   confirmTaxpayerId: Type.Optional(Type.Boolean()),
   /** Keep these details as a reusable 发票抬头. */
