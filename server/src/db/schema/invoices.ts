@@ -116,3 +116,15 @@ export const devMailOutbox = pgTable(
   },
   (t) => [index().on(t.to)],
 )
+
+/**
+ * Access tokens of outside services that limit how often one may be fetched (诺诺: about 50 a
+ * month per app): one row per service, shared by every server instance and kept across restarts.
+ * The instance that finds it missing or about to expire refreshes it under the row's lock.
+ */
+export const providerAccessTokens = pgTable('provider_access_tokens', {
+  name: text().primaryKey(),
+  token: text().notNull(),
+  expiresAt: timestamptz().notNull(),
+  refreshedAt: timestamptz().notNull(),
+})

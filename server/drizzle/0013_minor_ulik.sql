@@ -1,0 +1,6 @@
+CREATE TABLE "provider_access_tokens" (
+	"name" text PRIMARY KEY NOT NULL,
+	"token" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"refreshed_at" timestamp with time zone NOT NULL
+);
