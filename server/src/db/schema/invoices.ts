@@ -60,6 +60,9 @@ export const invoices = pgTable(
     reversal: text().$type<'modify' | 'refund'>(),
     /** The number last e-mailed to the buyer: a retried job never sends the same invoice twice. */
     emailedNumber: text(),
+    /** 「发送到邮箱」 asked by the learner: when last, and how often on that Shanghai day (a limit). */
+    manualEmailAt: timestamptz(),
+    manualEmailCount: integer().notNull().default(0),
     createdAt: timestamptz().notNull(),
     updatedAt: timestamptz().notNull(),
   },
