@@ -14,15 +14,15 @@ export const TOKEN_REFRESH_AHEAD_MS = 60 * 60_000
  */
 export function databaseTokenStore(db: AppDb, name: string, now: () => Date): AccessTokenStore {
   type Row = typeof providerAccessTokens.$inferSelect
-  const fresh = (row: Row | undefined): row is Row => row !== undefined && row.expiresAt.getTime() - TOKEN_REFRESH_AHEAD_MS > now().getTime()
+  const fresh = (row: Row): boolean => row.expiresAt.getTime() - TOKEN_REFRESH_AHEAD_MS > now().getTime()
   return {
     async get(fetchNew) {
       const [current] = await db.select().from(providerAccessTokens).where(eq(providerAccessTokens.name, name))
-      if (fresh(current)) return current.token
+      if (current && fresh(current)) return current.token
       return db.transaction(async (tx) => {
         await tx.insert(providerAccessTokens).values({ name, token: '', expiresAt: new Date(0), refreshedAt: new Date(0) }).onConflictDoNothing()
         const [locked] = await tx.select().from(providerAccessTokens).where(eq(providerAccessTokens.name, name)).for('update')
-        if (fresh(locked)) return locked.token // another instance renewed it while this one waited
+        if (locked && fresh(locked)) return locked.token // another instance renewed it while this one waited
         try {
           const next = await fetchNew()
           await tx
