@@ -16,6 +16,7 @@ export function taxpayerIdProblem(raw: string): string | null {
  * markup brackets are refused with a message saying so, here for the H5 before it submits and on
  * the server for every way in (「立即申请」 at the order, 「申请开票」, 「修改发票」).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/
 const MARKUP = /[<>]/
 
