@@ -19,9 +19,11 @@ export function taxpayerIdProblem(raw: string): string | null {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_INVISIBLE = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/
 const MARKUP = /[<>]/
+/** Half of a surrogate pair alone: no character at all (a broken paste), refused like a control one. */
+const LONE_SURROGATE = /\p{Cs}/u
 
 export function invoiceTextProblem(raw: string, label: string): string | null {
-  if (CONTROL_OR_INVISIBLE.test(raw)) return `${label}不能包含换行、制表符等控制字符或不可见字符，请删除后重新填写`
+  if (CONTROL_OR_INVISIBLE.test(raw) || LONE_SURROGATE.test(raw)) return `${label}不能包含换行、制表符等控制字符或不可见字符，请删除后重新填写`
   if (MARKUP.test(raw)) return `${label}不能包含“<”“>”等网页标记符号，税务系统不接受，请只填写文字、数字和常用标点`
   return null
 }

@@ -61,3 +61,10 @@ describe('one rule for invoice details (checkInvoiceDetails)', () => {
     expect(checkInvoiceDetails({ titleType: 'personal', title: '张三', email: 'zs@example.cn' })).toMatchObject({ ok: true, details: { taxpayerId: null } })
   })
 })
+
+describe('characters outside the basic plane', () => {
+  it('keeps a rare name character (a surrogate pair) and refuses a lone half', () => {
+    expect(invoiceTextProblem('张𠀀', '发票抬头')).toBeNull()
+    expect(invoiceTextProblem('张\ud800', '发票抬头')).toContain('不可见字符')
+  })
+})
