@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { taxpayerIdWarning, unifiedCreditCodeCheckChar } from './invoice-rules.ts'
+import { checkInvoiceDetails, invoiceTextProblem, taxpayerIdWarning, unifiedCreditCodeCheckChar } from './invoice-rules.ts'
 import { applyRefusal, modifyRefusal, shanghaiYear, taxIncluded } from './invoices.ts'
 
 describe('GB 32100 check character', () => {
@@ -39,5 +39,32 @@ describe('invoice rules in Asia/Shanghai time (INV-3)', () => {
   it('computes the tax included in an amount', () => {
     expect(taxIncluded(9000, 600)).toBe(509)
     expect(taxIncluded(9000, 100)).toBe(89)
+  })
+})
+
+describe('one rule for invoice details (checkInvoiceDetails)', () => {
+  it('refuses markup, control and invisible characters, saying which field', () => {
+    expect(invoiceTextProblem('重庆某某（集团）P&G·设计院', '发票抬头')).toBeNull()
+    expect(invoiceTextProblem('<script>', '发票抬头')).toContain('发票抬头不能包含“<”“>”')
+    expect(invoiceTextProblem('a\tb', '电子邮箱')).toContain('电子邮箱不能包含换行、制表符等控制字符')
+    expect(invoiceTextProblem('a\u202eb', '发票抬头')).toContain('不可见字符')
+  })
+
+  it('answers invalid, unconfirmed or the cleaned details', () => {
+    const unit = { titleType: 'unit', title: ' 重庆某某设计院 ', taxpayerId: '91110000802100433c', email: ' cw@example.cn ' } as const
+    expect(checkInvoiceDetails(unit)).toMatchObject({ ok: false, kind: 'unconfirmed' })
+    expect(checkInvoiceDetails({ ...unit, confirmTaxpayerId: true })).toEqual({
+      ok: true,
+      details: { titleType: 'unit', title: '重庆某某设计院', taxpayerId: '91110000802100433C', email: 'cw@example.cn' },
+    })
+    expect(checkInvoiceDetails({ ...unit, title: '<b>某某</b>' })).toMatchObject({ ok: false, kind: 'invalid' })
+    expect(checkInvoiceDetails({ titleType: 'personal', title: '张三', email: 'zs@example.cn' })).toMatchObject({ ok: true, details: { taxpayerId: null } })
+  })
+})
+
+describe('characters outside the basic plane', () => {
+  it('keeps a rare name character (a surrogate pair) and refuses a lone half', () => {
+    expect(invoiceTextProblem('张𠀀', '发票抬头')).toBeNull()
+    expect(invoiceTextProblem('张\ud800', '发票抬头')).toContain('不可见字符')
   })
 })

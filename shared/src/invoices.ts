@@ -38,6 +38,11 @@ function shanghaiDate(at: Date): { year: number; dayNumber: number } {
   return { year: new Date(shifted).getUTCFullYear(), dayNumber: Math.floor(shifted / 86_400_000) }
 }
 
+/** Days since 1970 in Asia/Shanghai: two moments on one calendar day there have the same number. */
+export function shanghaiDayNumber(at: Date): number {
+  return shanghaiDate(at).dayNumber
+}
+
 export function shanghaiYear(at: Date): number {
   return shanghaiDate(at).year
 }
@@ -71,9 +76,11 @@ export function taxIncluded(amountFen: number, rateBasisPoints: number): number 
 /** What the learner types (or picks from WeChat) for an invoice: checked with invoice-rules.ts. */
 const invoiceDetailsFields = {
   titleType: InvoiceTitleTypeSchema,
-  title: PlainText({ maxLength: 100 }),
-  taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
-  email: PlainText({ maxLength: 100 }),
+  // Plain strings at the edge: checkInvoiceDetails refuses control characters and markup with a
+  // message that says so (the generic 400 of PlainText would not tell the learner what is wrong).
+  title: Type.String({ maxLength: 100 }),
+  taxpayerId: Type.Optional(Type.String({ maxLength: 30 })),
+  email: Type.String({ maxLength: 100 }),
   /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
   confirmTaxpayerId: Type.Optional(Type.Boolean()),
   /** Keep these details as a reusable 发票抬头. */
@@ -148,6 +155,16 @@ export type InvoiceOrderList = Static<typeof InvoiceOrderListSchema>
 export const InvoiceTitleSchema = ClosedObject({ id: IdSchema, ...invoiceTitleFields })
 export type InvoiceTitle = Static<typeof InvoiceTitleSchema>
 export const InvoiceTitleListSchema = ListOf('titles', InvoiceTitleSchema)
+
+/** 「发送到邮箱」: at most this many sends per invoice and Shanghai day, at least a minute apart. */
+export const INVOICE_EMAILS_PER_DAY = 10
+export const INVOICE_EMAIL_INTERVAL_SECONDS = 60
+
+/** 「发送到邮箱」: the PDF in force to this address (the invoice's own address when omitted). */
+export const SendInvoiceEmailBodySchema = ClosedObject({ email: Type.Optional(Type.String({ maxLength: 100 })) })
+export type SendInvoiceEmailBody = Static<typeof SendInvoiceEmailBodySchema>
+export const SendInvoiceEmailResultSchema = ClosedObject({ to: Type.String(), number: Type.String() })
+export type SendInvoiceEmailResult = Static<typeof SendInvoiceEmailResultSchema>
 
 export const DevMailOutboxQuerySchema = ClosedObject({ to: PlainText({ maxLength: 100 }) })
 export const DevMailOutboxSchema = ClosedObject({

@@ -37,9 +37,13 @@ export const OrderKindSchema = Type.Union([Type.Literal('individual'), Type.Lite
 export const InvoiceRequestSchema = ClosedObject({
   choice: InvoiceChoiceSchema,
   titleType: Type.Optional(InvoiceTitleTypeSchema),
-  title: Type.Optional(PlainText({ maxLength: 100 })),
-  taxpayerId: Type.Optional(PlainText({ maxLength: 30 })),
-  email: Type.Optional(PlainText({ maxLength: 100 })),
+  // Checked by checkInvoiceDetails (invoice-rules.ts), as at 申请开票: control characters and
+  // markup are refused there with a message saying so.
+  title: Type.Optional(Type.String({ maxLength: 100 })),
+  taxpayerId: Type.Optional(Type.String({ maxLength: 30 })),
+  email: Type.Optional(Type.String({ maxLength: 100 })),
+  /** The learner confirmed a taxpayer id whose check character did not match (taxpayerIdWarning). */
+  confirmTaxpayerId: Type.Optional(Type.Boolean()),
 })
 export type InvoiceRequest =
   | { choice: 'later' }

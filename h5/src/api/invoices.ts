@@ -1,4 +1,4 @@
-import type { ApplyInvoiceBody, Invoice, InvoiceDetails, InvoiceOrderList, InvoiceTitle } from '@app/shared/invoices'
+import type { ApplyInvoiceBody, Invoice, InvoiceDetails, InvoiceOrderList, InvoiceTitle, SendInvoiceEmailResult } from '@app/shared/invoices'
 import { http } from './http.ts'
 
 // 我的发票 (INV-1 … INV-3). Every route needs the signed-in buyer; answers are scoped to them.
@@ -30,4 +30,12 @@ export function modifyInvoice(id: number, details: InvoiceDetails): Promise<Invo
 /** GET /api/invoices/titles: saved 发票抬头. */
 export async function fetchInvoiceTitles(signal?: AbortSignal): Promise<InvoiceTitle[]> {
   return (await http.get<{ titles: InvoiceTitle[] }>('/invoices/titles', { signal })).titles
+}
+
+/**
+ * POST /api/invoices/:id/email: 「发送到邮箱」, the PDF in force to `email` (the invoice's own when
+ * omitted). 429 INVOICE_EMAIL_LIMITED (a minute apart, 10 a day), 400 INVOICE_INVALID (the address).
+ */
+export function sendInvoiceEmail(id: number, email: string): Promise<SendInvoiceEmailResult> {
+  return http.post<SendInvoiceEmailResult>(`/invoices/${id}/email`, { email })
 }

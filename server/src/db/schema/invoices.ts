@@ -60,6 +60,9 @@ export const invoices = pgTable(
     reversal: text().$type<'modify' | 'refund'>(),
     /** The number last e-mailed to the buyer: a retried job never sends the same invoice twice. */
     emailedNumber: text(),
+    /** 「发送到邮箱」 asked by the learner: when last, and how often on that Shanghai day (a limit). */
+    manualEmailAt: timestamptz(),
+    manualEmailCount: integer().notNull().default(0),
     createdAt: timestamptz().notNull(),
     updatedAt: timestamptz().notNull(),
   },
@@ -116,3 +119,15 @@ export const devMailOutbox = pgTable(
   },
   (t) => [index().on(t.to)],
 )
+
+/**
+ * Access tokens of outside services that limit how often one may be fetched (诺诺: about 50 a
+ * month per app): one row per service, shared by every server instance and kept across restarts.
+ * The instance that finds it missing or about to expire refreshes it under the row's lock.
+ */
+export const providerAccessTokens = pgTable('provider_access_tokens', {
+  name: text().primaryKey(),
+  token: text().notNull(),
+  expiresAt: timestamptz().notNull(),
+  refreshedAt: timestamptz().notNull(),
+})

@@ -44,12 +44,8 @@ export async function renderDevInvoicePdf(doc: IssuedDocument): Promise<Uint8Arr
   text(`发票号码：${doc.number}`, 450, 380, 10)
   text(`开票日期：${shanghaiDay(doc.issuedAt)}`, 450, 364, 10)
 
-  text('购买方信息', 40, 320, 11, bold, INK)
-  text(`名称：${request.buyer.name}`, 40, 300)
-  text(`统一社会信用代码/纳税人识别号：${request.buyer.taxpayerId ?? ''}`, 40, 282)
-  text('销售方信息', 360, 320, 11, bold, INK)
-  text(`名称：${request.seller.name}`, 360, 300)
-  text(`统一社会信用代码/纳税人识别号：${request.seller.taxpayerId ?? ''}`, 360, 282)
+  for (const line of partyLines(regular, bold, '购买方信息', request.buyer, BUYER_BOX)) text(line.text, line.x, line.y, line.size, line.bold ? bold : regular, line.bold ? INK : TEXT)
+  for (const line of partyLines(regular, bold, '销售方信息', request.seller, SELLER_BOX)) text(line.text, line.x, line.y, line.size, line.bold ? bold : regular, line.bold ? INK : TEXT)
 
   const net = request.amountFen - request.taxFen
   const columns = ['项目名称', '税收分类编码', '金额', '税率', '税额']
@@ -62,6 +58,42 @@ export async function renderDevInvoicePdf(doc: IssuedDocument): Promise<Uint8Arr
   text('备注：测试票据', 40, 122, 10, regular, MARK)
   text(`开票人：系统（测试票据）    订单号：${request.idempotencyKey}`, 40, 60, 9)
   return pdf.save()
+}
+
+/** The buyer's and the seller's halves of the top box (x from, x to), with 10 pt of margin inside. */
+export const BUYER_BOX = { left: 40, right: 340 }
+export const SELLER_BOX = { left: 360, right: 640 }
+
+export interface PartyLine {
+  text: string
+  x: number
+  y: number
+  size: number
+  bold: boolean
+}
+
+/** The largest size (at most `size`, at least 6 pt) at which `value` fits `width`. */
+export function fittingSize(font: PDFFont, value: string, width: number, size: number): number {
+  let fitted = size
+  while (fitted > 6 && font.widthOfTextAtSize(value, fitted) > width) fitted -= 0.5
+  return fitted
+}
+
+/**
+ * A party's lines: heading, 名称 (shrunk to fit), the label 统一社会信用代码/纳税人识别号 on its own
+ * line and the number under it, so an 18- or 20-character id never runs past the box.
+ */
+export function partyLines(regular: PDFFont, bold: PDFFont, heading: string, party: { name: string; taxpayerId: string | null }, box: { left: number; right: number }): PartyLine[] {
+  const width = box.right - box.left
+  const name = `名称：${party.name}`
+  const label = '统一社会信用代码/纳税人识别号：'
+  const id = party.taxpayerId ?? ''
+  return [
+    { text: heading, x: box.left, y: 322, size: 11, bold: true },
+    { text: name, x: box.left, y: 304, size: fittingSize(regular, name, width, 11), bold: false },
+    { text: label, x: box.left, y: 288, size: fittingSize(regular, label, width, 9), bold: false },
+    { text: id, x: box.left, y: 272, size: fittingSize(regular, id, width, 11), bold: false },
+  ]
 }
 
 function drawFrame(page: PDFPage): void {

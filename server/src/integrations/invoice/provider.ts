@@ -51,7 +51,7 @@ export interface InvoiceProvider {
   /** Hands the request over; answers the provider's reference. Throws InvoiceProviderError. */
   submit(request: InvoiceDocumentRequest): Promise<{ providerRef: string | null }>
   /** The state of a submitted request, looked up by our key (and the provider's reference when known). */
-  query(idempotencyKey: string, providerRef: string | null): Promise<InvoiceResult>
+  query(idempotencyKey: string, providerRef: string | null, kind?: 'blue' | 'red'): Promise<InvoiceResult>
   /** The invoice file (PDF). */
   fetchDocument(document: IssuedDocument): Promise<Uint8Array>
   /**

@@ -9,3 +9,5 @@ export const InvoiceDetailsInvalidError = defineError(ErrorCode.INVOICE_INVALID,
 /** The taxpayer id failed its GB 32100 check: the H5 asks the learner to confirm and sends again. */
 export const TaxpayerIdUnconfirmedError = defineError(ErrorCode.TAXPAYER_ID_UNCONFIRMED, '%s', 409)
 export const InvoiceFileUnavailableError = defineError(ErrorCode.INVOICE_FILE_UNAVAILABLE, '发票文件暂时无法获取，请稍后重试', 503)
+/** 「发送到邮箱」 too often: the message says when it can be sent again. */
+export const InvoiceEmailLimitedError = defineError(ErrorCode.INVOICE_EMAIL_LIMITED, '%s', 429)

@@ -74,7 +74,7 @@ export async function processDocument(deps: InvoiceDeps, doc: InvoiceDocumentRow
         .where(and(eq(invoiceDocuments.id, doc.id), eq(invoiceDocuments.state, 'pending')))
       current = { ...doc, state: 'submitted', providerRef }
     }
-    const result = await deps.provider.query(current.idempotencyKey, current.providerRef)
+    const result = await deps.provider.query(current.idempotencyKey, current.providerRef, current.kind)
     if (!(await applyResult(deps, current, result))) {
       await reschedule(deps, current, new Date(now.getTime() + delayAfter(current.attempts, 3_000)))
     }
@@ -96,7 +96,7 @@ export async function pollDocumentNow(deps: InvoiceDeps, idempotencyKey: string)
   if (!doc) return 'unknown'
   if (doc.state === 'issued' || doc.state === 'failed') return 'final'
   if (doc.state === 'waiting') return 'pending'
-  const result = await deps.provider.query(doc.idempotencyKey, doc.providerRef)
+  const result = await deps.provider.query(doc.idempotencyKey, doc.providerRef, doc.kind)
   return (await applyResult(deps, doc, result)) ? 'applied' : 'pending'
 }
 

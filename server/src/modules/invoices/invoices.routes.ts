@@ -9,10 +9,13 @@ import {
   InvoiceOrderListSchema,
   InvoiceSchema,
   InvoiceTitleListSchema,
+  SendInvoiceEmailBodySchema,
+  SendInvoiceEmailResultSchema,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
 import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
 import { documentFile, isValidInvoiceLink } from './invoice-files.ts'
+import { emailInvoiceOnRequest } from './invoice-mail.ts'
 import { InvoiceNotFoundError } from './invoices.errors.ts'
 import { deleteTitle, findDocument, findOwnInvoice, listTitles } from './invoices.repository.ts'
 import { applyForInvoice, modifyInvoice } from './invoices.service.ts'
@@ -118,6 +121,21 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
       await modifyInvoice(deps, request.user.uid, request.params.id, request.body)
       return ownView(request.user.uid, request.params.id)
     },
+  )
+
+  app.post(
+    '/:id/email',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: '发送到邮箱（发票 PDF；每张发票每天最多10次，间隔1分钟）',
+        security,
+        params: IdParamsSchema,
+        body: SendInvoiceEmailBodySchema,
+        response: withErrors({ 200: SendInvoiceEmailResultSchema }),
+      },
+    },
+    async (request) => emailInvoiceOnRequest(deps, request.user.uid, request.params.id, request.body.email),
   )
 
   app.get(

@@ -1,13 +1,11 @@
 import { eq } from 'drizzle-orm'
 import {
   applyRefusal,
-  emailProblem,
-  invoiceTitleProblem,
+  checkInvoiceDetails,
   modifyRefusal,
   OrderStatus,
   taxIncluded,
-  taxpayerIdProblem,
-  taxpayerIdWarning,
+  type CheckedInvoiceDetails,
   type InvoiceDetails,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
@@ -23,34 +21,18 @@ import {
 import { currentBlueDocument, findOwnInvoice, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
-export interface CleanDetails {
-  titleType: 'personal' | 'unit'
-  title: string
-  taxpayerId: string | null
-  email: string
-}
+export type CleanDetails = CheckedInvoiceDetails
 
 /**
- * Checks typed (or WeChat-picked) invoice details as INV-1 says: a wrong format is refused; a
- * well-formed unified social credit code whose check character does not match is only refused
- * until the learner confirms it (their finance department knows their code best).
+ * Checks typed (or WeChat-picked) invoice details with the shared rule (INV-1), the same one the
+ * order's 「立即申请」 uses: a wrong format or markup is refused; a unified social credit code whose
+ * check character does not match is refused only until the learner confirms it.
  */
 export function cleanDetails(details: InvoiceDetails): CleanDetails {
-  const title = details.title.trim()
-  const taxpayerId = (details.taxpayerId ?? '').trim().toUpperCase()
-  const email = details.email.trim()
-  const problem =
-    invoiceTitleProblem(title, details.titleType) ??
-    (details.titleType === 'unit' ? taxpayerIdProblem(taxpayerId) : null) ??
-    emailProblem(email)
-  if (problem) throw new InvoiceDetailsInvalidError(problem)
-  if (details.titleType === 'unit' && !details.confirmTaxpayerId) {
-    const warning = taxpayerIdWarning(taxpayerId)
-    if (warning) throw new TaxpayerIdUnconfirmedError(warning)
-  }
-  // A personal invoice may carry an id too (a sole trader's), but only a well-formed one.
-  const personalId = details.titleType === 'personal' && taxpayerId !== '' && taxpayerIdProblem(taxpayerId) === null ? taxpayerId : null
-  return { titleType: details.titleType, title, taxpayerId: details.titleType === 'unit' ? taxpayerId : personalId, email }
+  const checked = checkInvoiceDetails(details)
+  if (checked.ok) return checked.details
+  if (checked.kind === 'unconfirmed') throw new TaxpayerIdUnconfirmedError(checked.message)
+  throw new InvoiceDetailsInvalidError(checked.message)
 }
 
 type OrderRow = typeof orders.$inferSelect

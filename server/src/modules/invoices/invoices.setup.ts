@@ -8,17 +8,19 @@ import devMailRoutes from './dev-mail.routes.ts'
 import invoiceCallbackRoutes from './invoice-callback.routes.ts'
 import { createInvoiceJobRunner } from './invoice-job.plugin.ts'
 import invoiceRoutes from './invoices.routes.ts'
+import { databaseTokenStore } from './provider-token.ts'
 import { reverseForRefundedOrder } from './invoices.service.ts'
 import type { InvoiceDeps, InvoiceLog } from './invoices.types.ts'
 
 /** The job looks for due documents this often (and at once after an application). */
 const JOB_INTERVAL_MS = 5_000
 
-export function createInvoiceProvider(config: InvoiceConfig, callbackUrl: string, now: () => Date): InvoiceProvider {
+/** The configured provider; with a database, 诺诺's access token is shared by the deployment (provider-token.ts). */
+export function createInvoiceProvider(config: InvoiceConfig, callbackUrl: string, now: () => Date, db?: AppDb): InvoiceProvider {
   if (config.provider === 'development' || !config.nuonuo) return createDevInvoiceProvider(now)
   return createNuonuoProvider(
     { ...config.nuonuo, sellerName: config.sellerName, sellerTaxpayerId: config.sellerTaxpayerId, callbackUrl },
-    { now: () => now().getTime() },
+    { now: () => now().getTime(), ...(db ? { tokenStore: databaseTokenStore(db, 'nuonuo', now) } : {}) },
   )
 }
 
@@ -33,7 +35,7 @@ export function createInvoiceServices(input: {
   runJobs: boolean
 }) {
   const runner = createInvoiceJobRunner(JOB_INTERVAL_MS)
-  const provider = createInvoiceProvider(input.config, `${input.publicBaseUrl}/api/invoice-callbacks/${input.config.provider}`, input.now)
+  const provider = createInvoiceProvider(input.config, `${input.publicBaseUrl}/api/invoice-callbacks/${input.config.provider}`, input.now, input.db)
   const deps: InvoiceDeps = {
     db: input.db,
     provider,

@@ -7,3 +7,5 @@ export const OrderAlreadyPendingError = defineError(ErrorCode.ORDER_ALREADY_PEND
 export const OrderNotPendingError = defineError(ErrorCode.ORDER_NOT_PENDING, '订单当前状态不能进行此操作', 409)
 export const OrderExpiredError = defineError(ErrorCode.ORDER_EXPIRED, '订单已超过支付时间并关闭，请重新下单', 409)
 export const InvoiceInvalidError = defineError(ErrorCode.INVOICE_INVALID, '%s', 400)
+/** 「立即申请」 with a taxpayer id failing its GB 32100 check: the H5 asks, then sends confirmTaxpayerId. */
+export const OrderTaxpayerIdUnconfirmedError = defineError(ErrorCode.TAXPAYER_ID_UNCONFIRMED, '%s', 409)

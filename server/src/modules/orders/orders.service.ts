@@ -1,10 +1,8 @@
 import { and, eq } from 'drizzle-orm'
 import {
-  emailProblem,
-  invoiceTitleProblem,
+  checkInvoiceDetails,
   ORDER_PAYMENT_WINDOW_MINUTES,
   OrderStatus,
-  taxpayerIdProblem,
   type CreateOrderBody,
   type InvoiceRequest,
   type InvoiceRequestBody,
@@ -12,27 +10,28 @@ import {
 import type { AppDb } from '../../db/client.ts'
 import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
-import { InvoiceInvalidError, OrderAlreadyPendingError, ProjectAlreadyOwnedError } from './orders.errors.ts'
+import { InvoiceInvalidError, OrderAlreadyPendingError, OrderTaxpayerIdUnconfirmedError, ProjectAlreadyOwnedError } from './orders.errors.ts'
 import type { OrderRow } from './orders.repository.ts'
 import { newOutTradeNo } from './orders.rules.ts'
 
-/** Validates and normalises the invoice choice made on the order page (INV-1). */
+/**
+ * Validates and normalises the invoice choice made on the order page (INV-1) with the same rule as
+ * 申请开票 (checkInvoiceDetails): the paid-order sweep issues the invoice from these details without
+ * asking again, so a taxpayer id failing its check needs the learner's confirmation here too.
+ */
 export function validateInvoice(invoice: InvoiceRequestBody): InvoiceRequest {
   if (invoice.choice === 'later') return { choice: 'later' }
   if (!invoice.titleType) throw new InvoiceInvalidError('请选择发票抬头类型（个人或单位）')
-  const title = (invoice.title ?? '').trim()
-  const problem =
-    invoiceTitleProblem(title, invoice.titleType) ??
-    (invoice.titleType === 'unit' ? taxpayerIdProblem(invoice.taxpayerId ?? '') : null) ??
-    emailProblem(invoice.email ?? '')
-  if (problem) throw new InvoiceInvalidError(problem)
-  return {
-    choice: 'now',
+  const checked = checkInvoiceDetails({
     titleType: invoice.titleType,
-    title,
-    ...(invoice.titleType === 'unit' ? { taxpayerId: (invoice.taxpayerId ?? '').trim().toUpperCase() } : {}),
-    email: (invoice.email ?? '').trim(),
-  }
+    title: invoice.title ?? '',
+    taxpayerId: invoice.taxpayerId,
+    email: invoice.email ?? '',
+    confirmTaxpayerId: invoice.confirmTaxpayerId,
+  })
+  if (!checked.ok) throw checked.kind === 'unconfirmed' ? new OrderTaxpayerIdUnconfirmedError(checked.message) : new InvoiceInvalidError(checked.message)
+  const { titleType, title, taxpayerId, email } = checked.details
+  return { choice: 'now', titleType, title, ...(titleType === 'unit' && taxpayerId ? { taxpayerId } : {}), email }
 }
 
 function isUniqueViolation(error: unknown): boolean {
