@@ -14,7 +14,7 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024
  * What the parts of an .xlsx may inflate to, all together. A list of 5,000 learners is 1–3 MB of
  * XML; a zip bomb (a few hundred KB inflating to gigabytes) is refused when it passes this.
  */
-export const MAX_INFLATED_BYTES = 40 * 1024 * 1024
+export const MAX_INFLATED_BYTES = 20 * 1024 * 1024
 /** Rows a worksheet may have before the file is refused unread (titles and blank lines allowed). */
 const MAX_SHEET_ROWS = MAX_ROWS + 20
 

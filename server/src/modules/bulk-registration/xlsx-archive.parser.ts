@@ -33,8 +33,6 @@ const ZIP64_EOCD = 0x06064b50
 const CENTRAL = 0x02014b50
 const LOCAL = 0x04034b50
 const WORKSHEET = /^xl\/worksheets\/[^/]+\.xml$/i
-// A <row …> element with any namespace prefix (<x:row>), not <rowBreaks> or <rows>.
-const ROW_TAG = /<(?:[A-Za-z_][\w.-]*:)?row[\s/>]/g
 
 export async function checkXlsxArchive(file: Buffer, limits: ArchiveLimits): Promise<ArchiveVerdict> {
   const entries = readCentralDirectory(file)
@@ -66,23 +64,43 @@ export async function checkXlsxArchive(file: Buffer, limits: ArchiveLimits): Pro
   return { ok: true, inflatedBytes: inflated }
 }
 
-/** Counts row elements across chunk boundaries: an unfinished tag at a chunk's end waits for the next. */
+/**
+ * Counts <row> elements (any namespace prefix, not <rowBreaks>) on the raw bytes, without making
+ * strings: the tags are ASCII, and UTF-8 continuation bytes never look like them. The last bytes of
+ * a chunk are kept so a tag split between two chunks is counted once, in the chunk it ends in.
+ */
 class RowCounter {
-  private carry = ''
+  private tail = Buffer.alloc(0)
   private rows = 0
 
   /** Adds a chunk's rows; stops counting once past `stopAfter` (the caller refuses the file then). */
   add(chunk: Buffer, stopAfter: number): number {
-    // latin1 keeps every byte one character; the tags are ASCII and UTF-8 continuation bytes never match.
-    const text = this.carry + chunk.toString('latin1')
-    const lastOpen = text.lastIndexOf('<')
-    const unfinished = lastOpen !== -1 && text.indexOf('>', lastOpen) === -1
-    const countable = unfinished ? text.slice(0, lastOpen) : text
-    this.carry = unfinished ? text.slice(lastOpen, lastOpen + 256) : ''
-    ROW_TAG.lastIndex = 0
-    while (this.rows <= stopAfter && ROW_TAG.exec(countable)) this.rows++
+    const bytes = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk
+    const from = this.tail.length
+    for (let at = bytes.indexOf(ROW); at !== -1 && this.rows <= stopAfter; at = bytes.indexOf(ROW, at + 1)) {
+      const after = at + 3
+      // Counted where the byte after "row" arrives: in this chunk, not in the tail seen before.
+      if (after < from || after >= bytes.length || !TAG_END.has(bytes[after] as number)) continue
+      if (opensTag(bytes, at)) this.rows++
+    }
+    this.tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)))
     return this.rows
   }
+}
+
+const ROW = Buffer.from('row')
+const TAIL_BYTES = 64
+// Whitespace, "/" and ">": what may follow an element's name.
+const TAG_END = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2f, 0x3e])
+const NAME_BYTE = /[A-Za-z0-9_.-]/
+
+/** "row" at `at` is an element name: right after "<", or after "<prefix:". */
+function opensTag(bytes: Buffer, at: number): boolean {
+  if (bytes[at - 1] === 0x3c) return true
+  if (bytes[at - 1] !== 0x3a) return false
+  let i = at - 2
+  while (i >= 0 && at - i < TAIL_BYTES && NAME_BYTE.test(String.fromCharCode(bytes[i] as number))) i--
+  return i >= 0 && i < at - 2 && bytes[i] === 0x3c
 }
 
 function readCentralDirectory(file: Buffer): Entry[] | null {

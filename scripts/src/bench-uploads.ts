@@ -1,0 +1,202 @@
+/**
+ * bench:uploads — hostile sheets against a running server (issue 22 point 3). Starts the built
+ * server on a scratch PostgreSQL database and, while three hostile uploads are kept in flight at
+ * once (each sent again as soon as it is refused), probes `/api/health` 20 times a second and sends
+ * progress reports from 20 learners every 200 ms each. The three files:
+ *   - a zip bomb .xlsx (≈300 KB, its worksheet inflating to 300 MB);
+ *   - an .xlsx of 1,000,000 rows (under the 5 MB upload cap);
+ *   - a 50 MB .csv, sent chunked (no Content-Length), so only the streaming cap can stop it.
+ * Prints /api/health and progress-report latency (p50/p99/max) before and during the uploads, the
+ * server's peak RSS, and the time to refuse each file (with its code).
+ * Targets: health p99 < 100 ms; RSS < 400 MB; each file refused in < 2 s.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench:uploads
+ *   (also BENCH_DURATION_MS, default 20000)
+ */
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { createDatabase } from '@app/server/src/db/client.ts'
+import { saveStaffUser } from '@app/server/src/modules/staff/staff.service.ts'
+import { hugeCsv, manyRowsXlsx, zipBombXlsx } from '@app/server/test/hostile-file-helpers.ts'
+import { createScratchDatabase } from './bench/database.ts'
+import { openPlayback, postReport, prepareLearners } from './bench/learners.ts'
+import { createClient, openLoop, percentileOf, watchRss } from './bench/load.ts'
+import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 20_000)
+const BASELINE_MS = 5_000
+const LEARNERS = 20
+/** /api/health: 20 probes a second, from 4 connections (each every 200 ms). */
+const HEALTH_PROBES = 4
+const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const jwtSecret = randomBytes(32).toString('base64url')
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+interface Hostile {
+  label: string
+  fileName: string
+  type: string
+  body: Buffer
+  /** Send without Content-Length, in 64 KB chunks (the server cannot refuse it from the header). */
+  chunked: boolean
+}
+
+interface Refusal {
+  ms: number
+  status: number
+  code: string
+  message: string
+}
+
+/** One upload on its own connection; resolves when the server answers (or drops the connection). */
+function upload(port: number, token: string, file: Hostile): Promise<Refusal> {
+  const started = performance.now()
+  return new Promise((resolve) => {
+    let answered = false
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/staff/bulk-registrations?fileName=${encodeURIComponent(file.fileName)}`,
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': file.type, ...(file.chunked ? {} : { 'content-length': file.body.length }) },
+      },
+      (res) => {
+        answered = true
+        const ms = performance.now() - started
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          let body: { code?: string; message?: string } = {}
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+          } catch {
+            // not JSON
+          }
+          resolve({ ms, status: res.statusCode ?? 0, code: body.code ?? '-', message: body.message ?? '' })
+        })
+        res.on('error', () => resolve({ ms, status: res.statusCode ?? 0, code: '-', message: '' }))
+      },
+    )
+    // The server closing the connection on an oversized body ends our writes with EPIPE/ECONNRESET.
+    req.on('error', () => {
+      if (!answered) resolve({ ms: performance.now() - started, status: 0, code: 'connection closed', message: '' })
+    })
+    if (!file.chunked) {
+      req.end(file.body)
+      return
+    }
+    let at = 0
+    const writeMore = () => {
+      while (at < file.body.length) {
+        const chunk = file.body.subarray(at, at + 64 * 1024)
+        at += chunk.length
+        if (!req.write(chunk)) {
+          req.once('drain', writeMore)
+          return
+        }
+      }
+      req.end()
+    }
+    writeMore()
+  })
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`
+
+async function main() {
+  console.log('making the hostile files …')
+  const files: Hostile[] = [
+    { label: 'zip bomb .xlsx', fileName: '名单.xlsx', type: XLSX, body: await zipBombXlsx(300 * 1024 * 1024), chunked: false },
+    { label: '1,000,000-row .xlsx', fileName: '名单.xlsx', type: XLSX, body: await manyRowsXlsx(1_000_000), chunked: false },
+    { label: '50 MB .csv (chunked)', fileName: '名单.csv', type: 'text/csv', body: hugeCsv(50 * 1024 * 1024), chunked: true },
+  ]
+  for (const file of files) console.log(`  ${file.label.padEnd(22)} ${(file.body.length / 1024).toFixed(0)} KB`)
+
+  const scratch = await createScratchDatabase(baseUrl, 'bench_uploads')
+  const port = await freePort()
+  buildServer()
+  const server = startNode(
+    'dist/server.mjs',
+    [],
+    {
+      DATABASE_URL: scratch.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      DATA_DIR: path.join(os.tmpdir(), scratch.name),
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+      ANTI_IDLE_INTERVAL_SECONDS: '3600-3600',
+    },
+    path.join(REPO_ROOT, 'server'),
+  )
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`)
+    const database = await createDatabase({ url: scratch.url, max: 2 })
+    await saveStaffUser(database.db, { username: 'bench.operator', password: 'bench-Password-2025', role: 'operator', resetExisting: false })
+    await database.close()
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.operator', password: 'bench-Password-2025' }) })
+    const { token } = (await signIn.json()) as { token: string }
+
+    const prepared = await prepareLearners(scratch.url, jwtSecret, LEARNERS)
+    const client = createClient(`http://127.0.0.1:${port}`, LEARNERS)
+    // Health has its own connections: a slow report never holds a health probe back in the client.
+    const healthClient = createClient(`http://127.0.0.1:${port}`, HEALTH_PROBES)
+    const playing = await Promise.all(prepared.learners.map((l) => openPlayback(client, l, prepared.chapter.id)))
+    const maxPosition = prepared.chapter.duration_seconds - 1
+    const probes = (durationMs: number) =>
+      Promise.all([
+        openLoop(HEALTH_PROBES, 20, 0, durationMs, async () => (await healthClient.request('GET', '/api/health')).status === 200),
+        openLoop(LEARNERS, LEARNERS * 5, 0, durationMs, async (w) => {
+          const learner = playing[w]!
+          learner.seq += 1
+          return (await postReport(client, learner, maxPosition)).status === 200
+        }),
+      ])
+
+    console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (other work on the machine shows in every figure)`)
+    const rss = watchRss(server.pid as number, 25)
+    const [healthBefore, reportsBefore] = await probes(BASELINE_MS)
+    const rssBefore = rss.stop()
+
+    const rssDuring = watchRss(server.pid as number, 25)
+    const refusals = files.map(() => [] as Refusal[])
+    let uploading = true
+    const uploaders = files.map(async (file, i) => {
+      while (uploading) refusals[i]!.push(await upload(port, token, file))
+    })
+    const [health, reports] = await probes(DURATION_MS)
+    uploading = false
+    await Promise.all(uploaders)
+    const peakRss = rssDuring.stop()
+    client.close()
+    healthClient.close()
+
+    console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+    console.log(`\nbaseline (${BASELINE_MS / 1000} s, no uploads)`)
+    console.log(`  /api/health            p50 ${ms(healthBefore.p50)} / p99 ${ms(healthBefore.p99)} (failed ${healthBefore.failures})`)
+    console.log(`  progress reports       p50 ${ms(reportsBefore.p50)} / p99 ${ms(reportsBefore.p99)} (failed ${reportsBefore.failures})`)
+    console.log(`  server RSS             ${rssBefore.toFixed(0)} MB`)
+    console.log(`\nwith three hostile uploads in flight (${DURATION_MS / 1000} s)`)
+    console.log(`  /api/health            p50 ${ms(health.p50)} / p99 ${ms(health.p99)} / max ${ms(health.slowest.latencyMs)} (failed ${health.failures}; target p99 < 100 ms)`)
+    console.log(`  progress reports       p50 ${ms(reports.p50)} / p99 ${ms(reports.p99)} / max ${ms(reports.slowest.latencyMs)} (${reports.count} answered, failed ${reports.failures})`)
+    console.log(`  server peak RSS        ${peakRss.toFixed(0)} MB (target < 400 MB)`)
+    console.log('  time to refuse (each upload from first byte sent to the answer; target < 2 s):')
+    files.forEach((file, i) => {
+      const runs = refusals[i]!
+      const times = runs.map((r) => r.ms)
+      const codes = [...new Set(runs.map((r) => `${r.status} ${r.code}`))].join(', ')
+      console.log(`    ${file.label.padEnd(22)} ${runs.length} uploads, p50 ${ms(percentileOf(times, 50))} / max ${ms(Math.max(...times))} → ${codes}`)
+      console.log(`    ${''.padEnd(22)} 「${runs[0]?.message ?? ''}」`)
+    })
+  } finally {
+    await stop(server)
+    await scratch.drop()
+  }
+}
+
+await main()
