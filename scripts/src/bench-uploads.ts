@@ -14,13 +14,15 @@
  *   (also BENCH_DURATION_MS, default 20000)
  */
 import { randomBytes } from 'node:crypto'
-import http from 'node:http'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { saveStaffUser } from '@app/server/src/modules/staff/staff.service.ts'
 import { hugeCsv, manyRowsXlsx, zipBombXlsx } from '@app/server/test/hostile-file-helpers.ts'
 import { createScratchDatabase } from './bench/database.ts'
+import type { Hostile, Refusal } from './bench/hostile-uploader.ts'
 import { openPlayback, postReport, prepareLearners } from './bench/learners.ts'
 import { createClient, openLoop, percentileOf, watchRss } from './bench/load.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
@@ -34,87 +36,23 @@ const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1
 const jwtSecret = randomBytes(32).toString('base64url')
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
-interface Hostile {
-  label: string
-  fileName: string
-  type: string
-  body: Buffer
-  /** Send without Content-Length, in 64 KB chunks (the server cannot refuse it from the header). */
-  chunked: boolean
-}
-
-interface Refusal {
-  ms: number
-  status: number
-  code: string
-  message: string
-}
-
-/** One upload on its own connection; resolves when the server answers (or drops the connection). */
-function upload(port: number, token: string, file: Hostile): Promise<Refusal> {
-  const started = performance.now()
-  return new Promise((resolve) => {
-    let answered = false
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/api/staff/bulk-registrations?fileName=${encodeURIComponent(file.fileName)}`,
-        agent: false,
-        headers: { authorization: `Bearer ${token}`, 'content-type': file.type, ...(file.chunked ? {} : { 'content-length': file.body.length }) },
-      },
-      (res) => {
-        answered = true
-        const ms = performance.now() - started
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          let body: { code?: string; message?: string } = {}
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-          } catch {
-            // not JSON
-          }
-          resolve({ ms, status: res.statusCode ?? 0, code: body.code ?? '-', message: body.message ?? '' })
-        })
-        res.on('error', () => resolve({ ms, status: res.statusCode ?? 0, code: '-', message: '' }))
-      },
-    )
-    // The server closing the connection on an oversized body ends our writes with EPIPE/ECONNRESET.
-    req.on('error', () => {
-      if (!answered) resolve({ ms: performance.now() - started, status: 0, code: 'connection closed', message: '' })
-    })
-    if (!file.chunked) {
-      req.end(file.body)
-      return
-    }
-    let at = 0
-    const writeMore = () => {
-      while (at < file.body.length) {
-        const chunk = file.body.subarray(at, at + 64 * 1024)
-        at += chunk.length
-        if (!req.write(chunk)) {
-          req.once('drain', writeMore)
-          return
-        }
-      }
-      req.end()
-    }
-    writeMore()
-  })
-}
-
 const ms = (value: number) => `${value.toFixed(1)} ms`
 
 async function main() {
   console.log('making the hostile files …')
-  const files: Hostile[] = [
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-uploads-'))
+  const made: Array<Omit<Hostile, 'path'> & { body: Buffer }> = [
     { label: 'zip bomb .xlsx', fileName: '名单.xlsx', type: XLSX, body: await zipBombXlsx(300 * 1024 * 1024), chunked: false },
     { label: '1,000,000-row .xlsx', fileName: '名单.xlsx', type: XLSX, body: await manyRowsXlsx(1_000_000), chunked: false },
     { label: '50 MB .csv (chunked)', fileName: '名单.csv', type: 'text/csv', body: hugeCsv(50 * 1024 * 1024), chunked: true },
   ]
-  for (const file of files) console.log(`  ${file.label.padEnd(22)} ${(file.body.length / 1024).toFixed(0)} KB`)
+  const files: Hostile[] = made.map(({ body, ...file }, i) => {
+    const spec = { ...file, path: path.join(dir, `file${i}`) }
+    writeFileSync(spec.path, body)
+    writeFileSync(`${spec.path}.json`, JSON.stringify(spec))
+    console.log(`  ${file.label.padEnd(22)} ${(body.length / 1024).toFixed(0)} KB`)
+    return spec
+  })
 
   const scratch = await createScratchDatabase(baseUrl, 'bench_uploads')
   const port = await freePort()
@@ -164,14 +102,17 @@ async function main() {
     const rssBefore = rss.stop()
 
     const rssDuring = watchRss(server.pid as number, 25)
-    const refusals = files.map(() => [] as Refusal[])
-    let uploading = true
-    const uploaders = files.map(async (file, i) => {
-      while (uploading) refusals[i]!.push(await upload(port, token, file))
+    const uploader = spawn(process.execPath, ['--import', 'tsx', 'src/bench/hostile-uploader.ts', String(port), token, String(Date.now() + DURATION_MS), ...files.map((f) => `${f.path}.json`)], {
+      cwd: path.join(REPO_ROOT, 'scripts'),
+      stdio: ['ignore', 'pipe', 'inherit'],
     })
+    let output = ''
+    uploader.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+    const uploaded = new Promise<void>((resolve) => uploader.once('exit', () => resolve()))
+    // The uploader starts (tsx) within a second or two; the probes cover its whole run.
     const [health, reports] = await probes(DURATION_MS)
-    uploading = false
-    await Promise.all(uploaders)
+    await uploaded
+    const refusals = JSON.parse(output || '[]') as Refusal[][]
     const peakRss = rssDuring.stop()
     client.close()
     healthClient.close()
@@ -187,7 +128,7 @@ async function main() {
     console.log(`  server peak RSS        ${peakRss.toFixed(0)} MB (target < 400 MB)`)
     console.log('  time to refuse (each upload from first byte sent to the answer; target < 2 s):')
     files.forEach((file, i) => {
-      const runs = refusals[i]!
+      const runs = refusals[i] ?? []
       const times = runs.map((r) => r.ms)
       const codes = [...new Set(runs.map((r) => `${r.status} ${r.code}`))].join(', ')
       console.log(`    ${file.label.padEnd(22)} ${runs.length} uploads, p50 ${ms(percentileOf(times, 50))} / max ${ms(Math.max(...times))} → ${codes}`)
@@ -196,6 +137,7 @@ async function main() {
   } finally {
     await stop(server)
     await scratch.drop()
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { readSheet } from '../modules/bulk-registration/bulk-registration.sheet.ts'
 
@@ -15,7 +17,21 @@ export type ParserName = keyof typeof parsers
 export type ParserInput<N extends ParserName> = Parameters<(typeof parsers)[N]>[0]
 export type ParserOutput<N extends ParserName> = Awaited<ReturnType<(typeof parsers)[N]>>
 
+/**
+ * On Linux the thread lowers its own priority (nice 19; setpriority on a thread id affects that
+ * thread only): on a busy machine the event loop answering learners gets the CPU first.
+ */
+function yieldToEventLoop(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 19)
+  } catch {
+    // Not Linux: the thread keeps the process's priority; the time budget still bounds it.
+  }
+}
+
 if (parentPort) {
+  yieldToEventLoop()
   const port = parentPort
   const { name, input } = workerData as { name: ParserName; input: ParserInput<ParserName> }
   try {
