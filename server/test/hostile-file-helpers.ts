@@ -94,6 +94,11 @@ function workbook(sheet: () => Iterable<Buffer>): ZipPart[] {
   ]
 }
 
+/** An .xlsx whose one worksheet is the given XML, produced piece by piece. */
+export function xlsxOfSheetXml(sheet: () => Iterable<Buffer>): Promise<Buffer> {
+  return zip(workbook(sheet))
+}
+
 const cell = (ref: string, value: string) => `<c r="${ref}" t="inlineStr"><is><t>${value}</t></is></c>`
 const HEADER_ROW = `<row r="1">${cell('A1', '姓名')}${cell('B1', '身份证号')}${cell('C1', '手机号')}${cell('D1', '单位')}</row>`
 
