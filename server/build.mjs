@@ -2,7 +2,9 @@
 // ES module; npm dependencies stay external and load from node_modules. Running built JavaScript
 // instead of transpiling at start-up makes start-up faster and the process smaller. Code reached only
 // through `await import()` (the certificate renderers) goes into its own chunk, with its npm
-// dependencies, so a process loads it when first needed.
+// dependencies, so a process loads it when first needed. The parser thread's entry
+// (src/workers/parsers.worker.ts) is a second entry point: dist/parsers.worker.mjs, beside server.mjs,
+// where src/workers/worker-runner.ts looks for it.
 import { build } from 'esbuild'
 import { readFileSync, rmSync } from 'node:fs'
 
@@ -11,7 +13,7 @@ const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith
 
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true })
 await build({
-  entryPoints: ['src/server.ts'],
+  entryPoints: { server: 'src/server.ts', 'parsers.worker': 'src/workers/parsers.worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   splitting: true,

@@ -6,7 +6,8 @@ import { withErrors } from '../../route-schemas.ts'
 import { PlainText } from '@app/shared'
 import { recordStaffAction } from '../staff/staff.audit.ts'
 import { currentStaff } from '../staff/staff.guard.ts'
-import { SheetUnreadableError } from './bulk-registration.errors.ts'
+import { cappedUploadParser } from '../../upload-body.ts'
+import { SheetFileTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
 import { registerSheet } from './bulk-registration.service.ts'
 import { MAX_FILE_BYTES } from './bulk-registration.sheet.ts'
 
@@ -42,10 +43,11 @@ const ResultSchema = Type.Object({
  * every row's outcome (ID numbers and phones masked); the command writes the same as a sheet.
  */
 const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistrationRouteDeps }> = async (app, { deps }) => {
-  app.addHook('preHandler', app.requireStaff)
-  for (const type of SHEET_TYPES) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_request, body, done) => done(null, body))
-  }
+  // Checked before the body is read: without a staff token not a byte of the upload is taken in.
+  app.addHook('onRequest', app.requireStaff)
+  // The 5 MB cap holds while the file streams in; reading it happens in a worker thread (service).
+  const parseSheet = cappedUploadParser(MAX_FILE_BYTES, () => new SheetFileTooLargeError(String(MAX_FILE_BYTES / 1024 / 1024)))
+  for (const type of SHEET_TYPES) app.addContentTypeParser(type, parseSheet)
 
   app.post(
     '/bulk-registrations',

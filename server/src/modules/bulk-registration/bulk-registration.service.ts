@@ -4,10 +4,11 @@ import type { AppDb } from '../../db/client.ts'
 import { users } from '../../db/schema.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/passwords.service.ts'
-import { SheetChangedError } from './bulk-registration.errors.ts'
+import { runParser, WorkerBudgetExceeded, type WorkerBudget } from '../../workers/worker-runner.ts'
+import { SheetChangedError, SheetTooComplexError } from './bulk-registration.errors.ts'
 import { createAccounts, findAccounts, recordSmsOutcome, type NewAccount } from './bulk-registration.repository.ts'
 import { checkRow, markDuplicates, placeRow, type ExistingAccount, type ValidRow } from './bulk-registration.rules.ts'
-import { readSheet, type SheetRow } from './bulk-registration.sheet.ts'
+import type { SheetRow } from './bulk-registration.sheet.ts'
 
 /**
  * Staff bulk registration (ACC-5, OPS-2): a unit's sheet in, the missing accounts created in one
@@ -92,6 +93,22 @@ function describe(source: { line: number; name: string; idNumber: string; phone:
   }
 }
 
+/**
+ * A sheet is read in a worker thread (never on the event loop that serves learners) within this
+ * budget; a file that needs more is refused. A list of 5,000 learners takes well under both.
+ */
+const SHEET_BUDGET: WorkerBudget = { timeoutMs: 10_000, maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 }
+
+/** The unit's sheet as rows, read off the event loop (bulk-registration.sheet.ts does the reading). */
+export async function readSheetOffThread(content: Buffer, fileName: string): Promise<SheetRow[]> {
+  try {
+    return await runParser('bulk-registration.sheet', { content, fileName }, SHEET_BUDGET)
+  } catch (error) {
+    if (error instanceof WorkerBudgetExceeded) throw new SheetTooComplexError()
+    throw error
+  }
+}
+
 // Only these mean that a learner registered one of the sheet's ID numbers or phones meanwhile.
 const LEARNER_IDENTITY_CONSTRAINTS = new Set([users.idNumber.uniqueName, users.phone.uniqueName])
 
@@ -111,7 +128,7 @@ function isNewAccountConflict(error: unknown): boolean {
 }
 
 export async function registerSheet(deps: BulkRegistrationDeps, request: BulkRegistrationRequest, now: Date): Promise<BulkRegistrationResult> {
-  const sheetRows: SheetRow[] = await readSheet(request.content, request.fileName)
+  const sheetRows: SheetRow[] = await readSheetOffThread(request.content, request.fileName)
   const results: RowResult[] = []
   const valid: ValidRow[] = []
   for (const source of sheetRows) {

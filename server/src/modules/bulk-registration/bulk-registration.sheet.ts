@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs'
-import { SheetColumnsMissingError, SheetTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
+import { SheetColumnsMissingError, SheetFileTooLargeError, SheetTooLargeError, SheetUnpackedTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
+import { checkXlsxArchive } from './xlsx-archive.parser.ts'
 
 /**
  * Reads a unit's list (the manual's 附件2: 姓名, 身份证号, 手机号, 单位) from .xlsx or .csv into plain
@@ -9,6 +10,13 @@ import { SheetColumnsMissingError, SheetTooLargeError, SheetUnreadableError } fr
 
 export const MAX_ROWS = 5_000
 export const MAX_FILE_BYTES = 5 * 1024 * 1024
+/**
+ * What the parts of an .xlsx may inflate to, all together. A list of 5,000 learners is 1–3 MB of
+ * XML; a zip bomb (a few hundred KB inflating to gigabytes) is refused when it passes this.
+ */
+export const MAX_INFLATED_BYTES = 20 * 1024 * 1024
+/** Rows a worksheet may have before the file is refused unread (titles and blank lines allowed). */
+const MAX_SHEET_ROWS = MAX_ROWS + 20
 
 export interface SheetRow {
   /** The row number as the spreadsheet shows it (1-based, header included), for the result sheet. */
@@ -35,7 +43,7 @@ const COLUMN_LABEL: Record<Column, string> = { name: '姓名', idNumber: '身份
 type Cell = string | number | null
 
 export async function readSheet(content: Buffer, fileName: string): Promise<SheetRow[]> {
-  if (content.length > MAX_FILE_BYTES) throw new SheetUnreadableError('文件超过 5 MB')
+  if (content.length > MAX_FILE_BYTES) throw new SheetFileTooLargeError(String(MAX_FILE_BYTES / 1024 / 1024))
   const lower = fileName.toLowerCase()
   const grid = lower.endsWith('.csv') ? readCsv(content) : lower.endsWith('.xlsx') ? await readXlsx(content) : null
   if (grid === null) throw new SheetUnreadableError('只支持 .xlsx 或 .csv 文件（.xls 请在 Excel/WPS 中另存为 .xlsx）')
@@ -43,6 +51,13 @@ export async function readSheet(content: Buffer, fileName: string): Promise<Shee
 }
 
 async function readXlsx(content: Buffer): Promise<Cell[][]> {
+  // Counted as a stream first, so neither a zip bomb nor a million rows ever reaches exceljs.
+  const verdict = await checkXlsxArchive(content, { maxInflatedBytes: MAX_INFLATED_BYTES, maxRows: MAX_SHEET_ROWS })
+  if (!verdict.ok) {
+    if (verdict.reason === 'too-many-rows') throw new SheetTooLargeError(String(MAX_ROWS))
+    if (verdict.reason === 'inflates-too-far') throw new SheetUnpackedTooLargeError(String(MAX_INFLATED_BYTES / 1024 / 1024))
+    throw new SheetUnreadableError(verdict.reason === 'unsupported' ? '文件已加密或使用了不支持的压缩方式：请在 Excel/WPS 中另存为 .xlsx' : '文件不是有效的 .xlsx 表格')
+  }
   // exceljs loads on first use (~28 MB that an instance serving learners never needs).
   const { default: Excel } = await import('exceljs')
   const workbook = new Excel.Workbook()
@@ -53,7 +68,7 @@ async function readXlsx(content: Buffer): Promise<Cell[][]> {
   }
   const sheet = workbook.worksheets[0]
   if (!sheet) throw new SheetUnreadableError('表格中没有工作表')
-  if (sheet.rowCount > MAX_ROWS + 20) throw new SheetTooLargeError(String(MAX_ROWS))
+  if (sheet.rowCount > MAX_SHEET_ROWS) throw new SheetTooLargeError(String(MAX_ROWS))
   const grid: Cell[][] = []
   sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
     const cells: Cell[] = []
@@ -106,7 +121,7 @@ function readCsv(content: Buffer): Cell[][] {
       if (ch === '\r' && text[i + 1] === '\n') i++
       row.push(field)
       grid.push(row)
-      if (grid.length > MAX_ROWS + 20) throw new SheetTooLargeError(String(MAX_ROWS))
+      if (grid.length > MAX_SHEET_ROWS) throw new SheetTooLargeError(String(MAX_ROWS))
       row = []
       field = ''
     } else field += ch
