@@ -78,7 +78,7 @@ beforeAll(async () => {
     await tour.signIn(context, stop)
     contexts.set(stop.as, context)
   }
-}, 240_000)
+}, 600_000)
 
 afterAll(async () => {
   for (const context of contexts.values()) await context.close()
