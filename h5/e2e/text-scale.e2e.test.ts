@@ -73,7 +73,11 @@ beforeAll(async () => {
     const stop = tour.stops.find((s) => s.name === name)
     if (!stop) throw new Error(`no tour stop ${name}`)
     if (contexts.has(stop.as)) continue
-    const { context } = await newWechatContext(browser, { viewport: { width: WIDTHS[0], height: 640 } })
+    // Not Chromium's mobile emulation: it brings Android Chrome's text autosizing, which enlarges
+    // some labels by its own rule (the progress pivot to 13.5 px) and which WeChat's webviews do not
+    // apply (iOS has none; Android WebView's TEXT_AUTOSIZING is off by default). The viewport is
+    // the phone's width all the same, so what is measured is what the styles ask for.
+    const { context } = await newWechatContext(browser, { viewport: { width: WIDTHS[0], height: 640 }, isMobile: false })
     await skipWechatOauth(context)
     await tour.signIn(context, stop)
     contexts.set(stop.as, context)
