@@ -24,6 +24,15 @@ interface TextSize {
 /** The computed font size of every visible text node, in document order. */
 function textSizes(page: Page): Promise<TextSize[]> {
   return page.evaluate(() => {
+    // Sizes as they settle: a `transition: all` (Vant's progress pivot) would otherwise be caught
+    // half-way between the modes. Endless animations (spinners) cannot finish and need not.
+    for (const animation of document.getAnimations()) {
+      try {
+        animation.finish()
+      } catch {
+        // infinite
+      }
+    }
     const out: Array<{ text: string; px: number }> = []
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -73,11 +82,7 @@ beforeAll(async () => {
     const stop = tour.stops.find((s) => s.name === name)
     if (!stop) throw new Error(`no tour stop ${name}`)
     if (contexts.has(stop.as)) continue
-    // Not Chromium's mobile emulation: it brings Android Chrome's text autosizing, which enlarges
-    // some labels by its own rule (the progress pivot to 13.5 px) and which WeChat's webviews do not
-    // apply (iOS has none; Android WebView's TEXT_AUTOSIZING is off by default). The viewport is
-    // the phone's width all the same, so what is measured is what the styles ask for.
-    const { context } = await newWechatContext(browser, { viewport: { width: WIDTHS[0], height: 640 }, isMobile: false })
+    const { context } = await newWechatContext(browser, { viewport: { width: WIDTHS[0], height: 640 } })
     await skipWechatOauth(context)
     await tour.signIn(context, stop)
     contexts.set(stop.as, context)
