@@ -51,7 +51,9 @@ const ROOT_FONT_PX = 16
  * Type sizes and the bars and controls that hold one line of text: they follow the text size the
  * learner chose (WeChat's 关怀模式, the phone's font size, our 大字模式) instead of the window width.
  */
-const TEXT_SIZED_PROPERTY = /^(font-size|line-height|--van-.*(font-size|line-height|-height|icon-size)|--app-.*(font-size|line-height|-height))$/
+// Vant's base scale (--van-font-size-md, --van-line-height-sm …) ends in a size suffix; every
+// component's type follows it (cells, tab-bar labels), so it must be rem too (issue 28).
+const TEXT_SIZED_PROPERTY = /^(font-size|line-height|--van-(.*-)?(font-size|line-height)(-(xs|sm|md|lg|xl))?|--van-.*(-height|icon-size)|--app-.*(font-size|line-height|-height))$/
 const PX_TOKEN = /(-?\d*\.?\d+)px\b/g
 
 /**

@@ -69,9 +69,11 @@ export type Certificate = Static<typeof CertificateSchema>
 
 /** The public verification page (CRT-4): ID number masked, and whether the data are as signed. */
 export const CertificateVerificationSchema = ClosedObject({
-  /** The number exists and its data match the signature made at issue. */
+  /** The number exists, its data match the signature made at issue, and it is no 样例 (sample). */
   genuine: Type.Boolean(),
   signatureValid: Type.Boolean(),
+  /** A certificate of the 体验 demo project: a 样例 that proves no real training (never 「真实有效」). */
+  sample: Type.Boolean(),
   certificate: ClosedObject({ ...frozenFields, idNumberMasked: Type.String() }),
 })
 export type CertificateVerification = Static<typeof CertificateVerificationSchema>

@@ -196,3 +196,30 @@ export async function openPayPage(router: Router, orderId: number, options: { au
   if (options.replace) await router.replace(path)
   else await router.push(path)
 }
+
+/** What the pay page shows while it opens the cashier, before its own request for the order answers. */
+export type OrderSummary = Pick<Order, 'id' | 'projectTitle' | 'outTradeNo' | 'amountFen'>
+
+const SUMMARY_KEY = 'jx.paying-order'
+
+/**
+ * Kept for this tab by 提交订单, read by 订单支付: on iOS WeChat the pay page is a fresh page load, and
+ * the learner should see what they are paying for while the app starts and the cashier opens. Holds
+ * no personal data (project, order number, amount).
+ */
+export function rememberOrderSummary(order: OrderSummary): void {
+  try {
+    sessionStorage.setItem(SUMMARY_KEY, JSON.stringify({ id: order.id, projectTitle: order.projectTitle, outTradeNo: order.outTradeNo, amountFen: order.amountFen }))
+  } catch {
+    // Storage refused: the page shows the summary once its request answers.
+  }
+}
+
+export function rememberedOrderSummary(orderId: number): OrderSummary | undefined {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(SUMMARY_KEY) ?? 'null') as OrderSummary | null
+    return stored?.id === orderId ? stored : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -183,8 +183,11 @@ describe('证书验证', () => {
       issuerName: '重庆市某某继续教育培训中心（示例）',
       issuedOn: '2025-06-01',
     }
-    expect(verificationOutcome({ data: { genuine: true, signatureValid: true, certificate } })).toEqual({ kind: 'genuine', certificate })
-    expect(verificationOutcome({ data: { genuine: false, signatureValid: false, certificate } })).toEqual({ kind: 'tampered', certificate })
+    expect(verificationOutcome({ data: { genuine: true, signatureValid: true, sample: false, certificate } })).toEqual({ kind: 'genuine', certificate })
+    expect(verificationOutcome({ data: { genuine: false, signatureValid: false, sample: false, certificate } })).toEqual({ kind: 'tampered', certificate })
+    // The 体验 demo project's certificate: a 样例, never 「证书真实有效」.
+    expect(verificationOutcome({ data: { genuine: false, signatureValid: true, sample: true, certificate } })).toEqual({ kind: 'sample', certificate })
+    expect(verificationOutcome({ data: { genuine: false, signatureValid: false, sample: true, certificate } })).toEqual({ kind: 'tampered', certificate })
     expect(verificationOutcome({ error: { status: 404, code: 'CERTIFICATE_NOT_FOUND', message: '证书不存在' } })).toEqual({ kind: 'not-found' })
     expect(verificationOutcome({ error: { status: 429, code: 'RATE_LIMITED', message: '…' } })).toEqual({ kind: 'rate-limited' })
     expect(verificationOutcome({ error: { status: 0, code: 'NETWORK_ERROR', message: '网络连接失败' } })).toEqual({ kind: 'error', message: '网络连接失败' })

@@ -150,6 +150,7 @@ export function certificateNumberProblem(raw: string): string | null {
 
 export type VerificationOutcome =
   | { kind: 'genuine'; certificate: CertificateVerification['certificate'] }
+  | { kind: 'sample'; certificate: CertificateVerification['certificate'] }
   | { kind: 'tampered'; certificate: CertificateVerification['certificate'] }
   | { kind: 'not-found' }
   | { kind: 'rate-limited' }
@@ -158,6 +159,8 @@ export type VerificationOutcome =
 /** The verification page's verdict from the server's answer or its error. */
 export function verificationOutcome(result: { data: CertificateVerification } | { error: { status: number; code: string; message: string } }): VerificationOutcome {
   if ('data' in result) {
+    // A 体验 (demo) certificate is signed like any other, but proves no real training.
+    if (result.data.sample && result.data.signatureValid) return { kind: 'sample', certificate: result.data.certificate }
     return result.data.genuine && result.data.signatureValid
       ? { kind: 'genuine', certificate: result.data.certificate }
       : { kind: 'tampered', certificate: result.data.certificate }
@@ -170,6 +173,7 @@ export function verificationOutcome(result: { data: CertificateVerification } | 
 
 export const VERIFICATION_TITLES: Record<VerificationOutcome['kind'], string> = {
   genuine: '证书真实有效',
+  sample: '样例证书（仅供演示）',
   tampered: '证书信息与签名不符，可能被篡改',
   'not-found': '证书不存在',
   'rate-limited': '查询过于频繁，请稍后再试',

@@ -210,7 +210,8 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
     // 「验证证书」 → the public page for this number, and the public API behind it (signed out).
     await page.getByRole('button', { name: '验证证书' }).click()
     await page.waitForURL(new RegExp(`/verify/${certificate.number}$`))
-    await page.getByText('证书真实有效').waitFor()
+    // The 体验 project is demo content: its certificate verifies as a 样例, never as 「证书真实有效」.
+    await page.getByText('样例证书').first().waitFor()
     const shown = await page.locator('body').innerText()
     expect(shown).toContain(certificate.number)
     expect(shown).not.toContain(learner.idNumber)
@@ -218,15 +219,15 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
     const verified = await fetch(`${origin}/api/verify/${certificate.number}`)
     expect(verified.status).toBe(200)
     const verification = (await verified.json()) as CertificateVerification
-    expect(verification).toMatchObject({ genuine: true, signatureValid: true, certificate: { number: certificate.number, realName: learner.realName, projectTitle: plan.title } })
+    expect(verification).toMatchObject({ genuine: false, signatureValid: true, sample: true, certificate: { number: certificate.number, realName: learner.realName, projectTitle: plan.title } })
     expect(verification.certificate.idNumberMasked).toBe(maskIdNumber(learner.idNumber))
     await page.close()
 
-    // What the QR code encodes, opened by someone else in WeChat, signed out: genuine, ID number masked.
+    // What the QR code encodes, opened by someone else in WeChat, signed out: the sample verdict, ID number masked.
     const stranger = await newWechatContext(browser)
     const scanned = watch(await stranger.context.newPage())
     await scanned.goto(certificate.verifyUrl)
-    await scanned.getByText('证书真实有效').waitFor()
+    await scanned.getByText('样例证书').first().waitFor()
     const publicText = await scanned.locator('body').innerText()
     expect(publicText).toContain(maskIdNumber(learner.idNumber))
     expect(publicText).not.toContain(learner.idNumber)

@@ -37,3 +37,48 @@ export async function certificateFile(deps: CertificateDeps, row: CertificateRow
   await storeCertificateFile(deps.db, { certificateId: row.id, renderVersion: version, kind, bytes, createdAt: deps.now() })
   return bytes
 }
+
+/** Renders each certificate file once per process at a time, whether a request or the issue asked for it. */
+export interface CertificateFiles {
+  /** The file, from the database or rendered now; a request arriving mid-render waits for that render. */
+  file(row: CertificateRow, kind: 'pdf' | 'png'): Promise<Buffer>
+  /**
+   * Renders and stores both files in the background right after issue, so the learner's first 查看证书
+   * finds them ready. Idempotent (stored files are kept, the insert ignores a concurrent one); never throws.
+   */
+  prerender(row: CertificateRow, onError: (error: unknown) => void): void
+  /** Waits for background renders (the app's close: no render may outlive the database). */
+  settled(): Promise<void>
+}
+
+export function createCertificateFiles(deps: CertificateDeps): CertificateFiles {
+  const inFlight = new Map<string, Promise<Buffer>>()
+  const background = new Set<Promise<void>>()
+
+  function file(row: CertificateRow, kind: 'pdf' | 'png'): Promise<Buffer> {
+    const key = `${row.id}:${kind}`
+    const running = inFlight.get(key)
+    if (running) return running
+    const rendering = certificateFile(deps, row, kind).finally(() => inFlight.delete(key))
+    inFlight.set(key, rendering)
+    return rendering
+  }
+
+  function prerender(row: CertificateRow, onError: (error: unknown) => void): void {
+    // The image first: 查看证书 shows it, the PDF waits for 「打印证书」.
+    const task = (async () => {
+      for (const kind of ['png', 'pdf'] as const) await file(row, kind)
+    })()
+      .catch(onError)
+      .finally(() => background.delete(task))
+    background.add(task)
+  }
+
+  return {
+    file,
+    prerender,
+    async settled() {
+      await Promise.allSettled([...background])
+    },
+  }
+}

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { certificateFiles, certificates, enrollments } from '../../db/schema.ts'
+import { categories, certificateFiles, certificates, enrollments, projects } from '../../db/schema.ts'
+import { DEMO_CATEGORY_CODE } from './sample-certificate.rules.ts'
 
 export type CertificateRow = typeof certificates.$inferSelect
 export type NewCertificate = typeof certificates.$inferInsert
@@ -25,6 +26,16 @@ export async function findCertificateById(db: AppDb, id: number): Promise<Certif
 export async function findCertificateByNumber(db: AppDb, number: string): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(eq(certificates.number, number))
   return row
+}
+
+/** Whether the project is one of the demo content's 体验 projects (its certificates are 样例). */
+export async function isDemoProject(db: AppDb, projectId: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .innerJoin(categories, eq(categories.id, projects.categoryId))
+    .where(and(eq(projects.id, projectId), eq(categories.code, DEMO_CATEGORY_CODE)))
+  return rows.length > 0
 }
 
 export async function listCertificateRefs(db: AppDb, userId: number) {

@@ -45,6 +45,11 @@ async function issued(learner: Registered): Promise<Certificate> {
   return res.json()
 }
 
+async function storedKinds(certificateId: number): Promise<string[]> {
+  const rows = await t.database.db.select({ kind: certificateFiles.kind }).from(certificateFiles).where(eq(certificateFiles.certificateId, certificateId))
+  return rows.map((r) => r.kind).sort()
+}
+
 const verify = (number: string, remoteAddress = '127.0.0.1') => t.app.inject({ method: 'GET', url: `/api/verify/${number}`, remoteAddress })
 
 describe('eligibility (CRT-1, CRT-2)', () => {
@@ -220,6 +225,40 @@ describe('public verification (CRT-4)', () => {
   })
 })
 
+describe('the 体验 demo project (issue 28)', () => {
+  it('verifies its certificate as a 样例, never as genuine', async () => {
+    const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<{ categories: Array<{ code: string; projects: Array<{ id: number }> }> }>()
+    const trialId = catalogue.categories.find((c) => c.code === 'trial')?.projects[0]?.id
+    if (trialId === undefined) throw new Error('no 体验 project in the demo catalogue')
+    const learner = await registerLearner(t.app, { realName: '体验学员' })
+    await enrol(t.database.db, learner.userId, trialId, t.clock.now)
+    await completePlan(t, learner, trialId)
+    const res = await issue(learner, { projectId: trialId })
+    expect(res.statusCode).toBe(201)
+    const sample = (await verify(res.json<Certificate>().number)).json()
+    expect(sample).toMatchObject({ genuine: false, signatureValid: true, sample: true, certificate: { realName: '体验学员' } })
+    // A certificate of a real plan is no sample.
+    const real = await issued(await completedLearner('赵六'))
+    expect((await verify(real.number)).json()).toMatchObject({ genuine: true, signatureValid: true, sample: false })
+  })
+})
+
+describe('rendering at issue (issue 28)', () => {
+  it('renders the image and the PDF in the background once the certificate is issued, before anyone asks', async () => {
+    const learner = await completedLearner('孙七')
+    const certificate = await issued(learner)
+    // No file was requested: the issue itself started the rendering, without waiting for it.
+    await expect.poll(() => storedKinds(certificate.id), { timeout: 30_000 }).toEqual(['pdf', 'png'])
+    const [stored] = await t.database.db.select({ bytes: certificateFiles.bytes }).from(certificateFiles).where(eq(certificateFiles.certificateId, certificate.id)).orderBy(certificateFiles.kind).offset(1)
+    const png = await t.app.inject({ method: 'GET', url: certificate.pngUrl, headers: bearer(learner.accessToken) })
+    expect(png.statusCode).toBe(200)
+    expect(stored && png.rawPayload.equals(Buffer.from(stored.bytes))).toBe(true)
+    // A second issue request answers the same certificate and renders nothing more.
+    expect((await issue(learner)).statusCode).toBe(200)
+    expect(await storedKinds(certificate.id)).toEqual(['pdf', 'png'])
+  })
+})
+
 describe('files (CRT-3)', () => {
   let learner: Registered
   let certificate: Certificate
@@ -246,8 +285,8 @@ describe('files (CRT-3)', () => {
     expect(plain).not.toMatch(/[\uFFFD?□]/)
     const again = await t.app.inject({ method: 'GET', url: certificate.pdfUrl, headers: bearer(learner.accessToken) })
     expect(again.rawPayload.equals(res.rawPayload)).toBe(true)
-    const stored = await t.database.db.select({ kind: certificateFiles.kind }).from(certificateFiles).where(eq(certificateFiles.certificateId, certificate.id))
-    expect(stored).toEqual([{ kind: 'pdf' }])
+    // One stored rendering of each kind: the one made in the background at issue, or by this request.
+    await expect.poll(() => storedKinds(certificate.id)).toEqual(['pdf', 'png'])
   })
 
   it('serves a PNG in A4 landscape proportions that is not blank', async () => {

@@ -12,7 +12,7 @@ import {
 import type { FastifyRequest } from 'fastify'
 import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
 import { isValidFileLink } from './file-links.rules.ts'
-import { certificateFile } from './certificate-files.service.ts'
+import { createCertificateFiles } from './certificate-files.service.ts'
 import { certificateView, getCertificateById, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'
 import type { CertificateDeps } from './certificates.types.ts'
 import { CHONGQING_DISTRICTS, districtName } from './districts.rules.ts'
@@ -27,6 +27,11 @@ const FILE_TYPES = { pdf: 'application/pdf', png: 'image/png' } as const
 
 /** 我的证书 (CRT-1 … CRT-3): every query is scoped to the signed-in learner. */
 const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = async (app, { deps }) => {
+  const files = createCertificateFiles(deps)
+  app.addHook('onClose', async () => {
+    await files.settled()
+  })
+
   /** A request for a file carrying a valid, unexpired link signature for that certificate and kind. */
   function isSignedFileRequest(request: FastifyRequest): boolean {
     const match = /^\/api\/certificates\/(\d+)\/certificate\.(pdf|png)\?/.exec(request.url)
@@ -85,7 +90,9 @@ const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = a
       },
     },
     async (request, reply) => {
-      const { certificate, created } = await issueCertificate(deps, request.user.uid, request.body)
+      const { certificate, created, row } = await issueCertificate(deps, request.user.uid, request.body)
+      // Rendered now, in the background, so the first 查看证书 does not wait for it (the answer does not either).
+      if (created) files.prerender(row, (error) => request.log.warn({ err: error, certificateId: row.id }, 'certificate pre-render failed'))
       reply.code(created ? 201 : 200)
       return certificate
     },
@@ -114,7 +121,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox<CertificateRoutesOptions> = a
         const row = isSignedFileRequest(request)
           ? await getCertificateById(deps, request.params.id)
           : await getOwnCertificate(deps, request.user.uid, request.params.id)
-        const bytes = await certificateFile(deps, row, kind)
+        const bytes = await files.file(row, kind)
         // The number, not the learner's name, names the file: non-Latin names get mangled in
         // download file names by several browsers and WeChat's viewer.
         return reply

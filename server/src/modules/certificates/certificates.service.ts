@@ -28,6 +28,7 @@ import {
   findCertificateById,
   findOwnCertificate,
   insertCertificate,
+  isDemoProject,
   isUniqueViolation,
   listCertificateRefs,
   type CertificateRow,
@@ -104,9 +105,13 @@ async function resolveOrganisation(deps: CertificateDeps, choice: IssueCertifica
  * name and ID number their account holds (certificate data change only through staff, ACC-6).
  * A second call, or a concurrent one, returns the certificate already issued.
  */
-export async function issueCertificate(deps: CertificateDeps, userId: number, body: IssueCertificateBody): Promise<{ certificate: Certificate; created: boolean }> {
+export async function issueCertificate(
+  deps: CertificateDeps,
+  userId: number,
+  body: IssueCertificateBody,
+): Promise<{ certificate: Certificate; created: boolean; row: CertificateRow }> {
   const existing = await findCertificateForProject(deps.db, userId, body.projectId)
-  if (existing) return { certificate: certificateView(deps, existing), created: false }
+  if (existing) return { certificate: certificateView(deps, existing), created: false, row: existing }
 
   const enrollment = await findActiveEnrollment(deps.db, userId, body.projectId)
   if (!enrollment) throw new NotEnrolledError()
@@ -145,11 +150,11 @@ export async function issueCertificate(deps: CertificateDeps, userId: number, bo
         signature: signCertificate(deps.signingKey, { ...frozen, number }),
         createdAt: deps.now(),
       })
-      return { certificate: certificateView(deps, row), created: true }
+      return { certificate: certificateView(deps, row), created: true, row }
     } catch (error) {
       if (isUniqueViolation(error, 'certificates_one_per_project')) {
         const raced = await findCertificateForProject(deps.db, userId, body.projectId)
-        if (raced) return { certificate: certificateView(deps, raced), created: false }
+        if (raced) return { certificate: certificateView(deps, raced), created: false, row: raced }
       }
       if (!isUniqueViolation(error, 'certificates_number_unique') || attempt >= 2) throw error
     }
@@ -176,9 +181,11 @@ export async function verifyCertificate(deps: CertificateDeps, rawNumber: string
   const row = isCertificateNumber(number) ? await findCertificateByNumber(deps.db, number) : undefined
   if (!row) throw new CertificateNotFoundError()
   const signatureValid = verifyCertificateSignature(deps.signingKey, row, row.signature)
+  const sample = await isDemoProject(deps.db, row.projectId)
   return {
-    genuine: signatureValid,
+    genuine: signatureValid && !sample,
     signatureValid,
+    sample,
     certificate: { ...printedData(row), idNumberMasked: maskIdNumber(row.idNumber) },
   }
 }
