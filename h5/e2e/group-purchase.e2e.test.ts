@@ -33,6 +33,19 @@ async function registerLearner(identity: TestIdentity): Promise<void> {
   }
 }
 
+/** A listed learner signs in with their ID number and password in a WeChat context of their own. */
+async function signInWithPassword(idNumber: string) {
+  const { context: learner } = await newWechatContext(buyer.browser)
+  await skipWechatOauth(learner)
+  const own = await learner.newPage()
+  await own.goto(`${origin}/login`)
+  await own.locator('input[name="account"]').fill(idNumber)
+  await own.locator('input[name="password"]').fill(PASSWORD)
+  await own.getByRole('button', { name: '登录' }).click()
+  await own.waitForURL((url) => !url.pathname.startsWith('/login'))
+  return { learner, own }
+}
+
 async function errorFileRows(page: Page): Promise<string[][]> {
   const href = await page.getByRole('link', { name: '下载错误文件' }).getAttribute('href')
   expect(href).toBeTruthy()
@@ -117,14 +130,7 @@ describe('团体购买 → 下载错误文件 → 微信支付 → 团购订单'
     await page.close()
 
     // One of the listed learners signs in and finds the plan.
-    const { context: learner } = await newWechatContext(buyer.browser)
-    await skipWechatOauth(learner)
-    const own = await learner.newPage()
-    await own.goto(`${origin}/login`)
-    await own.locator('input[name="account"]').fill(staffB.idNumber)
-    await own.locator('input[name="password"]').fill(PASSWORD)
-    await own.getByRole('button', { name: '登录' }).click()
-    await own.waitForURL((url) => !url.pathname.startsWith('/login'))
+    const { learner, own } = await signInWithPassword(staffB.idNumber)
     await own.goto(`${origin}/training`)
     await own.getByText(PUBLIC_PROJECT_TITLE).first().waitFor({ timeout: 15_000 })
     await learner.close()
@@ -156,14 +162,7 @@ describe('an unpaid 团体购买 order reserves nothing and shows nothing (squat
 
     // The learner, on 项目购买: told a unit order including them is pending (no buyer named), and
     // 「个人购买」 is offered, not 「去支付」.
-    const { context: learner } = await newWechatContext(buyer.browser)
-    await skipWechatOauth(learner)
-    const own = await learner.newPage()
-    await own.goto(`${origin}/login`)
-    await own.locator('input[name="account"]').fill(listed.idNumber)
-    await own.locator('input[name="password"]').fill(PASSWORD)
-    await own.getByRole('button', { name: '登录' }).click()
-    await own.waitForURL((url) => !url.pathname.startsWith('/login'))
+    const { learner, own } = await signInWithPassword(listed.idNumber)
     await own.goto(`${origin}/projects/${project.id}/purchase`)
     await own.getByText('有单位提交了包含您的团体购买订单，尚未付款。', { exact: false }).waitFor()
     const purchase = await own.locator('body').innerText()

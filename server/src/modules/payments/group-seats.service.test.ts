@@ -8,6 +8,9 @@ import { confirmInCashier, createGroupOrder, insertLearners, preparePay } from '
 import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { enrollments, groupRefundDues, orders, refunds } from '../../db/schema.ts'
+import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
+import type { PaymentDeps } from './payments.service.ts'
+import { reconcilePendingOrders } from './reconciliation.job.ts'
 
 // 团体购买 without squatting: a pending group order reserves nothing; at payment, seats of learners
 // who bought for themselves meanwhile are dropped (before the prepay / the transfer instruction) or,
@@ -209,4 +212,42 @@ describe('the learner pays for themself while the group order is paid (parallel 
       expect((await learnersPage(buyer, order.id)).learners[0]).toMatchObject({ state: 'refund_due' })
     }
   }, 240_000)
+})
+
+describe('a seat refund that WeChat Pay did not accept', () => {
+  it('is sent again by the reconciliation pass, with the same out_refund_no, and refunds the seat once', async () => {
+    const deps: PaymentDeps = {
+      db: db(),
+      wechat: t.wechat,
+      pay: createWechatPayClient(t.wechat, { now: () => t.clock.now.getTime() }),
+      publicBaseUrl: t.baseUrl,
+      log: { info() {}, warn() {}, error() {} },
+    }
+    const [a, b] = await insertLearners(db(), 2)
+    const { buyer, order } = await newGroupOrder([a!.idNumber, b!.idNumber])
+    const { payParams } = await preparePay(t, buyer.token, order.id)
+    // a buys the plan for themself after the unit opened the cashier; WeChat Pay's API then fails.
+    await enrol(db(), a!.id, projectId)
+    t.simulator.faults.set('serverError', true, { target: 'response', sticky: true })
+    try {
+      expect(await confirmInCashier(t, payParams)).toBe('get_brand_wcpay_request:ok')
+      await waitFor(() => orderRow(order.id), (o) => o.status === 'paid')
+      const [pending] = await waitFor(
+        () => db().select().from(refunds).where(eq(refunds.orderId, order.id)),
+        (rows) => rows.length === 1,
+      )
+      expect(pending).toMatchObject({ amountFen: priceFen, status: 'requested' })
+    } finally {
+      t.simulator.faults.clear()
+    }
+    await reconcilePendingOrders(deps, t.clock.now)
+    await waitFor(() => orderRow(order.id), (o) => o.refundedFen === priceFen)
+    const rows = await db().select().from(refunds).where(eq(refunds.orderId, order.id))
+    expect(rows).toEqual([expect.objectContaining({ amountFen: priceFen, status: 'succeeded' })])
+    // A second pass finds nothing left to refund.
+    await reconcilePendingOrders(deps, t.clock.now)
+    expect(await db().select().from(refunds).where(eq(refunds.orderId, order.id))).toHaveLength(1)
+    expect(await orderRow(order.id)).toMatchObject({ status: 'paid', refundedFen: priceFen })
+    expect(await activeEnrolments(b!.id)).toHaveLength(1)
+  }, 120_000)
 })

@@ -1,15 +1,14 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import { groupRefundDues, orders, refunds } from '../../db/schema.ts'
-import { WechatPayError, wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
+import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { newOutTradeNo } from '../orders/orders.rules.ts'
 import type { OrderRow } from '../orders/orders.repository.ts'
-import { PaymentUnavailableError } from './payments.errors.ts'
 import { countEnrolledMeanwhile, dropEnrolledMeanwhile, ordersWithSeatRefundsDue, SEAT_REFUND_REQUESTER, unrefundedSeatDues } from './group-seats.repository.ts'
 import { newOutRefundNo } from './payments.rules.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { submitRefund } from './refunds.service.ts'
-import { settlePaid } from './settlement.service.ts'
+import { closeTrade } from './wechat-trade.service.ts'
 
 /** The reason WeChat Pay shows the payer for an automatic seat refund (at most 80 characters). */
 const SEAT_REFUND_REASON = '团购名额退款：学员已自行购买本培训项目'
@@ -32,19 +31,9 @@ async function reload(deps: PaymentDeps, orderId: number): Promise<OrderRow> {
 export async function dropEnrolledSeats(deps: PaymentDeps, order: OrderRow, now: Date): Promise<OrderRow> {
   if (order.kind !== 'group' || order.status !== OrderStatus.PENDING) return order
   if ((await countEnrolledMeanwhile(deps.db, order.id)) === 0) return order
-  if (order.prepayId) {
-    try {
-      await deps.pay.close(order.outTradeNo)
-    } catch (error) {
-      deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay close before re-pricing failed; querying')
-      const trade = await deps.pay.queryByOutTradeNo(order.outTradeNo).catch(() => null)
-      if (trade?.trade_state === 'SUCCESS') {
-        await settlePaid(deps.db, deps.wechat, trade, now)
-        await refundUnneededSeats(deps, order.id, now)
-        return reload(deps, order.id)
-      }
-      if (trade?.trade_state !== 'CLOSED' && !(error instanceof WechatPayError && error.code === 'ORDER_NOT_EXIST')) throw new PaymentUnavailableError()
-    }
+  if (order.prepayId && (await closeTrade(deps, order, now)) === 'paid') {
+    await refundUnneededSeats(deps, order.id, now)
+    return reload(deps, order.id)
   }
   await deps.db.transaction(async (tx) => {
     const [locked] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update')

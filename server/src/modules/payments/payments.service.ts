@@ -12,6 +12,7 @@ import { NOTIFY_PATH } from './payments.paths.ts'
 import { boundOpenid, markQueried, savePrepayId } from './payments.repository.ts'
 import { billDescription, PREPAY_ID_LIFETIME_MS, prepayNeedsRenewal, QUERY_INTERVAL_MS, toBeijingRfc3339 } from './payments.rules.ts'
 import { closePending, settlePaid } from './settlement.service.ts'
+import { closeTrade } from './wechat-trade.service.ts'
 
 export interface PaymentDeps {
   db: AppDb
@@ -124,20 +125,9 @@ export async function refreshBuyerOrder(deps: PaymentDeps, buyerUserId: number, 
  * it was paid meanwhile, the payment is applied instead.
  */
 export async function closeWithWechat(deps: PaymentDeps, order: OrderRow, reason: 'cancelled' | 'expired', now: Date): Promise<void> {
-  if (order.prepayId) {
-    try {
-      await deps.pay.close(order.outTradeNo)
-    } catch (error) {
-      deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo: order.outTradeNo }, 'WeChat Pay close failed; querying')
-      const trade = await deps.pay.queryByOutTradeNo(order.outTradeNo).catch(() => null)
-      if (trade?.trade_state === 'SUCCESS') {
-        if ((await settlePaid(deps.db, deps.wechat, trade, now)).kind === 'paid') await afterGroupPayment(deps, order.outTradeNo, now)
-        return
-      }
-      if (trade?.trade_state !== 'CLOSED' && !(error instanceof WechatPayError && error.code === 'ORDER_NOT_EXIST')) {
-        throw new PaymentUnavailableError()
-      }
-    }
+  if (order.prepayId && (await closeTrade(deps, order, now)) === 'paid') {
+    await afterGroupPayment(deps, order.outTradeNo, now)
+    return
   }
   await closePending(deps.db, order.id, reason, now)
 }
