@@ -102,6 +102,8 @@ describe('大字模式 and WeChat’s font size reach every text', () => {
       const context = stop && contexts.get(stop.as)
       if (!stop || !context) throw new Error(`no context for ${name}`)
       const page = await openStop(context, tour, stop)
+      // Some stops are ready with their nav bar (我的发票): wait for their list as well.
+      await expect.poll(async () => (await textSizes(page)).length, { timeout: 30_000 }).toBeGreaterThan(3)
       const cdp = await context.newCDPSession(page)
       const found: string[] = []
       try {
