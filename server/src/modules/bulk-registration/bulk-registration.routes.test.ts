@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'

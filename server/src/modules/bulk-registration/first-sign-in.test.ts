@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs'
-import { eq } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
