@@ -8,7 +8,7 @@
  *   pnpm --filter @app/scripts rotate-data-key [--batch-size 500] [--max-batches N] [--dry-run]
  */
 import { parseArgs } from 'node:util'
-import { countPendingPersonalData, sealPersonalData } from '@app/server/src/crypto/personal-data.rotation.ts'
+import { countPendingPersonalData, sealPersonalData, type RotationProgress } from '@app/server/src/crypto/personal-data.rotation.ts'
 import { personalDataKeys } from '@app/server/src/crypto/personal-data.ts'
 import { openDatabase, runCli, UsageError } from './cli.ts'
 
@@ -27,17 +27,23 @@ await runCli(async () => {
     if (values['dry-run']) return
     const started = Date.now()
     let lastPrinted = 0
+    let unprinted: RotationProgress | null = null
+    const print = (p: RotationProgress) => console.log(`${p.field}: ${p.done}/${p.total} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
     const finished = await sealPersonalData(database.db, {
       batchSize,
       ...(maxBatches === undefined ? {} : { maxBatches }),
       onProgress: (p) => {
-        // At most one line a second per field, and always its last.
+        // At most one line a second, and always a field's last.
+        if (unprinted && unprinted.field !== p.field) print(unprinted)
+        unprinted = p
         if (p.done === p.total || Date.now() - lastPrinted >= 1000) {
           lastPrinted = Date.now()
-          console.log(`${p.field}: ${p.done}/${p.total} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+          print(p)
+          unprinted = null
         }
       },
     })
+    if (unprinted) print(unprinted)
     const left = Object.values(await countPendingPersonalData(database.db)).reduce((a, b) => a + b, 0)
     console.log(finished && left === 0 ? 'done: every value is sealed with the current key; keys no longer listed may now be removed from DATA_KEYS' : `stopped: ${left} row(s) left; run the command again to carry on`)
   } finally {

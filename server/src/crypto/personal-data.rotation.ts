@@ -81,21 +81,22 @@ export async function sealPersonalData(db: AppDb, options: RotationOptions = {})
     let after: string | null = null
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return false
-      const changed: string | null = await sealBatch(db, field, prefix, after, batchSize)
+      const batch: { last: string; rows: number } | null = await sealBatch(db, field, prefix, after, batchSize)
       batches += 1
-      if (changed === null) break
-      after = changed
-      progress.done = Math.min(progress.total, progress.done + batchSize)
+      if (batch === null) break
+      after = batch.last
+      // Rows written in clear meanwhile by an instance of the previous release count too.
+      progress.done += batch.rows
+      progress.total = Math.max(progress.total, progress.done)
       options.onProgress?.({ ...progress })
     }
-    progress.done = progress.total
-    options.onProgress?.({ ...progress })
+    if (progress.done === 0) options.onProgress?.({ ...progress })
   }
   return true
 }
 
-/** One batch after the key `after`; answers the last key handled, or null when none was left. */
-async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: string | null, batchSize: number): Promise<string | null> {
+/** One batch after the key `after`; answers the last key handled and the rows changed, or null when none was left. */
+async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: string | null, batchSize: number): Promise<{ last: string; rows: number } | null> {
   const keyCast = sql.raw(field.keyType)
   return db.transaction(async (tx) => {
     const sealedColumn = field.sealed ? id(field.sealed.column) : sql`null::text`
@@ -130,6 +131,6 @@ async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: s
         string_to_array(${field.index ? indexValues.join(',') : ''}, ',')
       ) as v(k, sealed, idx)
       where ${id(field.table)}.${id(field.key)} = v.k`)
-    return rows[rows.length - 1]?.k ?? null
+    return { last: rows[rows.length - 1]?.k as string, rows: rows.length }
   })
 }
