@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@app/server/src/config.ts'
 import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
 import { DataFolderLockedError } from '@app/server/src/db/data-folder-lock.ts'
 import { isClientError } from '@app/server/src/errors.ts'
+import { usePersonalDataKeys } from '@app/server/src/crypto/personal-data.ts'
 
 /** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */
 export class UsageError extends Error {
@@ -55,6 +56,7 @@ export function resolveArgPath(arg: string): string {
  */
 export async function openDatabase(): Promise<Database> {
   const config = loadConfig()
+  usePersonalDataKeys(config.personalDataKeys)
   const database = await createDatabase(
     config.databaseUrl ? { url: config.databaseUrl, max: 2 } : { dataDir: path.join(config.dataDir, 'pglite') },
   )

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '@app/server/src/db/client.ts'
-import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects, users } from '@app/server/src/db/schema.ts'
+import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '@app/server/src/db/schema.ts'
 import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
 import { issueCertificate } from '@app/server/src/modules/certificates/certificates.service.ts'
 import { completionReport } from '@app/server/src/modules/certificates/completion-report.repository.ts'
@@ -15,6 +15,7 @@ import { DEMO_SEED_DIR } from '@app/server/test/app.ts'
 import { enrol } from '@app/server/test/factories.ts'
 import { newIdNumber } from '@app/server/test/auth-helpers.ts'
 import { completionWorkbook } from './completion-report-xlsx.ts'
+import { insertUser } from '@app/server/src/modules/auth/users.repository.ts'
 
 let database: Database
 let publicProject: number
@@ -23,11 +24,14 @@ let unitId: number
 const now = new Date('2025-06-01T02:00:00Z')
 
 async function learner(realName: string) {
-  const [row] = await database.db
-    .insert(users)
-    .values({ realName, idNumber: newIdNumber(), phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, passwordHash: 'not-used' })
-    .returning()
-  if (!row) throw new Error('no user')
+  const row = await insertUser(database.db, {
+    realName,
+    idNumber: newIdNumber(),
+    phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    passwordHash: 'not-used',
+    createdAt: now,
+    updatedAt: now,
+  })
   return row
 }
 

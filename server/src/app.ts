@@ -3,7 +3,8 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { DEFAULT_GROUP_CHECK_DAILY_IDS, DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
+import { DEFAULT_GROUP_CHECK_DAILY_IDS, DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_PERSONAL_DATA_KEYS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
+import { usePersonalDataKeys } from './crypto/personal-data.ts'
 import type { Database } from './db/client.ts'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
 import type { SmsProvider } from './integrations/sms/provider.ts'
@@ -22,7 +23,7 @@ import staffGuard from './modules/staff/staff.guard.ts'
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount' | 'sms' | 'groupCheckDailyIds'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -47,6 +48,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/
 
 /** Builds the whole application from its dependencies; server.ts listens, tests inject. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Repositories seal and index ID numbers and phones with these (production always passes its own).
+  usePersonalDataKeys(deps.config.personalDataKeys ?? SAMPLE_PERSONAL_DATA_KEYS)
   const app = Fastify({
     logger:
       deps.logger === false

@@ -40,6 +40,9 @@ const production = {
   NUONUO_SELLER_ADDRESS: '重庆市渝北区某某路1号',
   NUONUO_SELLER_PHONE: '023-00000000',
   NUONUO_CLERK: '财务',
+  DATA_KEYS: `k2026:${Buffer.alloc(32, 1).toString('base64')}`,
+  DATA_KEY_CURRENT: 'k2026',
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
   ...liveWechat,
 }
 
@@ -95,6 +98,9 @@ describe('loadConfig', () => {
     ['DATABASE_URL', /^DATABASE_URL is required/],
     ['SMS_PROVIDER', /^SMS_PROVIDER is required/],
     ['CERTIFICATE_SEAL_TEXT', /^CERTIFICATE_SEAL_TEXT is required/],
+    ['DATA_KEYS', /^DATA_KEYS is (required|missing)/],
+    ['DATA_KEY_CURRENT', /^DATA_KEY_CURRENT is missing/],
+    ['BLIND_INDEX_KEY', /^BLIND_INDEX_KEY is missing/],
   ])('refuses production without %s', (name, message) => {
     const env: Record<string, string | undefined> = { ...production }
     delete env[name]
@@ -206,5 +212,18 @@ describe('loadConfig: running several instances', () => {
   it('accepts an external WeChat simulator only in development simulator mode', () => {
     expect(loadConfig({ WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000/' }).wechatSimulatorUrl).toBe('http://127.0.0.1:4000')
     expect(() => loadConfig({ ...production, WECHAT_SIMULATOR_URL: 'http://127.0.0.1:4000' })).toThrow('WECHAT_SIMULATOR_URL is for simulator mode')
+  })
+
+  it('reads the personal-data keyring, refusing bad keys, an unknown current key and the samples in production', () => {
+    const keys = loadConfig({ ...production, DATA_KEYS: `old:${Buffer.alloc(32, 3).toString('base64')}, k2026:${Buffer.alloc(32, 1).toString('base64')}` }).personalDataKeys
+    expect([...keys.keys.keys()]).toEqual(['old', 'k2026'])
+    expect(keys).toMatchObject({ current: 'k2026', sample: false })
+    expect(loadConfig({}).personalDataKeys.sample).toBe(true)
+    expect(() => loadConfig({ ...production, DATA_KEYS: 'k2026:c2hvcnQ=' })).toThrow('DATA_KEYS must hold 32-byte keys')
+    expect(() => loadConfig({ ...production, DATA_KEY_CURRENT: 'k2027' })).toThrow('DATA_KEY_CURRENT must name a key of DATA_KEYS')
+    expect(() => loadConfig({ ...production, BLIND_INDEX_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow('BLIND_INDEX_KEY must differ')
+    const sample = `sample:${Buffer.from('SAMPLE-dev-only-data-key-32-byte').toString('base64')}`
+    expect(() => loadConfig({ ...production, DATA_KEYS: sample, DATA_KEY_CURRENT: 'sample' })).toThrow('must not be the published sample keys')
+    expect(() => loadConfig({ DATA_KEYS: sample })).toThrow('DATA_KEY_CURRENT is missing')
   })
 })

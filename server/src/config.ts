@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
 import type { WechatSettings } from './integrations/wechat/settings.ts'
+import { KEY_ID, type PersonalDataKeyring } from './crypto/personal-data.ts'
 
 /**
  * The only module that reads process.env. It validates everything once at start-up and throws a
@@ -110,6 +111,18 @@ export const DEVELOPMENT_INVOICE_CONFIG: InvoiceConfig = {
   nuonuo: null,
 }
 
+/**
+ * Development and test keys for personal data at rest: public in this file, so whatever they seal
+ * is not protected. Production refuses to start with them (DATA_KEYS, DATA_KEY_CURRENT and
+ * BLIND_INDEX_KEY are required there; docs/security.md).
+ */
+export const SAMPLE_PERSONAL_DATA_KEYS: PersonalDataKeyring = {
+  current: 'sample',
+  keys: new Map([['sample', Buffer.from('U0FNUExFLWRldi1vbmx5LWRhdGEta2V5LTMyLWJ5dGU', 'base64url')]]),
+  blindIndexKey: Buffer.from('U0FNUExFLWRldi1vbmx5LWJsaW5kLWluZGV4LWtleSE', 'base64url'),
+  sample: true,
+}
+
 export interface Config {
   appEnv: AppEnv
   host: string
@@ -163,6 +176,8 @@ export interface Config {
    * verification and the like); null when not configured. See docs/go-live.md.
    */
   siteFilesDir: string | null
+  /** Keys sealing ID numbers and phones at rest and keying their blind indexes (crypto/personal-data.ts). */
+  personalDataKeys: PersonalDataKeyring
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -439,6 +454,48 @@ function parseSiteFilesDir(env: Env): string | null {
   return dir
 }
 
+function parseKey(name: string, raw: string): Buffer {
+  const key = Buffer.from(raw, 'base64')
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) {
+    throw new ConfigError(`${name} must hold 32-byte keys in base64, e.g. the output of: openssl rand -base64 32`)
+  }
+  return key
+}
+
+/**
+ * DATA_KEYS=kid:base64key,kid2:base64key (every key still needed to open stored values),
+ * DATA_KEY_CURRENT=kid2 (the one new values are sealed with), BLIND_INDEX_KEY=base64key. Separate
+ * from JWT_SECRET and every other key; required in production, the marked samples elsewhere.
+ */
+function parsePersonalDataKeys(env: Env, appEnv: AppEnv): PersonalDataKeyring {
+  const rawKeys = read(env, 'DATA_KEYS')
+  const current = read(env, 'DATA_KEY_CURRENT')
+  const blind = read(env, 'BLIND_INDEX_KEY')
+  if (rawKeys === undefined && current === undefined && blind === undefined) {
+    if (appEnv === 'production') throw new ConfigError('DATA_KEYS is required when APP_ENV=production (ID numbers and phones are encrypted at rest; see docs/security.md)')
+    return SAMPLE_PERSONAL_DATA_KEYS
+  }
+  if (rawKeys === undefined) throw new ConfigError('DATA_KEYS is missing: DATA_KEYS, DATA_KEY_CURRENT and BLIND_INDEX_KEY are set together')
+  if (current === undefined) throw new ConfigError('DATA_KEY_CURRENT is missing: it names the DATA_KEYS entry new values are sealed with, e.g. DATA_KEY_CURRENT=k2026')
+  if (blind === undefined) throw new ConfigError('BLIND_INDEX_KEY is missing: DATA_KEYS, DATA_KEY_CURRENT and BLIND_INDEX_KEY are set together')
+  const keys = new Map<string, Buffer>()
+  for (const entry of rawKeys.split(',')) {
+    const at = entry.indexOf(':')
+    const kid = entry.slice(0, at).trim()
+    if (at < 0 || !KEY_ID.test(kid)) throw new ConfigError('DATA_KEYS must be kid:base64key pairs separated by commas, e.g. DATA_KEYS=k2026:<openssl rand -base64 32>')
+    if (keys.has(kid)) throw new ConfigError(`DATA_KEYS names key "${kid}" twice`)
+    keys.set(kid, parseKey('DATA_KEYS', entry.slice(at + 1).trim()))
+  }
+  if (!keys.has(current)) throw new ConfigError(`DATA_KEY_CURRENT must name a key of DATA_KEYS (got "${current}")`)
+  const blindIndexKey = parseKey('BLIND_INDEX_KEY', blind)
+  if ([...keys.values()].some((k) => k.equals(blindIndexKey))) throw new ConfigError('BLIND_INDEX_KEY must differ from every key of DATA_KEYS')
+  const sampleKeys = [...SAMPLE_PERSONAL_DATA_KEYS.keys.values(), SAMPLE_PERSONAL_DATA_KEYS.blindIndexKey]
+  if (appEnv === 'production' && [...keys.values(), blindIndexKey].some((k) => sampleKeys.some((s) => s.equals(k)))) {
+    throw new ConfigError('DATA_KEYS and BLIND_INDEX_KEY must not be the published sample keys when APP_ENV=production')
+  }
+  return { current, keys, blindIndexKey, sample: false }
+}
+
 /** Without an argument: the real environment over the repository's `.env` (server and operator scripts alike). */
 export function loadConfig(env: Env = withDotEnv()): Config {
   const appEnvRaw = read(env, 'APP_ENV') ?? 'development'
@@ -520,5 +577,6 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     invoice: parseInvoice(env, appEnv),
     siteFilesDir,
     seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),
+    personalDataKeys: parsePersonalDataKeys(env, appEnv),
   }
 }

@@ -3,12 +3,16 @@ import postgres from 'postgres'
 import { inject } from 'vitest'
 import { createDatabase, type Database } from '../src/db/client.ts'
 import { withDatabase } from './global-setup.ts'
+import { SAMPLE_PERSONAL_DATA_KEYS } from '../src/config.ts'
+import { usePersonalDataKeys } from '../src/crypto/personal-data.ts'
 
 /**
  * A fresh, migrated database for one test file: a clone of the run's template on PostgreSQL when
  * TEST_DATABASE_URL is set, else an in-memory PGlite. close() drops the clone.
  */
 export async function createTestDatabase(): Promise<Database> {
+  // Repositories seal ID numbers and phones; tests that use them without an app get the sample keys too.
+  usePersonalDataKeys(SAMPLE_PERSONAL_DATA_KEYS)
   const template = inject('templateDatabase')
   const url = process.env.TEST_DATABASE_URL
   if (!template || !url) {

@@ -2,6 +2,7 @@ import { idNumberCheckChar } from '@app/shared'
 import type { AppDb } from '../src/db/client.ts'
 import { users } from '../src/db/schema.ts'
 import type { TestApp } from './app.ts'
+import { sealedUserColumns } from '../src/modules/auth/users.repository.ts'
 
 let groupSerial = 0
 
@@ -17,11 +18,10 @@ export function groupIdNumber(): string {
  * group purchase only needs them to exist. Their password hash is unusable on purpose.
  */
 export async function insertLearners(db: AppDb, n: number, names: string[] = ['张小明', '李四', '欧阳春花']): Promise<{ id: number; idNumber: string; realName: string }[]> {
-  const rows = Array.from({ length: n }, (_, i) => {
-    const idNumber = groupIdNumber()
-    return { idNumber, realName: names[i % names.length] as string, phone: `199${idNumber.slice(-8)}`, passwordHash: 'unusable' }
-  })
-  return db.insert(users).values(rows).returning({ id: users.id, idNumber: users.idNumber, realName: users.realName })
+  const people = Array.from({ length: n }, (_, i) => ({ idNumber: groupIdNumber(), realName: names[i % names.length] as string }))
+  const rows = people.map((p) => ({ realName: p.realName, ...sealedUserColumns({ idNumber: p.idNumber, phone: `199${p.idNumber.slice(-8)}` }), passwordHash: 'unusable' }))
+  const inserted = await db.insert(users).values(rows).returning({ id: users.id })
+  return inserted.map((row, i) => ({ id: row.id, ...(people[i] as { idNumber: string; realName: string }) }))
 }
 
 /** 团体购买 for the listed ID numbers by a signed-in buyer; the created order (the list must pass). */

@@ -38,7 +38,10 @@ export const certificates = pgTable(
     districtCode: text().notNull(),
     organisationKind: text().$type<'unit' | 'district'>().notNull(),
     realName: text().notNull(),
-    idNumber: text().notNull(),
+    /** Plain ID number of a certificate issued before encryption at rest; null once sealed (as users.id_number). */
+    legacyIdNumber: text('id_number'),
+    /** The ID number printed on the certificate, sealed (crypto/personal-data.ts). */
+    idNumberSealed: text(),
     projectTitle: text().notNull(),
     year: integer().notNull(),
     hours: hours().notNull(),

@@ -18,7 +18,10 @@ export const groupCheckRuns = pgTable(
     id: uuid().primaryKey(),
     buyerUserId: requiredRef(() => users.id),
     projectId: requiredRef(() => projects.id),
-    failures: jsonb().$type<GroupFailure[]>().notNull(),
+    /** Failing lines of a run stored before encryption at rest (they hold ID numbers); null once sealed. */
+    legacyFailures: jsonb('failures').$type<GroupFailure[]>(),
+    /** The failing lines (GroupFailure[] as JSON), sealed: each line is what the buyer typed, ID number included. */
+    failuresSealed: text(),
     createdAt: timestamptz().notNull(),
     expiresAt: timestamptz().notNull(),
   },

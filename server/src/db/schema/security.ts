@@ -1,12 +1,17 @@
 import { index, integer, pgTable, serial, text } from 'drizzle-orm/pg-core'
 import { timestamptz } from './columns.ts'
 
-/** SMS verification codes, stored as keyed hashes; single-use, 5-minute expiry, limited attempts. */
+/**
+ * SMS verification codes, stored as keyed hashes; single-use, 5-minute expiry, limited attempts.
+ * The phone is kept only as its blind index: a code is always looked up by the phone typed.
+ */
 export const smsCodes = pgTable(
   'sms_codes',
   {
     id: serial().primaryKey(),
-    phone: text().notNull(),
+    /** Plain phone of a row written before encryption at rest; null once indexed by `rotate-data-key`. */
+    legacyPhone: text('phone'),
+    phoneIndex: text(),
     purpose: text().notNull(),
     codeHash: text().notNull(),
     /** Hash of the requesting client address, for per-address limits without storing the address. */
@@ -16,20 +21,25 @@ export const smsCodes = pgTable(
     consumedAt: timestamptz(),
     failedAttempts: integer().notNull().default(0),
   },
-  (t) => [index().on(t.phone, t.purpose, t.createdAt), index().on(t.clientKey, t.createdAt)],
+  (t) => [index().on(t.legacyPhone, t.purpose, t.createdAt), index().on(t.phoneIndex, t.purpose, t.createdAt), index().on(t.clientKey, t.createdAt)],
 )
 
-/** Development outbox: what would have been sent by SMS when no provider is configured. */
+/**
+ * Development outbox: what would have been sent by SMS when no provider is configured (never in
+ * production). The phone is kept as its blind index like everywhere else, so no table holds it plain.
+ */
 export const devSmsOutbox = pgTable(
   'dev_sms_outbox',
   {
     id: serial().primaryKey(),
-    phone: text().notNull(),
+    /** Plain phone of a row written before encryption at rest; null once indexed. */
+    legacyPhone: text('phone'),
+    phoneIndex: text(),
     purpose: text().notNull(),
     code: text().notNull(),
     createdAt: timestamptz().notNull().defaultNow(),
   },
-  (t) => [index().on(t.phone)],
+  (t) => [index().on(t.legacyPhone), index().on(t.phoneIndex)],
 )
 
 /**

@@ -1,13 +1,27 @@
 import { boolean, index, integer, pgTable, serial, text, uuid } from 'drizzle-orm/pg-core'
 import { requiredRef, timestamptz } from './columns.ts'
 
-/** A learner account. ID number and phone are unique: one account per person (ACC-1). */
+/**
+ * A learner account. ID number and phone are unique: one account per person (ACC-1). Both are
+ * stored sealed (AES-256-GCM, crypto/personal-data.ts) and found and kept unique through their keyed
+ * blind indexes; users.repository.ts seals on write and opens on read (docs/security.md).
+ */
 export const users = pgTable('users', {
   id: serial().primaryKey(),
   realName: text().notNull(),
-  /** Canonical form: 18 characters, upper-case X. */
-  idNumber: text().notNull().unique(),
-  phone: text().notNull().unique(),
+  /**
+   * Plain ID number of a row written before encryption at rest: null once `rotate-data-key` sealed
+   * it, never written any more; dropped by the release after the rollout (docs/deployment.md).
+   */
+  legacyIdNumber: text('id_number').unique('users_idNumber_unique'),
+  /** Plain phone of a row not yet sealed, as legacyIdNumber. */
+  legacyPhone: text('phone').unique(),
+  /** ID number (canonical: 18 characters, upper-case X), sealed. */
+  idNumberSealed: text(),
+  /** HMAC of the canonical ID number: sign-in, 团体购买 and bulk registration look it up; unique. */
+  idNumberIndex: text().unique('users_id_number_index_unique'),
+  phoneSealed: text(),
+  phoneIndex: text().unique('users_phone_index_unique'),
   /** scrypt$N$r$p$salt$hash (see auth/passwords.service.ts). */
   passwordHash: text().notNull(),
   /** Bumped on password reset: access tokens carrying an older version stop working at once. */

@@ -38,7 +38,7 @@ import { endAllSessions } from './sessions.service.ts'
 import { checkSmsCode, consumeSmsCode, issueSmsCode, markSmsCodeUsed, type SmsCodeDeps } from './sms-codes.service.ts'
 import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from './throttle.repository.ts'
 import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey, type AttemptRule } from './throttle.rules.ts'
-import { findBindingByUser, findUserByAccount, findUserById, type UserRow } from './users.repository.ts'
+import { findBindingByUser, findUserByAccount, findUserById, findUserByPhoneForUpdate, insertUser, type UserRow } from './users.repository.ts'
 
 export interface AuthDeps {
   db: AppDb
@@ -91,16 +91,12 @@ export async function register(deps: AuthDeps, body: RegisterBody, clientAddress
   if (existing) throw new PhoneTakenError()
   const passwordHash = await hashPassword(body.password)
   try {
-    const [user] = await deps.db
-      .insert(users)
-      .values({ realName, idNumber: id.value, phone, passwordHash, createdAt: now, updatedAt: now })
-      .returning()
-    if (!user) throw new Error('insert returned nothing')
+    const user = await insertUser(deps.db, { realName, idNumber: id.value, phone, passwordHash, createdAt: now, updatedAt: now })
     // Colleagues registering from one office address: only failures count against it.
     await refundAttempt(deps.db, attempt)
     return user
   } catch (error) {
-    // Two registrations racing: the unique indexes decide.
+    // Two registrations racing: the unique blind indexes decide (users_id_number_index_unique, users_phone_index_unique).
     const constraint = uniqueViolation(error)
     if (constraint?.includes('id_number')) throw new IdNumberTakenError()
     if (constraint?.includes('phone')) throw new PhoneTakenError()
@@ -169,7 +165,7 @@ export async function resetPassword(deps: AuthDeps, body: ResetPasswordBody, cli
   const outcome = await deps.db.transaction(async (tx) => {
     const check = await checkSmsCode(tx, deps.smsHashKey, { phone, purpose: 'reset_password', code: body.smsCode }, now)
     if (check.result !== 'ok' || check.codeId === undefined) return { kind: 'failed' as const }
-    const [user] = await tx.select().from(users).where(eq(users.phone, phone)).for('update')
+    const user = await findUserByPhoneForUpdate(tx as unknown as AppDb, phone)
     if (!user) return { kind: 'failed' as const }
     const weak = passwordProblem(body.newPassword, { idNumber: user.idNumber, phone })
     if (weak) return { kind: 'weak' as const, message: weak }
@@ -178,9 +174,9 @@ export async function resetPassword(deps: AuthDeps, body: ResetPasswordBody, cli
       .update(users)
       .set({ passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: now })
       .where(eq(users.id, user.id))
-      .returning()
+      .returning({ id: users.id })
     await endAllSessions(tx, user.id, 'password_reset', now)
-    return row ? { kind: 'reset' as const, user: row } : { kind: 'failed' as const }
+    return row ? { kind: 'reset' as const, user: { ...user, passwordHash, sessionVersion: user.sessionVersion + 1, updatedAt: now } } : { kind: 'failed' as const }
   })
   if (outcome.kind === 'weak') throw new PasswordWeakError(outcome.message)
   if (outcome.kind !== 'reset') throw new ResetFailedError()

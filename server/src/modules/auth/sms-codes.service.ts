@@ -1,8 +1,9 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
-import { and, count, desc, eq, gt, gte, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, gte, isNull, or, sql } from 'drizzle-orm'
 import type { SmsPurposeValue } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { smsCodes } from '../../db/schema.ts'
+import { blindIndex } from '../../crypto/personal-data.ts'
 import { withRetryAfter } from '../../errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { SmsDailyLimitError, SmsSendFailedError, SmsTooFrequentError } from './auth.errors.ts'
@@ -26,6 +27,11 @@ type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
 /** The keyed hash a code is stored as (the development outbox matches its messages with it). */
 export function hashCode(key: string, phone: string, purpose: string, code: string): string {
   return createHmac('sha256', key).update(`${phone}:${purpose}:${code}`).digest('base64url')
+}
+
+/** Codes of this phone: stored as its blind index only, or in clear on a row written before encryption at rest. */
+function codesOf(phone: string) {
+  return or(eq(smsCodes.phoneIndex, blindIndex('phone', phone)), eq(smsCodes.legacyPhone, phone))
 }
 
 /** Serialises the transaction with every other one holding the same key, on every instance. */
@@ -55,7 +61,7 @@ export async function issueSmsCode(
     const [latest] = await tx
       .select({ createdAt: smsCodes.createdAt })
       .from(smsCodes)
-      .where(and(eq(smsCodes.phone, input.phone), eq(smsCodes.purpose, input.purpose)))
+      .where(and(codesOf(input.phone), eq(smsCodes.purpose, input.purpose)))
       .orderBy(desc(smsCodes.createdAt))
       .limit(1)
     const sinceLatest = latest ? now.getTime() - latest.createdAt.getTime() : Infinity
@@ -66,7 +72,7 @@ export async function issueSmsCode(
     const [perPhone] = await tx
       .select({ n: count() })
       .from(smsCodes)
-      .where(and(eq(smsCodes.phone, input.phone), gte(smsCodes.createdAt, new Date(now.getTime() - 24 * 3600_000))))
+      .where(and(codesOf(input.phone), gte(smsCodes.createdAt, new Date(now.getTime() - 24 * 3600_000))))
     const [perClient] = await tx
       .select({ n: count() })
       .from(smsCodes)
@@ -75,7 +81,7 @@ export async function issueSmsCode(
       throw new SmsDailyLimitError()
     }
     await tx.insert(smsCodes).values({
-      phone: input.phone,
+      phoneIndex: blindIndex('phone', input.phone),
       purpose: input.purpose,
       codeHash: hashCode(deps.hashKey, input.phone, input.purpose, code),
       clientKey: input.clientKey,
@@ -113,7 +119,7 @@ export async function checkSmsCode(
   const [row] = await tx
     .select()
     .from(smsCodes)
-    .where(and(eq(smsCodes.phone, input.phone), eq(smsCodes.purpose, input.purpose), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, now)))
+    .where(and(codesOf(input.phone), eq(smsCodes.purpose, input.purpose), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, now)))
     .orderBy(desc(smsCodes.createdAt))
     .limit(1)
     .for('update')

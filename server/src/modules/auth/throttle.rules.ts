@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { blindIndex } from '../../crypto/personal-data.ts'
 
 /**
  * The attempt limits of sign-in, 注册 and 忘记密码 (counted by throttle.repository.ts) and their
@@ -19,6 +19,10 @@ export const CODE_CHECKS_PER_ADDRESS: AttemptRule = { limit: 30, windowMs: 60 * 
 
 export type ThrottleKind = 'account' | 'user' | 'address' | 'register-address' | 'reset-address' | 'group-buyer' | 'group-address'
 
+/**
+ * Keyed (the blind-index key): a plain SHA-256 of a phone or an address could be reversed from a
+ * dump by trying every value, a keyed one cannot without BLIND_INDEX_KEY.
+ */
 export function throttleKey(kind: ThrottleKind, value: string): string {
-  return `${kind}:${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`
+  return `${kind}:${blindIndex('throttle', value).slice(0, 32)}`
 }

@@ -1,22 +1,67 @@
-import { eq, or } from 'drizzle-orm'
+import { eq, or, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
+import { blindIndex, openStored, seal } from '../../crypto/personal-data.ts'
 
-export type UserRow = typeof users.$inferSelect
+type StoredUser = typeof users.$inferSelect
+type StoredOnly = 'legacyIdNumber' | 'legacyPhone' | 'idNumberSealed' | 'idNumberIndex' | 'phoneSealed' | 'phoneIndex'
+
+/** An account as services see it: ID number and phone opened (they are sealed in the table). */
+export type UserRow = Omit<StoredUser, StoredOnly> & { idNumber: string; phone: string }
+
+/** The stored columns of an ID number and a phone: sealed values and blind indexes (new rows never write the plain columns). */
+export function sealedUserColumns(person: { idNumber: string; phone: string }) {
+  return {
+    idNumberSealed: seal('id_number', person.idNumber),
+    idNumberIndex: blindIndex('id_number', person.idNumber),
+    phoneSealed: seal('phone', person.phone),
+    phoneIndex: blindIndex('phone', person.phone),
+  }
+}
+
+/** Opens a stored row (a row not yet sealed by `rotate-data-key` still has its plain columns). */
+export function openUser(row: StoredUser): UserRow {
+  const { legacyIdNumber, legacyPhone, idNumberSealed, idNumberIndex: _i, phoneSealed, phoneIndex: _p, ...rest } = row
+  return { ...rest, idNumber: openStored('id_number', idNumberSealed, legacyIdNumber), phone: openStored('phone', phoneSealed, legacyPhone) }
+}
+
+/** Rows holding this ID number: by blind index, or in clear on a row written before encryption. */
+export function idNumberIs(idNumber: string): SQL {
+  return or(eq(users.idNumberIndex, blindIndex('id_number', idNumber)), eq(users.legacyIdNumber, idNumber)) as SQL
+}
+
+/** Rows holding this phone (as idNumberIs). */
+export function phoneIs(phone: string): SQL {
+  return or(eq(users.phoneIndex, blindIndex('phone', phone)), eq(users.legacyPhone, phone)) as SQL
+}
 
 export async function findUserByAccount(db: AppDb, account: { idNumber?: string; phone?: string }): Promise<UserRow | undefined> {
-  const conditions = [
-    account.idNumber ? eq(users.idNumber, account.idNumber) : undefined,
-    account.phone ? eq(users.phone, account.phone) : undefined,
-  ].filter((c) => c !== undefined)
+  const conditions = [account.idNumber ? idNumberIs(account.idNumber) : undefined, account.phone ? phoneIs(account.phone) : undefined].filter((c) => c !== undefined)
   if (conditions.length === 0) return undefined
   const [row] = await db.select().from(users).where(or(...conditions)).limit(1)
-  return row
+  return row && openUser(row)
+}
+
+/** The account of a phone, its row locked for the caller's transaction (忘记密码). */
+export async function findUserByPhoneForUpdate(tx: AppDb, phone: string): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(phoneIs(phone)).for('update')
+  return row && openUser(row)
+}
+
+/** Inserts an account, sealing its ID number and phone; unique violations name users_*_index_unique. */
+export async function insertUser(
+  db: AppDb,
+  values: { realName: string; idNumber: string; phone: string; passwordHash: string; createdAt: Date; updatedAt: Date },
+): Promise<UserRow> {
+  const { idNumber, phone, ...rest } = values
+  const [row] = await db.insert(users).values({ ...rest, ...sealedUserColumns({ idNumber, phone }) }).returning()
+  if (!row) throw new Error('insert returned nothing')
+  return openUser(row)
 }
 
 export async function findUserById(db: AppDb, id: number): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id))
-  return row
+  return row && openUser(row)
 }
 
 export async function findUserByOpenid(db: AppDb, openid: string): Promise<UserRow | undefined> {
@@ -25,7 +70,7 @@ export async function findUserByOpenid(db: AppDb, openid: string): Promise<UserR
     .from(wechatBindings)
     .innerJoin(users, eq(users.id, wechatBindings.userId))
     .where(eq(wechatBindings.openid, openid))
-  return row?.user
+  return row && openUser(row.user)
 }
 
 export async function findBindingByUser(db: AppDb, userId: number) {

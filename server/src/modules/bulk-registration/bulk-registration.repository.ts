@@ -2,14 +2,25 @@ import { inArray, or } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { bulkRegisteredUsers, bulkRegistrations, users } from '../../db/schema.ts'
 import type { ExistingAccount } from './bulk-registration.rules.ts'
+import { blindIndex } from '../../crypto/personal-data.ts'
+import { openUser, sealedUserColumns } from '../auth/users.repository.ts'
 
 /** Accounts holding any of the ID numbers or phones, in one query (never one per row). */
 export async function findAccounts(db: AppDb, idNumbers: string[], phones: string[]): Promise<ExistingAccount[]> {
   if (idNumbers.length === 0 && phones.length === 0) return []
-  return db
-    .select({ id: users.id, idNumber: users.idNumber, phone: users.phone, realName: users.realName })
+  // By blind index, and in clear for rows written before encryption at rest.
+  const rows = await db
+    .select()
     .from(users)
-    .where(or(inArray(users.idNumber, idNumbers), inArray(users.phone, phones)))
+    .where(
+      or(
+        inArray(users.idNumberIndex, idNumbers.map((id) => blindIndex('id_number', id))),
+        inArray(users.phoneIndex, phones.map((phone) => blindIndex('phone', phone))),
+        inArray(users.legacyIdNumber, idNumbers),
+        inArray(users.legacyPhone, phones),
+      ),
+    )
+  return rows.map(openUser).map(({ id, idNumber, phone, realName }) => ({ id, idNumber, phone, realName }))
 }
 
 export interface NewAccount {
@@ -43,11 +54,13 @@ export async function createAccounts(db: AppDb, run: RunRecord, accounts: NewAcc
     // A few hundred rows per statement keeps each under PostgreSQL's 65,535 parameters.
     for (let i = 0; i < accounts.length; i += 500) {
       const chunk = accounts.slice(i, i + 500)
+      const sealed = chunk.map((a) => sealedUserColumns(a))
+      const idNumberOf = new Map(chunk.map((a, k) => [sealed[k]?.idNumberIndex, a.idNumber]))
       const inserted = await tx
         .insert(users)
-        .values(chunk.map((a) => ({ realName: a.realName, idNumber: a.idNumber, phone: a.phone, passwordHash: a.passwordHash, mustChangePassword: true, createdAt: now, updatedAt: now })))
-        .returning({ id: users.id, idNumber: users.idNumber })
-      for (const row of inserted) userIds.set(row.idNumber, row.id)
+        .values(chunk.map((a, k) => ({ realName: a.realName, ...sealed[k], passwordHash: a.passwordHash, mustChangePassword: true, createdAt: now, updatedAt: now })))
+        .returning({ id: users.id, idNumberIndex: users.idNumberIndex })
+      for (const row of inserted) userIds.set(idNumberOf.get(row.idNumberIndex ?? '') as string, row.id)
       await tx.insert(bulkRegisteredUsers).values(chunk.map((a) => ({ userId: userIds.get(a.idNumber) as number, bulkRegistrationId: runId, unitName: a.unit })))
     }
     return { runId, userIds }

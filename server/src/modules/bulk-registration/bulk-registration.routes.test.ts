@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
 import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { devSmsOutbox, staffAuditLog } from '../../db/schema.ts'
+import { sentTo } from '../auth/dev-sms-outbox.repository.ts'
 
 const CSV_TYPE = 'text/csv'
 function idNumber(sequence: number): string {
@@ -40,7 +40,7 @@ describe('POST /api/staff/bulk-registrations', () => {
     expect(first.statusCode).toBe(200)
     expect(first.json().counts).toMatchObject({ rows: 3, created: 2, existed: 0, invalid: 1 })
     expect(first.body).not.toContain(idNumber(11))
-    const texts = await t.database.db.select().from(devSmsOutbox).where(eq(devSmsOutbox.phone, '13700000011'))
+    const texts = await t.database.db.select().from(devSmsOutbox).where(sentTo('13700000011'))
     expect(texts).toHaveLength(1)
 
     const again = await upload(staff.token)

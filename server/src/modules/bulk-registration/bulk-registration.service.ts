@@ -111,7 +111,9 @@ export async function readSheetOffThread(content: Buffer, fileName: string): Pro
 }
 
 // Only these mean that a learner registered one of the sheet's ID numbers or phones meanwhile.
-const LEARNER_IDENTITY_CONSTRAINTS = new Set([users.idNumber.uniqueName, users.phone.uniqueName])
+const LEARNER_IDENTITY_CONSTRAINTS = new Set(
+  [users.idNumberIndex, users.phoneIndex, users.legacyIdNumber, users.legacyPhone].map((column) => column.uniqueName),
+)
 
 /**
  * Whether the insert collided with an account registered since the sheet was checked. Any other

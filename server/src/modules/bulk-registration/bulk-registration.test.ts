@@ -11,6 +11,8 @@ import { createDevOutboxProvider } from '../auth/dev-sms-outbox.provider.ts'
 import { hashPassword, verifyPassword } from '../auth/passwords.service.ts'
 import { writeResultSheet } from './bulk-registration.result-sheet.ts'
 import { registerSheet, type BulkRegistrationResult } from './bulk-registration.service.ts'
+import { sentTo } from '../auth/dev-sms-outbox.repository.ts'
+import { idNumberIs, openUser, sealedUserColumns } from '../auth/users.repository.ts'
 
 /** A valid GB 11643 number: Chongqing 渝中区, born 1980-01-01, the given sequence. */
 function idNumber(sequence: number): string {
@@ -55,9 +57,9 @@ describe('bulk registration from a unit’s sheet', () => {
     // Accounts that exist before the sheet arrives.
     const passwordHash = await hashPassword('Existing123')
     await database.db.insert(users).values([
-      { realName: '老学员', idNumber: idNumber(50), phone: '13900000050', passwordHash },
-      { realName: '别人', idNumber: idNumber(51), phone: '13900000051', passwordHash },
-      { realName: '换号', idNumber: idNumber(52), phone: '13900000052', passwordHash },
+      { realName: '老学员', ...sealedUserColumns({ idNumber: idNumber(50), phone: '13900000050' }), passwordHash },
+      { realName: '别人', ...sealedUserColumns({ idNumber: idNumber(51), phone: '13900000051' }), passwordHash },
+      { realName: '换号', ...sealedUserColumns({ idNumber: idNumber(52), phone: '13900000052' }), passwordHash },
     ])
     const sheet = await xlsx(
       [
@@ -96,21 +98,21 @@ describe('bulk registration from a unit’s sheet', () => {
     expect(JSON.stringify(first)).not.toContain('13800000001')
 
     // The created accounts: canonical values, flagged, and the password from the SMS signs in.
-    const li = (await database.db.select().from(users).where(eq(users.idNumber, X)))[0]!
+    const li = (await database.db.select().from(users).where(idNumberIs(X))).map(openUser)[0]!
     expect(li).toMatchObject({ realName: '李四', phone: '13800000002', mustChangePassword: true })
-    const [message] = await database.db.select().from(devSmsOutbox).where(eq(devSmsOutbox.phone, '13800000002'))
+    const [message] = await database.db.select().from(devSmsOutbox).where(sentTo('13800000002'))
     expect(message?.purpose).toBe('initial_password')
     expect(await verifyPassword(message!.code, li.passwordHash)).toBe(true)
-    const old = (await database.db.select().from(users).where(eq(users.idNumber, idNumber(50))))[0]!
+    const old = (await database.db.select().from(users).where(idNumberIs(idNumber(50))))[0]!
     expect(old.mustChangePassword).toBe(false)
-    expect(await database.db.select().from(users).where(eq(users.idNumber, idNumber(53)))).toHaveLength(0)
+    expect(await database.db.select().from(users).where(idNumberIs(idNumber(53)))).toHaveLength(0)
     const [link] = await database.db.select().from(bulkRegisteredUsers).where(eq(bulkRegisteredUsers.userId, li.id))
     expect(link).toMatchObject({ unitName: '重庆市第一人民医院', smsSent: true })
 
     const again = await registerSheet({ db: database.db, sms }, { content: sheet, fileName: '附件2.xlsx', staff: '张老师', source: 'cli' }, now)
     expect(again.counts).toMatchObject({ created: 0, existed: 3, invalid: 9 })
     expect(byLine(again, 3).outcome).toBe('existed')
-    expect(await database.db.select().from(devSmsOutbox).where(eq(devSmsOutbox.phone, '13800000002'))).toHaveLength(1)
+    expect(await database.db.select().from(devSmsOutbox).where(sentTo('13800000002'))).toHaveLength(1)
     // Both runs are on record, with who ran them and the sheet's fingerprint.
     const runs = await database.db.select().from(bulkRegistrations)
     expect(runs.map((run) => [run.staff, run.created, run.existed])).toEqual([['张老师', 2, 1], ['张老师', 0, 3]])

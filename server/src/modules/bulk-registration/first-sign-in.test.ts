@@ -1,11 +1,12 @@
 import ExcelJS from 'exceljs'
-import { eq } from 'drizzle-orm'
 import { idNumberCheckChar } from '@app/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { devSmsOutbox, users } from '../../db/schema.ts'
 import { createDevOutboxProvider } from '../auth/dev-sms-outbox.provider.ts'
 import { registerSheet } from './bulk-registration.service.ts'
+import { sentTo } from '../auth/dev-sms-outbox.repository.ts'
+import { phoneIs } from '../auth/users.repository.ts'
 
 let t: TestApp
 const first17 = '50010519851231002'
@@ -27,9 +28,9 @@ afterAll(async () => {
 
 describe('first sign-in of a bulk-registered learner', () => {
   it('signs in with the texted password, is told to change it, and the texted password then stops working', async () => {
-    const [message] = await t.database.db.select().from(devSmsOutbox).where(eq(devSmsOutbox.phone, PHONE))
+    const [message] = await t.database.db.select().from(devSmsOutbox).where(sentTo(PHONE))
     const initial = message!.code
-    const [before] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.phone, PHONE))
+    const [before] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(phoneIs(PHONE))
     expect(before?.hash.startsWith('scrypt$4096$')).toBe(true)
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: ID, password: initial } })
     expect(login.statusCode).toBe(200)
@@ -55,7 +56,7 @@ describe('first sign-in of a bulk-registered learner', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: auth })).json().mustChangePassword).toBe(false)
     expect((await t.app.inject({ method: 'GET', url: '/api/orders', headers: auth })).statusCode).toBe(200)
     // The learner's own password gets the full hashing cost, not the initial secret's cheaper one.
-    const [row] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.phone, PHONE))
+    const [row] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(phoneIs(PHONE))
     expect(row?.hash.startsWith('scrypt$32768$')).toBe(true)
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: PHONE, password: initial } })).statusCode).toBe(401)
     const again = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: PHONE, password: 'NewPass2026' } })

@@ -2,30 +2,40 @@ import { and, eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { categories, certificateFiles, certificates, enrollments, projects } from '../../db/schema.ts'
 import { DEMO_CATEGORY_CODE } from './sample-certificate.rules.ts'
+import { openStored, seal } from '../../crypto/personal-data.ts'
 
-export type CertificateRow = typeof certificates.$inferSelect
-export type NewCertificate = typeof certificates.$inferInsert
+type StoredCertificate = typeof certificates.$inferSelect
+/** A certificate as services see it: its ID number opened (it is stored sealed). */
+export type CertificateRow = Omit<StoredCertificate, 'legacyIdNumber' | 'idNumberSealed'> & { idNumber: string }
+export type NewCertificate = Omit<typeof certificates.$inferInsert, 'legacyIdNumber' | 'idNumberSealed'> & { idNumber: string }
+
+/** Opens a stored row (a certificate issued before encryption at rest may still hold its number in clear). */
+function openCertificate(row: StoredCertificate | undefined): CertificateRow | undefined {
+  if (!row) return undefined
+  const { legacyIdNumber, idNumberSealed, ...rest } = row
+  return { ...rest, idNumber: openStored('id_number', idNumberSealed, legacyIdNumber) }
+}
 
 export async function findCertificateForProject(db: AppDb, userId: number, projectId: number): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(and(eq(certificates.userId, userId), eq(certificates.projectId, projectId)))
-  return row
+  return openCertificate(row)
 }
 
 /** Only the owner's: another learner's id answers like a missing one. */
 export async function findOwnCertificate(db: AppDb, userId: number, id: number): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(and(eq(certificates.id, id), eq(certificates.userId, userId)))
-  return row
+  return openCertificate(row)
 }
 
 /** By id alone: only for requests already proven by a signed file link (file-links.rules.ts). */
 export async function findCertificateById(db: AppDb, id: number): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(eq(certificates.id, id))
-  return row
+  return openCertificate(row)
 }
 
 export async function findCertificateByNumber(db: AppDb, number: string): Promise<CertificateRow | undefined> {
   const [row] = await db.select().from(certificates).where(eq(certificates.number, number))
-  return row
+  return openCertificate(row)
 }
 
 /** Whether the project is one of the demo content's 体验 projects (its certificates are 样例). */
@@ -48,9 +58,10 @@ export async function userHasCertificate(db: AppDb, userId: number): Promise<boo
 }
 
 export async function insertCertificate(db: AppDb, values: NewCertificate): Promise<CertificateRow> {
-  const [row] = await db.insert(certificates).values(values).returning()
+  const { idNumber, ...rest } = values
+  const [row] = await db.insert(certificates).values({ ...rest, idNumberSealed: seal('id_number', idNumber) }).returning()
   if (!row) throw new Error('certificate insert returned nothing')
-  return row
+  return openCertificate(row) as CertificateRow
 }
 
 export async function findActiveEnrollment(db: AppDb, userId: number, projectId: number) {

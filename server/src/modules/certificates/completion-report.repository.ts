@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { certificates, chapterProgress, chapters, courseCompletions, courses, enrollments, projects, users } from '../../db/schema.ts'
 import { districtName } from './districts.rules.ts'
+import { openStored } from '../../crypto/personal-data.ts'
 
 export type CompletionStatus = 'completed' | 'studying' | 'not_started'
 
@@ -48,7 +49,8 @@ export async function completionReport(db: AppDb, filter: CompletionFilter): Pro
     .select({
       userId: users.id,
       realName: users.realName,
-      idNumber: users.idNumber,
+      idNumberSealed: users.idNumberSealed,
+      legacyIdNumber: users.legacyIdNumber,
       projectId: projects.id,
       projectTitle: projects.title,
       year: projects.year,
@@ -92,7 +94,7 @@ export async function completionReport(db: AppDb, filter: CompletionFilter): Pro
       districtCode: org?.districtCode ?? null,
       districtName: org ? (districtName(org.districtCode) ?? '') : '',
       realName: r.realName,
-      idNumber: r.idNumber,
+      idNumber: openStored('id_number', r.idNumberSealed, r.legacyIdNumber),
       projectTitle: r.projectTitle,
       year: r.year,
       requiredHours: r.requiredHours,

@@ -4,6 +4,7 @@ import { GROUP_ORDER_PAYMENT_WINDOW_HOURS, OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { courseCompletions, enrollments, groupOrderTransfers, groupRefundDues, orderItems, orders, projects, users } from '../../db/schema.ts'
 import { newOutTradeNo } from '../orders/orders.rules.ts'
+import { openStored } from '../../crypto/personal-data.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 
@@ -108,7 +109,8 @@ export interface GroupLearnerRow {
 export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset: number; limit: number }): Promise<GroupLearnerRow[]> {
   const query = db
     .select({
-      idNumber: users.idNumber,
+      idNumberSealed: users.idNumberSealed,
+      legacyIdNumber: users.legacyIdNumber,
       realName: users.realName,
       enrolled: sql<boolean>`${enrollments.id} is not null`,
       dropped: sql<boolean>`${orderItems.droppedAt} is not null`,
@@ -124,7 +126,8 @@ export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset:
     .where(eq(orderItems.orderId, order.id))
     .orderBy(asc(orderItems.id))
     .$dynamic()
-  return page ? query.limit(page.limit).offset(page.offset) : query
+  const rows = await (page ? query.limit(page.limit).offset(page.offset) : query)
+  return rows.map(({ idNumberSealed, legacyIdNumber, ...rest }) => ({ ...rest, idNumber: openStored('id_number', idNumberSealed, legacyIdNumber) }))
 }
 
 /** Learners taken off each order before payment (bought for themselves meanwhile), for the orders shown. */
