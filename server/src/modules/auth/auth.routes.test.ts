@@ -153,6 +153,21 @@ describe('SMS codes', () => {
     expect(res.json().code).toBe('SMS_CODE_INVALID')
   })
 
+  it('end together: once the newest code is used, an older one texted earlier does not work either', async () => {
+    const learner = await registerLearner(t.app)
+    await sendCode(t.app, learner.phone, 'reset_password')
+    const older = (await latestCode(t.app, learner.phone, 'reset_password')) as string
+    t.clock.advance(61_000)
+    await sendCode(t.app, learner.phone, 'reset_password')
+    const newer = (await latestCode(t.app, learner.phone, 'reset_password')) as string
+    const reset = (smsCode: string, newPassword: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { phone: learner.phone, smsCode, newPassword } })
+    expect((await reset(newer, 'NewPass2026')).statusCode).toBe(204)
+    const replay = await reset(older, 'Thief2026x')
+    expect(replay.json().code).toBe('RESET_FAILED')
+    expect((await login(learner.phone, 'Thief2026x')).statusCode).toBe(401)
+  })
+
   it('expire after 5 minutes', async () => {
     const phone = newPhone()
     await sendCode(t.app, phone)

@@ -130,8 +130,24 @@ export async function checkSmsCode(
   return { result: 'wrong' }
 }
 
+/**
+ * Marks the code used, and with it every older live code of the same phone and purpose: checks only
+ * look at the newest live code, so an earlier one left live would become valid again once this one
+ * is used (a code texted twice must not open the account twice).
+ */
 export async function markSmsCodeUsed(tx: Tx, codeId: number, now: Date): Promise<void> {
-  await tx.update(smsCodes).set({ consumedAt: now }).where(eq(smsCodes.id, codeId))
+  const [used] = await tx
+    .update(smsCodes)
+    .set({ consumedAt: now })
+    .where(eq(smsCodes.id, codeId))
+    .returning({ phoneIndex: smsCodes.phoneIndex, legacyPhone: smsCodes.legacyPhone, purpose: smsCodes.purpose })
+  if (!used) return
+  const samePhone = used.phoneIndex !== null ? eq(smsCodes.phoneIndex, used.phoneIndex) : used.legacyPhone !== null ? eq(smsCodes.legacyPhone, used.legacyPhone) : undefined
+  if (!samePhone) return
+  await tx
+    .update(smsCodes)
+    .set({ consumedAt: now })
+    .where(and(samePhone, eq(smsCodes.purpose, used.purpose), isNull(smsCodes.consumedAt)))
 }
 
 /** Checks and consumes the code in its own transaction (a wrong attempt stays counted). */
