@@ -29,7 +29,7 @@ beforeAll(async () => {
   tour = await startTour()
   browser = await launchBrowser()
   await mkdir(ARTIFACTS, { recursive: true })
-}, 180_000)
+}, 600_000)
 
 afterAll(async () => {
   await browser?.close()
