@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 // Browser tests: the built H5 served by the real server, driven through system Chromium.
@@ -6,8 +7,12 @@ export default defineConfig({
     environment: 'node',
     include: ['e2e/**/*.e2e.test.ts'],
     globalSetup: ['e2e/global-setup.ts'],
-    // One server and one browser at a time; the files share the server started in globalSetup.
-    fileParallelism: false,
+    // Two files at a time even on two cores: much of a journey is waiting (a video playing in real
+    // time, a server starting, a page settling), so the second file uses what the first leaves
+    // idle. Each file has its own browser and its own learners; files on the shared server started
+    // in globalSetup never look at each other's data.
+    fileParallelism: true,
+    maxWorkers: Math.max(2, Math.min(4, availableParallelism() - 1)),
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

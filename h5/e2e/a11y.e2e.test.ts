@@ -17,7 +17,7 @@ const contexts = new Map<TourStop['as'], BrowserContext>()
 beforeAll(async () => {
   tour = await startTour()
   browser = await launchBrowser()
-}, 180_000)
+}, 600_000)
 
 afterAll(async () => {
   for (const context of contexts.values()) await context.close()

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import postgres from 'postgres'
 import { inject } from 'vitest'
 import { createDatabase, type Database } from '../src/db/client.ts'
@@ -8,7 +10,9 @@ import { usePersonalDataKeys } from '../src/crypto/personal-data.ts'
 
 /**
  * A fresh, migrated database for one test file: a clone of the run's template on PostgreSQL when
- * TEST_DATABASE_URL is set, else an in-memory PGlite. close() drops the clone.
+ * TEST_DATABASE_URL is set, else a copy of the run's migrated PGlite data directory (or, outside
+ * this package's test run, e.g. from another package's tests, an in-memory PGlite migrated here).
+ * close() drops the clone or removes the copy.
  */
 export async function createTestDatabase(): Promise<Database> {
   // Repositories seal ID numbers and phones; tests that use them without an app get the sample keys too.
@@ -16,9 +20,27 @@ export async function createTestDatabase(): Promise<Database> {
   const template = inject('templateDatabase')
   const url = process.env.TEST_DATABASE_URL
   if (!template || !url) {
-    const database = await createDatabase({ memory: true })
-    await database.migrate()
-    return database
+    const pgliteTemplate = inject('pgliteTemplateDir')
+    if (!pgliteTemplate) {
+      const database = await createDatabase({ memory: true })
+      await database.migrate()
+      return database
+    }
+    // Beside the template: the run's teardown removes whatever a file left behind.
+    const root = await mkdtemp(join(dirname(pgliteTemplate), 'db-'))
+    const dataDir = join(root, 'data')
+    await cp(pgliteTemplate, dataDir, { recursive: true })
+    const database = await createDatabase({ dataDir })
+    return {
+      ...database,
+      async close() {
+        try {
+          await database.close()
+        } finally {
+          await rm(root, { recursive: true, force: true })
+        }
+      },
+    }
   }
   const name = `app_test_${randomBytes(6).toString('hex')}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
