@@ -159,7 +159,12 @@ describe('SMS codes', () => {
     const older = (await latestCode(t.app, learner.phone, 'reset_password')) as string
     t.clock.advance(61_000)
     await sendCode(t.app, learner.phone, 'reset_password')
-    const newer = (await latestCode(t.app, learner.phone, 'reset_password')) as string
+    // A reset code is delivered after the answer (not awaited): wait until the outbox holds the newer one.
+    let newer = older
+    for (let attempt = 0; newer === older && attempt < 40; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      newer = (await latestCode(t.app, learner.phone, 'reset_password')) as string
+    }
     const reset = (smsCode: string, newPassword: string) =>
       t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { phone: learner.phone, smsCode, newPassword } })
     expect((await reset(newer, 'NewPass2026')).statusCode).toBe(204)
