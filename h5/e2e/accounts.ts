@@ -2,6 +2,9 @@ import type { DevSmsOutbox, Session } from '@app/shared/auth'
 import { idNumberCheckChar } from '@app/shared/id-number'
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core'
 
+/** 注册's two boxes, ticked as a learner does: the 隐私政策 and the separate consent for the ID number. */
+export const CONSENTS = { agreePolicy: true, consentSensitiveId: true } as const
+
 export interface TestIdentity {
   realName: string
   /** Canonical form (upper-case X). */
@@ -66,7 +69,7 @@ export async function registerWechatBoundLearner(page: Page, origin: string, rea
   if (sms.status() !== 200) throw new Error(`sms-codes answered ${sms.status()}`)
   const smsCode = await readSmsCode(page.request, origin, learner.phone, 'register')
   const registered = await page.request.post(`${origin}/api/auth/register`, {
-    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password },
+    data: { realName: learner.realName, idNumber: learner.idNumber, phone: learner.phone, smsCode, password, ...CONSENTS },
   })
   if (registered.status() !== 201) throw new Error(`register answered ${registered.status()}`)
   const session = (await registered.json()) as Session

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { newIdentity, readSmsCode } from './accounts.ts'
+import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { launchBrowser, newWechatContext, skipWechatOauth, type WechatContext } from './browser.ts'
 
 // Issue 22.2 and 28.2 / 28.5: 修改密码 is reached from 我的; changing the password on device A says
@@ -58,7 +58,7 @@ describe('修改密码 from 我的 signs the other devices out', () => {
     expect(sms.status()).toBe(200)
     const smsCode = await readSmsCode(pageA.request, baseUrl, learner.phone, 'register')
     // page.request shares device A's cookies: the refresh cookie signs the H5 in on the next load.
-    const registered = await pageA.request.post(`${baseUrl}/api/auth/register`, { data: { ...learner, smsCode, password: OLD_PASSWORD } })
+    const registered = await pageA.request.post(`${baseUrl}/api/auth/register`, { data: { ...learner, smsCode, password: OLD_PASSWORD, ...CONSENTS } })
     expect(registered.status()).toBe(201)
     await pageA.goto(`${baseUrl}/me`)
     await pageA.getByText(learner.realName).first().waitFor()

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { newIdentity, readSmsCode, signInNewWechatLearner, type TestIdentity } from './accounts.ts'
+import { CONSENTS, newIdentity, readSmsCode, signInNewWechatLearner, type TestIdentity } from './accounts.ts'
 import { newWechatContext, skipWechatOauth, startJourney, type Journey } from './browser.ts'
 import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 
@@ -25,7 +25,7 @@ async function registerLearner(identity: TestIdentity): Promise<void> {
     expect(sms.status()).toBe(200)
     const smsCode = await readSmsCode(context.request, origin, identity.phone, 'register')
     const registered = await context.request.post(`${origin}/api/auth/register`, {
-      data: { realName: identity.realName, idNumber: identity.idNumber, phone: identity.phone, smsCode, password: PASSWORD },
+      data: { realName: identity.realName, idNumber: identity.idNumber, phone: identity.phone, smsCode, password: PASSWORD, ...CONSENTS },
     })
     expect(registered.status()).toBe(201)
   } finally {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { newIdentity, readSmsCode } from './accounts.ts'
+import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { MOBILE_CHROME_USER_AGENT, startJourney, type Journey } from './browser.ts'
 
 // ACC-2, ACC-3 and WX-3: outside WeChat, password sign-in, 「用户名或密码错误」, 「忘记密码」 and
@@ -30,7 +30,7 @@ describe('password sign-in outside WeChat', () => {
     expect(sms.status()).toBe(200)
     const smsCode = await readSmsCode(page.request, baseUrl, learner.phone, 'register')
     const registered = await page.request.post(`${baseUrl}/api/auth/register`, {
-      data: { ...learner, smsCode, password: OLD_PASSWORD },
+      data: { ...learner, smsCode, password: OLD_PASSWORD, ...CONSENTS },
     })
     expect(registered.status()).toBe(201)
     // page.request shares the browser's cookies: end that session so the browser starts signed out.

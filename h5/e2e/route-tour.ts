@@ -172,6 +172,7 @@ export async function startTour(): Promise<Tour> {
       { name: 'forgot-password', as: 'signed-out', path: '/forgot-password', ready: 'css=form' },
       { name: 'wechat-snapshot', as: 'signed-out', path: '/wechat-snapshot', ready: 'css=.van-nav-bar' },
       { name: 'help', as: 'signed-out', path: '/help', ready: '咨询方式' },
+      { name: 'privacy', as: 'signed-out', path: '/privacy', ready: '三、我们向谁提供您的信息' },
       { name: 'verify', as: 'signed-out', path: verifyPath, ready: certificate.number },
       { name: 'verify-unknown', as: 'signed-out', path: '/verify/CQ2025AAAAAAAAAAAAA', ready: 'css=.verify__title' },
       { name: 'not-found', as: 'signed-out', path: '/no-such-page', ready: '页面不存在' },

@@ -65,6 +65,9 @@ describe('WeChat menu → OAuth → 注册 → bound', () => {
     await page.locator('input[name="smsCode"]').fill(code)
     await page.locator('input[name="password"]').fill(PASSWORD)
     await page.locator('input[name="confirm"]').fill(PASSWORD)
+    // 注册's two boxes: the 隐私政策, and the separate consent for the ID number.
+    await page.getByRole('checkbox', { name: /隐私政策/ }).locator('.van-checkbox__icon').click()
+    await page.getByRole('checkbox', { name: /身份证号/ }).locator('.van-checkbox__icon').click()
     await page.getByRole('button', { name: '注册', exact: true }).click()
 
     await page.getByText('已绑定微信').first().waitFor()

@@ -41,6 +41,14 @@ http.attachSession({
     const here = router.currentRoute.value
     if (here.name !== 'change-password') void router.push({ name: 'change-password', query: { redirect: here.fullPath } })
   },
+  // Signed in (WeChat binding, a bulk-registered account, a new policy version) without the current
+  // consents: the page that asked opens 隐私政策's consent page, and comes back after it.
+  consentRequired: () => {
+    const here = router.currentRoute.value
+    if (here.name !== 'consent' && here.name !== 'privacy' && here.name !== 'change-password') {
+      void router.push({ name: 'consent', query: { redirect: here.fullPath } })
+    }
+  },
 })
 // One silent refresh at start, so public pages (the catalogue's "已购买" state) know the learner too;
 // guarded routes await the same single flight. A network failure here only means signed out for now.

@@ -16,6 +16,9 @@ export function newPhone(): string {
 
 export const PASSWORD = 'Chongqing2025'
 
+/** Both boxes of 注册 ticked: the 隐私政策 and the separate consent for the ID number. */
+export const CONSENTS = { agreePolicy: true, consentSensitiveId: true } as const
+
 export async function sendCode(
   app: FastifyInstance,
   phone: string,
@@ -75,7 +78,7 @@ export async function registerLearner(
   const res = await app.inject({
     method: 'POST',
     url: '/api/auth/register',
-    payload: { realName, idNumber, phone, smsCode, password: PASSWORD },
+    payload: { realName, idNumber, phone, smsCode, password: PASSWORD, ...CONSENTS },
     remoteAddress: address,
   })
   if (res.statusCode !== 201) throw new Error(`register ${res.statusCode} ${res.body}`)

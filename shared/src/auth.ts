@@ -21,6 +21,10 @@ export const RegisterBodySchema = ClosedObject({
   phone: PhoneText,
   smsCode: SmsCodeText,
   password: NewPasswordText,
+  /** 同意《隐私政策》 (PRIVACY_POLICY_VERSION): registration is refused without it. */
+  agreePolicy: Type.Optional(Type.Boolean()),
+  /** The separate consent to process the ID number as sensitive personal information (PIPL art. 29). */
+  consentSensitiveId: Type.Optional(Type.Boolean()),
 })
 export type RegisterBody = Static<typeof RegisterBodySchema>
 
@@ -121,3 +125,7 @@ export const HELP_CONTACTS = {
   accountHotline: { number: '400-023-9229', extension: '1', label: '账号注册、登录、证书问题咨询' },
   technicalHotline: { number: '400-618-7500', extension: '2', label: '学习技术咨询热线' },
 } as const
+
+/** POST /api/me/consents: both consents for the current 隐私政策 version. */
+export const ConsentBodySchema = ClosedObject({ agreePolicy: Type.Boolean(), consentSensitiveId: Type.Boolean() })
+export type ConsentBody = Static<typeof ConsentBodySchema>

@@ -98,6 +98,9 @@ export const ErrorCode = {
   SESSION_ENDED_PASSWORD_CHANGED: 'SESSION_ENDED_PASSWORD_CHANGED',
   SESSION_ENDED_PASSWORD_RESET_BY_STAFF: 'SESSION_ENDED_PASSWORD_RESET_BY_STAFF',
   SESSION_ENDED_WECHAT_UNBOUND: 'SESSION_ENDED_WECHAT_UNBOUND',
+  // consent (隐私政策 and the separate consent for the ID number)
+  CONSENT_MISSING: 'CONSENT_MISSING',
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

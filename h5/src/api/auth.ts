@@ -1,5 +1,6 @@
 import type {
   ChangePasswordBody,
+  ConsentBody,
   LoginBody,
   Me,
   RegisterBody,
@@ -64,6 +65,11 @@ export function fetchMe(signal?: AbortSignal): Promise<Me> {
 /** DELETE /api/me/wechat-binding: 「解除绑定」. */
 export async function unbindWechat(): Promise<void> {
   await http.delete<null>('/me/wechat-binding')
+}
+
+/** POST /api/me/consents: the 隐私政策 and the separate ID-number consent for the current version (204). */
+export async function giveConsents(body: ConsentBody): Promise<void> {
+  await http.post<null>('/me/consents', body)
 }
 
 /** PUT /api/me/password: 修改密码, also the first step after signing in with an initial password (204). */

@@ -197,6 +197,8 @@ export interface SessionBridge {
   sessionLost(error: ApiError): void
   /** The server refused a request until the account's initial password is changed (403 PASSWORD_CHANGE_REQUIRED). */
   passwordChangeRequired?(): void
+  /** The server refused a request until the current 隐私政策 is agreed (403 CONSENT_REQUIRED). */
+  consentRequired?(): void
 }
 
 /**
@@ -275,6 +277,7 @@ export function createHttp(defaults: CreateAxiosDefaults = {}): Http {
     const config = axios.isAxiosError(error) ? error.config : undefined
     const bridge = session
     if (apiError.code === 'PASSWORD_CHANGE_REQUIRED') bridge?.passwordChangeRequired?.()
+    if (apiError.code === 'CONSENT_REQUIRED') bridge?.consentRequired?.()
     if (
       !bridge ||
       !config ||

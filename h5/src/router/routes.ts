@@ -56,6 +56,10 @@ export const routes: AppRouteRecord[] = [
   page('/forgot-password', 'forgot-password', () => import('@/views/auth/ForgotPasswordView.vue'), { title: '忘记密码', requiresAuth: false }),
   page('/change-password', 'change-password', () => import('@/views/auth/ChangePasswordView.vue'), { title: '修改密码', requiresAuth: true }),
   page('/wechat-snapshot', 'wechat-snapshot', () => import('@/views/auth/WechatSnapshotView.vue'), { title: '使用完整服务', requiresAuth: false }),
+  // 隐私政策, linked from 注册, the consent page and 我的; anyone may read it.
+  page('/privacy', 'privacy', () => import('@/views/privacy/PrivacyView.vue'), { title: '隐私政策', requiresAuth: false, public: true }),
+  // Opened on 403 CONSENT_REQUIRED: both consents for the current policy version, then back.
+  page('/consent', 'consent', () => import('@/views/privacy/ConsentView.vue'), { title: '隐私政策', requiresAuth: true }),
   page('/help', 'help', () => import('@/views/help/HelpView.vue'), { title: '咨询方式', requiresAuth: false }),
   page('/:pathMatch(.*)*', 'not-found', () => import('@/views/error/NotFoundView.vue'), { title: '页面不存在', requiresAuth: false }),
 ]

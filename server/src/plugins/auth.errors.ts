@@ -9,6 +9,8 @@ export const AccessTokenInvalidError = defineError(ErrorCode.UNAUTHORIZED, '登�
 /** The token is genuine but its session ended (sign-out, password reset, replayed refresh token). */
 export const SessionExpiredError = defineError(ErrorCode.SESSION_EXPIRED, '登录已过期，请重新登录', 401)
 export const PasswordChangeRequiredError = defineError(ErrorCode.PASSWORD_CHANGE_REQUIRED, '请先修改初始密码，再继续使用', 403)
+/** The account has not agreed to the current 隐私政策 and the separate ID-number consent (POST /api/me/consents). */
+export const ConsentRequiredError = defineError(ErrorCode.CONSENT_REQUIRED, '请先阅读并同意《隐私政策》及个人敏感信息处理规则，再继续使用', 403)
 /** The session was ended by 修改密码 on another device, or by 忘记密码. */
 export const SessionEndedPasswordChangedError = defineError(ErrorCode.SESSION_ENDED_PASSWORD_CHANGED, '您的账号已在其他设备修改密码，请重新登录', 401)
 /** The session was ended because staff reset the learner's password. */

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AccessTokenExpiredError, AccessTokenInvalidError, PasswordChangeRequiredError, SignInRequiredError, sessionEndedError } from './auth.errors.ts'
+import { AccessTokenExpiredError, AccessTokenInvalidError, ConsentRequiredError, PasswordChangeRequiredError, SignInRequiredError, sessionEndedError } from './auth.errors.ts'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
@@ -30,6 +30,12 @@ declare module 'fastify' {
      * PASSWORD_CHANGE_REQUIRED until the password is changed.
      */
     beforePasswordChange?: boolean
+    /**
+     * The route stays open to an account that has not yet agreed to the current 隐私政策 (and the
+     * separate ID-number consent): 我的, 修改密码 and the consent route itself. Every other
+     * authenticated route answers 403 CONSENT_REQUIRED until both consents are recorded.
+     */
+    beforeConsent?: boolean
   }
   interface FastifyInstance {
     /** preHandler: a valid access token of a live session, else 401. */
@@ -46,6 +52,8 @@ declare module 'fastify' {
 export interface SessionCheck {
   live: boolean
   mustChangePassword: boolean
+  /** The account has no recorded consent to the current PRIVACY_POLICY_VERSION (both kinds). */
+  consentRequired: boolean
   /** Why a revoked session ended (SessionEndReason), so the 401 can say so; null otherwise. */
   revokedReason: string | null
 }
@@ -103,6 +111,8 @@ export default fp<AuthPluginOptions>(
       if (!session.live) throw sessionEndedError(session.revokedReason)
       // Enforced here, not only by the H5's router: the texted password must not open the API.
       if (session.mustChangePassword && request.routeOptions.config.beforePasswordChange !== true) throw new PasswordChangeRequiredError()
+      // Likewise: no use of the API before the current 隐私政策 and the ID-number consent are agreed.
+      if (session.consentRequired && request.routeOptions.config.beforeConsent !== true) throw new ConsentRequiredError()
     })
   },
   { name: 'auth', dependencies: ['error-handler'] },

@@ -86,3 +86,22 @@ export const refreshTokens = pgTable(
   },
   (t) => [index().on(t.sessionId), index().on(t.parentHash)],
 )
+
+/**
+ * 隐私政策 consents (PIPL art. 14, 29): one row per consent given — 'policy' (the policy of that
+ * version) and 'sensitive_id' (the separate consent for the ID number). An account without both for
+ * the current PRIVACY_POLICY_VERSION is asked again (403 CONSENT_REQUIRED). Rows are only added.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: serial().primaryKey(),
+    userId: requiredRef(() => users.id),
+    policyVersion: text().notNull(),
+    kind: text().$type<'policy' | 'sensitive_id'>().notNull(),
+    grantedAt: timestamptz().notNull(),
+    /** Where it was given: 'register' (注册) or 'consent-page' (asked again after sign-in). */
+    client: text().notNull(),
+  },
+  (t) => [index().on(t.userId, t.policyVersion)],
+)

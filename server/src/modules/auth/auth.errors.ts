@@ -6,6 +6,8 @@ export const LoginThrottledError = defineError(ErrorCode.LOGIN_THROTTLED, '登�
 /** 注册 / 忘记密码 tried too often from one address. */
 export const AttemptsThrottledError = defineError(ErrorCode.RATE_LIMITED, '尝试次数过多，请%s分钟后再试', 429)
 export const IdNumberInvalidError = defineError(ErrorCode.ID_NUMBER_INVALID, '%s', 400)
+/** 注册 without ticking both boxes: the 隐私政策, and the separate consent for the ID number. */
+export const ConsentMissingError = defineError(ErrorCode.CONSENT_MISSING, '请阅读并勾选同意《隐私政策》，并单独同意处理您的身份证号（敏感个人信息）', 400)
 export const IdNumberTakenError = defineError(ErrorCode.ID_NUMBER_TAKEN, '该身份证号码已注册，请直接登录；如忘记密码请点击“忘记密码”', 409)
 export const PhoneInvalidError = defineError(ErrorCode.PHONE_INVALID, '请输入正确的11位手机号码', 400)
 export const PhoneTakenError = defineError(ErrorCode.PHONE_TAKEN, '该手机号已被其他账号使用，请更换手机号或直接登录', 409)

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { PASSWORD, bearer, cookieValue, latestCode, newIdNumber, newPhone, registerLearner, sendCode } from '../../../test/auth-helpers.ts'
+import { CONSENTS, PASSWORD, bearer, cookieValue, latestCode, newIdNumber, newPhone, registerLearner, sendCode } from '../../../test/auth-helpers.ts'
 
 let t: TestApp
 const logLines: string[] = []
@@ -34,7 +34,7 @@ describe('register (ACC-1)', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: ' 李 四 ', idNumber: ` ${idNumber.toLowerCase()} `, phone, smsCode, password: PASSWORD },
+      payload: { realName: ' 李 四 ', idNumber: ` ${idNumber.toLowerCase()} `, phone, smsCode, password: PASSWORD, ...CONSENTS },
     })
     expect(res.statusCode).toBe(201)
     const body = res.json()
@@ -56,7 +56,7 @@ describe('register (ACC-1)', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: '王五', idNumber: wrongCheck, phone, smsCode, password: PASSWORD },
+      payload: { realName: '王五', idNumber: wrongCheck, phone, smsCode, password: PASSWORD, ...CONSENTS },
     })
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code: 'ID_NUMBER_INVALID' })
@@ -72,7 +72,7 @@ describe('register (ACC-1)', () => {
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: '赵六', idNumber: first.idNumber, phone, smsCode: await latestCode(t.app, phone), password: 'Another2025' },
+      payload: { realName: '赵六', idNumber: first.idNumber, phone, smsCode: await latestCode(t.app, phone), password: 'Another2025', ...CONSENTS },
     })
     expect(again.statusCode).toBe(409)
     expect(again.json().code).toBe('ID_NUMBER_TAKEN')
@@ -81,7 +81,7 @@ describe('register (ACC-1)', () => {
     const samePhone = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: '赵六', idNumber: newIdNumber(), phone: first.phone, smsCode: await latestCode(t.app, first.phone), password: 'Another2025' },
+      payload: { realName: '赵六', idNumber: newIdNumber(), phone: first.phone, smsCode: await latestCode(t.app, first.phone), password: 'Another2025', ...CONSENTS },
     })
     expect(samePhone.statusCode).toBe(409)
     expect(samePhone.json().code).toBe('PHONE_TAKEN')
@@ -95,7 +95,7 @@ describe('register (ACC-1)', () => {
       t.app.inject({
         method: 'POST',
         url: '/api/auth/register',
-        payload: { realName: '赵六', idNumber, phone, smsCode: '123456', password: 'Another2025' },
+        payload: { realName: '赵六', idNumber, phone, smsCode: '123456', password: 'Another2025', ...CONSENTS },
         remoteAddress: '10.7.0.1',
       })
     const answers = [await probe(first.idNumber, newPhone()), await probe(newIdNumber(), first.phone), await probe(newIdNumber(), newPhone())]
@@ -106,7 +106,7 @@ describe('register (ACC-1)', () => {
   })
 
   it('throttles registration attempts per address, before the SMS code is checked', async () => {
-    const payload = { realName: '赵六', idNumber: newIdNumber(), phone: newPhone(), smsCode: '123456', password: 'Another2025' }
+    const payload = { realName: '赵六', idNumber: newIdNumber(), phone: newPhone(), smsCode: '123456', password: 'Another2025', ...CONSENTS }
     const codes: string[] = []
     for (let i = 0; i < 31; i++) {
       const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload, remoteAddress: '10.7.0.2' })
@@ -133,7 +133,7 @@ describe('register (ACC-1)', () => {
     const name = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: 'x1', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD },
+      payload: { realName: 'x1', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD, ...CONSENTS },
     })
     expect(name.json().code).toBe('REAL_NAME_INVALID')
   })
@@ -148,7 +148,7 @@ describe('SMS codes', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: '钱七', idNumber: newIdNumber(), phone, smsCode: code, password: PASSWORD },
+      payload: { realName: '钱七', idNumber: newIdNumber(), phone, smsCode: code, password: PASSWORD, ...CONSENTS },
     })
     expect(res.json().code).toBe('SMS_CODE_INVALID')
   })
@@ -181,7 +181,7 @@ describe('SMS codes', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { realName: '孙八', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD },
+      payload: { realName: '孙八', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD, ...CONSENTS },
     })
     expect(res.json().code).toBe('SMS_CODE_INVALID')
   })
@@ -191,7 +191,7 @@ describe('SMS codes', () => {
     await sendCode(t.app, phone)
     const smsCode = (await latestCode(t.app, phone)) as string
     const wrong = smsCode === '000000' ? '111111' : '000000'
-    const payload = { realName: '周九', idNumber: newIdNumber(), phone, password: PASSWORD }
+    const payload = { realName: '周九', idNumber: newIdNumber(), phone, password: PASSWORD, ...CONSENTS }
     for (let i = 0; i < 5; i++) {
       const r = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { ...payload, smsCode: wrong } })
       expect(r.json().code).toBe('SMS_CODE_INVALID')

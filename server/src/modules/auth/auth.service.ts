@@ -38,6 +38,8 @@ import { endAllSessions } from './sessions.service.ts'
 import { checkSmsCode, consumeSmsCode, issueSmsCode, markSmsCodeUsed, type SmsCodeDeps } from './sms-codes.service.ts'
 import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from './throttle.repository.ts'
 import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey, type AttemptRule } from './throttle.rules.ts'
+import { recordConsents } from './consents.repository.ts'
+import { requireConsents } from './consents.service.ts'
 import { findBindingByUser, findUserByAccount, findUserById, findUserByPhoneForUpdate, insertUser, type UserRow } from './users.repository.ts'
 
 export interface AuthDeps {
@@ -81,6 +83,7 @@ export async function register(deps: AuthDeps, body: RegisterBody, clientAddress
   const phone = validPhone(body.phone)
   const weak = passwordProblem(body.password, { idNumber: id.value, phone })
   if (weak) throw new PasswordWeakError(weak)
+  requireConsents(body)
 
   const attempt = await allowAttempt(deps.db, throttleKey('register-address', clientAddress), CODE_CHECKS_PER_ADDRESS, now)
   if (!(await consumeSmsCode({ db: deps.db, hashKey: deps.smsHashKey }, { phone, purpose: 'register', code: body.smsCode }, now))) {
@@ -91,7 +94,12 @@ export async function register(deps: AuthDeps, body: RegisterBody, clientAddress
   if (existing) throw new PhoneTakenError()
   const passwordHash = await hashPassword(body.password)
   try {
-    const user = await insertUser(deps.db, { realName, idNumber: id.value, phone, passwordHash, createdAt: now, updatedAt: now })
+    // The account and its two consents (policy version, time) are written together.
+    const user = await deps.db.transaction(async (tx) => {
+      const inserted = await insertUser(tx, { realName, idNumber: id.value, phone, passwordHash, createdAt: now, updatedAt: now })
+      await recordConsents(tx, inserted.id, 'register', now)
+      return inserted
+    })
     // Colleagues registering from one office address: only failures count against it.
     await refundAttempt(deps.db, attempt)
     return user

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { newIdNumber, newPhone, PASSWORD, sendCode } from '../../../test/auth-helpers.ts'
+import { CONSENTS, newIdNumber, newPhone, PASSWORD, sendCode } from '../../../test/auth-helpers.ts'
 
 // The development SMS outbox lists every code texted to a phone, newest first; a tester must see
 // at once which one the server accepts now.
@@ -31,7 +31,7 @@ describe('development SMS outbox', () => {
 
     // The superseded code is refused; the marked one is what 注册 accepts.
     const register = (smsCode: string | undefined) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { realName: '张三', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD } })
+      t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { realName: '张三', idNumber: newIdNumber(), phone, smsCode, password: PASSWORD, ...CONSENTS } })
     expect((await register(box.messages[1]?.code)).statusCode).toBe(400)
     expect((await register(box.current[0]?.code)).statusCode).toBe(201)
   })
@@ -40,7 +40,7 @@ describe('development SMS outbox', () => {
     const phone = newPhone()
     await sendCode(t.app, phone)
     const code = (await outbox(phone)).current[0]?.code
-    const register = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { realName: '李四', idNumber: newIdNumber(), phone, smsCode: code, password: PASSWORD } })
+    const register = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { realName: '李四', idNumber: newIdNumber(), phone, smsCode: code, password: PASSWORD, ...CONSENTS } })
     expect(register.statusCode).toBe(201)
     const box = await outbox(phone)
     expect(box.messages).toEqual([expect.objectContaining({ code, status: 'used', note: '已使用' })])

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ChangePasswordBodySchema, MeSchema } from '@app/shared'
+import { ChangePasswordBodySchema, ConsentBodySchema, MeSchema } from '@app/shared'
 import { withErrors } from '../../route-schemas.ts'
 import { describeMe, loadUser, unbindWechat, type AuthDeps } from './auth.service.ts'
+import { giveConsents } from './consents.service.ts'
 import { changePassword } from './password-change.service.ts'
 
 export interface MeRoutesOptions {
@@ -16,7 +17,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
 
   app.get(
     '/',
-    { config: { beforePasswordChange: true }, schema: { tags: ['me'], summary: '我的账号', security: [{ bearer: [] }], response: withErrors({ 200: MeSchema }) } },
+    { config: { beforePasswordChange: true, beforeConsent: true }, schema: { tags: ['me'], summary: '我的账号', security: [{ bearer: [] }], response: withErrors({ 200: MeSchema }) } },
     async (request) => describeMe(auth, await loadUser(auth, request.user.uid)),
   )
 
@@ -32,7 +33,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
   app.put(
     '/password',
     {
-      config: { beforePasswordChange: true },
+      config: { beforePasswordChange: true, beforeConsent: true },
       schema: {
         tags: ['me'],
         summary: '修改密码（首次登录须修改初始密码）；本账号其他设备随即退出登录',
@@ -43,6 +44,24 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { auth,
     },
     async (request, reply) => {
       await changePassword(auth, request.user.uid, request.user.sid, request.body, now())
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.post(
+    '/consents',
+    {
+      config: { beforePasswordChange: true, beforeConsent: true },
+      schema: {
+        tags: ['me'],
+        summary: '同意当前版本的《隐私政策》及身份证号（敏感个人信息）的单独同意',
+        security: [{ bearer: [] }],
+        body: ConsentBodySchema,
+        response: withErrors({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      await giveConsents(auth.db, request.user.uid, request.body, now())
       return reply.code(204).send(null)
     },
   )

@@ -1,6 +1,7 @@
-import { and, eq, isNull, ne } from 'drizzle-orm'
+import { and, eq, isNull, ne, sql } from 'drizzle-orm'
+import { PRIVACY_POLICY_VERSION } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { sessions, users } from '../../db/schema.ts'
+import { consents, sessions, users } from '../../db/schema.ts'
 import type { SessionEndReason } from '../../plugins/auth.errors.ts'
 import type { SignInSessionState } from '../../rules/sign-in-session.rules.ts'
 
@@ -18,7 +19,7 @@ export type SignInMethod = 'password' | 'wechat'
 export async function loadSignInSessionState(
   db: AppDb,
   sessionId: string,
-): Promise<(SignInSessionState & { mustChangePassword: boolean; revokedReason: string | null }) | null> {
+): Promise<(SignInSessionState & { mustChangePassword: boolean; consentKinds: number; revokedReason: string | null }) | null> {
   const [row] = await db
     .select({
       userId: sessions.userId,
@@ -27,6 +28,8 @@ export async function loadSignInSessionState(
       expiresAt: sessions.expiresAt,
       userSessionVersion: users.sessionVersion,
       mustChangePassword: users.mustChangePassword,
+      /** How many of the two consent kinds the account gave for the current policy version. */
+      consentKinds: sql<number>`(select count(distinct ${consents.kind})::int from ${consents} where ${consents.userId} = ${users.id} and ${consents.policyVersion} = ${PRIVACY_POLICY_VERSION})`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { CONSENT_KINDS } from '@app/shared'
 import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { refreshTokens, sessions, users } from '../../db/schema.ts'
@@ -166,6 +167,7 @@ export async function checkSession(db: AppDb, claims: AccessClaims, now: Date): 
   return {
     live: isSignInSessionLive(state, { userId: claims.uid, sessionVersion: claims.sv }, now),
     mustChangePassword: state?.mustChangePassword ?? false,
+    consentRequired: state ? Number(state.consentKinds) < CONSENT_KINDS.length : false,
     revokedReason: state?.userId === claims.uid ? state.revokedReason : null,
   }
 }

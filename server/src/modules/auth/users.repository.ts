@@ -1,6 +1,7 @@
 import { eq, or, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
+import type { Db } from './sessions.repository.ts'
 import { blindIndex, openStored, seal } from '../../crypto/personal-data.ts'
 
 type StoredUser = typeof users.$inferSelect
@@ -50,7 +51,7 @@ export async function findUserByPhoneForUpdate(tx: AppDb, phone: string): Promis
 
 /** Inserts an account, sealing its ID number and phone; unique violations name users_*_index_unique. */
 export async function insertUser(
-  db: AppDb,
+  db: Db,
   values: { realName: string; idNumber: string; phone: string; passwordHash: string; createdAt: Date; updatedAt: Date },
 ): Promise<UserRow> {
   const { idNumber, phone, ...rest } = values

@@ -54,6 +54,10 @@ describe('first sign-in of a bulk-registered learner', () => {
     const changed = await t.app.inject({ method: 'PUT', url: '/api/me/password', headers: auth, payload: { currentPassword: initial, newPassword: 'NewPass2026' } })
     expect(changed.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: auth })).json().mustChangePassword).toBe(false)
+    // A bulk-registered learner never saw 注册's 隐私政策: the consents come next.
+    expect((await t.app.inject({ method: 'GET', url: '/api/orders', headers: auth })).json().code).toBe('CONSENT_REQUIRED')
+    const consented = await t.app.inject({ method: 'POST', url: '/api/me/consents', headers: auth, payload: { agreePolicy: true, consentSensitiveId: true } })
+    expect(consented.statusCode).toBe(204)
     expect((await t.app.inject({ method: 'GET', url: '/api/orders', headers: auth })).statusCode).toBe(200)
     // The learner's own password gets the full hashing cost, not the initial secret's cheaper one.
     const [row] = await t.database.db.select({ hash: users.passwordHash }).from(users).where(phoneIs(PHONE))
