@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { idNumberCheckChar } from '@app/shared/id-number'
+import { PRIVACY_POLICY_VERSION } from '@app/shared/privacy-policy'
 import type { createClient } from './load.ts'
 
 /**
@@ -36,6 +37,8 @@ export async function prepareLearners(databaseUrl: string, jwtSecret: string, co
         returning id`
       const sid = randomUUID()
       await sql`insert into sessions (id, user_id, expires_at) values (${sid}, ${user!.id}, now() + interval '1 day')`
+      // A learner who registered through 注册 has consented to the current 隐私政策 (else 403 CONSENT_REQUIRED).
+      await sql`insert into consents (user_id, policy_version, kind, granted_at, client) values (${user!.id}, ${PRIVACY_POLICY_VERSION}, 'policy', now(), 'register'), (${user!.id}, ${PRIVACY_POLICY_VERSION}, 'sensitive_id', now(), 'register')`
       const [order] = await sql<{ id: number }[]>`
         insert into orders (out_trade_no, buyer_user_id, kind, project_id, unit_price_fen, quantity, amount_fen, status, invoice, created_at, expires_at, paid_at)
         values (${`LOAD${n}${Date.now()}`}, ${user!.id}, 'individual', ${project!.id}, ${project!.price_fen}, 1, ${project!.price_fen}, 'paid', ${sql.json({ choice: 'later' })}, now(), now(), now())

@@ -116,6 +116,9 @@ describe('the learner’s journey through 3 instances behind nginx', () => {
     await page.locator('input[name="smsCode"]').fill(await readSmsCode(page.request, origin, learner.phone, 'register'))
     await page.locator('input[name="password"]').fill(PASSWORD)
     await page.locator('input[name="confirm"]').fill(PASSWORD)
+    // 注册's two boxes: the 隐私政策, and the separate consent for the ID number.
+    await page.getByRole('checkbox', { name: /隐私政策/ }).locator('.van-checkbox__icon').click()
+    await page.getByRole('checkbox', { name: /身份证号/ }).locator('.van-checkbox__icon').click()
     await page.getByRole('button', { name: '注册', exact: true }).click()
     await page.getByText('已绑定微信').first().waitFor()
     await page.waitForURL(`${origin}/`)

@@ -7,6 +7,7 @@ import { startCluster, type Cluster } from './cluster.ts'
 import { accessToken } from '../bench/learners.ts'
 import { randomUUID } from 'node:crypto'
 import { idNumberCheckChar } from '@app/shared/id-number'
+import { PRIVACY_POLICY_VERSION } from '@app/shared/privacy-policy'
 
 // A WeChat Pay notification delivered (through nginx) to an instance that dies mid-settlement:
 // the test holds the order's row lock so the settlement waits inside its transaction, finds the
@@ -47,6 +48,8 @@ async function boundLearner(secrets: DevSecrets) {
   await sql`insert into wechat_bindings (app_id, openid, user_id) values (${secrets.appId}, ${openid}, ${user!.id})`
   const sid = randomUUID()
   await sql`insert into sessions (id, user_id, expires_at) values (${sid}, ${user!.id}, now() + interval '1 day')`
+  // A learner who registered through 注册 has consented to the current 隐私政策 (else 403 CONSENT_REQUIRED).
+  await sql`insert into consents (user_id, policy_version, kind, granted_at, client) values (${user!.id}, ${PRIVACY_POLICY_VERSION}, 'policy', now(), 'register'), (${user!.id}, ${PRIVACY_POLICY_VERSION}, 'sensitive_id', now(), 'register')`
   return { userId: user!.id, authorization: `Bearer ${accessToken(secrets.jwtSecret, user!.id, sid)}` }
 }
 
