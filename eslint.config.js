@@ -41,11 +41,11 @@ export default tseslint.config(
   },
   {
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/config.ts'],
+    ignores: ['server/src/app/app.config.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through server/src/config.ts.' },
+        { object: 'process', property: 'env', message: 'Read configuration through server/src/app/app.config.ts.' },
       ],
     },
   },

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { PoolStats } from '../db/pool-stats.ts'
 import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
-import { httpRequestDuration, paymentNotifications, watchPool } from './metrics.registry.ts'
+import { httpRequestDuration, paymentNotifications, watchPool } from '../core/metrics.registry.ts'
 
 const NOTIFY_KINDS: Record<string, string> = { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' }
 

@@ -15,7 +15,7 @@ import {
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
-import { withRetryAfter } from '../../errors.ts'
+import { withRetryAfter } from '../../core/errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import {
   AttemptsThrottledError,

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
-import type { WechatSettings } from './integrations/wechat/settings.ts'
-import { KEY_ID, type PersonalDataKeyring } from './crypto/personal-data.ts'
+import type { WechatSettings } from '../integrations/wechat/settings.ts'
+import { KEY_ID, type PersonalDataKeyring } from '../crypto/personal-data.ts'
 
 /**
  * The only module that reads process.env. It validates everything once at start-up and throws a
@@ -180,7 +180,7 @@ export interface Config {
   personalDataKeys: PersonalDataKeyring
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 type Env = Record<string, string | undefined>
 

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadConfig, withDotEnv } from './config.ts'
+import { loadConfig, withDotEnv } from './app.config.ts'
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..')
 
 const liveWechat = {
   WECHAT_APP_ID: 'wx1234567890abcdef',
@@ -152,7 +152,7 @@ describe('.env at the repository root', () => {
 
   it('documents every variable the server reads in .env.example, which loads as it is', () => {
     const example = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
-    const source = readFileSync(path.join(REPO_ROOT, 'server/src/config.ts'), 'utf8')
+    const source = readFileSync(path.join(REPO_ROOT, 'server/src/app/app.config.ts'), 'utf8')
     const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]).filter((name) => name !== 'ENOENT'))
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
     expect([...read].filter((name) => !documented.has(name))).toEqual([])
