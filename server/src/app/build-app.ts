@@ -19,6 +19,7 @@ import staticFiles from '../plugins/static-files.ts'
 import { registerModules } from './modules.ts'
 import { buildValidator } from '../core/validation.ts'
 import staffGuard from '../modules/staff/staff.guard.ts'
+import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -75,7 +76,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
   await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
-  await app.register(metrics, { poolStats: deps.database.poolStats })
+  await app.register(metrics, {
+    poolStats: deps.database.poolStats,
+    notificationRoutes: { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' },
+  })
   await app.register(openapi)
   await app.register(authPlugin, {
     jwtSecret: deps.jwtSecret,
