@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { TencentSmsConfig } from '../../app/app.config.ts'
+import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { withErrors } from '../../core/route-schemas.ts'
