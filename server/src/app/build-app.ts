@@ -20,6 +20,7 @@ import securityHeaders from '../plugins/security-headers.ts'
 import { checkSession } from '../modules/auth/sessions.service.ts'
 import staticFiles from '../plugins/static-files.ts'
 import { registerModules } from './modules.ts'
+import type { AppContext } from '../core/app-context.ts'
 import { buildValidator } from '../core/validation.ts'
 import staffGuard from '../modules/staff/staff.guard.ts'
 import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
@@ -34,8 +35,8 @@ export interface AppDeps {
   wechat: WechatSettings
   /** Signs access tokens; cookie and SMS-code keys are derived from it. */
   jwtSecret: string
-  /** A configured SMS provider, or null for the development outbox. */
-  sms: SmsProvider | null
+  /** An SMS provider instead of the configured one (tests), or null for the development outbox; absent: config.sms decides. */
+  sms?: SmsProvider | null
   /** Injectable clock for tests of expiry and throttling. */
   now?: () => Date
   /** Start background jobs (payment reconciliation); servers do, tests drive them directly. */
@@ -92,27 +93,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
   await app.register(staffGuard, { db: deps.database.db, secret: derive('staff-token'), now })
-  await registerModules(app, {
+  const ctx: AppContext = {
     db: deps.database.db,
     database: deps.database,
+    now,
+    log: app.log,
+    publicBaseUrl: deps.config.publicBaseUrl,
+    deriveKey: derive,
+    runJobs: deps.runJobs ?? false,
+  }
+  // Sample defaults for what a caller (tests, benches) leaves out; loadConfig always gives them all.
+  await registerModules(app, ctx, {
+    version: APP_VERSION,
     wechatMode: deps.wechatMode,
     wechat: deps.wechat,
-    version: APP_VERSION,
-    publicBaseUrl: deps.config.publicBaseUrl,
-    secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
-    smsHashKey: derive('sms-code'),
-    sms: deps.sms,
-    now,
-    runJobs: deps.runJobs ?? false,
-    antiIdle: deps.config.antiIdle,
-    certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },
+    sms: deps.config.sms ?? null,
+    ...(deps.sms === undefined ? {} : { smsProvider: deps.sms }),
+    learning: { antiIdle: deps.config.antiIdle },
+    certificates: deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS,
     groupOrders: {
       transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
-      fileKey: derive('group-order-files'),
       dailyIdQuota: deps.config.groupCheckDailyIds ?? DEFAULT_GROUP_CHECK_DAILY_IDS,
     },
-    invoices: { config: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG, fileLinkKey: derive('invoice-file-link') },
-    golive: { siteFilesDir: deps.config.siteFilesDir ?? null, sms: deps.config.sms?.tencent ?? null },
+    invoices: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG,
+    siteFilesDir: deps.config.siteFilesDir ?? null,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {
