@@ -89,7 +89,18 @@ export interface Config {
   personalDataKeys: PersonalDataKeyring
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+/**
+ * The repository root: the nearest folder above this code holding pnpm-workspace.yaml. This file
+ * runs from server/src/app/ (tsx) and bundled from server/dist/ (pnpm start), at different depths.
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir
+  }
+  throw new ConfigError(`cannot find the repository root (pnpm-workspace.yaml) above ${from}`)
+}
+
+const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)))
 
 /**
  * The environment with the repository's `.env` underneath it: a variable set in the real environment
