@@ -78,6 +78,8 @@ export default tseslint.config(
   boundaries(['server/src/integrations/**/*.ts'], NO_APP, NO_MODULES, layer('integrations', '^(\\.\\./)+simulator/', 'An integration never imports the simulator')),
   boundaries(['server/src/simulator/**/*.ts'], NO_APP, NO_MODULES, layer('simulator', '^(\\.\\./)+integrations/', 'The simulator never imports our WeChat client')),
   boundaries(['server/src/{plugins,db,crypto}/**/*.ts'], NO_APP, NO_MODULES),
+  // Thread entry points run a feature's parser, but never the composition.
+  boundaries(['server/src/workers/**/*.ts'], NO_APP),
   // The H5 bundle: values only from TypeBox-free shared files; schema files with `import type` only.
   {
     files: ['h5/src/**/*.{ts,vue}'],

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { createHash } from 'node:crypto'
 import { DEFAULT_GROUP_CHECK_DAILY_IDS, SAMPLE_TRANSFER_ACCOUNT } from '../modules/group-orders/group-orders.config.ts'
 import { DEVELOPMENT_INVOICE_CONFIG } from '../modules/invoices/invoices.config.ts'
 import { SAMPLE_CERTIFICATE_SETTINGS } from '../modules/certificates/certificates.config.ts'
-import { SAMPLE_PERSONAL_DATA_KEYS, type Config } from './app.config.ts'
+import { deriveKey, SAMPLE_PERSONAL_DATA_KEYS, type Config } from './app.config.ts'
 import { usePersonalDataKeys } from '../crypto/personal-data.ts'
 import type { Database } from '../db/client.ts'
 import type { WechatSettings } from '../integrations/wechat/settings.ts'
@@ -75,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
-  const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
+  const derive = (purpose: string) => deriveKey(deps.jwtSecret, purpose)
 
   const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
