@@ -30,6 +30,7 @@ import groupOrderRoutes from './group-orders/group-orders.routes.ts'
 import groupFileRoutes from './group-orders/group-files.routes.ts'
 import groupOrderStaffRoutes from './group-orders/group-orders.staff-routes.ts'
 import type { GroupOrderDeps } from './group-orders/group-orders.types.ts'
+import privacyModule from './privacy/privacy.setup.ts'
 import type { CertificateSettings, InvoiceConfig, TencentSmsConfig, TransferAccount } from '../config.ts'
 import { createInvoiceServices } from './invoices/invoices.setup.ts'
 import { createReportBatcher } from './learning/progress-report.service.ts'
@@ -155,6 +156,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
         allowedOrigins: jssdkOrigins(deps.publicBaseUrl, simulator),
         simulator,
       })
+      await api.register(privacyModule, { db: deps.db, now: deps.now, secureCookies: deps.secureCookies, keySeed: deps.groupOrders.fileKey })
       await api.register(invoices.routes, { prefix: '/invoices', deps: invoices.deps })
       await api.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
       if (invoices.devMail) await api.register(invoices.devMail, { prefix: '/dev', db: deps.db })
