@@ -32,10 +32,10 @@ async function waitingOnLocks(): Promise<number> {
 }
 
 /**
- * Holds the order's row, starts each contender once the previous one is queued on a lock, then
- * lets them go: they take the row in the order they were started.
+ * Holds the order's row, starts one contender and, once it is queued on the row, the other; then
+ * lets them go: they take the row in the order they were started. Answers [a's result, b's result].
  */
-async function queuedOnOrder<A, B>(orderId: number, contenders: [() => Promise<A>, () => Promise<B>]): Promise<[A, B]> {
+async function queuedOnOrder<A, B>(orderId: number, aFirst: boolean, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
   let release = () => {}
   const released = new Promise<void>((resolve) => (release = resolve))
   let locked = () => {}
@@ -46,13 +46,14 @@ async function queuedOnOrder<A, B>(orderId: number, contenders: [() => Promise<A
     await released
   })
   await isLocked
-  const first = contenders[0]()
+  const first: Promise<A | B> = aFirst ? a() : b()
   await waitFor(waitingOnLocks, (n) => n >= 1)
-  const second = contenders[1]()
+  const second: Promise<A | B> = aFirst ? b() : a()
   await waitFor(waitingOnLocks, (n) => n >= 2)
   release()
   await gate
-  return Promise.all([first, second])
+  const [one, two] = await Promise.all([first, second])
+  return (aFirst ? [one, two] : [two, one]) as [A, B]
 }
 
 describe('closure racing a payment notification', () => {
@@ -67,7 +68,7 @@ describe('closure racing a payment notification', () => {
 
       const closureFirst = round % 2 === 0
       const [closure, paid] = t.database.kind === 'postgres'
-        ? await queuedOnOrder(orderId, closureFirst ? [() => closeOverHttp(buyer.token), () => confirmInCashier(t, payParams)] : [() => confirmInCashier(t, payParams), () => closeOverHttp(buyer.token)]).then((r) => (closureFirst ? r : [r[1], r[0]]) as [Response, string])
+        ? await queuedOnOrder(orderId, closureFirst, () => closeOverHttp(buyer.token), () => confirmInCashier(t, payParams))
         : await Promise.all([closeOverHttp(buyer.token), confirmInCashier(t, payParams)])
       expect(paid).toBe('get_brand_wcpay_request:ok')
       const body = (await closure.json()) as { code?: string }
