@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import ExcelJS from 'exceljs'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +12,9 @@ import { completePlan } from '../../../test/learning-helpers.ts'
 import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { bindNewWechatUser } from '../../../test/wechat-helpers.ts'
 import { accountClosures, consents, invoices, invoiceTitles, orders, sessions, staffAuditLog, users, wechatBindings } from '../../db/schema.ts'
+import { SAMPLE_PERSONAL_DATA_KEYS } from '../../config.ts'
+import { usePersonalDataKeys } from '../../crypto/personal-data.ts'
+import { countPendingPersonalData, sealPersonalData } from '../../crypto/personal-data.rotation.ts'
 import { seedSampleOrganisations } from '../certificates/organisations.seed.ts'
 
 let t: TestApp
@@ -301,5 +305,30 @@ describe('staff: closure records and closing a refused request (audited)', () =>
     const closedList = (await get('/api/staff/account-closures?status=closed&pageSize=100', staff.token)).json()
     expect(closedList.closures.some((c: { id: number }) => c.id === entry.id)).toBe(true)
     expect(closedList.total).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('closed accounts and key rotation', () => {
+  it('rotate-data-key re-seals closed accounts without giving them an index (two closed accounts do not collide)', async () => {
+    const closedIds: number[] = []
+    for (let i = 0; i < 2; i++) {
+      const learner = await registerLearner(t.app)
+      expect((await close(learner.accessToken)).statusCode).toBe(200)
+      closedIds.push(learner.userId)
+    }
+    const open = await registerLearner(t.app)
+    try {
+      usePersonalDataKeys({ ...SAMPLE_PERSONAL_DATA_KEYS, current: 'rotated', keys: new Map([...SAMPLE_PERSONAL_DATA_KEYS.keys, ['rotated', randomBytes(32)]]), sample: false })
+      expect(await sealPersonalData(t.database.db, { batchSize: 50 })).toBe(true)
+      expect(Object.values(await countPendingPersonalData(t.database.db)).every((n) => n === 0)).toBe(true)
+      for (const id of closedIds) {
+        const [row] = await t.database.db.select().from(users).where(eq(users.id, id))
+        expect(row).toMatchObject({ idNumberIndex: null, phoneIndex: null, realName: '已注销用户' })
+        expect(row?.idNumberSealed?.startsWith('v1:rotated:')).toBe(true)
+      }
+      expect((await login(open.idNumber)).statusCode).toBe(200)
+    } finally {
+      usePersonalDataKeys(SAMPLE_PERSONAL_DATA_KEYS)
+    }
   })
 })
