@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { skipWechatOauth, startJourney, type Journey } from './browser.ts'
+import { axeViolations } from './page-checks.ts'
 
 // Issue 27.4, learners' rights: 我的 → 我的个人信息 (masked until the learner asks) → 下载 (a signed
 // link the phone follows without the token, a real .xlsx) → 注销账号 (what is removed and kept, the
@@ -37,6 +38,7 @@ describe('我的个人信息: see, download, close the account', () => {
     await page.getByText(maskIdNumber(learner.idNumber)).waitFor()
     expect(await page.getByText(learner.idNumber, { exact: true }).count()).toBe(0)
     await page.getByText('隐私政策同意记录').waitFor()
+    expect(await axeViolations(page)).toEqual([])
   })
 
   it('「显示完整号码」 shows the learner their own ID number and phone', async () => {
@@ -67,6 +69,7 @@ describe('我的个人信息: see, download, close the account', () => {
     await dialog.getByText('注销后将立即删除：').waitFor()
     await dialog.getByText('依法继续保存：').waitFor()
     await dialog.getByText(/已出具的学时证书/).waitFor()
+    expect(await axeViolations(page)).toEqual([])
     // A wrong password is refused in place.
     await dialog.locator('input[type="password"]').fill('NotMyPassword1')
     await dialog.getByRole('button', { name: '确认注销' }).click()
