@@ -1,5 +1,5 @@
 import { formatFen, INVOICE_STATE_LABELS, type InvoiceState, type MyData } from '@app/shared'
-import { writeWorkbook, type SheetSpec } from '../../spreadsheet.ts'
+import { writeWorkbook, type SheetSpec } from '../../core/spreadsheet.ts'
 
 /**
  * 我的个人信息 as a workbook a layperson opens in Excel or WPS: one sheet per section, Chinese

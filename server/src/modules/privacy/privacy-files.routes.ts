@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorCode, IdSchema } from '@app/shared'
 import { Type } from 'typebox'
-import { defineError } from '../../errors.ts'
-import { BinarySchema, withErrors } from '../../route-schemas.ts'
-import { isValidGroupFileLink } from '../group-orders/group-file-links.ts'
-import { myDataFile, myDataFilePath } from './privacy.service.ts'
+import { defineError } from '../../core/errors.ts'
+import { BinarySchema, withErrors } from '../../core/route-schemas.ts'
+import { isValidMyDataLink, myDataFile } from './privacy.service.ts'
 import type { PrivacyDeps } from './privacy.types.ts'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -28,7 +27,7 @@ const privacyFileRoutes: FastifyPluginAsyncTypebox<{ deps: PrivacyDeps }> = asyn
     },
     async (request, reply) => {
       const { userId } = request.params
-      if (!isValidGroupFileLink(deps.linkKey, myDataFilePath(userId), request.query.expires, request.query.sig, deps.now())) throw new ExportLinkInvalidError()
+      if (!isValidMyDataLink(deps, userId, request.query.expires, request.query.sig)) throw new ExportLinkInvalidError()
       const file = await myDataFile(deps.db, userId)
       if (!file) throw new ExportLinkInvalidError()
       return reply

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 // Why 注销账号 is refused: each check has its own stable code, and the message says what to do.
 export const ClosureOrderPendingError = defineError(ErrorCode.CLOSURE_ORDER_PENDING, '您有未支付的订单，请先在「我的订单」中完成支付或取消订单，再注销账号', 409)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AccountClosedSchema, CloseAccountBodySchema, ClosureCheckSchema, MyDataExportLinkSchema, MyDataQuerySchema, MyDataSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { clearRefreshCookie } from '../auth/auth.cookies.ts'
 import { checkClosure, closeOwnAccount, describeMyData, myDataExportLink } from './privacy.service.ts'
 import type { PrivacyDeps } from './privacy.types.ts'

@@ -3,7 +3,8 @@ import { openStored, seal } from '../../crypto/personal-data.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
 import type { AccountClosureStatus } from '../../db/schema.ts'
-import { withRetryAfter } from '../../errors.ts'
+import { withRetryAfter } from '../../core/errors.ts'
+import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 import { CurrentPasswordWrongError, LoginThrottledError } from '../auth/auth.errors.ts'
 import { loadUser } from '../auth/auth.service.ts'
 import { verifyPassword } from '../auth/passwords.service.ts'
@@ -11,7 +12,6 @@ import { lockUser } from '../auth/sessions.repository.ts'
 import { endAllSessions } from '../auth/sessions.service.ts'
 import { clearAttempts, countAttempt } from '../auth/throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, throttleKey } from '../auth/throttle.rules.ts'
-import { GROUP_FILE_LINK_TTL_SECONDS, signGroupFileLink } from '../group-orders/group-file-links.ts'
 import { recordStaffAction } from '../staff/staff.audit.ts'
 import { myDataWorkbook } from './my-data.sheet.ts'
 import {
@@ -78,15 +78,26 @@ export async function describeMyData(db: AppDb, userId: number, reveal: boolean)
   }
 }
 
-/** Path of a learner's workbook; the signed link names it, so a link opens one account's file only. */
-export function myDataFilePath(userId: number): string {
+/** How long a 「下载」 link of 我的个人信息 works. */
+export const MY_DATA_LINK_TTL_SECONDS = 15 * 60
+
+/** Path of a learner's workbook; the signed link names the account, so a link opens one account's file only. */
+function myDataFilePath(userId: number): string {
   return `/api/privacy/files/${userId}/my-data.xlsx`
 }
 
 /** 「下载」: a link valid for 15 minutes that the browser (or WeChat) opens without the access token. */
 export function myDataExportLink(deps: PrivacyDeps, userId: number): { url: string; expiresAt: string } {
   const now = deps.now()
-  return { url: signGroupFileLink(deps.linkKey, myDataFilePath(userId), now), expiresAt: new Date(now.getTime() + GROUP_FILE_LINK_TTL_SECONDS * 1000).toISOString() }
+  return {
+    url: signLink(deps.linkKey, `my-data:${userId}`, myDataFilePath(userId), MY_DATA_LINK_TTL_SECONDS, now),
+    expiresAt: new Date(now.getTime() + MY_DATA_LINK_TTL_SECONDS * 1000).toISOString(),
+  }
+}
+
+/** Whether a 「下载」 link is genuine and unexpired for this account's workbook. */
+export function isValidMyDataLink(deps: PrivacyDeps, userId: number, expires: number, sig: string): boolean {
+  return isValidLinkSignature(deps.linkKey, `my-data:${userId}`, expires, sig, deps.now())
 }
 
 /**

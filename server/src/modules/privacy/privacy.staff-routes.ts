@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { StaffCloseAccountBodySchema, StaffCloseAccountParamsSchema, StaffClosureListQuerySchema, StaffClosureListSchema, StaffClosureSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { currentStaff } from '../staff/staff.guard.ts'
 import { closeAccountByStaff, closureRecords } from './privacy.service.ts'
 import type { PrivacyDeps } from './privacy.types.ts'
