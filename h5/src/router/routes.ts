@@ -58,6 +58,8 @@ export const routes: AppRouteRecord[] = [
   page('/wechat-snapshot', 'wechat-snapshot', () => import('@/views/auth/WechatSnapshotView.vue'), { title: '使用完整服务', requiresAuth: false }),
   // 隐私政策, linked from 注册, the consent page and 我的; anyone may read it.
   page('/privacy', 'privacy', () => import('@/views/privacy/PrivacyView.vue'), { title: '隐私政策', requiresAuth: false, public: true }),
+  // 我的个人信息 (PIPL art. 44–47), linked from 我的: what is held, 「下载」, 「注销账号」.
+  page('/me/data', 'my-data', () => import('@/views/privacy/MyDataView.vue'), { title: '我的个人信息', requiresAuth: true }),
   // Opened on 403 CONSENT_REQUIRED: both consents for the current policy version, then back.
   page('/consent', 'consent', () => import('@/views/privacy/ConsentView.vue'), { title: '隐私政策', requiresAuth: true }),
   page('/help', 'help', () => import('@/views/help/HelpView.vue'), { title: '咨询方式', requiresAuth: false }),
