@@ -1,13 +1,11 @@
 import {
   CERTIFICATE_NUMBER_ALPHABET as SHARED_ALPHABET,
-  CERTIFICATE_SERVICE_PHONE as SHARED_PHONE,
   certificateCheckChar,
   type CertificateVerification,
 } from '@app/shared/certificates'
 import { idNumberCheckChar, maskIdNumber } from '@app/shared/id-number'
 import { describe, expect, it } from 'vitest'
 import {
-  CERTIFICATE_SERVICE_PHONE,
   certificateNumberProblem,
   checkIdConfirmation,
   confirmationProblem,
@@ -134,10 +132,6 @@ describe('完善个人信息: the ID number confirmation', () => {
     expect(organisationChoice(district)).toEqual({ districtCode: '500103' })
     expect(organisationLabel(unit)).toBe('重庆市某某设计研究院')
     expect(organisationLabel(district)).toBe('重庆市渝中区')
-  })
-
-  it('uses the same customer-service number as @app/shared', () => {
-    expect(CERTIFICATE_SERVICE_PHONE).toBe(SHARED_PHONE)
   })
 })
 

@@ -5,11 +5,8 @@ import type { CertificatePlan, CertificateVerification, District, OrganisationCh
 import { isCertificateNumber, normaliseCertificateNumber } from '@app/shared/certificate-number'
 import { ErrorCode } from '@app/shared/error-codes'
 import { checkIdNumber } from '@app/shared/id-number'
+import { CERTIFICATE_SERVICE_PHONE } from '@app/shared/help-contacts'
 import { formatHours } from './format.ts'
-import { HELP_CONTACTS } from './help-contacts.ts'
-
-/** Customer service that corrects certificate data (the manual's 「证书问题咨询」 line). */
-export const CERTIFICATE_SERVICE_PHONE = HELP_CONTACTS.accountHotline.number
 
 // ---- 我的证书 (CRT-1) ---------------------------------------------------------------------------
 
