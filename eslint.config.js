@@ -1,5 +1,5 @@
-// One flat config for every package: TypeScript and Vue, type-only imports, and no process.env
-// outside the server's config module (docs/conventions.md).
+// One flat config for every package: TypeScript and Vue, type-only imports, no process.env outside
+// the server's configuration files, and the import boundaries between layers (docs/architecture.md).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
@@ -41,11 +41,12 @@ export default tseslint.config(
   },
   {
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/config.ts'],
+    // app/app.config.ts reads the environment and hands it to each feature's <feature>.config.ts.
+    ignores: ['server/src/app/app.config.ts', 'server/src/modules/*/*.config.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through server/src/config.ts.' },
+        { object: 'process', property: 'env', message: 'Read configuration in server/src/app/app.config.ts or the feature\'s <feature>.config.ts.' },
       ],
     },
   },

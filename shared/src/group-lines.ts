@@ -1,5 +1,5 @@
 import { checkIdNumber, type IdNumberProblem } from './id-number.ts'
-import { removeInvisible } from './text-cleaning.ts'
+import { replaceInvisible } from './text-cleaning.ts'
 
 /**
  * 团体购买 (GRP-1, GRP-2): a buyer pastes ID numbers, one a line, copied from a spreadsheet column.
@@ -63,7 +63,7 @@ export function normaliseGroupLine(raw: string): { value: string; fixes: GroupLi
     if (next !== value) fixes.push(fix)
     value = next
   }
-  apply('invisible', (text) => removeInvisible(text))
+  apply('invisible', (text) => replaceInvisible(text))
   apply('spaces', (text) => text.replace(SPACES, ''))
   apply('fullwidth', (text) => text.replace(FULLWIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)))
   apply('lowercase_x', (text) => text.replace(/x/g, 'X'))

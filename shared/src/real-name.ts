@@ -1,20 +1,19 @@
-// Plain TypeScript, no TypeBox: the H5 imports this at runtime (`@app/shared/real-name`).
-
 /**
- * 真实姓名 as on the ID card (ACC-1, ACC-5): 2–30 Chinese characters or Latin letters, with the
- * middle dots of minority and foreign names (· • ． .) and spaces between the parts.
+ * 姓名 as on the ID card (ACC-1, ACC-5): 2–30 Chinese or Latin letters, spaces and the middle dot
+ * of a transliterated name. One rule for 注册, 修改资料, bulk registration and the H5's forms. No
+ * TypeBox here: the H5 imports this file alone.
  */
-const REAL_NAME = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
+export const REAL_NAME_PATTERN = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
 
-/** What 注册 says when a name does not fit the rule. */
+/** What 注册 says, on the server and in the H5, when a name does not fit the rule. */
 export const REAL_NAME_HINT = '请输入与身份证一致的真实姓名（2–30个字）'
 
-/** The name as stored: trimmed, each run of white space made one space. */
+/** The name as stored: trimmed, runs of white space made one space. */
 export function normaliseRealName(raw: string): string {
   return raw.trim().replace(/\s+/g, ' ')
 }
 
-/** Whether a name (normalised first) fits the rule. */
+/** Whether an already normalised name passes the rule. */
 export function isRealName(name: string): boolean {
-  return REAL_NAME.test(name)
+  return REAL_NAME_PATTERN.test(name)
 }

@@ -1,4 +1,4 @@
-import type { TransferAccount } from '../../config.ts'
+import type { TransferAccount } from './group-orders.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { PaymentDeps } from '../payments/payments.service.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppDb } from '../../db/client.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { StaffSchema, StaffSessionSchema, StaffSignInBodySchema } from './staff.schemas.ts'
 import { currentStaff } from './staff.guard.ts'
 import { signInStaff } from './staff.service.ts'

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadConfig, withDotEnv } from './config.ts'
+import { loadConfig, withDotEnv } from './app.config.ts'
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..')
 
 const liveWechat = {
   WECHAT_APP_ID: 'wx1234567890abcdef',
@@ -152,7 +152,14 @@ describe('.env at the repository root', () => {
 
   it('documents every variable the server reads in .env.example, which loads as it is', () => {
     const example = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
-    const source = readFileSync(path.join(REPO_ROOT, 'server/src/config.ts'), 'utf8')
+    // The core configuration and every feature's <feature>.config.ts.
+    const modules = path.join(REPO_ROOT, 'server/src/modules')
+    const files = [
+      path.join(REPO_ROOT, 'server/src/app/app.config.ts'),
+      ...readdirSync(modules).flatMap((feature) => readdirSync(path.join(modules, feature)).filter((f) => f.endsWith('.config.ts')).map((f) => path.join(modules, feature, f))),
+    ]
+    expect(files.length).toBeGreaterThan(6)
+    const source = files.map((file) => readFileSync(file, 'utf8')).join('\n')
     const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]).filter((name) => name !== 'ENOENT'))
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
     expect([...read].filter((name) => !documented.has(name))).toEqual([])

@@ -3,22 +3,26 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { createHash } from 'node:crypto'
-import { DEFAULT_GROUP_CHECK_DAILY_IDS, DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_PERSONAL_DATA_KEYS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
-import { usePersonalDataKeys } from './crypto/personal-data.ts'
-import type { Database } from './db/client.ts'
-import type { WechatSettings } from './integrations/wechat/settings.ts'
-import type { SmsProvider } from './integrations/sms/provider.ts'
-import authPlugin from './plugins/auth.ts'
-import { loggerOptions } from './logger.ts'
-import errorHandler from './plugins/error-handler.ts'
-import metrics from './plugins/metrics.ts'
-import openapi from './plugins/openapi.ts'
-import securityHeaders from './plugins/security-headers.ts'
-import { checkSession } from './modules/auth/sessions.service.ts'
-import staticFiles from './plugins/static-files.ts'
-import { registerModules } from './modules/index.ts'
-import { buildValidator } from './validation.ts'
-import staffGuard from './modules/staff/staff.guard.ts'
+import { DEFAULT_GROUP_CHECK_DAILY_IDS, SAMPLE_TRANSFER_ACCOUNT } from '../modules/group-orders/group-orders.config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG } from '../modules/invoices/invoices.config.ts'
+import { SAMPLE_CERTIFICATE_SETTINGS } from '../modules/certificates/certificates.config.ts'
+import { SAMPLE_PERSONAL_DATA_KEYS, type Config } from './app.config.ts'
+import { usePersonalDataKeys } from '../crypto/personal-data.ts'
+import type { Database } from '../db/client.ts'
+import type { WechatSettings } from '../integrations/wechat/settings.ts'
+import type { SmsProvider } from '../integrations/sms/provider.ts'
+import authPlugin from '../plugins/auth.ts'
+import { loggerOptions } from '../core/logger.ts'
+import errorHandler from '../plugins/error-handler.ts'
+import metrics from '../plugins/metrics.ts'
+import openapi from '../plugins/openapi.ts'
+import securityHeaders from '../plugins/security-headers.ts'
+import { checkSession } from '../modules/auth/sessions.service.ts'
+import staticFiles from '../plugins/static-files.ts'
+import { registerModules } from './modules.ts'
+import { buildValidator } from '../core/validation.ts'
+import staffGuard from '../modules/staff/staff.guard.ts'
+import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -75,7 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
   await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
-  await app.register(metrics, { poolStats: deps.database.poolStats })
+  await app.register(metrics, {
+    poolStats: deps.database.poolStats,
+    notificationRoutes: { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' },
+  })
   await app.register(openapi)
   await app.register(authPlugin, {
     jwtSecret: deps.jwtSecret,
