@@ -10,6 +10,9 @@ export const PRIVACY_POLICY_VERSION = '2026-12-05.2'
 export const CONSENT_KINDS = ['policy', 'sensitive_id'] as const
 export type ConsentKind = (typeof CONSENT_KINDS)[number]
 
+/** What the server answers (CONSENT_MISSING) and 注册 and the consent page say before sending, when a consent is not ticked. */
+export const CONSENT_MISSING_MESSAGE = '请阅读并勾选同意《隐私政策》，并单独同意处理您的身份证号（敏感个人信息）'
+
 export interface PrivacyPolicySection {
   title: string
   paragraphs: readonly string[]

@@ -43,7 +43,6 @@ export const routes: AppRouteRecord[] = [
   // 证书验证 (CRT-4): the certificate's QR code points here (the server's verifyUrl). Anyone opens
   // it, in WeChat or not: `public` keeps it out of sign-in and WeChat OAuth.
   page('/verify/:number?', 'verify', () => import('@/views/verify/VerifyView.vue'), { title: '证书验证', requiresAuth: false, public: true, ownHeading: true }),
-  // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
   // 我的发票 (INV-1 … INV-3): paid orders with their invoices, 申请开票 / 修改发票, 查看发票.
   page('/invoices', 'invoices', () => import('@/views/invoices/InvoicesView.vue'), { title: '我的发票', requiresAuth: true }),
   page('/invoices/apply', 'invoice-apply', () => import('@/views/invoices/InvoiceApplyView.vue'), { title: '申请开票', requiresAuth: true }),
