@@ -107,6 +107,9 @@ export const ErrorCode = {
   CLOSURE_REFUND_IN_PROGRESS: 'CLOSURE_REFUND_IN_PROGRESS',
   CLOSURE_NOT_FOUND: 'CLOSURE_NOT_FOUND',
   ACCOUNT_ALREADY_CLOSED: 'ACCOUNT_ALREADY_CLOSED',
+  // 在线客服 conversations (staff replies through the Official Account)
+  CONVERSATION_WINDOW_CLOSED: 'CONVERSATION_WINDOW_CLOSED',
+  CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -18,6 +18,8 @@ import type { InvoiceConfig } from '../modules/invoices/invoices.config.ts'
 import invoicesModule from '../modules/invoices/invoices.module.ts'
 import type { LearningConfig } from '../modules/learning/learning.config.ts'
 import learningModule from '../modules/learning/learning.module.ts'
+import type { NoticesConfig } from '../modules/notices/notices.config.ts'
+import noticesModule from '../modules/notices/notices.module.ts'
 import ordersModule from '../modules/orders/orders.module.ts'
 import { learnerProjectStates } from '../modules/orders/orders.repository.ts'
 import paymentsModule from '../modules/payments/payments.module.ts'
@@ -38,6 +40,8 @@ export interface FeatureSettings {
   certificates: CertificateSettings
   groupOrders: GroupOrdersConfig
   invoices: InvoiceConfig
+  /** WeChat notices, reminders and 在线客服; the sample defaults when absent. */
+  notices?: NoticesConfig
   siteFilesDir: string | null
 }
 
@@ -95,6 +99,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null })),
     mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
     mount(privacyModule, '/api', () => ({ ctx })),
+    mount(noticesModule, '/api/notices', () => ({ ctx, wechat, ...(s.notices ? { config: s.notices } : {}) })),
   ]
   for (const feature of features) await feature.register(app)
 }

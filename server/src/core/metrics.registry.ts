@@ -67,3 +67,32 @@ const sum = (pick: (s: PoolStats) => number) => [...pools].reduce((total, s) => 
 new Gauge({ name: 'db_pool_max_connections', help: 'Connections the instance may open', registers: [registry], collect() { this.set(sum((s) => s.max)) } })
 new Gauge({ name: 'db_queries_in_flight', help: 'Queries sent and not yet answered', registers: [registry], collect() { this.set(sum((s) => s.queriesInFlight)) } })
 new Gauge({ name: 'db_connections_reserved', help: 'Connections held by progress-batch transactions', registers: [registry], collect() { this.set(sum((s) => s.reserved)) } })
+
+export const noticesSent = new Counter({
+  name: 'notices_sent_total',
+  help: 'WeChat notices WeChat accepted, by notice kind and channel (template, subscribe)',
+  labelNames: ['kind', 'channel'] as const,
+  registers: [registry],
+})
+
+export const noticesDropped = new Counter({
+  name: 'notices_dropped_total',
+  help: 'WeChat notices given up, by reason (not_following, no_subscription, bad_field, bad_template, no_openid …)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+})
+
+let queuedNotices: (() => Promise<number>) | null = null
+/** The notices feature tells how to count its queue; read at each scrape. */
+export function watchNoticeQueue(count: () => Promise<number>): () => void {
+  queuedNotices = count
+  return () => void (queuedNotices === count && (queuedNotices = null))
+}
+new Gauge({
+  name: 'notices_queued',
+  help: 'WeChat notices waiting in the outbox (queued or being sent)',
+  registers: [registry],
+  async collect() {
+    this.set(queuedNotices ? await queuedNotices().catch(() => 0) : 0)
+  },
+})

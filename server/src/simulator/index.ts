@@ -9,6 +9,8 @@ import type { SimConfig, SimContext, SimLog } from './context.ts'
 import { Credentials, type Limits } from './credentials.ts'
 import { devRoutes } from './dev.routes.ts'
 import { createFaults, type FaultControl } from './faults.ts'
+import { MessageState } from './messages.ts'
+import { messageDevRoutes, messageRoutes } from './messages.routes.ts'
 import { Notifier } from './notifier.ts'
 import { oauthPageRoutes, snsRoutes } from './oauth.routes.ts'
 import { payRoutes } from './pay.routes.ts'
@@ -56,6 +58,8 @@ export interface SimulatorOptions {
 export interface WechatSimulator {
   plugin: FastifyPluginAsync
   faults: FaultControl
+  /** 模板消息 / 订阅通知 / 客服消息 state: followers, subscriptions, quotas and what was delivered. */
+  messages: MessageState
   close(): Promise<void>
 }
 
@@ -116,6 +120,7 @@ export function createWechatSimulator(options: SimulatorOptions): WechatSimulato
       log,
     }),
   }
+  const messages: MessageState = new MessageState(now, (openid: string): boolean => state.openids.has(openid) || messages.follows.has(openid))
   // Refunds still PROCESSING in a persisted dev state complete after a restart.
   for (const refund of state.refunds.values()) {
     if (refund.status === 'PROCESSING') timers.later(0, () => completeRefund(ctx, refund))
@@ -132,14 +137,17 @@ export function createWechatSimulator(options: SimulatorOptions): WechatSimulato
       })
       await api.register(snsRoutes(ctx))
       await api.register(tokenRoutes(ctx))
+      await api.register(messageRoutes(ctx, messages))
     }, { prefix: '/api' })
     await app.register(payRoutes(ctx), { prefix: '/mch' })
     await app.register(devRoutes(ctx), { prefix: '/dev' })
+    await app.register(messageDevRoutes(messages), { prefix: '/dev/messages' })
   }
 
   return {
     plugin,
     faults,
+    messages,
     async close() {
       timers.close()
       ctx.notifier.close()

@@ -12,6 +12,7 @@ import { lockSession, lockUser } from './sessions.repository.ts'
 import { endAllSessions, endOtherSessions } from './sessions.service.ts'
 import { clearAttempts, countAttempt } from './throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, throttleKey } from './throttle.rules.ts'
+import { recordPasswordResetNotice } from '../notices/notices.public.ts'
 
 /**
  * 修改密码 for a signed-in learner, and the required first step of an account staff created with
@@ -65,6 +66,7 @@ export async function resetPasswordByStaff(db: AppDb, userId: number, newPasswor
   const ended = await db.transaction(async (tx) => {
     await lockUser(tx, user.id, 'update')
     await tx.update(users).set({ passwordHash, mustChangePassword: true, updatedAt: now }).where(eq(users.id, user.id))
+    await recordPasswordResetNotice(tx, user.id, now)
     return endAllSessions(tx, user.id, 'staff_password_reset', now)
   })
   // A lock from guesses does not outlive the reset (as with 忘记密码).

@@ -37,6 +37,7 @@ import { districtName } from './districts.rules.ts'
 import { findOrganisation } from './organisations.repository.ts'
 import { signCertificate, verifyCertificateSignature } from './signature.rules.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
+import { recordCertificateReadyNotice } from '../notices/notices.public.ts'
 
 /** 我的证书 (CRT-1): every active plan, with its certificate or what is still missing. */
 export async function listCertificatePlans(deps: CertificateDeps, userId: number): Promise<CertificatePlan[]> {
@@ -140,15 +141,19 @@ export async function issueCertificate(
   for (let attempt = 0; ; attempt++) {
     const number = newCertificateNumber(plan.year)
     try {
-      const row = await insertCertificate(deps.db, {
-        ...frozen,
-        ...organisation,
-        number,
-        userId,
-        projectId: body.projectId,
-        enrollmentId: enrollment.id,
-        signature: signCertificate(deps.signingKey, { ...frozen, number }),
-        createdAt: deps.now(),
+      const row = await deps.db.transaction(async (tx) => {
+        const inserted = await insertCertificate(tx, {
+          ...frozen,
+          ...organisation,
+          number,
+          userId,
+          projectId: body.projectId,
+          enrollmentId: enrollment.id,
+          signature: signCertificate(deps.signingKey, { ...frozen, number }),
+          createdAt: deps.now(),
+        })
+        await recordCertificateReadyNotice(tx, inserted.id, deps.now())
+        return inserted
       })
       return { certificate: certificateView(deps, row), created: true, row }
     } catch (error) {

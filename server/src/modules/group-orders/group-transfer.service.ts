@@ -3,6 +3,7 @@ import { formatFen, type ConfirmTransferBody } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { groupOrderTransfers, orderItems, orders } from '../../db/schema.ts'
 import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/payments.public.ts'
+import { recordTransferConfirmedNotice } from '../notices/notices.public.ts'
 import { recordStaffAction } from '../staff/staff.public.ts'
 import { TransferMismatchError } from './group-orders.errors.ts'
 
@@ -58,6 +59,7 @@ export async function confirmTransfer(db: AppDb, staffId: number, body: ConfirmT
         .set({ confirmedAt: now, confirmedByStaffId: staffId, receivedFen: body.amountFen, bankSerial })
         .where(eq(groupOrderTransfers.orderId, order.id))
       const refundDueFen = 'refundDueFen' in received ? received.refundDueFen : 0
+      await recordTransferConfirmedNotice(tx, order.id, now)
       await recordStaffAction(
         tx,
         { staffId, action: 'group_order.confirm_transfer', target: `order:${order.outTradeNo}`, detail: { reference, amountFen: body.amountFen, bankSerial, outcome: received.kind, refundDueFen } },

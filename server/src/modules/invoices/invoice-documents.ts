@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { invoiceDocuments, invoices } from '../../db/schema.ts'
 import type { InvoiceDocumentState } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentRow, InvoiceRow, Tx } from './invoices.repository.ts'
+import { recordInvoiceNotice } from '../notices/notices.public.ts'
 
 /**
  * Creating provider documents and applying their outcomes to the invoice. Every outcome is applied
@@ -75,6 +76,7 @@ export async function applyIssued(tx: Tx, documentId: number, number: string, is
   if (!doc || !OPEN.includes(doc.state)) return false
   const invoice = await lockInvoice(tx, doc.invoiceId)
   await tx.update(invoiceDocuments).set({ state: 'issued', number, issuedAt, lastError: null }).where(eq(invoiceDocuments.id, doc.id))
+  await recordInvoiceNotice(tx, doc.invoiceId, doc.id, doc.kind, now)
   if (doc.kind === 'blue') {
     await tx
       .update(invoices)

@@ -6,6 +6,7 @@ import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/w
 import { rowsOf } from '../../db/pipelined-transaction.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
+import { recordOrderPaidNotices } from '../notices/notices.public.ts'
 
 /**
  * The only code that changes an order's money state. Each function runs in one transaction with
@@ -79,6 +80,7 @@ async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTra
     now,
   )
   if (received.kind === 'paid_after_close') return { kind: 'rejected', reason: 'paid_after_close' }
+  if (received.kind === 'paid') await recordOrderPaidNotices(tx, order.id, now)
   return received.kind === 'paid' ? { kind: 'paid' } : { kind: 'already_paid' }
 }
 

@@ -1,0 +1,87 @@
+import { and, eq, isNotNull } from 'drizzle-orm'
+import type { AppDb } from '../../db/client.ts'
+import { certificates, enrollments, invoices, orders, projects } from '../../db/schema.ts'
+import { insertNotices, type NewNotice } from './notices.repository.ts'
+import { fitData, formatAmount, formatDate, formatTime } from './notices.rules.ts'
+
+/**
+ * What other features call, inside the transaction of their event, to tell the learner through the
+ * Official Account. Each call queues rows in the outbox (notice_outbox); the sender job delivers
+ * them later. Calling twice for the same event queues nothing more. Values never carry an ID
+ * number or a phone (notices.rules.ts); detail stays on the H5 page the notice opens.
+ */
+
+function notice(eventKey: string, userId: number, kind: NewNotice['kind'], data: Record<string, string>, path: string): NewNotice {
+  return { eventKey, userId, kind, data: fitData(data), path }
+}
+
+/**
+ * An order was paid (WeChat Pay or a confirmed transfer): an individual order's learner hears
+ * 「支付成功」, each learner a unit's group order enrolled hears 「单位已为您购买…」.
+ */
+export async function recordOrderPaidNotices(tx: AppDb, orderId: number, now: Date): Promise<number> {
+  const [order] = await tx
+    .select({ id: orders.id, kind: orders.kind, outTradeNo: orders.outTradeNo, amountFen: orders.amountFen, paidAt: orders.paidAt, title: projects.title, projectId: projects.id })
+    .from(orders)
+    .innerJoin(projects, eq(projects.id, orders.projectId))
+    .where(eq(orders.id, orderId))
+  if (!order) return 0
+  const learners = await tx.select({ userId: enrollments.userId }).from(enrollments).where(and(eq(enrollments.orderId, orderId), eq(enrollments.status, 'active')))
+  const at = formatTime(order.paidAt ?? now)
+  const rows = learners.map(({ userId }) =>
+    order.kind === 'group'
+      ? notice(`group_enrolled:${order.outTradeNo}`, userId, 'group_enrolled', { thing1: order.title, thing2: '单位已为您购买，可开始学习', time3: at }, `/training/${order.projectId}`)
+      : notice(
+          `order_paid:${order.outTradeNo}`,
+          userId,
+          'payment_succeeded',
+          { thing1: order.title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, time4: at },
+          '/orders',
+        ),
+  )
+  return insertNotices(tx, rows, now)
+}
+
+/** Staff confirmed a unit's 对公转账: the learner who placed the group order hears it, and each learner it enrolled. */
+export async function recordTransferConfirmedNotice(tx: AppDb, orderId: number, now: Date): Promise<number> {
+  const [order] = await tx
+    .select({ buyer: orders.buyerUserId, outTradeNo: orders.outTradeNo, amountFen: orders.amountFen, title: projects.title })
+    .from(orders)
+    .innerJoin(projects, eq(projects.id, orders.projectId))
+    .where(eq(orders.id, orderId))
+  if (!order) return 0
+  const data = { thing1: order.title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, phrase4: '已确认' }
+  // The transfer paid the order: the learners it enrolled hear 「单位已为您购买…」 as with WeChat Pay.
+  await recordOrderPaidNotices(tx, orderId, now)
+  return insertNotices(tx, [notice(`transfer_confirmed:${order.outTradeNo}`, order.buyer, 'transfer_confirmed', data, `/group-orders/${orderId}`)], now)
+}
+
+/** A certificate was issued and can be viewed. */
+export async function recordCertificateReadyNotice(tx: AppDb, certificateId: number, now: Date): Promise<number> {
+  const [cert] = await tx
+    .select({ id: certificates.id, userId: certificates.userId, number: certificates.number, title: certificates.projectTitle, createdAt: certificates.createdAt })
+    .from(certificates)
+    .where(eq(certificates.id, certificateId))
+  if (!cert) return 0
+  const data = { thing1: cert.title, character_string2: cert.number, date3: formatDate(cert.createdAt) }
+  return insertNotices(tx, [notice(`certificate:${cert.id}`, cert.userId, 'certificate_ready', data, `/certificates/${cert.id}`)], now)
+}
+
+/** An invoice document was issued: blue → 发票已开具, red-letter → 发票已红冲. Keyed by the document. */
+export async function recordInvoiceNotice(tx: AppDb, invoiceId: number, documentId: number, kind: 'blue' | 'red', now: Date): Promise<number> {
+  const [invoice] = await tx
+    .select({ id: invoices.id, userId: invoices.ownerUserId, amountFen: invoices.amountFen, outTradeNo: orders.outTradeNo })
+    .from(invoices)
+    .innerJoin(orders, eq(orders.id, invoices.orderId))
+    .where(and(eq(invoices.id, invoiceId), isNotNull(invoices.ownerUserId)))
+  if (!invoice) return 0
+  const data = { character_string1: invoice.outTradeNo, amount2: formatAmount(invoice.amountFen), phrase3: kind === 'blue' ? '已开具' : '已红冲', time4: formatTime(now) }
+  const noticeKind = kind === 'blue' ? 'invoice_issued' : 'invoice_reversed'
+  return insertNotices(tx, [notice(`invoice_document:${documentId}`, invoice.userId, noticeKind, data, `/invoices/${invoice.id}`)], now)
+}
+
+/** Staff reset the learner's password (a security notice; each reset is its own event). */
+export async function recordPasswordResetNotice(tx: AppDb, userId: number, now: Date): Promise<number> {
+  const data = { thing1: '您的登录密码已由工作人员重置', time2: formatTime(now), thing3: '如非本人申请，请联系客服' }
+  return insertNotices(tx, [notice(`password_reset:${now.getTime()}`, userId, 'password_reset', data, '/me')], now)
+}

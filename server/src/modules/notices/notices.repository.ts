@@ -1,0 +1,180 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { AppDb } from '../../db/client.ts'
+import { rowsOf } from '../../db/pipelined-transaction.ts'
+import { conversationMessages, noticeOutbox, noticeSubscriptions, users, wechatBindings } from '../../db/schema.ts'
+import type { NoticeKind } from './notices.config.ts'
+
+/** A notice to queue; values already fitted (notices.rules.ts). */
+export interface NewNotice {
+  eventKey: string
+  userId: number
+  kind: NoticeKind
+  data: Record<string, string>
+  path: string
+}
+
+/** Queues notices; the same (event, learner) again changes nothing. Returns how many were new. */
+export async function insertNotices(db: AppDb, notices: NewNotice[], now: Date): Promise<number> {
+  if (notices.length === 0) return 0
+  const rows = await db
+    .insert(noticeOutbox)
+    .values(notices.map((n) => ({ ...n, state: 'queued' as const, nextAttemptAt: now, createdAt: now })))
+    .onConflictDoNothing()
+    .returning({ id: noticeOutbox.id })
+  return rows.length
+}
+
+export interface ClaimedNotice {
+  id: number
+  userId: number
+  kind: string
+  data: Record<string, string>
+  path: string
+  attempts: number
+  openid: string | null
+}
+
+/**
+ * Claims up to `limit` due notices for this sender: queued ones whose time has come, and ones
+ * another sender claimed but did not finish before its claim ran out. Rows locked by a concurrent
+ * claim are skipped, so two senders never hold the same row.
+ */
+export async function claimDueNotices(db: AppDb, now: Date, claimMs: number, limit: number): Promise<ClaimedNotice[]> {
+  const until = new Date(now.getTime() + claimMs)
+  const result = await db.execute(sql`
+    with due as (
+      select id from notice_outbox
+      where ((state = 'queued' and next_attempt_at <= ${now.toISOString()}::timestamptz)
+          or (state = 'sending' and claimed_until <= ${now.toISOString()}::timestamptz))
+      order by next_attempt_at, id
+      limit ${limit}
+      for update skip locked
+    )
+    update notice_outbox o set state = 'sending', claimed_until = ${until.toISOString()}::timestamptz, attempts = o.attempts + 1
+    from due where o.id = due.id
+    returning o.id, o.user_id, o.kind, o.data, o.path, o.attempts,
+      (select b.openid from wechat_bindings b where b.user_id = o.user_id) as openid`)
+  const rows = rowsOf(result)
+  return rows.map((r) => ({
+    id: Number(r.id),
+    userId: Number(r.user_id),
+    kind: String(r.kind),
+    data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, string>,
+    path: String(r.path),
+    attempts: Number(r.attempts),
+    openid: typeof r.openid === 'string' ? r.openid : null,
+  }))
+}
+
+export async function markSent(db: AppDb, id: number, templateId: string, msgid: string | null, now: Date): Promise<void> {
+  await db
+    .update(noticeOutbox)
+    .set({ state: 'sent', templateId, msgid, sentAt: now, claimedUntil: null, lastErrorCode: null, lastErrorReason: null })
+    .where(and(eq(noticeOutbox.id, id), eq(noticeOutbox.state, 'sending')))
+}
+
+export async function markDropped(db: AppDb, id: number, code: number | null, reason: string): Promise<void> {
+  await db
+    .update(noticeOutbox)
+    .set({ state: 'dropped', claimedUntil: null, lastErrorCode: code, lastErrorReason: reason })
+    .where(and(eq(noticeOutbox.id, id), eq(noticeOutbox.state, 'sending')))
+}
+
+/** Back to the queue for a later attempt (busy, quota, network). */
+export async function markRetry(db: AppDb, id: number, at: Date, code: number | null, reason: string): Promise<void> {
+  await db
+    .update(noticeOutbox)
+    .set({ state: 'queued', nextAttemptAt: at, claimedUntil: null, lastErrorCode: code, lastErrorReason: reason })
+    .where(and(eq(noticeOutbox.id, id), eq(noticeOutbox.state, 'sending')))
+}
+
+/** Notices waiting (queued or being sent), for the metrics. */
+export async function countQueued(db: AppDb): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(noticeOutbox).where(sql`${noticeOutbox.state} in ('queued', 'sending')`)
+  return row?.n ?? 0
+}
+
+export async function findOutboxForUser(db: AppDb, userId: number) {
+  return db.select().from(noticeOutbox).where(eq(noticeOutbox.userId, userId)).orderBy(noticeOutbox.id)
+}
+
+/** 订阅通知 consent: an accepted popup adds one send; a refusal stops them (docs/wechat-protocol.md §8.2.4–8.2.5). */
+export async function recordSubscription(db: AppDb, openid: string, templateId: string, status: 'accept' | 'reject', now: Date): Promise<void> {
+  await db
+    .insert(noticeSubscriptions)
+    .values({ openid, templateId, remaining: status === 'accept' ? 1 : 0, rejected: status === 'reject', updatedAt: now })
+    .onConflictDoUpdate({
+      target: [noticeSubscriptions.openid, noticeSubscriptions.templateId],
+      set:
+        status === 'accept'
+          ? { remaining: sql`${noticeSubscriptions.remaining} + 1`, rejected: false, updatedAt: now }
+          : { remaining: 0, rejected: true, updatedAt: now },
+    })
+}
+
+/** Uses one subscription before a 订阅通知 send; false when there is none left. */
+export async function takeSubscription(db: AppDb, openid: string, templateId: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(noticeSubscriptions)
+    .set({ remaining: sql`${noticeSubscriptions.remaining} - 1`, updatedAt: now })
+    .where(and(eq(noticeSubscriptions.openid, openid), eq(noticeSubscriptions.templateId, templateId), sql`${noticeSubscriptions.remaining} > 0`, eq(noticeSubscriptions.rejected, false)))
+    .returning({ remaining: noticeSubscriptions.remaining })
+  return rows.length > 0
+}
+
+/** Gives a subscription back after a send that WeChat did not accept for a reason other than consent. */
+export async function returnSubscription(db: AppDb, openid: string, templateId: string, now: Date): Promise<void> {
+  await db
+    .update(noticeSubscriptions)
+    .set({ remaining: sql`${noticeSubscriptions.remaining} + 1`, updatedAt: now })
+    .where(and(eq(noticeSubscriptions.openid, openid), eq(noticeSubscriptions.templateId, templateId)))
+}
+
+export async function userIdForOpenid(db: AppDb, openid: string): Promise<number | null> {
+  const [row] = await db.select({ userId: wechatBindings.userId }).from(wechatBindings).where(eq(wechatBindings.openid, openid))
+  return row?.userId ?? null
+}
+
+/** Stores an incoming message once (WeChat retries a push): false when its MsgId was already stored. */
+export async function insertConversationMessage(
+  db: AppDb,
+  values: { openid: string; userId: number | null; direction: 'in' | 'out' | 'auto'; content: string; wechatMsgId?: string | null; staffId?: number | null },
+  now: Date,
+): Promise<boolean> {
+  const rows = await db
+    .insert(conversationMessages)
+    .values({ ...values, wechatMsgId: values.wechatMsgId ?? null, staffId: values.staffId ?? null, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ id: conversationMessages.id })
+  return rows.length > 0
+}
+
+/** Conversations, latest first: one row per openid with its last message. */
+export async function listConversations(db: AppDb, limit: number, offset: number) {
+  const result = await db.execute(sql`
+    select distinct on (m.openid) m.openid, m.user_id, m.content, m.direction, m.created_at,
+      (select max(i.created_at) from conversation_messages i where i.openid = m.openid and i.direction = 'in') as last_in_at
+    from conversation_messages m
+    order by m.openid, m.created_at desc, m.id desc`)
+  const rows = rowsOf(result)
+  return rows
+    .map((r) => ({
+      openid: String(r.openid),
+      userId: r.user_id === null ? null : Number(r.user_id),
+      lastContent: String(r.content),
+      lastDirection: String(r.direction),
+      lastAt: new Date(String(r.created_at)),
+      lastInAt: r.last_in_at === null ? null : new Date(String(r.last_in_at)),
+    }))
+    .sort((a, b) => b.lastAt.getTime() - a.lastAt.getTime())
+    .slice(offset, offset + limit)
+}
+
+export async function listMessages(db: AppDb, openid: string) {
+  return db.select().from(conversationMessages).where(eq(conversationMessages.openid, openid)).orderBy(conversationMessages.createdAt, conversationMessages.id)
+}
+
+export async function findUserBrief(db: AppDb, userId: number) {
+  const [row] = await db.select({ id: users.id, realName: users.realName, createdAt: users.createdAt }).from(users).where(eq(users.id, userId))
+  return row ?? null
+}
