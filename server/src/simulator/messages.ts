@@ -44,7 +44,10 @@ export class MessageState {
   private quota(): SimAnswer | null {
     const t = this.now()
     const day = new Date(t + 8 * 3600_000).toISOString().slice(0, 10)
-    if (day !== this.day) ((this.day = day), (this.usedToday = 0))
+    if (day !== this.day) {
+      this.day = day
+      this.usedToday = 0
+    }
     if (t - this.minute.start >= MIN) this.minute = { start: t - (t % MIN), used: 0 }
     if (this.usedToday >= this.dailyLimit) return { errcode: 45009, errmsg: 'reach max api daily quota limit' }
     if (this.minute.used >= this.minuteLimit) return { errcode: 45011, errmsg: 'api minute-quota reach limit  mustslower  retry next minute' }

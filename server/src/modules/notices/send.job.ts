@@ -116,8 +116,7 @@ async function sendOne(deps: SendDeps, row: ClaimedNotice, cachedToken: () => st
   } catch (error) {
     // Network trouble or an unreadable answer: WeChat may or may not have it; the same client_msg_id on retry.
     if (template.channel === 'subscribe') await returnSubscription(db, row.openid, template.templateId, deps.now())
-    await markRetry(db, row.id, new Date(deps.now().getTime() + backoffMs(row.attempts)), null, error instanceof Error ? error.name : 'error')
-    return 'retry'
+    return retryLater(deps, row, null, error instanceof Error ? error.name : 'error')
   }
   if (answer.errcode === 0) {
     await markSent(db, row.id, template.templateId, answer.msgid, deps.now())
@@ -131,8 +130,7 @@ async function sendOne(deps: SendDeps, row: ClaimedNotice, cachedToken: () => st
     case 'token':
       return drop(deps, row, answer.errcode, verdict.kind === 'drop' ? verdict.reason : 'token_rejected')
     case 'retry':
-      await markRetry(db, row.id, new Date(deps.now().getTime() + backoffMs(row.attempts)), answer.errcode, verdict.reason)
-      return 'retry'
+      return retryLater(deps, row, answer.errcode, verdict.reason)
     case 'pause_minute':
       await markRetry(db, row.id, new Date(deps.now().getTime() + 60_000), answer.errcode, verdict.reason)
       return 'pause_minute'
@@ -140,6 +138,15 @@ async function sendOne(deps: SendDeps, row: ClaimedNotice, cachedToken: () => st
       await markRetry(db, row.id, new Date(deps.now().getTime() + untilTomorrowMs(deps.now())), answer.errcode, verdict.reason)
       return 'pause_day'
   }
+}
+
+/** Attempts after which a notice that keeps failing is given up (about 4 hours of backoff). */
+export const MAX_ATTEMPTS = 10
+
+async function retryLater(deps: SendDeps, row: ClaimedNotice, code: number | null, reason: string): Promise<Outcome> {
+  if (row.attempts >= MAX_ATTEMPTS) return drop(deps, row, code, 'gave_up')
+  await markRetry(deps.db, row.id, new Date(deps.now().getTime() + backoffMs(row.attempts)), code, reason)
+  return 'retry'
 }
 
 async function drop(deps: SendDeps, row: ClaimedNotice, code: number | null, reason: string): Promise<Outcome> {
