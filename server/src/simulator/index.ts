@@ -120,7 +120,7 @@ export function createWechatSimulator(options: SimulatorOptions): WechatSimulato
       log,
     }),
   }
-  const messages: MessageState = new MessageState(now, (openid: string): boolean => state.openids.has(openid) || messages.follows.has(openid))
+  const messages = new MessageState(now, (openid) => state.openids.has(openid))
   // Refunds still PROCESSING in a persisted dev state complete after a restart.
   for (const refund of state.refunds.values()) {
     if (refund.status === 'PROCESSING') timers.later(0, () => completeRefund(ctx, refund))

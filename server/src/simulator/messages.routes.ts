@@ -64,6 +64,7 @@ export function messageDevRoutes(messages: MessageState) {
     app.post('/follow', async (request, reply) => {
       const openid = field(request, 'openid')
       if (!openid) return reply.code(400).send({ error: 'openid 必填' })
+      messages.known.add(openid)
       if (field(request, 'follow') === 'no') messages.follows.delete(openid)
       else messages.follows.add(openid)
       return { ok: true }
@@ -73,6 +74,7 @@ export function messageDevRoutes(messages: MessageState) {
       const templateId = field(request, 'templateId')
       if (!openid || !templateId) return reply.code(400).send({ error: 'openid、templateId 必填' })
       const key = `${openid}|${templateId}`
+      messages.known.add(openid)
       if (field(request, 'status') === 'reject') messages.subscriptions.set(key, 0)
       else messages.subscriptions.set(key, (messages.subscriptions.get(key) ?? 0) + 1)
       return { ok: true }

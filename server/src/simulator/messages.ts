@@ -21,6 +21,8 @@ export type SimAnswer = { errcode: number; errmsg: string; msgid?: string }
 const MIN = 60_000
 
 export class MessageState {
+  /** Openids of this AppID known besides those OAuth issued (test users added through /dev). */
+  readonly known = new Set<string>()
   readonly follows = new Set<string>()
   /** `${openid}|${templateId}` → unused one-time subscriptions */
   readonly subscriptions = new Map<string, number>()
@@ -38,8 +40,12 @@ export class MessageState {
 
   constructor(
     private readonly now: () => number,
-    private readonly knownOpenid: (openid: string) => boolean,
+    private readonly issued: (openid: string) => boolean,
   ) {}
+
+  private knownOpenid(openid: string): boolean {
+    return this.issued(openid) || this.known.has(openid) || this.follows.has(openid)
+  }
 
   private quota(): SimAnswer | null {
     const t = this.now()
