@@ -37,6 +37,11 @@ CREATE TABLE "notice_subscriptions" (
 	CONSTRAINT "notice_subscriptions_openid_template_id_pk" PRIMARY KEY("openid","template_id")
 );
 --> statement-breakpoint
+CREATE TABLE "wechat_push_receipts" (
+	"key" text PRIMARY KEY NOT NULL,
+	"received_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "conversation_messages" ADD CONSTRAINT "conversation_messages_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notice_outbox" ADD CONSTRAINT "notice_outbox_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "conversation_messages_openid_created_at_index" ON "conversation_messages" USING btree ("openid","created_at");--> statement-breakpoint

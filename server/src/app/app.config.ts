@@ -9,6 +9,7 @@ import { parseSms, requireSmsInProduction, type SmsConfig } from '../modules/aut
 import { parseCertificate, requireCertificateSettingsInProduction, type CertificateSettings } from '../modules/certificates/certificates.config.ts'
 import { parseGroupCheckDailyIds, parseTransferAccount, type TransferAccount } from '../modules/group-orders/group-orders.config.ts'
 import { parseInvoice, type InvoiceConfig } from '../modules/invoices/invoices.config.ts'
+import { parseNotices, type NoticesConfig } from '../modules/notices/notices.config.ts'
 import { parseAntiIdle, type LearningConfig } from '../modules/learning/learning.config.ts'
 import { parseWechat, WECHAT_VARS, type WechatLiveConfig } from '../modules/wechat/wechat.config.ts'
 
@@ -90,6 +91,8 @@ export interface Config {
   /** 团体购买: ID numbers one buyer may have checked per 24 hours (modules/group-orders/group-check.quota.ts). */
   groupCheckDailyIds: number
   invoice: InvoiceConfig
+  /** WeChat notices: templates per kind, send rate, deadline reminders, server URL Token / EncodingAESKey. */
+  notices: NoticesConfig
   /**
    * Operator files served at the site root exactly as uploaded (WeChat's MP_verify_*.txt domain
    * verification and the like); null when not configured. See docs/go-live.md.
@@ -279,6 +282,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     transferAccount: parseTransferAccount(env, appEnv),
     groupCheckDailyIds: parseGroupCheckDailyIds(env),
     invoice: parseInvoice(env, appEnv),
+    notices: parseNotices(env),
     siteFilesDir,
     seedDemoContent: parseBoolean(env, 'SEED_DEMO_CONTENT', appEnv !== 'production'),
     personalDataKeys: parsePersonalDataKeys(env, appEnv),

@@ -27,7 +27,7 @@ import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.pa
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'notices' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -115,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       dailyIdQuota: deps.config.groupCheckDailyIds ?? DEFAULT_GROUP_CHECK_DAILY_IDS,
     },
     invoices: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG,
+    ...(deps.config.notices ? { notices: deps.config.notices } : {}),
     siteFilesDir: deps.config.siteFilesDir ?? null,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })

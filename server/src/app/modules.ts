@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
+import { maskIdNumber, maskName, maskPhone } from '@app/shared'
 import type { AppContext } from '../core/app-context.ts'
 import type { SmsProvider } from '../integrations/sms/provider.ts'
 import type { WechatSettings } from '../integrations/wechat/settings.ts'
 import type { SmsConfig } from '../modules/auth/auth.config.ts'
 import authModule from '../modules/auth/auth.module.ts'
 import { createSmsSender } from '../modules/auth/auth.public.ts'
+import { findUserById } from '../modules/auth/users.repository.ts'
 import bulkRegistrationModule from '../modules/bulk-registration/bulk-registration.module.ts'
 import catalogueModule from '../modules/catalogue/catalogue.module.ts'
 import type { CertificateSettings } from '../modules/certificates/certificates.config.ts'
@@ -26,6 +28,7 @@ import paymentsModule from '../modules/payments/payments.module.ts'
 import privacyModule from '../modules/privacy/privacy.module.ts'
 import type { PaymentDeps } from '../modules/payments/payments.public.ts'
 import staffModule from '../modules/staff/staff.module.ts'
+import { recordStaffAction } from '../modules/staff/staff.public.ts'
 import wechatModule from '../modules/wechat/wechat.module.ts'
 
 /** Every feature's configuration (defaults applied by build-app.ts) and what the composition holds for them. */
@@ -99,7 +102,16 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null })),
     mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
     mount(privacyModule, '/api', () => ({ ctx })),
-    mount(noticesModule, '/api/notices', () => ({ ctx, wechat, ...(s.notices ? { config: s.notices } : {}) })),
+    mount(noticesModule, '/api', () => ({
+      ctx,
+      wechat,
+      ...(s.notices ? { config: s.notices } : {}),
+      describeLearner: async (userId: number) => {
+        const user = await findUserById(ctx.db, userId)
+        return user ? { maskedName: maskName(user.realName), maskedPhone: maskPhone(user.phone), maskedIdNumber: maskIdNumber(user.idNumber) } : null
+      },
+      audit: recordStaffAction,
+    })),
   ]
   for (const feature of features) await feature.register(app)
 }

@@ -80,3 +80,13 @@ export const conversationMessages = pgTable(
   },
   (t) => [index().on(t.openid, t.createdAt), index().on(t.userId), uniqueIndex('conversation_messages_msgid').on(t.wechatMsgId)],
 )
+
+/**
+ * Pushes to our server URL already handled, keyed as WeChat advises (messages by MsgId, events by
+ * sender + CreateTime + event): WeChat retries a push up to three times, and an accepted subscription
+ * counted twice would allow a send the learner never agreed to.
+ */
+export const wechatPushReceipts = pgTable('wechat_push_receipts', {
+  key: text().primaryKey(),
+  receivedAt: timestamptz().notNull(),
+})

@@ -7,8 +7,11 @@ import { defaultNoticesConfig, type NoticesConfig } from './notices.config.ts'
 import { countQueued } from './notices.repository.ts'
 import { runReminders } from './reminders.job.ts'
 import { sendPass, type SendDeps } from './send.job.ts'
+import conversationRoutes from './conversations.routes.ts'
+import type { ConversationHooks } from './notices.service.ts'
+import { serverUrlRoutes } from './server-url.routes.ts'
 
-export interface NoticesModuleOptions {
+export interface NoticesModuleOptions extends ConversationHooks {
   ctx: AppContext
   wechat: WechatSettings
   config?: NoticesConfig
@@ -17,10 +20,17 @@ export interface NoticesModuleOptions {
 /**
  * WeChat notices (模板消息 / 订阅通知) from the outbox, deadline reminders, and 在线客服 through the
  * Official Account. Other features queue notices through notices.public.ts; here the sender and the
- * reminder run start on timers (one instance at a time per round, under the job lease).
+ * reminder run start on timers (one instance at a time per round, under the job lease), our server
+ * URL receives the Official Account's pushes, and staff read and answer conversations.
  */
-export default async function noticesModule(app: FastifyInstance, { ctx, wechat, config = defaultNoticesConfig() }: NoticesModuleOptions): Promise<void> {
+export default async function noticesModule(app: FastifyInstance, options: NoticesModuleOptions): Promise<void> {
+  const { ctx, wechat, config = defaultNoticesConfig() } = options
   const deps: SendDeps = { db: ctx.db, wechat, config, now: ctx.now, publicBaseUrl: ctx.publicBaseUrl }
+  await app.register(serverUrlRoutes({ db: ctx.db, config, appId: () => wechat.appId, now: ctx.now }))
+  await app.register(conversationRoutes, {
+    prefix: '/staff/conversations',
+    deps: { db: ctx.db, wechat, now: ctx.now, describeLearner: options.describeLearner, audit: options.audit },
+  })
   const unwatch = watchNoticeQueue(() => countQueued(ctx.db))
   app.addHook('onClose', async () => unwatch())
   if (!ctx.runJobs) return

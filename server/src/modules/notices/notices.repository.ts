@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { rowsOf } from '../../db/pipelined-transaction.ts'
-import { conversationMessages, noticeOutbox, noticeSubscriptions, users, wechatBindings } from '../../db/schema.ts'
+import { conversationMessages, enrollments, noticeOutbox, noticeSubscriptions, projects, users, wechatBindings, wechatPushReceipts } from '../../db/schema.ts'
 import type { NoticeKind } from './notices.config.ts'
 
 /** A notice to queue; values already fitted (notices.rules.ts). */
@@ -177,4 +177,20 @@ export async function listMessages(db: AppDb, openid: string) {
 export async function findUserBrief(db: AppDb, userId: number) {
   const [row] = await db.select({ id: users.id, realName: users.realName, createdAt: users.createdAt }).from(users).where(eq(users.id, userId))
   return row ?? null
+}
+
+/** Records a push as handled; false when it was handled before (a WeChat retry). */
+export async function firstReceipt(db: AppDb, key: string, now: Date): Promise<boolean> {
+  const rows = await db.insert(wechatPushReceipts).values({ key, receivedAt: now }).onConflictDoNothing().returning({ key: wechatPushReceipts.key })
+  return rows.length > 0
+}
+
+/** The learner's plans for the staff view: title, year, completed or not. */
+export async function plansOf(db: AppDb, userId: number) {
+  return db
+    .select({ title: projects.title, year: projects.year, completedAt: enrollments.completedAt })
+    .from(enrollments)
+    .innerJoin(projects, eq(projects.id, enrollments.projectId))
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active')))
+    .orderBy(projects.year)
 }
