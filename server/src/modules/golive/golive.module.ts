@@ -1,6 +1,7 @@
 import type { FeatureModule, AppContext } from '../../core/app-context.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import type { TencentSmsConfig } from '../auth/auth.config.ts'
+import type { NoticesConfig } from '../notices/notices.config.ts'
 import goLiveRoutes from './golive.routes.ts'
 
 export interface GoLiveModuleOptions {
@@ -11,12 +12,14 @@ export interface GoLiveModuleOptions {
   siteFilesDir: string | null
   /** The SMS credentials the check tries, null when none are configured. */
   sms: TencentSmsConfig | null
+  /** The notice templates the check verifies (sample configuration when absent). */
+  notices?: NoticesConfig
 }
 
 /** 上线检查: the go-live check's staff API (mounted at /api/staff). */
-const goLiveModule: FeatureModule<GoLiveModuleOptions> = async (app, { ctx, wechatMode, wechat, siteFilesDir, sms }) => {
+const goLiveModule: FeatureModule<GoLiveModuleOptions> = async (app, { ctx, wechatMode, wechat, siteFilesDir, sms, notices }) => {
   await app.register(goLiveRoutes, {
-    deps: { db: ctx.db, now: ctx.now, wechatMode, wechat, publicBaseUrl: ctx.publicBaseUrl, siteFilesDir, sms },
+    deps: { db: ctx.db, now: ctx.now, wechatMode, wechat, publicBaseUrl: ctx.publicBaseUrl, siteFilesDir, sms, ...(notices ? { notices } : {}) },
   })
 }
 

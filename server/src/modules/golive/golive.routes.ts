@@ -6,6 +6,7 @@ import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { withErrors } from '../../core/route-schemas.ts'
 import { recordStaffAction, currentStaff } from '../staff/staff.public.ts'
 import { runGoLiveCheck } from './golive.service.ts'
+import type { NoticesConfig } from '../notices/notices.config.ts'
 
 export interface GoLiveRouteDeps {
   db: AppDb
@@ -15,6 +16,7 @@ export interface GoLiveRouteDeps {
   publicBaseUrl: string
   siteFilesDir: string | null
   sms: TencentSmsConfig | null
+  notices?: NoticesConfig
 }
 
 const BilingualSchema = Type.Object({ zh: Type.String(), en: Type.String() })
@@ -53,7 +55,7 @@ const goLiveRoutes: FastifyPluginAsyncTypebox<{ deps: GoLiveRouteDeps }> = async
     },
     async (request) => {
       const { db, now, ...input } = deps
-      const report = await runGoLiveCheck({ mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms })
+      const report = await runGoLiveCheck({ mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms, ...(input.notices ? { notices: input.notices } : {}) })
       const failed = report.items.filter((item) => item.verdict === 'fail').map((item) => item.id)
       await recordStaffAction(db, { staffId: currentStaff(request).id, action: 'golive.check', target: 'golive', detail: { ok: report.ok, failed } }, now())
       return report

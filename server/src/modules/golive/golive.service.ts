@@ -3,6 +3,7 @@ import { checkAccessToken, checkJsapiTicket, checkMenu } from './golive.wechat-c
 import { checkPay } from './golive.pay-checks.ts'
 import { checkNotifyUrl, checkVerificationFile } from './golive.site-checks.ts'
 import { checkSms } from './golive.sms-check.ts'
+import { checkNoticeTemplates } from './golive.notice-checks.ts'
 
 /**
  * Runs every go-live item against the configured WeChat, WeChat Pay and SMS provider (or the
@@ -12,15 +13,16 @@ import { checkSms } from './golive.sms-check.ts'
 export async function runGoLiveCheck(input: GoLiveInput): Promise<GoLiveReport> {
   const token = await checkAccessToken(input)
   // Independent groups run side by side; each item keeps its fixed place in the report.
-  const [ticket, menu, verification, pay, notify, sms] = await Promise.all([
+  const [ticket, menu, verification, pay, notify, sms, notices] = await Promise.all([
     checkJsapiTicket(input, token.token),
     checkMenu(input, token.token),
     checkVerificationFile(input),
     checkPay(input),
     checkNotifyUrl(input),
     checkSms(input),
+    checkNoticeTemplates(input, token.token),
   ])
-  const items = [token.item, ticket, verification, menu, pay.merchantKey, pay.publicKey, pay.apiV3Key, notify, sms]
+  const items = [token.item, ticket, verification, menu, pay.merchantKey, pay.publicKey, pay.apiV3Key, notify, sms, notices]
   return {
     ok: items.every((entry) => entry.verdict !== 'fail'),
     mode: input.mode,

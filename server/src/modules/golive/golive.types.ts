@@ -1,5 +1,6 @@
 import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
+import type { NoticesConfig } from '../notices/notices.config.ts'
 
 /**
  * The go-live check (OPS-6, docs/go-live.md): one verdict per item an operator must get right before the first
@@ -25,6 +26,7 @@ export type CheckId =
   | 'api_v3_key'
   | 'notify_url'
   | 'sms'
+  | 'notice_templates'
 
 export interface CheckItem {
   id: CheckId
@@ -52,6 +54,8 @@ export interface GoLiveInput {
   publicBaseUrl: string
   siteFilesDir: string | null
   sms: TencentSmsConfig | null
+  /** The notice templates to verify; the sample configuration when absent. */
+  notices?: NoticesConfig
   fetch?: typeof fetch
   now?: () => number
   /** Per-request timeout for every outgoing call (default 8 s). */
