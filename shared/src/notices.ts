@@ -53,3 +53,23 @@ export const ConversationParamsSchema = ClosedObject({ id: Type.String({ minLeng
 
 export const ConversationReplyBodySchema = ClosedObject({ content: Type.String({ minLength: 1, maxLength: 600 }) })
 export type ConversationReplyBody = Static<typeof ConversationReplyBodySchema>
+
+/** The notice kinds (server notices.config.ts NOTICE_KINDS). */
+export const NoticeKindSchema = Type.Union(
+  ['payment_succeeded', 'group_enrolled', 'transfer_confirmed', 'certificate_ready', 'invoice_issued', 'invoice_reversed', 'password_reset', 'deadline_reminder'].map((k) => Type.Literal(k)),
+)
+
+/** 发送测试通知: to the staff member's own openid of our Official Account. */
+export const TestNoticeBodySchema = ClosedObject({
+  openid: Type.String({ minLength: 6, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  kind: Type.Optional(NoticeKindSchema),
+})
+
+export const TestNoticeResultSchema = ClosedObject({
+  /** WeChat's answer: 0 sent; 43004 not following; 43101 no subscription; 40037 no such template … */
+  errcode: Type.Integer(),
+  errmsg: Type.String(),
+  msgid: Type.Union([Type.String(), Type.Null()]),
+  templateId: Type.String(),
+  channel: Type.String(),
+})

@@ -157,3 +157,19 @@ describe('staff conversation routes', () => {
     expect(late.json().code).toBe('CONVERSATION_WINDOW_CLOSED')
   })
 })
+
+describe('test message to a staff member\'s own openid', () => {
+  it('sends the chosen kind and answers what WeChat said (43004 for an openid that does not follow); audited', async () => {
+    const staff = await signInNewStaff(t.app, t.database.db)
+    const openid = 'o_staff_member_own'
+    t.simulator.messages.known.add(openid)
+    const notFollowing = await t.app.inject({ method: 'POST', url: '/api/staff/notices/test', headers: bearer(staff.token), payload: { openid } })
+    expect(notFollowing.json()).toMatchObject({ errcode: 43004, channel: 'template' })
+    t.simulator.messages.follows.add(openid)
+    const sent = await t.app.inject({ method: 'POST', url: '/api/staff/notices/test', headers: bearer(staff.token), payload: { openid, kind: 'certificate_ready' } })
+    expect(sent.json()).toMatchObject({ errcode: 0, templateId: 'SIM_TPL_CERTIFICATE', msgid: expect.stringMatching(/^\d{19}$/) })
+    expect(t.simulator.messages.delivered.filter((d) => d.openid === openid)).toHaveLength(1)
+    const audit = await t.database.db.select().from(staffAuditLog).where(eq(staffAuditLog.action, 'notices.test_message'))
+    expect(audit).toHaveLength(2)
+  })
+})

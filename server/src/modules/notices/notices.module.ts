@@ -28,8 +28,8 @@ export default async function noticesModule(app: FastifyInstance, options: Notic
   const deps: SendDeps = { db: ctx.db, wechat, config, now: ctx.now, publicBaseUrl: ctx.publicBaseUrl }
   await app.register(serverUrlRoutes({ db: ctx.db, config, appId: () => wechat.appId, now: ctx.now }))
   await app.register(conversationRoutes, {
-    prefix: '/staff/conversations',
-    deps: { db: ctx.db, wechat, now: ctx.now, describeLearner: options.describeLearner, audit: options.audit },
+    prefix: '/staff',
+    deps: { db: ctx.db, wechat, now: ctx.now, config, publicBaseUrl: ctx.publicBaseUrl, describeLearner: options.describeLearner, audit: options.audit },
   })
   const unwatch = watchNoticeQueue(() => countQueued(ctx.db))
   app.addHook('onClose', async () => unwatch())

@@ -1,10 +1,13 @@
 import type { ConversationDetail, ConversationSummary, LearnerBrief } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { getAccessToken, refreshRejectedAccessToken } from '../../integrations/wechat/access-token.ts'
-import { sendCustomText } from '../../integrations/wechat/messages.ts'
+import { sendCustomText, sendSubscribeMessage, sendTemplateMessage } from '../../integrations/wechat/messages.ts'
 import type { PushXml } from '../../integrations/wechat/server-push.ts'
 import type { WechatApiSettings, WechatCallOptions } from '../../integrations/wechat/settings.ts'
+import type { NoticeKind, NoticesConfig } from './notices.config.ts'
 import { ConversationNotFoundError, ConversationWindowClosedError } from './notices.errors.ts'
+import { fitData, formatDate, formatTime } from './notices.rules.ts'
+import { noticeUrl } from './send.job.ts'
 import {
   firstReceipt,
   insertConversationMessage,
@@ -27,6 +30,7 @@ import {
 export const AUTO_REPLY = '您好，您的留言已收到，工作人员会在工作时间内通过本公众号回复您。急事请拨打页面「咨询方式」中的咨询电话。'
 
 const HOUR = 3600_000
+const TOKEN_REJECTED = new Set([40001, 40014, 42001])
 const WINDOW_MS = 48 * HOUR
 /** 客服消息 replies allowed per learner message (WeChat: 5 within 48 hours). */
 const REPLIES_PER_MESSAGE = 5
@@ -126,7 +130,7 @@ export async function reply(deps: ConversationDeps, staffId: number, openid: str
   if (!windowOf(messages, deps.now()).open) throw new ConversationWindowClosedError()
   let token = await getAccessToken(deps.db, deps.wechat, deps.call)
   let answer = await sendCustomText(deps.wechat, token, openid, content, deps.call)
-  if (answer.errcode === 40001 || answer.errcode === 42001 || answer.errcode === 40014) {
+  if (TOKEN_REJECTED.has(answer.errcode)) {
     token = await refreshRejectedAccessToken(deps.db, deps.wechat, token, deps.call)
     answer = await sendCustomText(deps.wechat, token, openid, content, deps.call)
   }
@@ -139,4 +143,45 @@ export async function reply(deps: ConversationDeps, staffId: number, openid: str
     await deps.audit(tx, { staffId, action: 'conversation.reply', target: userId === null ? 'conversation' : `user:${userId}`, detail: { length: [...content].length } }, now)
   })
   return conversation(deps, openid)
+}
+
+/** Sample values per kind, for the operator's test message (nothing personal). */
+export function sampleNotice(kind: NoticeKind, now: Date): { data: Record<string, string>; path: string } {
+  const time = formatTime(now)
+  const samples: Record<NoticeKind, Record<string, string>> = {
+    payment_succeeded: { thing1: '测试：公需科目', amount2: '¥0.01', character_string3: 'TEST0001', time4: time },
+    group_enrolled: { thing1: '测试：公需科目', thing2: '单位已为您购买，可开始学习', time3: time },
+    transfer_confirmed: { thing1: '测试：公需科目', amount2: '¥0.01', character_string3: 'TEST0001', phrase4: '已确认' },
+    certificate_ready: { thing1: '测试：公需科目', character_string2: 'TEST-CERT-0001', date3: formatDate(now) },
+    invoice_issued: { character_string1: 'TEST0001', amount2: '¥0.01', phrase3: '已开具', time4: time },
+    invoice_reversed: { character_string1: 'TEST0001', amount2: '¥0.01', phrase3: '已红冲', time4: time },
+    password_reset: { thing1: '这是一条测试消息', time2: time, thing3: '无需处理' },
+    deadline_reminder: { thing1: '测试：公需科目', number2: '12', time3: time, thing4: '不想再收到可在服务通知设置中关闭' },
+  }
+  return { data: fitData(samples[kind]), path: '/' }
+}
+
+/**
+ * Sends one test notice straight to an openid (the staff member's own), bypassing the outbox, and
+ * answers what WeChat said. Audited.
+ */
+export async function sendTestNotice(
+  deps: ConversationDeps & { config: NoticesConfig; publicBaseUrl: string },
+  staffId: number,
+  openid: string,
+  kind: NoticeKind,
+): Promise<{ errcode: number; errmsg: string; msgid: string | null; templateId: string; channel: string }> {
+  const template = deps.config.templates[kind]
+  const { data, path } = sampleNotice(kind, deps.now())
+  const wrapped = Object.fromEntries(Object.entries(data).map(([k, value]) => [k, { value }]))
+  const url = noticeUrl(deps.publicBaseUrl, path)
+  const send = (token: string) =>
+    template.channel === 'template'
+      ? sendTemplateMessage(deps.wechat, token, { touser: openid, template_id: template.templateId, url, data: wrapped }, deps.call)
+      : sendSubscribeMessage(deps.wechat, token, { touser: openid, template_id: template.templateId, page: url, data: wrapped }, deps.call)
+  const token = await getAccessToken(deps.db, deps.wechat, deps.call)
+  let answer = await send(token)
+  if (TOKEN_REJECTED.has(answer.errcode)) answer = await send(await refreshRejectedAccessToken(deps.db, deps.wechat, token, deps.call))
+  await deps.audit(deps.db, { staffId, action: 'notices.test_message', target: `notice_kind:${kind}`, detail: { errcode: answer.errcode } }, deps.now())
+  return { ...answer, templateId: template.templateId, channel: template.channel }
 }
