@@ -10,13 +10,13 @@ export interface SimTemplate {
 }
 
 export const SIM_TEMPLATES: SimTemplate[] = [
-  { id: 'SIM_TPL_PAYMENT_OK', kind: 'template', title: '支付成功通知', content: '项目名称:{{thing1.DATA}}\n支付金额:{{amount2.DATA}}\n订单号:{{character_string3.DATA}}\n支付时间:{{time4.DATA}}' },
-  { id: 'SIM_TPL_GROUP_ENROLLED', kind: 'template', title: '开通成功通知', content: '项目名称:{{thing1.DATA}}\n开通说明:{{thing2.DATA}}\n开通时间:{{time3.DATA}}' },
-  { id: 'SIM_TPL_TRANSFER_OK', kind: 'template', title: '转账到账通知', content: '项目名称:{{thing1.DATA}}\n到账金额:{{amount2.DATA}}\n订单号:{{character_string3.DATA}}\n状态:{{phrase4.DATA}}' },
-  { id: 'SIM_TPL_CERTIFICATE', kind: 'template', title: '证书生成通知', content: '项目名称:{{thing1.DATA}}\n证书编号:{{character_string2.DATA}}\n发证日期:{{date3.DATA}}' },
-  { id: 'SIM_TPL_INVOICE', kind: 'template', title: '发票状态通知', content: '订单号:{{character_string1.DATA}}\n发票金额:{{amount2.DATA}}\n发票状态:{{phrase3.DATA}}\n时间:{{time4.DATA}}' },
-  { id: 'SIM_TPL_SECURITY', kind: 'template', title: '账号安全提醒', content: '事项:{{thing1.DATA}}\n时间:{{time2.DATA}}\n提示:{{thing3.DATA}}' },
-  { id: 'SIM_SUB_DEADLINE', kind: 'subscribe', title: '学习截止提醒', content: '学习项目:{{thing1.DATA}}\n剩余学时:{{number2.DATA}}\n截止时间:{{time3.DATA}}\n温馨提示:{{thing4.DATA}}' },
+  { id: 'simTplPaymentOk', kind: 'template', title: '支付成功通知', content: '项目名称:{{thing1.DATA}}\n支付金额:{{amount2.DATA}}\n订单号:{{character_string3.DATA}}\n支付时间:{{time4.DATA}}' },
+  { id: 'simTplGroupEnrolled', kind: 'template', title: '开通成功通知', content: '项目名称:{{thing1.DATA}}\n开通说明:{{thing2.DATA}}\n开通时间:{{time3.DATA}}' },
+  { id: 'simTplTransferOk', kind: 'template', title: '转账到账通知', content: '项目名称:{{thing1.DATA}}\n到账金额:{{amount2.DATA}}\n订单号:{{character_string3.DATA}}\n状态:{{phrase4.DATA}}' },
+  { id: 'simTplCertificate', kind: 'template', title: '证书生成通知', content: '项目名称:{{thing1.DATA}}\n证书编号:{{character_string2.DATA}}\n发证日期:{{date3.DATA}}' },
+  { id: 'simTplInvoice', kind: 'template', title: '发票状态通知', content: '订单号:{{character_string1.DATA}}\n发票金额:{{amount2.DATA}}\n发票状态:{{phrase3.DATA}}\n时间:{{time4.DATA}}' },
+  { id: 'simTplSecurity', kind: 'template', title: '账号安全提醒', content: '事项:{{thing1.DATA}}\n时间:{{time2.DATA}}\n提示:{{thing3.DATA}}' },
+  { id: 'simSubDeadline', kind: 'subscribe', title: '学习截止提醒', content: '学习项目:{{thing1.DATA}}\n剩余学时:{{number2.DATA}}\n截止时间:{{time3.DATA}}\n温馨提示:{{thing4.DATA}}' },
 ]
 
 export function keysOf(content: string): string[] {

@@ -20,8 +20,8 @@ describe('go-live: notice templates on the account', () => {
 
     const wrong = defaultNoticesConfig()
     wrong.templates.certificate_ready = { channel: 'template', templateId: 'DELETED_ON_THE_ACCOUNT' }
-    wrong.templates.password_reset = { channel: 'template', templateId: 'SIM_TPL_PAYMENT_OK' }
-    wrong.templates.deadline_reminder = { channel: 'template', templateId: 'SIM_SUB_DEADLINE' } // a 订阅通知 id used as 模板消息
+    wrong.templates.password_reset = { channel: 'template', templateId: 'simTplPaymentOk' }
+    wrong.templates.deadline_reminder = { channel: 'template', templateId: 'simSubDeadline' } // a 订阅通知 id used as 模板消息
     const failed = await checkNoticeTemplates(input(wrong), token)
     expect(failed.verdict).toBe('fail')
     expect(failed.detail.zh).toContain('NOTICE_TEMPLATE_CERTIFICATE_READY=template:DELETED_ON_THE_ACCOUNT')

@@ -112,15 +112,15 @@ describe('our server URL', () => {
   it('records 订阅通知 consent from subscribe_msg_popup_event once, and a later refusal', async () => {
     const openid = 'o_popup_learner'
     const at = Math.floor(t.clock.now.getTime() / 1000)
-    const popup = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${at}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent><List><TemplateId><![CDATA[SIM_SUB_DEADLINE]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>1</PopupScene></List><List><TemplateId><![CDATA[OTHER]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>1</PopupScene></List></SubscribeMsgPopupEvent></xml>`
+    const popup = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${at}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent><List><TemplateId><![CDATA[simSubDeadline]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>1</PopupScene></List><List><TemplateId><![CDATA[OTHER]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>1</PopupScene></List></SubscribeMsgPopupEvent></xml>`
     expect((await push(popup)).body).toBe('success')
     expect((await push(popup)).body).toBe('success') // WeChat's retry
     const rows = async () => t.database.db.select().from(noticeSubscriptions).where(eq(noticeSubscriptions.openid, openid))
-    expect((await rows()).find((r) => r.templateId === 'SIM_SUB_DEADLINE')).toMatchObject({ remaining: 1, rejected: false })
+    expect((await rows()).find((r) => r.templateId === 'simSubDeadline')).toMatchObject({ remaining: 1, rejected: false })
     // The official example wraps a change event in the popup wrapper: items are read under any wrapper.
     const change = popup.replace('subscribe_msg_popup_event', 'subscribe_msg_change_event').replace('<CreateTime>' + at, '<CreateTime>' + (at + 5)).replace('accept', 'reject')
     await push(change, 'aes')
-    expect((await rows()).find((r) => r.templateId === 'SIM_SUB_DEADLINE')).toMatchObject({ remaining: 0, rejected: true })
+    expect((await rows()).find((r) => r.templateId === 'simSubDeadline')).toMatchObject({ remaining: 0, rejected: true })
   })
 })
 
@@ -167,7 +167,7 @@ describe('test message to a staff member\'s own openid', () => {
     expect(notFollowing.json()).toMatchObject({ errcode: 43004, channel: 'template' })
     t.simulator.messages.follows.add(openid)
     const sent = await t.app.inject({ method: 'POST', url: '/api/staff/notices/test', headers: bearer(staff.token), payload: { openid, kind: 'certificate_ready' } })
-    expect(sent.json()).toMatchObject({ errcode: 0, templateId: 'SIM_TPL_CERTIFICATE', msgid: expect.stringMatching(/^\d{19}$/) })
+    expect(sent.json()).toMatchObject({ errcode: 0, templateId: 'simTplCertificate', msgid: expect.stringMatching(/^\d{19}$/) })
     expect(t.simulator.messages.delivered.filter((d) => d.openid === openid)).toHaveLength(1)
     const audit = await t.database.db.select().from(staffAuditLog).where(eq(staffAuditLog.action, 'notices.test_message'))
     expect(audit).toHaveLength(2)

@@ -39,14 +39,14 @@ export const NOTICE_KEYS: Record<NoticeKind, readonly string[]> = {
 
 /** Sample template ids: the simulator's account has these (they are not real WeChat ids). */
 export const SAMPLE_TEMPLATES: Record<NoticeKind, NoticeTemplate> = {
-  payment_succeeded: { channel: 'template', templateId: 'SIM_TPL_PAYMENT_OK' },
-  group_enrolled: { channel: 'template', templateId: 'SIM_TPL_GROUP_ENROLLED' },
-  transfer_confirmed: { channel: 'template', templateId: 'SIM_TPL_TRANSFER_OK' },
-  certificate_ready: { channel: 'template', templateId: 'SIM_TPL_CERTIFICATE' },
-  invoice_issued: { channel: 'template', templateId: 'SIM_TPL_INVOICE' },
-  invoice_reversed: { channel: 'template', templateId: 'SIM_TPL_INVOICE' },
-  password_reset: { channel: 'template', templateId: 'SIM_TPL_SECURITY' },
-  deadline_reminder: { channel: 'subscribe', templateId: 'SIM_SUB_DEADLINE' },
+  payment_succeeded: { channel: 'template', templateId: 'simTplPaymentOk' },
+  group_enrolled: { channel: 'template', templateId: 'simTplGroupEnrolled' },
+  transfer_confirmed: { channel: 'template', templateId: 'simTplTransferOk' },
+  certificate_ready: { channel: 'template', templateId: 'simTplCertificate' },
+  invoice_issued: { channel: 'template', templateId: 'simTplInvoice' },
+  invoice_reversed: { channel: 'template', templateId: 'simTplInvoice' },
+  password_reset: { channel: 'template', templateId: 'simTplSecurity' },
+  deadline_reminder: { channel: 'subscribe', templateId: 'simSubDeadline' },
 }
 
 export interface NoticesConfig {

@@ -70,7 +70,7 @@ describe('event → outbox → WeChat (模板消息)', () => {
     expect(queued.map((r) => [r.kind, r.state])).toEqual([['payment_succeeded', 'queued']])
     await drain()
     const [sent] = deliveredTo(buyer.openid)
-    expect(sent).toMatchObject({ channel: 'template', templateId: 'SIM_TPL_PAYMENT_OK' })
+    expect(sent).toMatchObject({ channel: 'template', templateId: 'simTplPaymentOk' })
     expect(sent?.data.amount2).toBe(`¥${priceFen / 100}.00`)
     expect(sent?.url).toBe(`${t.baseUrl}/api/auth/wechat/start?returnTo=${encodeURIComponent('/orders')}`)
     const [row] = await findOutboxForUser(t.database.db, buyer.userId)
@@ -112,7 +112,7 @@ describe('event → outbox → WeChat (模板消息)', () => {
     })
     expect(confirmed.json().outcome).toBe('paid')
     await drain()
-    expect(deliveredTo(buyerOpenid).map((d) => [d.templateId, d.data.phrase4])).toEqual([['SIM_TPL_TRANSFER_OK', '已确认']])
+    expect(deliveredTo(buyerOpenid).map((d) => [d.templateId, d.data.phrase4])).toEqual([['simTplTransferOk', '已确认']])
     for (const openid of openids) {
       const got = deliveredTo(openid)
       expect(got).toHaveLength(1)
@@ -152,7 +152,7 @@ describe('event → outbox → WeChat (模板消息)', () => {
     await resetPasswordByStaff(t.database.db, buyer.userId, 'Reset-Password-2026x', t.clock.now)
     await drain()
     const got = deliveredTo(buyer.openid)
-    expect(got.map((d) => d.templateId)).toEqual(['SIM_TPL_PAYMENT_OK', 'SIM_TPL_CERTIFICATE', 'SIM_TPL_INVOICE', 'SIM_TPL_INVOICE', 'SIM_TPL_SECURITY'])
+    expect(got.map((d) => d.templateId)).toEqual(['simTplPaymentOk', 'simTplCertificate', 'simTplInvoice', 'simTplInvoice', 'simTplSecurity'])
     expect(got[2]?.data.phrase3).toBe('已开具')
     expect(got[3]?.data.phrase3).toBe('已红冲')
     expect(got[1]?.url).toContain(encodeURIComponent('/certificates/'))
@@ -223,7 +223,7 @@ describe('delivery that survives restarts and WeChat trouble', () => {
     expect((await findOutboxForUser(t.database.db, a.userId))[0]).toMatchObject({ state: 'dropped', lastErrorCode: 40037, lastErrorReason: 'bad_template' })
     const b = await paidBuyer()
     const mismatched = defaultNoticesConfig()
-    mismatched.templates.payment_succeeded = { channel: 'template', templateId: 'SIM_TPL_TRANSFER_OK' } // wants phrase4
+    mismatched.templates.payment_succeeded = { channel: 'template', templateId: 'simTplTransferOk' } // wants phrase4
     await drain(senderDeps(mismatched))
     expect((await findOutboxForUser(t.database.db, b.userId))[0]).toMatchObject({ state: 'dropped', lastErrorCode: 47003, lastErrorReason: 'bad_field' })
   })

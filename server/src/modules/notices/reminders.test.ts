@@ -22,7 +22,7 @@ beforeAll(async () => {
 })
 afterAll(async () => t.close())
 
-const TEMPLATE = 'SIM_SUB_DEADLINE'
+const TEMPLATE = 'simSubDeadline'
 
 function config(daysBefore: number[]): NoticesConfig {
   const c = defaultNoticesConfig()
