@@ -73,3 +73,9 @@ export const TestNoticeResultSchema = ClosedObject({
   templateId: Type.String(),
   channel: Type.String(),
 })
+
+/** The 订阅通知 templates the H5 offers in wx-open-subscribe (null: that notice is not a 订阅通知). */
+export const SubscribeTemplatesSchema = ClosedObject({
+  deadlineReminder: Type.Union([Type.String(), Type.Null()]),
+})
+export type SubscribeTemplates = Static<typeof SubscribeTemplatesSchema>

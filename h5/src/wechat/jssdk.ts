@@ -21,6 +21,7 @@ export interface WxApi {
     nonceStr: string
     signature: string
     jsApiList: string[]
+    openTagList?: string[]
   }): void
   ready(callback: () => void): void
   error(callback: (result: { errMsg: string }) => void): void
@@ -114,6 +115,8 @@ function applyConfig(wx: WxApi, config: JsSdkConfig): Promise<void> {
       nonceStr: config.nonceStr,
       signature: config.signature,
       jsApiList: [...JS_API_LIST],
+      // 订阅通知's popup after buying (components/ReminderSubscribe.vue).
+      openTagList: ['wx-open-subscribe'],
     })
     wx.ready(() => setTimeout(() => settle(), 0))
   })

@@ -173,3 +173,10 @@ describe('test message to a staff member\'s own openid', () => {
     expect(audit).toHaveLength(2)
   })
 })
+
+describe('the H5\'s 订阅通知 offer', () => {
+  it('names the reminder template for wx-open-subscribe when reminders go through 订阅通知', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/notices/subscribe-templates' })
+    expect(res.json()).toEqual({ deadlineReminder: 'simSubDeadline' })
+  })
+})

@@ -64,8 +64,6 @@ export interface NoticesConfig {
   /** Our server URL's Token and EncodingAESKey (43 characters; null: plain mode only). */
   serverToken: string
   encodingAesKey: string | null
-  /** 微信客服 link (https://work.weixin.qq.com/kfid/…) shown by 在线客服, or null: message the Official Account. */
-  kfLink: string | null
 }
 
 export const SAMPLE_SERVER_TOKEN = 'simulatortoken'
@@ -89,8 +87,6 @@ export function parseNotices(env: Env): NoticesConfig {
   }
   const encodingAesKey = read(env, 'WECHAT_ENCODING_AES_KEY') ?? null
   if (encodingAesKey !== null && !/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new ConfigError('WECHAT_ENCODING_AES_KEY must be the 43 characters shown in the Official Account platform')
-  const kfLink = read(env, 'WECHAT_KF_LINK') ?? null
-  if (kfLink !== null && !/^https:\/\/work\.weixin\.qq\.com\//.test(kfLink)) throw new ConfigError('WECHAT_KF_LINK must be a 微信客服 link, e.g. WECHAT_KF_LINK=https://work.weixin.qq.com/kfid/kfc0123456789abcdef')
   return {
     templates,
     sendPerSecond: parseInteger(env, 'NOTICES_SEND_PER_SECOND', 200, 1, 10_000),
@@ -98,7 +94,6 @@ export function parseNotices(env: Env): NoticesConfig {
     reminders: { deadline, daysBefore: [...new Set(daysBefore)].sort((a, b) => b - a) },
     serverToken: read(env, 'WECHAT_SERVER_TOKEN') ?? SAMPLE_SERVER_TOKEN,
     encodingAesKey,
-    kfLink,
   }
 }
 

@@ -10,6 +10,8 @@ import {
   signatureMatches,
   textReplyXml,
 } from '../../integrations/wechat/server-push.ts'
+import { SubscribeTemplatesSchema } from '@app/shared'
+import { withErrors } from '../../core/route-schemas.ts'
 import type { NoticesConfig } from './notices.config.ts'
 import { handlePush } from './notices.service.ts'
 
@@ -17,7 +19,8 @@ import { handlePush } from './notices.service.ts'
  * Our server URL (服务器配置 → URL: `<public base>/api/notices/wechat-server`): WeChat's GET check
  * answers echostr; POSTs are verified (signature, and msg_signature in safe mode), decrypted in safe
  * mode, handled, and answered within WeChat's five seconds with `success` or a passive reply
- * (encrypted in safe mode). Anything that fails verification gets 401 and is not handled.
+ * (encrypted in safe mode). Anything that fails verification gets 401 and is not handled. Also the
+ * 订阅通知 template ids the H5 puts in wx-open-subscribe.
  *
  * @see docs/wechat-protocol.md §8.3 (passive reply), §8.4 (signature, safe mode)
  */
@@ -26,6 +29,15 @@ export function serverUrlRoutes(deps: { db: AppDb; config: NoticesConfig; appId:
     app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body))
 
     const refuse = (reply: FastifyReply) => reply.code(401).type('text/plain').send('signature mismatch')
+
+    app.get(
+      '/notices/subscribe-templates',
+      { schema: { tags: ['notices'], summary: '订阅通知模板（供 H5 的 wx-open-subscribe 使用）', response: withErrors({ 200: SubscribeTemplatesSchema }) } },
+      async () => {
+        const reminder = deps.config.templates.deadline_reminder
+        return { deadlineReminder: reminder.channel === 'subscribe' ? reminder.templateId : null }
+      },
+    )
 
     app.get('/notices/wechat-server', { schema: { hide: true } }, async (request, reply) => {
       const q = request.query as Record<string, string | undefined>
