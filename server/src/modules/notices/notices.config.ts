@@ -55,6 +55,8 @@ export interface NoticesConfig {
   sendPerSecond: number
   /** Rows one sender pass claims at a time. */
   batchSize: number
+  /** Sends in flight at once within a pass (the rate limit still applies). */
+  concurrency: number
   reminders: {
     /** The deadline of the year's plan, ISO date (China time, end of that day); null: no reminders. */
     deadline: string | null
@@ -91,6 +93,7 @@ export function parseNotices(env: Env): NoticesConfig {
     templates,
     sendPerSecond: parseInteger(env, 'NOTICES_SEND_PER_SECOND', 200, 1, 10_000),
     batchSize: 100,
+    concurrency: 8,
     reminders: { deadline, daysBefore: [...new Set(daysBefore)].sort((a, b) => b - a) },
     serverToken: read(env, 'WECHAT_SERVER_TOKEN') ?? SAMPLE_SERVER_TOKEN,
     encodingAesKey,

@@ -52,30 +52,42 @@ export function noticeUrl(publicBaseUrl: string, path: string): string {
   return `${publicBaseUrl}/api/auth/wechat/start?returnTo=${encodeURIComponent(path)}`
 }
 
-/** One pass: claims and sends up to `limit` notices. */
+/**
+ * One pass: claims up to `limit` notices and sends them with a few requests in flight, starting
+ * at most `sendPerSecond` a second. A quota answer (45011 / 45009) puts the rest of the pass back.
+ */
 export async function sendPass(deps: SendDeps, limit = deps.config.batchSize): Promise<SendPassResult> {
   const result: SendPassResult = { sent: 0, dropped: 0, retried: 0, paused: null }
   const claimed = await claimDueNotices(deps.db, deps.now(), CLAIM_MS, limit)
   const sleep = deps.sleep ?? realSleep
   const gapMs = 1000 / deps.config.sendPerSecond
   let token: string | null = null
-  for (const [index, row] of claimed.entries()) {
-    if (result.paused) {
-      const wait = result.paused === 'minute' ? 60_000 : untilTomorrowMs(deps.now())
-      await markRetry(deps.db, row.id, new Date(deps.now().getTime() + wait), null, result.paused === 'minute' ? 'minute_quota' : 'daily_quota')
-      result.retried++
-      continue
-    }
-    if (index > 0) await sleep(gapMs)
-    const outcome = await sendOne(deps, row, () => token, (t) => void (token = t))
-    if (outcome === 'sent') result.sent++
-    else if (outcome === 'dropped') result.dropped++
-    else {
-      result.retried++
-      if (outcome === 'pause_minute') result.paused = 'minute'
-      if (outcome === 'pause_day') result.paused = 'day'
+  let nextStart = performance.now()
+  const queue = [...claimed]
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      if (result.paused) {
+        const wait = result.paused === 'minute' ? 60_000 : untilTomorrowMs(deps.now())
+        await markRetry(deps.db, row.id, new Date(deps.now().getTime() + wait), null, result.paused === 'minute' ? 'minute_quota' : 'daily_quota')
+        result.retried++
+        continue
+      }
+      // Rate limit: each send starts at its own slot, gapMs after the previous one.
+      const slot = Math.max(nextStart, performance.now())
+      nextStart = slot + gapMs
+      const wait = slot - performance.now()
+      if (wait > 1) await sleep(wait)
+      const outcome = await sendOne(deps, row, () => token, (t) => void (token = t))
+      if (outcome === 'sent') result.sent++
+      else if (outcome === 'dropped') result.dropped++
+      else {
+        result.retried++
+        if (outcome === 'pause_minute') result.paused ??= 'minute'
+        if (outcome === 'pause_day') result.paused = 'day'
+      }
     }
   }
+  await Promise.all(Array.from({ length: Math.min(deps.config.concurrency, Math.max(1, claimed.length)) }, worker))
   return result
 }
 
