@@ -4,7 +4,6 @@ import type { AppDb } from '../../db/client.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { withErrors } from '../../core/route-schemas.ts'
 import { PlainText } from '@app/shared'
-import { recordStaffAction } from '../staff/staff.audit.ts'
 import { currentStaff } from '../staff/staff.guard.ts'
 import { cappedUploadParser } from '../../core/upload-body.ts'
 import { SheetFileTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
@@ -72,10 +71,9 @@ const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistration
       if (!Buffer.isBuffer(content)) throw new SheetUnreadableError('请上传 .xlsx 或 .csv 表格文件')
       const result = await registerSheet(
         { db: deps.db, sms: deps.sms },
-        { content, fileName: request.query.fileName, staff: `staff:${staff.id}`, source: 'api' },
+        { content, fileName: request.query.fileName, staff: `staff:${staff.id}`, source: 'api', staffId: staff.id },
         deps.now(),
       )
-      await recordStaffAction(deps.db, { staffId: staff.id, action: 'accounts.bulk_register', target: `bulk_registration:${result.runId}`, detail: result.counts }, deps.now())
       return result
     },
   )

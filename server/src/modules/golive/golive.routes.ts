@@ -4,9 +4,8 @@ import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { withErrors } from '../../core/route-schemas.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
 import { currentStaff } from '../staff/staff.guard.ts'
-import { runGoLiveCheck } from './golive.service.ts'
+import { runAuditedGoLiveCheck } from './golive.service.ts'
 
 export interface GoLiveRouteDeps {
   db: AppDb
@@ -54,10 +53,8 @@ const goLiveRoutes: FastifyPluginAsyncTypebox<{ deps: GoLiveRouteDeps }> = async
     },
     async (request) => {
       const { db, now, ...input } = deps
-      const report = await runGoLiveCheck({ mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms })
-      const failed = report.items.filter((item) => item.verdict === 'fail').map((item) => item.id)
-      await recordStaffAction(db, { staffId: currentStaff(request).id, action: 'golive.check', target: 'golive', detail: { ok: report.ok, failed } }, now())
-      return report
+      const check = { mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms }
+      return runAuditedGoLiveCheck(db, currentStaff(request).id, check, now)
     },
   )
 }

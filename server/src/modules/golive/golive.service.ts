@@ -1,3 +1,5 @@
+import type { AppDb } from '../../db/client.ts'
+import { recordStaffAction } from '../staff/staff.audit.ts'
 import type { GoLiveInput, GoLiveReport } from './golive.types.ts'
 import { checkAccessToken, checkJsapiTicket, checkMenu } from './golive.wechat-checks.ts'
 import { checkPay } from './golive.pay-checks.ts'
@@ -28,4 +30,15 @@ export async function runGoLiveCheck(input: GoLiveInput): Promise<GoLiveReport> 
     checkedAt: new Date((input.now ?? Date.now)()).toISOString(),
     items,
   }
+}
+
+/**
+ * The check as staff run it from the console: the run is audited (OPS-5) with what failed. The
+ * check writes nothing else, so its audit row is the whole of its transaction.
+ */
+export async function runAuditedGoLiveCheck(db: AppDb, staffId: number, input: GoLiveInput, now: () => Date): Promise<GoLiveReport> {
+  const report = await runGoLiveCheck(input)
+  const failed = report.items.filter((item) => item.verdict === 'fail').map((item) => item.id)
+  await recordStaffAction(db, { staffId, action: 'golive.check', target: 'golive', detail: { ok: report.ok, failed } }, now())
+  return report
 }

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
+import type { AppTx } from '../../db/pipelined-transaction.ts'
 import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
 
 export type OrderRow = typeof orders.$inferSelect
@@ -69,4 +70,48 @@ export async function learnerProjectStates(db: AppDb, userId: number, projectIds
     .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active'), inArray(enrollments.projectId, projectIds)))
   for (const row of enrolled) states.set(row.projectId, row.completedAt ? ProjectState.COMPLETED : ProjectState.STUDYING)
   return states
+}
+
+/**
+ * Writes other features make in their own transaction (docs/architecture.md, "Table owners"):
+ * group orders create their order rows here, and lock them to confirm a transfer.
+ */
+
+/** The order row, locked for the caller's transaction. */
+export async function lockOrderById(tx: AppDb | AppTx, orderId: number): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+  return row
+}
+
+/**
+ * A pending group order and one item per learner, in the caller's transaction. Its items are
+ * inactive: a pending group order reserves nothing against its learners (they can still buy for
+ * themselves); they become active when the order is paid (payments/settlement.service.ts).
+ */
+export async function insertGroupOrderRows(
+  tx: AppDb | AppTx,
+  input: { outTradeNo: string; buyerUserId: number; projectId: number; unitPriceFen: number; learnerUserIds: number[]; expiresAt: Date },
+  now: Date,
+): Promise<OrderRow> {
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      outTradeNo: input.outTradeNo,
+      buyerUserId: input.buyerUserId,
+      kind: 'group',
+      projectId: input.projectId,
+      unitPriceFen: input.unitPriceFen,
+      quantity: input.learnerUserIds.length,
+      amountFen: input.unitPriceFen * input.learnerUserIds.length,
+      status: OrderStatus.PENDING,
+      invoice: { choice: 'later' },
+      createdAt: now,
+      expiresAt: input.expiresAt,
+    })
+    .returning()
+  if (!order) throw new Error('order insert returned nothing')
+  // One statement for every learner, the ids as one parameter (5,000 rows in one round trip).
+  await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id, active)
+    select ${order.id}, learner::int, ${input.projectId}, false from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
+  return order
 }
