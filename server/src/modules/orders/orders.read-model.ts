@@ -147,3 +147,22 @@ export async function isListedInPendingGroupOrder(db: AppDb, learnerUserId: numb
     .limit(1)
   return row !== undefined
 }
+
+export { findBuyerOrder, findOrderByOutTradeNo } from './orders.repository.ts'
+
+/** One order by id (for the payment path, which has already checked who may see it). */
+export async function findOrderById(db: AppDb | AppTx, orderId: number): Promise<OrderRow | undefined> {
+  const [row] = await db.select().from(orders).where(eq(orders.id, orderId))
+  return row
+}
+
+/** Of these orders, the group orders paid by WeChat Pay and still paid (their unneeded seats are refunded automatically). */
+export async function paidWechatGroupOrders(db: AppDb, orderIds: number[], limit: number): Promise<number[]> {
+  if (orderIds.length === 0) return []
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(inArray(orders.id, orderIds), eq(orders.kind, 'group'), isNotNull(orders.transactionId), eq(orders.status, OrderStatus.PAID)))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}

@@ -1,8 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
-import { orders, refunds } from '../../db/schema.ts'
+import { refunds } from '../../db/schema.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
-import { findOrderByOutTradeNo, type OrderRow } from '../orders/orders.repository.ts'
+import { markOrderRefunding } from '../orders/order-payment.repository.ts'
+import { findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
 import { RefundNotAllowedError } from './payments.errors.ts'
 import { REFUND_NOTIFY_PATH } from './payments.paths.ts'
 import { newOutRefundNo, REFUND_WINDOW_MS } from './payments.rules.ts'
@@ -24,7 +26,7 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
   const amountFen = order.amountFen - order.refundedFen
 
   const refund = await deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update')
+    const locked = await lockOrderById(tx, order.id)
     const [open] = await tx
       .select()
       .from(refunds)
@@ -35,7 +37,7 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
       .insert(refunds)
       .values({ orderId: order.id, outRefundNo: newOutRefundNo(now), amountFen, reason: input.reason.slice(0, 80), status: 'requested', requestedBy: input.staff, createdAt: now })
       .returning()
-    await tx.update(orders).set({ status: OrderStatus.REFUNDING }).where(eq(orders.id, order.id))
+    await markOrderRefunding(tx, order.id)
     return row
   })
   if (!refund) throw new Error('refund row missing')
