@@ -8,7 +8,7 @@ import { currentStaff } from '../staff/staff.guard.ts'
 import { cappedUploadParser } from '../../core/upload-body.ts'
 import { SheetFileTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
 import { registerSheet } from './bulk-registration.service.ts'
-import { MAX_FILE_BYTES } from './bulk-registration.sheet.ts'
+import { MAX_FILE_BYTES } from './sheet.parser.ts'
 
 export interface BulkRegistrationRouteDeps {
   db: AppDb

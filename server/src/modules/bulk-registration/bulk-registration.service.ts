@@ -6,10 +6,10 @@ import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/passwords.service.ts'
 import { runParser, WorkerBudgetExceeded, type WorkerBudget } from '../../workers/worker-runner.ts'
 import { SheetChangedError, SheetTooComplexError } from './bulk-registration.errors.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
+import { recordStaffAction } from '../staff/audit.repository.ts'
 import { createAccounts, findAccounts, recordSmsOutcome, type NewAccount } from './bulk-registration.repository.ts'
 import { checkRow, markDuplicates, placeRow, type ExistingAccount, type ValidRow } from './bulk-registration.rules.ts'
-import type { SheetRow } from './bulk-registration.sheet.ts'
+import type { SheetRow } from './sheet.parser.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
@@ -104,7 +104,7 @@ function describe(source: { line: number; name: string; idNumber: string; phone:
  */
 const SHEET_BUDGET: WorkerBudget = { timeoutMs: 30_000, maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 }
 
-/** The unit's sheet as rows, read off the event loop (bulk-registration.sheet.ts does the reading). */
+/** The unit's sheet as rows, read off the event loop (sheet.parser.ts does the reading). */
 export async function readSheetOffThread(content: Buffer, fileName: string): Promise<SheetRow[]> {
   try {
     return await runParser('bulk-registration.sheet', { content, fileName }, SHEET_BUDGET)

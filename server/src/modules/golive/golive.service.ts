@@ -1,10 +1,10 @@
 import type { AppDb } from '../../db/client.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
+import { recordStaffAction } from '../staff/audit.repository.ts'
 import type { GoLiveInput, GoLiveReport } from './golive.types.ts'
-import { checkAccessToken, checkJsapiTicket, checkMenu } from './golive.wechat-checks.ts'
-import { checkPay } from './golive.pay-checks.ts'
-import { checkNotifyUrl, checkVerificationFile } from './golive.site-checks.ts'
-import { checkSms } from './golive.sms-check.ts'
+import { checkAccessToken, checkJsapiTicket, checkMenu } from './wechat.checks.ts'
+import { checkPay } from './pay.checks.ts'
+import { checkNotifyUrl, checkVerificationFile } from './site.checks.ts'
+import { checkSms } from './sms.checks.ts'
 
 /**
  * Runs every go-live item against the configured WeChat, WeChat Pay and SMS provider (or the

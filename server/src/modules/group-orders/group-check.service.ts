@@ -18,11 +18,11 @@ import { findUsersByIdNumbers } from '../auth/auth.read-model.ts'
 import { findPublishedProject } from '../catalogue/catalogue.read-model.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
 import { learnerHolds, toOrderDto } from '../orders/orders.read-model.ts'
-import { spendCheckQuota } from './group-check.quota.ts'
+import { spendCheckQuota } from './check-quota.service.ts'
 import { storeCheckRun } from './group-check.repository.ts'
 import { GroupListEmptyError, GroupListTooLongError } from './group-orders.errors.ts'
 import { insertGroupOrder } from './group-orders.repository.ts'
-import { signGroupFileLink } from './group-file-links.ts'
+import { signGroupFileLink } from './group-file-links.rules.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 /** The error file keeps failing lines this long (its links live 15 minutes; a re-download re-signs). */
@@ -71,7 +71,7 @@ async function judge(deps: GroupOrderDeps, projectId: number, parsed: ParsedGrou
 /**
  * 「立即购买」 for a pasted list: all lines pass → the order for N learners at N × price; any fails →
  * nothing is created, and the failing lines are kept for the error file (GRP-2). The ID numbers
- * checked count against a daily quota (group-check.quota.ts).
+ * checked count against a daily quota (check-quota.service.ts).
  */
 export async function submitGroupList(
   deps: GroupOrderDeps,

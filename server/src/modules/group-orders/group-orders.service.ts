@@ -18,7 +18,7 @@ import { dropEnrolledSeats } from '../payments/group-seats.service.ts'
 import { refundTotals, seatRefundDues } from '../payments/payments.read-model.ts'
 import { GroupOrderNotFoundError } from './group-orders.errors.ts'
 import { transfersOf, type TransferRow } from './group-orders.repository.ts'
-import { signGroupFileLink } from './group-file-links.ts'
+import { signGroupFileLink } from './group-file-links.rules.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 /** A group order as the buyer's pages show it: the order, its project and its 对公转账 row. */

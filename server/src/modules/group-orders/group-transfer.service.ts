@@ -3,7 +3,7 @@ import type { AppDb } from '../../db/client.ts'
 import { listedCount, orderStatus, type OrderRow } from '../orders/orders.read-model.ts'
 import { lockOrderById } from '../orders/orders.repository.ts'
 import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/settlement.service.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
+import { recordStaffAction } from '../staff/audit.repository.ts'
 import { TransferMismatchError } from './group-orders.errors.ts'
 import { lockTransferByReference, markTransferConfirmed } from './group-orders.repository.ts'
 

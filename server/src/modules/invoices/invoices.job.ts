@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import { invoiceDocuments } from '../../db/schema.ts'
 import { InvoiceProviderError, type InvoiceResult } from '../../integrations/invoice/provider.ts'
-import { applyFailed, applyIssued } from './invoice-documents.ts'
+import { applyFailed, applyIssued } from './invoice-documents.repository.ts'
 import { documentRequest } from './invoice-files.ts'
-import { deliverPendingEmails } from './invoice-mail.ts'
+import { deliverPendingEmails } from './invoice-mail.service.ts'
 import { findDocumentByKey, type InvoiceDocumentRow } from './invoices.repository.ts'
-import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoices.sweeps.ts'
+import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoice-sweeps.service.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 /**
@@ -13,7 +13,7 @@ import type { InvoiceDeps } from './invoices.types.ts'
  * round claims due documents with FOR UPDATE SKIP LOCKED and pushes their next look-up ahead (a
  * lease), so several server instances never work on the same document at once, and a document
  * whose worker died is picked up again when its lease runs out. Provider calls happen outside any
- * transaction; outcomes are applied under row locks (invoice-documents.ts).
+ * transaction; outcomes are applied under row locks (invoice-documents.repository.ts).
  */
 
 const LEASE_MS = 2 * 60_000

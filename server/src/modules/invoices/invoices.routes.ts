@@ -15,7 +15,7 @@ import {
 import { invoices, orders } from '../../db/schema.ts'
 import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../core/route-schemas.ts'
 import { documentFile, isValidInvoiceLink } from './invoice-files.ts'
-import { emailInvoiceOnRequest } from './invoice-mail.ts'
+import { emailInvoiceOnRequest } from './invoice-mail.service.ts'
 import { InvoiceNotFoundError } from './invoices.errors.ts'
 import { deleteTitle, findDocument, findOwnInvoice, listTitles } from './invoices.repository.ts'
 import { applyForInvoice, modifyInvoice } from './invoices.service.ts'

@@ -10,7 +10,7 @@ import {
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
-import { insertDocument } from './invoice-documents.ts'
+import { insertDocument } from './invoice-documents.repository.ts'
 import {
   InvoiceAlreadyAppliedError,
   InvoiceDetailsInvalidError,
