@@ -8,7 +8,9 @@ import {
   type CheckedInvoiceDetails,
   type InvoiceDetails,
 } from '@app/shared'
-import { invoices, orders } from '../../db/schema.ts'
+import { invoices } from '../../db/schema.ts'
+import { findOrderById, findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 import { insertDocument } from './invoice-documents.repository.ts'
 import {
@@ -18,7 +20,7 @@ import {
   InvoiceNotFoundError,
   TaxpayerIdUnconfirmedError,
 } from './invoices.errors.ts'
-import { currentBlueDocument, findOwnInvoice, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
+import { currentBlueDocument, findOwnInvoice, lockInvoice, lockInvoiceByOrder, markReversingForRefund, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 export type CleanDetails = CheckedInvoiceDetails
@@ -35,7 +37,6 @@ export function cleanDetails(details: InvoiceDetails): CleanDetails {
   throw new InvoiceDetailsInvalidError(checked.message)
 }
 
-type OrderRow = typeof orders.$inferSelect
 
 /** Why this order cannot get an invoice now (INV-2, INV-3), or null. */
 export function orderApplyRefusal(order: Pick<OrderRow, 'status' | 'refundedFen' | 'paidAt'>, now: Date): string | null {
@@ -79,11 +80,11 @@ export async function applyForInvoice(deps: InvoiceDeps, userId: number, orderId
   let invoice: InvoiceRow
   try {
     invoice = await deps.db.transaction(async (tx) => {
-      const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+      const order = await lockOrderById(tx, orderId)
       if (!order || order.buyerUserId !== userId) throw new InvoiceNotFoundError()
       const refusal = orderApplyRefusal(order, now)
       if (refusal) throw new InvoiceNotAllowedError(refusal)
-      const [existing] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id)).for('update')
+      const existing = await lockInvoiceByOrder(tx, order.id)
       if (existing && existing.state !== 'failed') throw new InvoiceAlreadyAppliedError()
       if (input.saveTitle) await saveTitle(tx, userId, details, now)
       if (!existing) return createInvoice(tx, deps, order, details, now)
@@ -117,8 +118,8 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
   const invoice = await deps.db.transaction(async (tx) => {
     const own = await findOwnInvoice(tx, userId, invoiceId)
     if (!own) throw new InvoiceNotFoundError()
-    const [locked] = await tx.select().from(invoices).where(eq(invoices.id, own.id)).for('update')
-    const [order] = await tx.select().from(orders).where(eq(orders.id, own.orderId))
+    const locked = await lockInvoice(tx, own.id)
+    const order = await findOrderById(tx, own.orderId)
     if (!locked || !order) throw new InvoiceNotFoundError()
     if (locked.state !== 'issued' || !locked.issuedAt) throw new InvoiceNotAllowedError('只有已开具的发票可以修改')
     if (order.status !== OrderStatus.PAID || order.refundedFen > 0) throw new InvoiceNotAllowedError('订单已退款，发票不能修改')
@@ -148,12 +149,12 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
 export async function reverseForRefund(deps: Pick<InvoiceDeps, 'db' | 'now' | 'kick'>, orderId: number): Promise<boolean> {
   const now = deps.now()
   const started = await deps.db.transaction(async (tx) => {
-    const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, orderId)).for('update')
+    const invoice = await lockInvoiceByOrder(tx, orderId)
     if (!invoice || invoice.state !== 'issued') return false
     const blue = await currentBlueDocument(tx, invoice.id)
     if (!blue) return false
     await insertDocument(tx, invoice, 'red', 'pending', blue, now, { documentId: blue.id, reason: 'refund' })
-    await tx.update(invoices).set({ state: 'reversing', reversal: 'refund', updatedAt: now }).where(eq(invoices.id, invoice.id))
+    await markReversingForRefund(tx, invoice.id, now)
     return true
   })
   if (started) deps.kick()
@@ -162,7 +163,7 @@ export async function reverseForRefund(deps: Pick<InvoiceDeps, 'db' | 'now' | 'k
 
 /** The refund seam's entry: by our order number, as the refund notification names it. */
 export async function reverseForRefundedOrder(deps: Pick<InvoiceDeps, 'db' | 'now' | 'kick'>, outTradeNo: string): Promise<boolean> {
-  const [order] = await deps.db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.outTradeNo, outTradeNo))
+  const order = await findOrderByOutTradeNo(deps.db, outTradeNo)
   if (!order || order.status !== OrderStatus.REFUNDED) return false
   return reverseForRefund(deps, order.id)
 }

@@ -4,7 +4,7 @@ import type { AppDb } from '../../db/client.ts'
 import type { StaffRole } from '../../db/schema.ts'
 import { StaffForbiddenError, StaffUnauthorizedError } from './staff.errors.ts'
 import { findStaffById } from './staff.repository.ts'
-import { staffTokens } from './tokens.rules.ts'
+import { staffTokens } from './staff.tokens.ts'
 
 export interface StaffPrincipal {
   id: number
