@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { categories, projects } from '../../db/schema.ts'
+import type { AppTx } from '../../db/pipelined-transaction.ts'
+import { categories, chapters, courses, projects } from '../../db/schema.ts'
 import { DEMO_CATEGORY_CODE } from './demo-content.rules.ts'
 
 /**
@@ -37,4 +38,15 @@ export async function isDemoProject(db: AppDb, projectId: number): Promise<boole
     .innerJoin(categories, eq(categories.id, projects.categoryId))
     .where(and(eq(projects.id, projectId), eq(categories.code, DEMO_CATEGORY_CODE)))
   return rows.length > 0
+}
+
+/** The chapter with its course and project, for learning's checks and completion. */
+export async function findChapterContext(db: AppDb | AppTx, chapterId: number) {
+  const [row] = await db
+    .select({ chapter: chapters, courseId: courses.id, courseHours: courses.hours, projectId: courses.projectId, requiredHours: projects.requiredHours })
+    .from(chapters)
+    .innerJoin(courses, eq(courses.id, chapters.courseId))
+    .innerJoin(projects, eq(projects.id, courses.projectId))
+    .where(eq(chapters.id, chapterId))
+  return row
 }

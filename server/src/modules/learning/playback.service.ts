@@ -7,7 +7,9 @@ import { ChapterNotFoundError, NotEnrolledError, PlaybackOpenConflictError, Play
 import { countOpensSince, insertActiveSession, supersedeActive } from './playback.repository.ts'
 import { mayOpenSession, OPEN_WINDOW_MS } from './playback.rules.ts'
 import type { ReportBatcher } from './progress-report.service.ts'
-import { ensureProgress, findActiveEnrollment, findChapterContext } from './progress.repository.ts'
+import { ensureProgress } from './progress.repository.ts'
+import { findChapterContext } from '../catalogue/catalogue.read-model.ts'
+import { findActiveEnrollment } from '../orders/orders.read-model.ts'
 import { chapterState } from './progress.rules.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 

@@ -1,5 +1,6 @@
 import { and, eq, notInArray, sql } from 'drizzle-orm'
-import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '../../db/schema.ts'
+import { chapterProgress, chapters, courseCompletions } from '../../db/schema.ts'
+import { markEnrollmentCompleted } from '../orders/orders.repository.ts'
 import type { Tx } from './learning.types.ts'
 
 export type ProgressRow = typeof chapterProgress.$inferSelect
@@ -12,26 +13,6 @@ export async function ensureProgress(tx: Tx, userId: number, chapterId: number, 
     .from(chapterProgress)
     .where(and(eq(chapterProgress.userId, userId), eq(chapterProgress.chapterId, chapterId)))
   if (!row) throw new Error('chapter progress missing')
-  return row
-}
-
-/** The chapter with its course and project, for checks and completion. */
-export async function findChapterContext(tx: Tx, chapterId: number) {
-  const [row] = await tx
-    .select({ chapter: chapters, courseId: courses.id, courseHours: courses.hours, projectId: courses.projectId, requiredHours: projects.requiredHours })
-    .from(chapters)
-    .innerJoin(courses, eq(courses.id, chapters.courseId))
-    .innerJoin(projects, eq(projects.id, courses.projectId))
-    .where(eq(chapters.id, chapterId))
-  return row
-}
-
-/** The learner's active enrolment in the project, with its completion, or undefined. */
-export async function findActiveEnrollment(tx: Tx, userId: number, projectId: number): Promise<{ completedAt: Date | null } | undefined> {
-  const [row] = await tx
-    .select({ completedAt: enrollments.completedAt })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active')))
   return row
 }
 
@@ -83,17 +64,7 @@ export async function completeCourseAndPlan(
     .from(courseCompletions)
     .where(and(eq(courseCompletions.userId, ctx.userId), eq(courseCompletions.projectId, ctx.projectId)))
   if (Number(sum?.hours ?? 0) < ctx.requiredHours) return { courseCompleted: true, planCompleted: false }
-  const completed = await tx
-    .update(enrollments)
-    .set({ completedAt: now })
-    .where(
-      and(
-        eq(enrollments.userId, ctx.userId),
-        eq(enrollments.projectId, ctx.projectId),
-        eq(enrollments.status, 'active'),
-        sql`${enrollments.completedAt} is null`,
-      ),
-    )
-    .returning({ id: enrollments.id })
-  return { courseCompleted: true, planCompleted: completed.length > 0 }
+  // The enrolment is orders' row: its function marks it, in this transaction.
+  const completed = await markEnrollmentCompleted(tx, ctx.userId, ctx.projectId, now)
+  return { courseCompleted: true, planCompleted: completed }
 }

@@ -3,6 +3,7 @@ import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { enrollments, orderItems, orders } from '../../db/schema.ts'
 import { rowsOf, type AppTx } from '../../db/pipelined-transaction.ts'
+import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
 import type { OrderRow } from './orders.repository.ts'
 
 /**
@@ -14,7 +15,7 @@ export type { OrderRow } from './orders.repository.ts'
 export { toOrderDto } from './orders.repository.ts'
 
 /** A learner's active enrolment in a project (certificates are issued on it). */
-export async function findActiveEnrollment(db: AppDb, userId: number, projectId: number) {
+export async function findActiveEnrollment(db: AppDb | AppTx, userId: number, projectId: number) {
   const [row] = await db
     .select({ id: enrollments.id, completedAt: enrollments.completedAt })
     .from(enrollments)
@@ -148,7 +149,26 @@ export async function isListedInPendingGroupOrder(db: AppDb, learnerUserId: numb
   return row !== undefined
 }
 
-export { findBuyerOrder, findOrderByOutTradeNo } from './orders.repository.ts'
+export { findOrderByOutTradeNo } from './orders.repository.ts'
+
+/** One order of the buyer (never another learner's), with its project's title (from the catalogue). */
+export async function findBuyerOrder(db: AppDb, buyerUserId: number, orderId: number): Promise<{ order: OrderRow; projectTitle: string } | undefined> {
+  const [order] = await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.buyerUserId, buyerUserId)))
+  if (!order) return undefined
+  return { order, projectTitle: (await projectSummaries(db, [order.projectId])).get(order.projectId)?.title ?? '' }
+}
+
+/** The buyer's orders (of one kind, or all), newest first, at most 100, with their projects' titles. */
+export async function listBuyerOrders(db: AppDb, buyerUserId: number, kind?: 'individual' | 'group'): Promise<{ order: OrderRow; projectTitle: string }[]> {
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.buyerUserId, buyerUserId), kind ? eq(orders.kind, kind) : undefined))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(100)
+  const titles = await projectSummaries(db, rows.map((r) => r.projectId))
+  return rows.map((order) => ({ order, projectTitle: titles.get(order.projectId)?.title ?? '' }))
+}
 
 /** One order by id (for the payment path, which has already checked who may see it). */
 export async function findOrderById(db: AppDb | AppTx, orderId: number): Promise<OrderRow | undefined> {

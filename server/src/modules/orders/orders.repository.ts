@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 
@@ -27,26 +27,6 @@ export function toOrderDto(row: OrderRow, projectTitle: string): Order {
     refundedAt: iso(row.refundedAt),
     refundedFen: row.refundedFen,
   }
-}
-
-/** One order of the buyer (never another learner's), with its project title. */
-export async function findBuyerOrder(db: AppDb, buyerUserId: number, orderId: number) {
-  const [row] = await db
-    .select({ order: orders, projectTitle: projects.title })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(and(eq(orders.id, orderId), eq(orders.buyerUserId, buyerUserId)))
-  return row
-}
-
-export async function listBuyerOrders(db: AppDb, buyerUserId: number, kind?: 'individual' | 'group') {
-  return db
-    .select({ order: orders, projectTitle: projects.title })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(and(eq(orders.buyerUserId, buyerUserId), kind ? eq(orders.kind, kind) : undefined))
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(100)
 }
 
 export async function findOrderByOutTradeNo(db: AppDb, outTradeNo: string) {
@@ -114,4 +94,54 @@ export async function insertGroupOrderRows(
   await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id, active)
     select ${order.id}, learner::int, ${input.projectId}, false from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
   return order
+}
+
+/**
+ * The learner's plan is complete (learning decides, in its progress transaction): the active
+ * enrolment is marked once. Answers whether this call marked it.
+ */
+export async function markEnrollmentCompleted(tx: AppDb | AppTx, userId: number, projectId: number, now: Date): Promise<boolean> {
+  const completed = await tx
+    .update(enrollments)
+    .set({ completedAt: now })
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active'), isNull(enrollments.completedAt)))
+    .returning({ id: enrollments.id })
+  return completed.length > 0
+}
+
+/** A pending individual order and its one item, in the caller's transaction (the partial unique index on order_items refuses a second open one). */
+export async function insertIndividualOrder(
+  tx: AppDb | AppTx,
+  input: { outTradeNo: string; buyerUserId: number; projectId: number; priceFen: number; invoice: OrderRow['invoice']; expiresAt: Date },
+  now: Date,
+): Promise<OrderRow> {
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      outTradeNo: input.outTradeNo,
+      buyerUserId: input.buyerUserId,
+      kind: 'individual',
+      projectId: input.projectId,
+      unitPriceFen: input.priceFen,
+      quantity: 1,
+      amountFen: input.priceFen,
+      status: OrderStatus.PENDING,
+      invoice: input.invoice,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+    })
+    .returning()
+  if (!order) throw new Error('order insert returned nothing')
+  await tx.insert(orderItems).values({ orderId: order.id, learnerUserId: input.buyerUserId, projectId: input.projectId })
+  return order
+}
+
+/** The order holding the learner's open item for the project, if any. */
+export async function openItemOrder(db: AppDb, learnerUserId: number, projectId: number): Promise<{ status: string } | undefined> {
+  const [open] = await db
+    .select({ status: orders.status })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(and(eq(orderItems.learnerUserId, learnerUserId), eq(orderItems.projectId, projectId), eq(orderItems.active, true)))
+  return open
 }
