@@ -1,6 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
-import { groupRefundDues, refunds } from '../../db/schema.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { newOutTradeNo } from '../orders/orders.rules.ts'
 import { countEnrolledMeanwhile, dropEnrolledMeanwhile, repriceGroupOrder } from '../orders/order-payment.repository.ts'
@@ -8,6 +6,7 @@ import { findOrderById, findOrderByOutTradeNo, type OrderRow } from '../orders/o
 import { lockOrderById } from '../orders/orders.repository.ts'
 import { ordersWithSeatRefundsDue, SEAT_REFUND_REQUESTER, unrefundedSeatDues } from './group-seats.repository.ts'
 import { newOutRefundNo } from './payments.rules.ts'
+import { attachDuesToRefund, findUnansweredRefund, insertRefund } from './refunds.repository.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { submitRefund } from './refunds.service.ts'
 import { closeTrade } from './wechat-trade.service.ts'
@@ -58,20 +57,13 @@ export async function refundUnneededSeats(deps: PaymentDeps, orderId: number, no
   const refund = await deps.db.transaction(async (tx) => {
     const order = await lockOrderById(tx, orderId)
     if (!order || order.kind !== 'group' || order.transactionId === null || order.status !== OrderStatus.PAID) return undefined
-    const [unanswered] = await tx
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.orderId, orderId), eq(refunds.requestedBy, SEAT_REFUND_REQUESTER), eq(refunds.status, 'requested')))
+    const unanswered = await findUnansweredRefund(tx, orderId, SEAT_REFUND_REQUESTER)
     if (unanswered) return { order, row: unanswered }
     const dues = await unrefundedSeatDues(tx, orderId)
     if (dues.length === 0) return undefined
     const amountFen = dues.reduce((sum, d) => sum + d.amountFen, 0)
-    const [row] = await tx
-      .insert(refunds)
-      .values({ orderId, outRefundNo: newOutRefundNo(now), amountFen, reason: SEAT_REFUND_REASON, status: 'requested', requestedBy: SEAT_REFUND_REQUESTER, createdAt: now })
-      .returning()
-    if (!row) throw new Error('refund row missing')
-    await tx.update(groupRefundDues).set({ refundId: row.id }).where(inArray(groupRefundDues.id, dues.map((d) => d.id)))
+    const row = await insertRefund(tx, { orderId, outRefundNo: newOutRefundNo(now), amountFen, reason: SEAT_REFUND_REASON, requestedBy: SEAT_REFUND_REQUESTER }, now)
+    await attachDuesToRefund(tx, dues.map((d) => d.id), row.id)
     return { order, row }
   })
   if (refund) await submitRefund(deps, refund.order, refund.row, now)

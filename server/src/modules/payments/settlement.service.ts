@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { groupRefundDues, refunds } from '../../db/schema.ts'
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
 import {
   applyOrderRefund,
@@ -14,6 +12,7 @@ import {
 import { lockOrderById } from '../orders/orders.repository.ts'
 import type { OrderRow } from '../orders/orders.read-model.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
+import { lockRefundByOutRefundNo, markRefundSucceeded, recordPaymentDue, recordSeatDues } from './refunds.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
@@ -122,10 +121,7 @@ export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedP
   if (order.status !== OrderStatus.PENDING && !reopen) {
     // The same WeChat payment told again (duplicate notification, notification + query).
     if (payment.ref === 'wechat:' || (payment.transactionId !== null && payment.transactionId === order.transactionId)) return { kind: 'already_paid' }
-    await tx
-      .insert(groupRefundDues)
-      .values({ orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: payment.receivedFen, createdAt: now })
-      .onConflictDoNothing()
+    await recordPaymentDue(tx, { orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: payment.receivedFen }, now)
     return { kind: 'duplicate_payment', refundDueFen: payment.receivedFen }
   }
   // The order's rows are orders' to write: its functions, in this transaction.
@@ -146,21 +142,11 @@ export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedP
  */
 async function seatGroupLearners(tx: Tx, order: OrderRow, payment: ReceivedPayment, now: Date): Promise<{ seatsNotNeeded: number; refundDueFen: number }> {
   const unseated = await seatGroupItems(tx, order.id, now)
-  const owed =
-    unseated.length === 0
-      ? []
-      : await tx
-          .insert(groupRefundDues)
-          .values(unseated.map((learnerUserId) => ({ orderId: order.id, reason: 'learner_already_enrolled' as const, learnerUserId, amountFen: order.unitPriceFen, createdAt: now })))
-          .onConflictDoNothing()
-          .returning({ amountFen: groupRefundDues.amountFen })
+  const owed = await recordSeatDues(tx, order.id, unseated, order.unitPriceFen, now)
   let refundDueFen = owed.reduce((sum, row) => sum + row.amountFen, 0)
   const overpaid = payment.receivedFen - order.amountFen
   if (overpaid > 0) {
-    await tx
-      .insert(groupRefundDues)
-      .values({ orderId: order.id, reason: 'dropped_seats_paid', paymentRef: payment.ref, amountFen: overpaid, createdAt: now })
-      .onConflictDoNothing()
+    await recordPaymentDue(tx, { orderId: order.id, reason: 'dropped_seats_paid', paymentRef: payment.ref, amountFen: overpaid }, now)
     refundDueFen += overpaid
   }
   return { seatsNotNeeded: owed.length, refundDueFen }
@@ -201,7 +187,7 @@ export async function settleRefund(db: AppDb, merchant: MerchantIdentity, refund
 }
 
 async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFacts, now: Date): Promise<RefundOutcome> {
-  const [row] = await tx.select().from(refunds).where(eq(refunds.outRefundNo, refund.out_refund_no)).for('update')
+  const row = await lockRefundByOutRefundNo(tx, refund.out_refund_no)
   if (!row) return { kind: 'rejected', reason: 'unknown_refund' }
   const order = await lockOrderById(tx, row.orderId)
   if (!order || order.outTradeNo !== refund.out_trade_no || refund.amount.refund !== row.amountFen || (refund.mchid && refund.mchid !== merchant.mchId)) {
@@ -210,9 +196,8 @@ async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFac
   if (refund.status !== 'SUCCESS') return { kind: 'rejected', reason: 'not_success' }
   if (row.status === 'succeeded') return { kind: 'already_refunded' }
   const succeededAt = refund.success_time ? new Date(refund.success_time) : now
-  await tx.update(refunds).set({ status: 'succeeded', refundId: refund.refund_id, succeededAt }).where(eq(refunds.id, row.id))
-  // The group seats this refund returns (an automatic seat refund) are returned now.
-  await tx.update(groupRefundDues).set({ refundedAt: succeededAt }).where(eq(groupRefundDues.refundId, row.id))
+  // The group seats this refund returns (an automatic seat refund) are returned with it.
+  await markRefundSucceeded(tx, row.id, refund.refund_id, succeededAt)
   await applyOrderRefund(tx, order, row.amountFen, succeededAt, now)
   return { kind: 'refunded' }
 }
