@@ -106,3 +106,17 @@ export async function claimEmail(db: AppDb, invoice: InvoiceRow): Promise<boolea
 export async function releaseEmail(db: AppDb, invoice: InvoiceRow): Promise<void> {
   await db.update(invoices).set({ emailedNumber: invoice.emailedNumber }).where(eq(invoices.id, invoice.id))
 }
+
+/** A new invoice row. */
+export async function insertInvoice(tx: AppDb | Tx, values: typeof invoices.$inferInsert): Promise<InvoiceRow> {
+  const [row] = await tx.insert(invoices).values(values).returning()
+  if (!row) throw new Error('invoice insert failed')
+  return row
+}
+
+/** Changes an invoice row and answers it as it is now. */
+export async function updateInvoice(tx: AppDb | Tx, invoiceId: number, values: Partial<typeof invoices.$inferInsert>): Promise<InvoiceRow> {
+  const [row] = await tx.update(invoices).set(values).where(eq(invoices.id, invoiceId)).returning()
+  if (!row) throw new Error('invoice update failed')
+  return row
+}

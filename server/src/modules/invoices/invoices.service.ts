@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm'
 import {
   applyRefusal,
   checkInvoiceDetails,
@@ -8,7 +7,6 @@ import {
   type CheckedInvoiceDetails,
   type InvoiceDetails,
 } from '@app/shared'
-import { invoices } from '../../db/schema.ts'
 import { findOrderById, findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
 import { lockOrderById } from '../orders/orders.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
@@ -20,7 +18,7 @@ import {
   InvoiceNotFoundError,
   TaxpayerIdUnconfirmedError,
 } from './invoices.errors.ts'
-import { currentBlueDocument, findOwnInvoice, lockInvoice, lockInvoiceByOrder, markReversingForRefund, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
+import { currentBlueDocument, findOwnInvoice, insertInvoice, lockInvoice, updateInvoice, lockInvoiceByOrder, markReversingForRefund, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 export type CleanDetails = CheckedInvoiceDetails
@@ -52,23 +50,19 @@ function paidAmount(order: OrderRow): number {
 /** Inserts the invoice of an order and its first blue document, in the caller's transaction. */
 export async function createInvoice(tx: Tx, deps: Pick<InvoiceDeps, 'settings'>, order: OrderRow, details: CleanDetails, now: Date) {
   const amountFen = paidAmount(order)
-  const [invoice] = await tx
-    .insert(invoices)
-    .values({
-      orderId: order.id,
-      ownerUserId: order.buyerUserId,
-      state: 'requested',
-      ...details,
-      itemName: deps.settings.itemName,
-      taxCode: deps.settings.taxCode,
-      taxRateBasisPoints: deps.settings.taxRateBasisPoints,
-      amountFen,
-      taxFen: taxIncluded(amountFen, deps.settings.taxRateBasisPoints),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-  if (!invoice) throw new Error('invoice insert failed')
+  const invoice = await insertInvoice(tx, {
+    orderId: order.id,
+    ownerUserId: order.buyerUserId,
+    state: 'requested',
+    ...details,
+    itemName: deps.settings.itemName,
+    taxCode: deps.settings.taxCode,
+    taxRateBasisPoints: deps.settings.taxRateBasisPoints,
+    amountFen,
+    taxFen: taxIncluded(amountFen, deps.settings.taxRateBasisPoints),
+    createdAt: now,
+    updatedAt: now,
+  })
   await insertDocument(tx, invoice, 'blue', 'pending', invoice, now)
   return invoice
 }
@@ -89,12 +83,7 @@ export async function applyForInvoice(deps: InvoiceDeps, userId: number, orderId
       if (input.saveTitle) await saveTitle(tx, userId, details, now)
       if (!existing) return createInvoice(tx, deps, order, details, now)
       // A failed application is tried again with the details given now, under a new key.
-      const [updated] = await tx
-        .update(invoices)
-        .set({ ...details, state: 'requested', failReason: null, updatedAt: now })
-        .where(eq(invoices.id, existing.id))
-        .returning()
-      if (!updated) throw new Error('invoice update failed')
+      const updated = await updateInvoice(tx, existing.id, { ...details, state: 'requested', failReason: null, updatedAt: now })
       await insertDocument(tx, updated, 'blue', 'pending', updated, now)
       return updated
     })
@@ -129,12 +118,7 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
     if (!blue) throw new InvoiceNotAllowedError('只有已开具的发票可以修改')
     if (input.saveTitle) await saveTitle(tx, userId, details, now)
     await insertDocument(tx, locked, 'red', 'pending', blue, now, { documentId: blue.id, reason: 'modify' })
-    const [updated] = await tx
-      .update(invoices)
-      .set({ ...details, state: 'reversing', reversal: 'modify', modifications: locked.modifications + 1, failReason: null, updatedAt: now })
-      .where(eq(invoices.id, locked.id))
-      .returning()
-    if (!updated) throw new Error('invoice update failed')
+    const updated = await updateInvoice(tx, locked.id, { ...details, state: 'reversing', reversal: 'modify', modifications: locked.modifications + 1, failReason: null, updatedAt: now })
     await insertDocument(tx, updated, 'blue', 'waiting', updated, now)
     return updated
   })
