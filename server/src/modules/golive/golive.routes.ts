@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
+import { GoLiveReportSchema } from '@app/shared'
 import { withErrors } from '../../core/route-schemas.ts'
 import { currentStaff } from '../staff/staff.guard.ts'
 import { runAuditedGoLiveCheck } from './golive.service.ts'
@@ -16,23 +16,6 @@ export interface GoLiveRouteDeps {
   siteFilesDir: string | null
   sms: TencentSmsConfig | null
 }
-
-const BilingualSchema = Type.Object({ zh: Type.String(), en: Type.String() })
-const GoLiveReportSchema = Type.Object({
-  ok: Type.Boolean(),
-  mode: Type.Union([Type.Literal('simulator'), Type.Literal('live')]),
-  publicBaseUrl: Type.String(),
-  checkedAt: Type.String(),
-  items: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      verdict: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail'), Type.Literal('skip')]),
-      title: BilingualSchema,
-      detail: BilingualSchema,
-      fix: Type.Union([BilingualSchema, Type.Null()]),
-    }),
-  ),
-})
 
 /**
  * The go-live check as a staff API (issue 18), for operators without a shell on the server. Admin
