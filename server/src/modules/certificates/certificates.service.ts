@@ -13,7 +13,7 @@ import {
 import { findUserById } from '../auth/auth.read-model.ts'
 import { isDemoProject } from '../catalogue/catalogue.read-model.ts'
 import { findActiveEnrollment } from '../orders/orders.read-model.ts'
-import { listPlans } from '../learning/plans.service.ts'
+import { listPlans } from '../learning/learning.public.ts'
 import { newCertificateNumber } from './certificate-number.rules.ts'
 import {
   CertificateDataMismatchError,

@@ -4,7 +4,7 @@ import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { GoLiveReportSchema } from '@app/shared'
 import { withErrors } from '../../core/route-schemas.ts'
-import { currentStaff } from '../staff/staff.guard.ts'
+import { currentStaff } from '../staff/staff.public.ts'
 import { runAuditedGoLiveCheck } from './golive.service.ts'
 
 export interface GoLiveRouteDeps {
@@ -18,7 +18,7 @@ export interface GoLiveRouteDeps {
 }
 
 /**
- * The go-live check as a staff API (issue 18), for operators without a shell on the server. Admin
+ * The go-live check as a staff API (OPS-6, docs/go-live.md), for operators without a shell on the server. Admin
  * staff only; charges nobody; every run is audited. The same check as `pnpm golive-check`.
  */
 const goLiveRoutes: FastifyPluginAsyncTypebox<{ deps: GoLiveRouteDeps }> = async (app, { deps }) => {

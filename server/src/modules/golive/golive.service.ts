@@ -1,5 +1,5 @@
 import type { AppDb } from '../../db/client.ts'
-import { recordStaffAction } from '../staff/audit.repository.ts'
+import { recordStaffAction } from '../staff/staff.public.ts'
 import type { GoLiveInput, GoLiveReport } from './golive.types.ts'
 import { checkAccessToken, checkJsapiTicket, checkMenu } from './wechat.checks.ts'
 import { checkPay } from './pay.checks.ts'

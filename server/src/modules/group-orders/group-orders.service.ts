@@ -14,7 +14,7 @@ import {
   toOrderDto,
   type OrderRow,
 } from '../orders/orders.read-model.ts'
-import { dropEnrolledSeats } from '../payments/group-seats.service.ts'
+import { dropEnrolledSeats } from '../payments/payments.public.ts'
 import { refundTotals, seatRefundDues } from '../payments/payments.read-model.ts'
 import { GroupOrderNotFoundError } from './group-orders.errors.ts'
 import { transfersOf, type TransferRow } from './group-orders.repository.ts'
