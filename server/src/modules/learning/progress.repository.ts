@@ -1,6 +1,7 @@
-import { and, eq, notInArray, sql } from 'drizzle-orm'
-import { chapterProgress, chapters, courseCompletions } from '../../db/schema.ts'
+import { and, eq, sql } from 'drizzle-orm'
+import { chapterProgress, courseCompletions } from '../../db/schema.ts'
 import { markEnrollmentCompleted } from '../orders/orders.repository.ts'
+import { countOpenChapters } from './course-progress.read-model.ts'
 import type { Tx } from './learning.types.ts'
 
 export type ProgressRow = typeof chapterProgress.$inferSelect
@@ -47,12 +48,7 @@ export async function completeCourseAndPlan(
   ctx: { userId: number; courseId: number; courseHours: number; projectId: number; requiredHours: number; completedNow: number[] },
   now: Date,
 ): Promise<{ courseCompleted: boolean; planCompleted: boolean }> {
-  const [open] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(chapters)
-    .leftJoin(chapterProgress, and(eq(chapterProgress.chapterId, chapters.id), eq(chapterProgress.userId, ctx.userId)))
-    .where(and(eq(chapters.courseId, ctx.courseId), notInArray(chapters.id, ctx.completedNow), sql`${chapterProgress.completedAt} is null`))
-  if (Number(open?.n ?? 0) > 0) return { courseCompleted: false, planCompleted: false }
+  if ((await countOpenChapters(tx, ctx.userId, ctx.courseId, ctx.completedNow)) > 0) return { courseCompleted: false, planCompleted: false }
   const inserted = await tx
     .insert(courseCompletions)
     .values({ userId: ctx.userId, courseId: ctx.courseId, projectId: ctx.projectId, hours: ctx.courseHours, completedAt: now })

@@ -186,3 +186,11 @@ export async function paidWechatGroupOrders(db: AppDb, orderIds: number[], limit
     .limit(limit)
   return rows.map((r) => r.id)
 }
+
+/** The learner's active enrolments (one project when `projectId` is given), with their completion. */
+export async function activeEnrollments(db: AppDb, userId: number, projectId?: number): Promise<{ projectId: number; completedAt: Date | null }[]> {
+  return db
+    .select({ projectId: enrollments.projectId, completedAt: enrollments.completedAt })
+    .from(enrollments)
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active'), projectId === undefined ? undefined : eq(enrollments.projectId, projectId)))
+}
