@@ -10,7 +10,7 @@ import globals from 'globals'
 // file must not reach; a specifier is matched as written, so the patterns follow each folder's depth.
 const SERVER_TESTS = ['server/src/**/*.test.ts']
 /** What a feature may import from another feature: its exported surface, nothing else. */
-const FEATURE_SURFACE = '(public|module|config|repository|rules|errors|types|paths)'
+const FEATURE_SURFACE = '(public|read-model|module|config|repository|rules|errors|types|paths)'
 const layer = (name, regex, why) => ({ regex, message: `${why} (${name}; docs/architecture.md).` })
 const NO_APP = layer('app/ is the composition', '^(\\.\\./)+app/', 'Only the composition and tests import app/')
 const NO_MODULES = layer('modules/ are features', '^(\\.\\./)+modules/', 'This layer sits below the features and imports none of them')
@@ -18,7 +18,7 @@ const otherFeatureInternals = (up) =>
   layer(
     'feature internals',
     `^${up}(?!\\.\\.)[^/]+/(?![^/]+\\.${FEATURE_SURFACE}\\.ts$)`,
-    `Import another feature only through its <feature>.public.ts, .module.ts, .config.ts, .repository.ts, .rules.ts, .errors.ts, .types.ts or .paths.ts`,
+    `Import another feature only through its <feature>.public.ts, .read-model.ts, .module.ts, .config.ts, .repository.ts, .rules.ts, .errors.ts, .types.ts or .paths.ts`,
   )
 const boundaries = (files, ...patterns) => ({ files, ignores: SERVER_TESTS, rules: { 'no-restricted-imports': ['error', { patterns }] } })
 

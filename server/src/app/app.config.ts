@@ -88,7 +88,7 @@ export interface Config {
   certificate: CertificateSettings
   /** null: 对公转账 is not offered. */
   transferAccount: TransferAccount | null
-  /** 团体购买: ID numbers one buyer may have checked per 24 hours (modules/group-orders/group-check.quota.ts). */
+  /** 团体购买: ID numbers one buyer may have checked per 24 hours (modules/group-orders/check-quota.service.ts). */
   groupCheckDailyIds: number
   invoice: InvoiceConfig
   /** WeChat notices: templates per kind, send rate, deadline reminders, server URL Token / EncodingAESKey. */

@@ -1,7 +1,7 @@
 import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
-import { readSheet } from '../modules/bulk-registration/bulk-registration.sheet.ts'
+import { readSheet } from '../modules/bulk-registration/sheet.parser.ts'
 
 /**
  * The worker thread's entry (worker-runner.ts starts it; build.mjs bundles it as

@@ -43,7 +43,7 @@ export interface NuonuoSettings {
 /**
  * Where the access token lives. Nuonuo lets an app fetch a token only so often (about 50 times in
  * 30 days), so a deployment keeps one token for all its instances (the server's store is a database
- * row, modules/invoices/provider-token.ts) and refreshes it ahead of expiry, once.
+ * row, modules/invoices/provider-token.adapter.ts) and refreshes it ahead of expiry, once.
  */
 export interface AccessTokenStore {
   /** The token in force; calls `fetchNew` (at most one caller at a time) when there is none or it is about to expire. */

@@ -3,7 +3,7 @@ import { createTencentSmsProvider } from '../../integrations/sms/tencent.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { countingSmsProvider } from '../../plugins/metrics.sms.ts'
 import type { SmsConfig } from './auth.config.ts'
-import { createDevOutboxProvider } from './dev-sms-outbox.provider.ts'
+import { createDevOutboxProvider } from './dev-sms-outbox.adapter.ts'
 
 /**
  * What other features and the composition may use from auth: the SMS sender (shared with bulk
@@ -34,4 +34,4 @@ export function createSmsSender(ctx: AppContext, config: SmsConfig, given?: SmsP
 // session, and clearing the refresh cookie of the device that closed the account.
 export { loadUser } from './auth.service.ts'
 export { endAllSessions } from './sessions.service.ts'
-export { clearRefreshCookie } from './auth.cookies.ts'
+export { clearRefreshCookie } from './auth-cookies.http.ts'

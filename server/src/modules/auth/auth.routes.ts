@@ -22,7 +22,7 @@ import {
   REFRESH_COOKIE,
   setRefreshCookie,
   type CookiePolicy,
-} from './auth.cookies.ts'
+} from './auth-cookies.http.ts'
 import { bindWechat, describeMe, login, register, resetPassword, sendSmsCode, type AuthDeps } from './auth.service.ts'
 import { openSession, revokeSession, rotateRefreshToken, type IssuedSession } from './sessions.service.ts'
 import { findUserById, type UserRow } from './users.repository.ts'

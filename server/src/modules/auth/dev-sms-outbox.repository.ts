@@ -3,7 +3,7 @@ import type { AppDb } from '../../db/client.ts'
 import { devSmsOutbox, smsCodes } from '../../db/schema.ts'
 import { blindIndex } from '../../crypto/personal-data.ts'
 
-/** The development outbox table (see dev-sms-outbox.provider.ts). The phone is stored as its blind index only. */
+/** The development outbox table (see dev-sms-outbox.adapter.ts). The phone is stored as its blind index only. */
 export async function addOutboxMessage(db: AppDb, message: { phone: string; code: string; purpose: string }): Promise<void> {
   const { phone, ...rest } = message
   await db.insert(devSmsOutbox).values({ ...rest, phoneIndex: blindIndex('phone', phone) })

@@ -1,11 +1,18 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
-import { and, count, desc, eq, gt, gte, isNull, or, sql } from 'drizzle-orm'
 import type { SmsPurposeValue } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { smsCodes } from '../../db/schema.ts'
-import { blindIndex } from '../../crypto/personal-data.ts'
 import { withRetryAfter } from '../../core/errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import {
+  countClientCodesSince,
+  countFailedAttempt,
+  countPhoneCodesSince,
+  insertCode,
+  latestCodeAt,
+  lockKey,
+  lockNewestLiveCode,
+  markCodeAndOlderUsed,
+} from './sms-codes.repository.ts'
 import { SmsDailyLimitError, SmsSendFailedError, SmsTooFrequentError } from './auth.errors.ts'
 
 export const SMS_CODE_TTL_MS = 5 * 60_000
@@ -29,16 +36,6 @@ export function hashCode(key: string, phone: string, purpose: string, code: stri
   return createHmac('sha256', key).update(`${phone}:${purpose}:${code}`).digest('base64url')
 }
 
-/** Codes of this phone: stored as its blind index only, or in clear on a row written before encryption at rest. */
-function codesOf(phone: string) {
-  return or(eq(smsCodes.phoneIndex, blindIndex('phone', phone)), eq(smsCodes.legacyPhone, phone))
-}
-
-/** Serialises the transaction with every other one holding the same key, on every instance. */
-async function lockKey(tx: Tx, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`)
-}
-
 /**
  * Issues a 6-digit code: at most one a minute per phone and purpose, ten a day per phone and
  * thirty an hour per client address. The checks and the new row are one transaction holding a lock
@@ -58,30 +55,19 @@ export async function issueSmsCode(
   await deps.db.transaction(async (tx) => {
     await lockKey(tx, `sms-phone:${input.phone}`)
     await lockKey(tx, `sms-client:${input.clientKey}`)
-    const [latest] = await tx
-      .select({ createdAt: smsCodes.createdAt })
-      .from(smsCodes)
-      .where(and(codesOf(input.phone), eq(smsCodes.purpose, input.purpose)))
-      .orderBy(desc(smsCodes.createdAt))
-      .limit(1)
-    const sinceLatest = latest ? now.getTime() - latest.createdAt.getTime() : Infinity
+    const latest = await latestCodeAt(tx, input.phone, input.purpose)
+    const sinceLatest = latest ? now.getTime() - latest.getTime() : Infinity
     if (sinceLatest < SMS_RESEND_MS) {
       const wait = Math.ceil((SMS_RESEND_MS - sinceLatest) / 1000)
       throw withRetryAfter(new SmsTooFrequentError(String(wait)), wait)
     }
-    const [perPhone] = await tx
-      .select({ n: count() })
-      .from(smsCodes)
-      .where(and(codesOf(input.phone), gte(smsCodes.createdAt, new Date(now.getTime() - 24 * 3600_000))))
-    const [perClient] = await tx
-      .select({ n: count() })
-      .from(smsCodes)
-      .where(and(eq(smsCodes.clientKey, input.clientKey), gte(smsCodes.createdAt, new Date(now.getTime() - 3600_000))))
-    if (Number(perPhone?.n ?? 0) >= SMS_DAILY_LIMIT_PER_PHONE || Number(perClient?.n ?? 0) >= SMS_HOURLY_LIMIT_PER_CLIENT) {
+    const perPhone = await countPhoneCodesSince(tx, input.phone, new Date(now.getTime() - 24 * 3600_000))
+    const perClient = await countClientCodesSince(tx, input.clientKey, new Date(now.getTime() - 3600_000))
+    if (perPhone >= SMS_DAILY_LIMIT_PER_PHONE || perClient >= SMS_HOURLY_LIMIT_PER_CLIENT) {
       throw new SmsDailyLimitError()
     }
-    await tx.insert(smsCodes).values({
-      phoneIndex: blindIndex('phone', input.phone),
+    await insertCode(tx, {
+      phone: input.phone,
       purpose: input.purpose,
       codeHash: hashCode(deps.hashKey, input.phone, input.purpose, code),
       clientKey: input.clientKey,
@@ -116,17 +102,11 @@ export async function checkSmsCode(
   now: Date,
 ): Promise<{ result: CodeCheck; codeId?: number }> {
   const candidate = Buffer.from(hashCode(hashKey, input.phone, input.purpose, input.code.trim()))
-  const [row] = await tx
-    .select()
-    .from(smsCodes)
-    .where(and(codesOf(input.phone), eq(smsCodes.purpose, input.purpose), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, now)))
-    .orderBy(desc(smsCodes.createdAt))
-    .limit(1)
-    .for('update')
+  const row = await lockNewestLiveCode(tx, input.phone, input.purpose, now)
   if (!row || row.failedAttempts >= MAX_FAILED_ATTEMPTS) return { result: 'wrong' }
   const stored = Buffer.from(row.codeHash)
   if (stored.length === candidate.length && timingSafeEqual(stored, candidate)) return { result: 'ok', codeId: row.id }
-  await tx.update(smsCodes).set({ failedAttempts: row.failedAttempts + 1 }).where(eq(smsCodes.id, row.id))
+  await countFailedAttempt(tx, row.id, row.failedAttempts + 1)
   return { result: 'wrong' }
 }
 
@@ -136,18 +116,7 @@ export async function checkSmsCode(
  * is used (a code texted twice must not open the account twice).
  */
 export async function markSmsCodeUsed(tx: Tx, codeId: number, now: Date): Promise<void> {
-  const [used] = await tx
-    .update(smsCodes)
-    .set({ consumedAt: now })
-    .where(eq(smsCodes.id, codeId))
-    .returning({ phoneIndex: smsCodes.phoneIndex, legacyPhone: smsCodes.legacyPhone, purpose: smsCodes.purpose })
-  if (!used) return
-  const samePhone = used.phoneIndex !== null ? eq(smsCodes.phoneIndex, used.phoneIndex) : used.legacyPhone !== null ? eq(smsCodes.legacyPhone, used.legacyPhone) : undefined
-  if (!samePhone) return
-  await tx
-    .update(smsCodes)
-    .set({ consumedAt: now })
-    .where(and(samePhone, eq(smsCodes.purpose, used.purpose), isNull(smsCodes.consumedAt)))
+  await markCodeAndOlderUsed(tx, codeId, now)
 }
 
 /** Checks and consumes the code in its own transaction (a wrong attempt stays counted). */

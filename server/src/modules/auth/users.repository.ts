@@ -78,3 +78,27 @@ export async function findBindingByUser(db: AppDb, userId: number) {
   const [row] = await db.select().from(wechatBindings).where(eq(wechatBindings.userId, userId))
   return row
 }
+
+/**
+ * Accounts imported by staff (批量注册), in the caller's transaction: each must change its
+ * password at first sign-in. One statement per call (callers keep a call to a few hundred rows,
+ * under PostgreSQL's 65,535 parameters). Returns each new account's id by its ID number.
+ */
+export async function insertImportedUsers(
+  tx: Db,
+  accounts: { realName: string; idNumber: string; phone: string; passwordHash: string }[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const sealed = accounts.map((a) => sealedUserColumns(a))
+  const idNumberOf = new Map(accounts.map((a, k) => [sealed[k]?.idNumberIndex, a.idNumber]))
+  const inserted = await tx
+    .insert(users)
+    .values(accounts.map((a, k) => ({ realName: a.realName, ...sealed[k], passwordHash: a.passwordHash, mustChangePassword: true, createdAt: now, updatedAt: now })))
+    .returning({ id: users.id, idNumberIndex: users.idNumberIndex })
+  return new Map(inserted.map((row) => [idNumberOf.get(row.idNumberIndex ?? '') as string, row.id]))
+}
+
+/** The unique constraints that mean "this ID number or phone already has an account". */
+export const ACCOUNT_IDENTITY_CONSTRAINTS: { has(name: string): boolean } = new Set(
+  [users.idNumberIndex, users.phoneIndex, users.legacyIdNumber, users.legacyPhone].map((column) => column.uniqueName),
+)

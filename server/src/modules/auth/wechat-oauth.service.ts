@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
-import { and, eq, gt } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { wechatOauthCodes } from '../../db/schema.ts'
 import { exchangeCode, type OAuthIdentity } from '../../integrations/wechat/oauth.ts'
 import type { WechatApiSettings } from '../../integrations/wechat/settings.ts'
+import { findExchangedCode, rememberExchangedCode } from './wechat-oauth.repository.ts'
 
 /** WeChat OAuth codes live 5 minutes; a callback replayed within that time gets the first answer. */
 const CODE_MEMORY_MS = 5 * 60_000
@@ -21,16 +20,10 @@ export async function exchangeCodeOnce(
   now: Date,
 ): Promise<Pick<OAuthIdentity, 'openid' | 'isSnapshotUser'>> {
   const codeHash = hashCode(code)
-  const [seen] = await db
-    .select()
-    .from(wechatOauthCodes)
-    .where(and(eq(wechatOauthCodes.codeHash, codeHash), gt(wechatOauthCodes.createdAt, new Date(now.getTime() - CODE_MEMORY_MS))))
+  const seen = await findExchangedCode(db, codeHash, new Date(now.getTime() - CODE_MEMORY_MS))
   if (seen) return { openid: seen.openid, isSnapshotUser: seen.isSnapshotUser === 1 }
   const identity = await exchangeCode(settings, code)
-  await db
-    .insert(wechatOauthCodes)
-    .values({ codeHash, openid: identity.openid, isSnapshotUser: identity.isSnapshotUser ? 1 : 0, createdAt: now })
-    .onConflictDoNothing()
+  await rememberExchangedCode(db, { codeHash, openid: identity.openid, isSnapshotUser: identity.isSnapshotUser, createdAt: now })
   return identity
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/db.ts'
 import type { Database } from '../../db/client.ts'
 import { users } from '../../db/schema.ts'
-import { createDevOutboxProvider } from '../auth/dev-sms-outbox.provider.ts'
+import { createDevOutboxProvider } from '../auth/dev-sms-outbox.adapter.ts'
 import { idNumberIs } from '../auth/users.repository.ts'
 import { registerSheet } from './bulk-registration.service.ts'
 

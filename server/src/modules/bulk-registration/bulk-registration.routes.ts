@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { AppDb } from '../../db/client.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { withErrors } from '../../core/route-schemas.ts'
-import { PlainText } from '@app/shared'
-import { recordStaffAction, currentStaff } from '../staff/staff.public.ts'
+import { BulkRegistrationQuerySchema, BulkRegistrationResultSchema } from '@app/shared'
+import { currentStaff } from '../staff/staff.public.ts'
 import { cappedUploadParser } from '../../core/upload-body.ts'
 import { SheetFileTooLargeError, SheetUnreadableError } from './bulk-registration.errors.ts'
 import { registerSheet } from './bulk-registration.service.ts'
-import { MAX_FILE_BYTES } from './bulk-registration.sheet.ts'
+import { MAX_FILE_BYTES } from './sheet.parser.ts'
 
 export interface BulkRegistrationRouteDeps {
   db: AppDb
@@ -17,23 +16,6 @@ export interface BulkRegistrationRouteDeps {
 }
 
 const SHEET_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'application/octet-stream']
-
-const ResultSchema = Type.Object({
-  runId: Type.Integer(),
-  counts: Type.Object({ rows: Type.Integer(), created: Type.Integer(), existed: Type.Integer(), invalid: Type.Integer(), smsFailed: Type.Integer() }),
-  rows: Type.Array(
-    Type.Object({
-      line: Type.Integer(),
-      name: Type.String(),
-      idNumberMasked: Type.String(),
-      phoneMasked: Type.String(),
-      unit: Type.String(),
-      outcome: Type.Union([Type.Literal('created'), Type.Literal('existed'), Type.Literal('invalid')]),
-      reason: Type.String(),
-      sms: Type.Union([Type.Literal('sent'), Type.Literal('failed'), Type.Null()]),
-    }),
-  ),
-})
 
 /**
  * Staff bulk registration as an API (ACC-5, OPS-2): the body is the unit's sheet itself (.xlsx or
@@ -56,13 +38,8 @@ const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistration
         tags: ['staff'],
         summary: '批量注册学员（上传单位名单 .xlsx / .csv）',
         security: [{ staffBearer: [] }],
-        querystring: Type.Object(
-          {
-            fileName: PlainText({ minLength: 5, maxLength: 200 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: withErrors({ 200: ResultSchema }),
+        querystring: BulkRegistrationQuerySchema,
+        response: withErrors({ 200: BulkRegistrationResultSchema }),
       },
     },
     async (request) => {
@@ -71,10 +48,9 @@ const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistration
       if (!Buffer.isBuffer(content)) throw new SheetUnreadableError('请上传 .xlsx 或 .csv 表格文件')
       const result = await registerSheet(
         { db: deps.db, sms: deps.sms },
-        { content, fileName: request.query.fileName, staff: `staff:${staff.id}`, source: 'api' },
+        { content, fileName: request.query.fileName, staff: `staff:${staff.id}`, source: 'api', staffId: staff.id },
         deps.now(),
       )
-      await recordStaffAction(deps.db, { staffId: staff.id, action: 'accounts.bulk_register', target: `bulk_registration:${result.runId}`, detail: result.counts }, deps.now())
       return result
     },
   )

@@ -1,5 +1,5 @@
 import { checkIdNumber, isMobilePhone, isRealName, normalisePhone, normaliseRealName, replaceInvisible } from '@app/shared'
-import type { SheetRow } from './bulk-registration.sheet.ts'
+import type { SheetRow } from './sheet.parser.ts'
 
 /**
  * Row rules of bulk registration (ACC-5), pure: each row is valid (with canonical values) or

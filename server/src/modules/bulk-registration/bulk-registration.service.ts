@@ -1,14 +1,15 @@
 import { createHash, randomInt } from 'node:crypto'
 import { maskIdNumber, maskPhone, passwordProblem } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { users } from '../../db/schema.ts'
+import { ACCOUNT_IDENTITY_CONSTRAINTS } from '../auth/users.repository.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/auth.public.ts'
 import { runParser, WorkerBudgetExceeded, type WorkerBudget } from '../../workers/worker-runner.ts'
 import { SheetChangedError, SheetTooComplexError } from './bulk-registration.errors.ts'
+import { recordStaffAction } from '../staff/staff.public.ts'
 import { createAccounts, findAccounts, recordSmsOutcome, type NewAccount } from './bulk-registration.repository.ts'
 import { checkRow, markDuplicates, placeRow, type ExistingAccount, type ValidRow } from './bulk-registration.rules.ts'
-import type { SheetRow } from './bulk-registration.sheet.ts'
+import type { SheetRow } from './sheet.parser.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
@@ -48,6 +49,8 @@ export interface BulkRegistrationRequest {
   fileName: string
   staff: string
   source: 'cli' | 'api'
+  /** The staff member uploading through the console: the run is audited in its own transaction (OPS-5). */
+  staffId?: number
 }
 
 // No 0/O, 1/l/I: the learner types it from an SMS on a phone.
@@ -101,7 +104,7 @@ function describe(source: { line: number; name: string; idNumber: string; phone:
  */
 const SHEET_BUDGET: WorkerBudget = { timeoutMs: 30_000, maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 }
 
-/** The unit's sheet as rows, read off the event loop (bulk-registration.sheet.ts does the reading). */
+/** The unit's sheet as rows, read off the event loop (sheet.parser.ts does the reading). */
 export async function readSheetOffThread(content: Buffer, fileName: string): Promise<SheetRow[]> {
   try {
     return await runParser('bulk-registration.sheet', { content, fileName }, SHEET_BUDGET)
@@ -111,11 +114,6 @@ export async function readSheetOffThread(content: Buffer, fileName: string): Pro
   }
 }
 
-// Only these mean that a learner registered one of the sheet's ID numbers or phones meanwhile.
-const LEARNER_IDENTITY_CONSTRAINTS = new Set(
-  [users.idNumberIndex, users.phoneIndex, users.legacyIdNumber, users.legacyPhone].map((column) => column.uniqueName),
-)
-
 /**
  * Whether the insert collided with an account registered since the sheet was checked. Any other
  * unique violation (an id sequence behind its rows, as an embedded database written by two
@@ -123,7 +121,8 @@ const LEARNER_IDENTITY_CONSTRAINTS = new Set(
  * 「导入期间有学员自行注册…」 once, and the same upload then succeeded.
  */
 function isNewAccountConflict(error: unknown): boolean {
-  return isUniqueViolation(error, LEARNER_IDENTITY_CONSTRAINTS)
+  // Only auth's identity constraints mean that a learner registered one of the sheet's ID numbers or phones meanwhile.
+  return isUniqueViolation(error, ACCOUNT_IDENTITY_CONSTRAINTS)
 }
 
 export async function registerSheet(deps: BulkRegistrationDeps, request: BulkRegistrationRequest, now: Date): Promise<BulkRegistrationResult> {
@@ -160,12 +159,14 @@ export async function registerSheet(deps: BulkRegistrationDeps, request: BulkReg
   }
   let created: Awaited<ReturnType<typeof createAccounts>>
   try {
-    created = await createAccounts(
-      deps.db,
-      { staff: request.staff, source: request.source, fileName: request.fileName.slice(0, 200), fileSha256: createHash('sha256').update(request.content).digest('hex'), rows: counts.rows, created: counts.created, existed: counts.existed, invalid: counts.invalid },
-      accounts,
-      now,
-    )
+    const run = { staff: request.staff, source: request.source, fileName: request.fileName.slice(0, 200), fileSha256: createHash('sha256').update(request.content).digest('hex'), rows: counts.rows, created: counts.created, existed: counts.existed, invalid: counts.invalid }
+    created = await deps.db.transaction(async (tx) => {
+      const made = await createAccounts(tx, run, accounts, now)
+      // The audit row commits with the accounts it records; SMS failures are counted on the run's record afterwards.
+      const { smsFailed: _later, ...known } = counts
+      if (request.staffId !== undefined) await recordStaffAction(tx, { staffId: request.staffId, action: 'accounts.bulk_register', target: `bulk_registration:${made.runId}`, detail: known }, now)
+      return made
+    })
   } catch (error) {
     if (isNewAccountConflict(error)) throw new SheetChangedError()
     throw error

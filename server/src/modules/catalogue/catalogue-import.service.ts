@@ -21,10 +21,23 @@
  * Everything is validated before the database is touched, and all writes happen in one
  * transaction, so a bad manifest writes nothing and a re-import of the same file changes nothing.
  */
-import { inArray, sql, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import type { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import {
+  findCategoriesByCode,
+  findChaptersOfCourses,
+  findCoursesOfProjects,
+  findProjectsByCode,
+  findQuestionsOfCourses,
+  upsertCategoryRows,
+  upsertChapterRows,
+  upsertCourseRows,
+  upsertProjectRows,
+  upsertQuestionRows,
+} from './catalogue-import.repository.ts'
 import { ManifestError, mediaUrl, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
+
+export { hasCatalogue } from './catalogue-import.repository.ts'
 
 export interface ImportCounts {
   created: number
@@ -46,12 +59,6 @@ export interface ImportReport {
 export async function importCatalogue(db: AppDb, manifestPath: string): Promise<ImportReport> {
   const manifest = await readManifest(manifestPath)
   return db.transaction((tx) => upsertManifest(tx, manifest))
-}
-
-/** Whether any project exists; an empty catalogue is seeded with the demo content at start-up. */
-export async function hasCatalogue(db: AppDb): Promise<boolean> {
-  const rows = await db.select({ id: projects.id }).from(projects).limit(1)
-  return rows.length > 0
 }
 
 type CategoryRow = typeof categories.$inferInsert
@@ -83,14 +90,10 @@ async function upsertCategories(db: AppDb, m: Manifest): Promise<Upserted> {
   const wanted: CategoryRow[] = m.categories.map((c) => ({ code: c.code, name: c.name, sort: c.sort }))
   // Projects may also name a category that an earlier import created.
   const codes = [...new Set([...wanted.map((c) => c.code), ...m.projects.map((p) => p.categoryCode)])]
-  const existing = codes.length === 0 ? [] : await db.select().from(categories).where(inArray(categories.code, codes))
+  const existing = codes.length === 0 ? [] : await findCategoriesByCode(db, codes)
   const plan = diff(wanted, existing, (r) => r.code, ['name', 'sort'])
   const written = await writeRows(plan.write, (rows) =>
-    db
-      .insert(categories)
-      .values(rows)
-      .onConflictDoUpdate({ target: categories.code, set: excluded(['name', 'sort']) })
-      .returning({ id: categories.id, code: categories.code }),
+    upsertCategoryRows(db, rows, ['name', 'sort']),
   )
   const ids = new Map([...existing, ...written].map((r) => [r.code, r.id]))
   const unknown = m.projects.flatMap((p, i) =>
@@ -115,14 +118,10 @@ async function upsertProjects(db: AppDb, m: Manifest, categoryIds: Upserted): Pr
   }))
   const fields = ['categoryId', 'title', 'year', 'description', 'priceFen', 'requiredHours', 'coverUrl', 'sort'] as const
   const codes = wanted.map((p) => p.code)
-  const existing = codes.length === 0 ? [] : await db.select().from(projects).where(inArray(projects.code, codes))
+  const existing = codes.length === 0 ? [] : await findProjectsByCode(db, codes)
   const plan = diff(wanted, existing, (r) => r.code, fields)
   const written = await writeRows(plan.write, (rows) =>
-    db
-      .insert(projects)
-      .values(rows)
-      .onConflictDoUpdate({ target: projects.code, set: { ...excluded(fields), updatedAt: sql`now()` } })
-      .returning({ id: projects.id, code: projects.code }),
+    upsertProjectRows(db, rows, fields),
   )
   const ids = new Map([...existing, ...written].map((r) => [r.code, r.id]))
   return { ids, counts: { ...plan.counts, notInManifest: 0 } }
@@ -143,15 +142,11 @@ async function upsertCourses(db: AppDb, m: Manifest, projectIds: Upserted): Prom
   )
   const fields = ['title', 'lecturer', 'description', 'hours', 'coverUrl', 'sort'] as const
   const parents = [...projectIds.ids.values()]
-  const existing = parents.length === 0 ? [] : await db.select().from(courses).where(inArray(courses.projectId, parents))
+  const existing = parents.length === 0 ? [] : await findCoursesOfProjects(db, parents)
   const key = (r: { projectId: number; code: string }) => `${r.projectId}/${r.code}`
   const plan = diff(wanted, existing, key, fields)
   const written = await writeRows(plan.write, (rows) =>
-    db
-      .insert(courses)
-      .values(rows)
-      .onConflictDoUpdate({ target: [courses.projectId, courses.code], set: excluded(fields) })
-      .returning({ id: courses.id, projectId: courses.projectId, code: courses.code }),
+    upsertCourseRows(db, rows, fields),
   )
   const byDbKey = new Map([...existing, ...written].map((r) => [key(r), r.id]))
   // Re-keyed by project code, so chapters and questions find their course from the manifest alone.
@@ -179,14 +174,10 @@ async function upsertChapters(db: AppDb, m: Manifest, courseIds: Upserted): Prom
   )
   const fields = ['title', 'videoUrl', 'durationSeconds', 'sort'] as const
   const parents = [...courseIds.ids.values()]
-  const existing = parents.length === 0 ? [] : await db.select().from(chapters).where(inArray(chapters.courseId, parents))
+  const existing = parents.length === 0 ? [] : await findChaptersOfCourses(db, parents)
   const plan = diff(wanted, existing, byCourse, fields)
   await writeRows(plan.write, (rows) =>
-    db
-      .insert(chapters)
-      .values(rows)
-      .onConflictDoUpdate({ target: [chapters.courseId, chapters.code], set: excluded(fields) })
-      .returning({ id: chapters.id }),
+    upsertChapterRows(db, rows, fields),
   )
   return plan.counts
 }
@@ -197,14 +188,10 @@ async function upsertQuestions(db: AppDb, m: Manifest, courseIds: Upserted): Pro
   )
   const fields = ['prompt', 'options', 'answerIndex'] as const
   const parents = [...courseIds.ids.values()]
-  const existing = parents.length === 0 ? [] : await db.select().from(questions).where(inArray(questions.courseId, parents))
+  const existing = parents.length === 0 ? [] : await findQuestionsOfCourses(db, parents)
   const plan = diff(wanted, existing, byCourse, fields)
   await writeRows(plan.write, (rows) =>
-    db
-      .insert(questions)
-      .values(rows)
-      .onConflictDoUpdate({ target: [questions.courseId, questions.code], set: excluded(fields) })
-      .returning({ id: questions.id }),
+    upsertQuestionRows(db, rows, fields),
   )
   return plan.counts
 }
@@ -267,10 +254,4 @@ async function writeRows<T, R>(rows: T[], write: (batch: T[]) => Promise<R[]>): 
   const out: R[] = []
   for (let i = 0; i < rows.length; i += BATCH_ROWS) out.push(...(await write(rows.slice(i, i + BATCH_ROWS))))
   return out
-}
-
-/** `set` for an upsert that takes each field from the proposed row (`excluded.<column>`). */
-function excluded<F extends string>(fields: readonly F[]): Record<F, SQL> {
-  const snake = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-  return Object.fromEntries(fields.map((f) => [f, sql.raw(`excluded."${snake(f)}"`)])) as Record<F, SQL>
 }

@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { categories, certificateFiles, certificates, enrollments, projects } from '../../db/schema.ts'
-import { DEMO_CATEGORY_CODE } from './sample-certificate.rules.ts'
+import { certificateFiles, certificates } from '../../db/schema.ts'
 import { openStored, seal } from '../../crypto/personal-data.ts'
 
 type StoredCertificate = typeof certificates.$inferSelect
@@ -38,16 +37,6 @@ export async function findCertificateByNumber(db: AppDb, number: string): Promis
   return openCertificate(row)
 }
 
-/** Whether the project is one of the demo content's 体验 projects (its certificates are 样例). */
-export async function isDemoProject(db: AppDb, projectId: number): Promise<boolean> {
-  const rows = await db
-    .select({ id: projects.id })
-    .from(projects)
-    .innerJoin(categories, eq(categories.id, projects.categoryId))
-    .where(and(eq(projects.id, projectId), eq(categories.code, DEMO_CATEGORY_CODE)))
-  return rows.length > 0
-}
-
 export async function listCertificateRefs(db: AppDb, userId: number) {
   return db.select({ id: certificates.id, projectId: certificates.projectId, number: certificates.number }).from(certificates).where(eq(certificates.userId, userId))
 }
@@ -62,14 +51,6 @@ export async function insertCertificate(db: AppDb, values: NewCertificate): Prom
   const [row] = await db.insert(certificates).values({ ...rest, idNumberSealed: seal('id_number', idNumber) }).returning()
   if (!row) throw new Error('certificate insert returned nothing')
   return openCertificate(row) as CertificateRow
-}
-
-export async function findActiveEnrollment(db: AppDb, userId: number, projectId: number) {
-  const [row] = await db
-    .select({ id: enrollments.id, completedAt: enrollments.completedAt })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active')))
-  return row
 }
 
 export async function findCertificateFile(db: AppDb, certificateId: number, renderVersion: string, kind: 'pdf' | 'png'): Promise<Buffer | undefined> {

@@ -10,7 +10,9 @@ import {
   type CertificateVerification,
   type IssueCertificateBody,
 } from '@app/shared'
-import { findUserById } from '../auth/users.repository.ts'
+import { findUserById } from '../auth/auth.read-model.ts'
+import { isDemoProject } from '../catalogue/catalogue.read-model.ts'
+import { findActiveEnrollment } from '../orders/orders.read-model.ts'
 import { listPlans } from '../learning/learning.public.ts'
 import { newCertificateNumber } from './certificate-number.rules.ts'
 import {
@@ -22,13 +24,11 @@ import {
   PlanNotCompletedError,
 } from './certificates.errors.ts'
 import {
-  findActiveEnrollment,
   findCertificateByNumber,
   findCertificateForProject,
   findCertificateById,
   findOwnCertificate,
   insertCertificate,
-  isDemoProject,
   listCertificateRefs,
   type CertificateRow,
 } from './certificates.repository.ts'

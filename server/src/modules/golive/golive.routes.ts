@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
+import { GoLiveReportSchema } from '@app/shared'
 import { withErrors } from '../../core/route-schemas.ts'
-import { recordStaffAction, currentStaff } from '../staff/staff.public.ts'
-import { runGoLiveCheck } from './golive.service.ts'
+import { currentStaff } from '../staff/staff.public.ts'
+import { runAuditedGoLiveCheck } from './golive.service.ts'
 import type { NoticesConfig } from '../notices/notices.config.ts'
 
 export interface GoLiveRouteDeps {
@@ -18,23 +18,6 @@ export interface GoLiveRouteDeps {
   sms: TencentSmsConfig | null
   notices?: NoticesConfig
 }
-
-const BilingualSchema = Type.Object({ zh: Type.String(), en: Type.String() })
-const GoLiveReportSchema = Type.Object({
-  ok: Type.Boolean(),
-  mode: Type.Union([Type.Literal('simulator'), Type.Literal('live')]),
-  publicBaseUrl: Type.String(),
-  checkedAt: Type.String(),
-  items: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      verdict: Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail'), Type.Literal('skip')]),
-      title: BilingualSchema,
-      detail: BilingualSchema,
-      fix: Type.Union([BilingualSchema, Type.Null()]),
-    }),
-  ),
-})
 
 /**
  * The go-live check as a staff API (OPS-6, docs/go-live.md), for operators without a shell on the server. Admin
@@ -55,10 +38,8 @@ const goLiveRoutes: FastifyPluginAsyncTypebox<{ deps: GoLiveRouteDeps }> = async
     },
     async (request) => {
       const { db, now, ...input } = deps
-      const report = await runGoLiveCheck({ mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms, ...(input.notices ? { notices: input.notices } : {}) })
-      const failed = report.items.filter((item) => item.verdict === 'fail').map((item) => item.id)
-      await recordStaffAction(db, { staffId: currentStaff(request).id, action: 'golive.check', target: 'golive', detail: { ok: report.ok, failed } }, now())
-      return report
+      const check = { mode: input.wechatMode, wechat: input.wechat, publicBaseUrl: input.publicBaseUrl, siteFilesDir: input.siteFilesDir, sms: input.sms, ...(input.notices ? { notices: input.notices } : {}) }
+      return runAuditedGoLiveCheck(db, currentStaff(request).id, check, now)
     },
   )
 }

@@ -1,9 +1,11 @@
+import type { AppDb } from '../../db/client.ts'
+import { recordStaffAction } from '../staff/staff.public.ts'
 import type { GoLiveInput, GoLiveReport } from './golive.types.ts'
-import { checkAccessToken, checkJsapiTicket, checkMenu } from './golive.wechat-checks.ts'
-import { checkPay } from './golive.pay-checks.ts'
-import { checkNotifyUrl, checkVerificationFile } from './golive.site-checks.ts'
-import { checkSms } from './golive.sms-check.ts'
-import { checkNoticeTemplates } from './golive.notice-checks.ts'
+import { checkAccessToken, checkJsapiTicket, checkMenu } from './wechat.checks.ts'
+import { checkPay } from './pay.checks.ts'
+import { checkNotifyUrl, checkVerificationFile } from './site.checks.ts'
+import { checkSms } from './sms.checks.ts'
+import { checkNoticeTemplates } from './notice.checks.ts'
 
 /**
  * Runs every go-live item against the configured WeChat, WeChat Pay and SMS provider (or the
@@ -30,4 +32,15 @@ export async function runGoLiveCheck(input: GoLiveInput): Promise<GoLiveReport> 
     checkedAt: new Date((input.now ?? Date.now)()).toISOString(),
     items,
   }
+}
+
+/**
+ * The check as staff run it from the console: the run is audited (OPS-5) with what failed. The
+ * check writes nothing else, so its audit row is the whole of its transaction.
+ */
+export async function runAuditedGoLiveCheck(db: AppDb, staffId: number, input: GoLiveInput, now: () => Date): Promise<GoLiveReport> {
+  const report = await runGoLiveCheck(input)
+  const failed = report.items.filter((item) => item.verdict === 'fail').map((item) => item.id)
+  await recordStaffAction(db, { staffId, action: 'golive.check', target: 'golive', detail: { ok: report.ok, failed } }, now())
+  return report
 }

@@ -13,7 +13,7 @@ import { runGoLiveCheck } from './golive.service.ts'
 import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
 import { staffAuditLog } from '../../db/schema.ts'
-import { formatGoLiveReport } from './golive.report.ts'
+import { formatGoLiveReport } from './golive.view.ts'
 import type { CheckId, GoLiveInput, GoLiveReport } from './golive.types.ts'
 
 const verdicts = (report: GoLiveReport) => Object.fromEntries(report.items.map((entry) => [entry.id, entry.verdict])) as Record<CheckId, string>

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
 import {
   GROUP_FAILURES_SHOWN,
   GROUP_LEARNERS_SHOWN,
@@ -15,14 +14,15 @@ import {
   type GroupLearner,
   type ParsedGroupLine,
 } from '@app/shared'
-import { projects } from '../../db/schema.ts'
+import { findUsersByIdNumbers } from '../auth/auth.read-model.ts'
+import { findPublishedProject } from '../catalogue/catalogue.read-model.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
-import { toOrderDto } from '../orders/orders.repository.ts'
-import { spendCheckQuota } from './group-check.quota.ts'
-import { findListedLearners, storeCheckRun } from './group-check.repository.ts'
+import { learnerHolds, toOrderDto } from '../orders/orders.read-model.ts'
+import { spendCheckQuota } from './check-quota.service.ts'
+import { storeCheckRun } from './group-check.repository.ts'
 import { GroupListEmptyError, GroupListTooLongError } from './group-orders.errors.ts'
 import { insertGroupOrder } from './group-orders.repository.ts'
-import { signGroupFileLink } from './group-file-links.ts'
+import { signGroupFileLink } from './group-file-links.rules.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 /** The error file keeps failing lines this long (its links live 15 minutes; a re-download re-signs). */
@@ -47,12 +47,13 @@ interface Verdict {
 
 /** Every rule for every line, with the accounts fetched in one query (GRP-2). */
 async function judge(deps: GroupOrderDeps, projectId: number, parsed: ParsedGroupLine[]): Promise<Verdict> {
-  const listed = await findListedLearners(
+  // Two queries however long the list: the accounts (auth), then what holds them (orders).
+  const accounts = await findUsersByIdNumbers(
     deps.db,
-    projectId,
     parsed.flatMap((p) => (p.ok ? [p.idNumber] : [])),
   )
-  const byIdNumber = new Map(listed.map((l) => [l.idNumber, l]))
+  const holds = await learnerHolds(deps.db, projectId, accounts.map((a) => a.userId))
+  const byIdNumber = new Map(accounts.map((a) => [a.idNumber, { ...a, owned: false, inOpenOrder: false, ...holds.get(a.userId) }]))
   const verdict: Verdict = { failures: [], learners: [] }
   for (const line of parsed) {
     if (!line.ok) {
@@ -70,7 +71,7 @@ async function judge(deps: GroupOrderDeps, projectId: number, parsed: ParsedGrou
 /**
  * 「立即购买」 for a pasted list: all lines pass → the order for N learners at N × price; any fails →
  * nothing is created, and the failing lines are kept for the error file (GRP-2). The ID numbers
- * checked count against a daily quota (group-check.quota.ts).
+ * checked count against a daily quota (check-quota.service.ts).
  */
 export async function submitGroupList(
   deps: GroupOrderDeps,
@@ -79,10 +80,7 @@ export async function submitGroupList(
   now: Date,
 ): Promise<GroupCheckResult> {
   const { buyerUserId } = who
-  const [project] = await deps.db
-    .select({ id: projects.id, title: projects.title, priceFen: projects.priceFen })
-    .from(projects)
-    .where(and(eq(projects.id, body.projectId), eq(projects.published, 1)))
+  const project = await findPublishedProject(deps.db, body.projectId)
   if (!project) throw new ProjectNotFoundError()
   const parsed = parseGroupLines(body.text, now)
   if (parsed.length === 0) throw new GroupListEmptyError()

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { BinarySchema, withErrors } from '../../core/route-schemas.ts'
 import { FileLinkInvalidError } from './group-orders.errors.ts'
 import { errorFile, learnersFile } from './group-files.service.ts'
-import { isValidGroupFileLink } from './group-file-links.ts'
+import { isValidGroupFileLink } from './group-file-links.rules.ts'
 import { learnersFilePath } from './group-orders.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 

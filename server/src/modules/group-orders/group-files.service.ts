@@ -3,8 +3,7 @@ import { writeWorkbook } from '../../core/spreadsheet.ts'
 import { planProgress } from '../learning/plans.rules.ts'
 import { findCheckRun } from './group-check.repository.ts'
 import { FileLinkInvalidError, GroupOrderNotFoundError, GroupOrderUnpaidError } from './group-orders.errors.ts'
-import { learnerState, wasPaid } from './group-orders.service.ts'
-import { findBuyerGroupOrder, orderLearners } from './group-orders.repository.ts'
+import { findBuyerGroupOrder, learnerState, orderLearners, wasPaid } from './group-orders.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 /** 「下载错误文件」: 行号, 输入内容, 原因 — fix the lines and paste them again (GRP-2). */

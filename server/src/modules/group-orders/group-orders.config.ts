@@ -28,7 +28,7 @@ export function parseTransferAccount(env: Env, appEnv: AppEnv): TransferAccount 
   return { accountName, accountNumber, bankName }
 }
 
-/** ID numbers one buyer may have checked per 24 hours (group-check.quota.ts). */
+/** ID numbers one buyer may have checked per 24 hours (check-quota.service.ts). */
 export function parseGroupCheckDailyIds(env: Env): number {
   return parseInteger(env, 'GROUP_CHECK_DAILY_IDS', DEFAULT_GROUP_CHECK_DAILY_IDS, 1, 10_000_000)
 }

@@ -3,7 +3,7 @@ import type { PaymentDeps } from '../payments/payments.public.ts'
 import groupFileRoutes from './group-files.routes.ts'
 import type { GroupOrdersConfig } from './group-orders.config.ts'
 import groupOrderRoutes from './group-orders.routes.ts'
-import groupOrderStaffRoutes from './group-orders.staff-routes.ts'
+import groupOrderStaffRoutes from './transfer-staff.routes.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
 export interface GroupOrdersModuleOptions {

@@ -10,7 +10,7 @@ import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { enrol } from '../../../test/factories.ts'
 import { enrollments, groupOrderTransfers, groupRefundDues, orders, staffAuditLog } from '../../db/schema.ts'
-import { signGroupFileLink } from './group-file-links.ts'
+import { signGroupFileLink } from './group-file-links.rules.ts'
 import { learnersFilePath } from './group-orders.service.ts'
 
 /** The key the app derives for group file links from the test secret (app.ts). */

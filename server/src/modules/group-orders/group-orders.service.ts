@@ -1,13 +1,90 @@
 import { maskIdNumber, maskName, OrderStatus, type GroupOrder, type GroupOrderLearner, type GroupOrderLearnerPage } from '@app/shared'
-import { toOrderDto } from '../orders/orders.repository.ts'
+import type { AppDb } from '../../db/client.ts'
+import { namesAndIdNumbers } from '../auth/auth.read-model.ts'
+import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
+import { countedHours } from '../learning/learning.read-model.ts'
 import { planProgress } from '../learning/plans.rules.ts'
+import {
+  droppedCounts,
+  enrolmentCounts,
+  findBuyerOrderOfKind,
+  isListedInPendingGroupOrder,
+  listBuyerOrdersOfKind,
+  orderItemLearners,
+  toOrderDto,
+  type OrderRow,
+} from '../orders/orders.read-model.ts'
 import { dropEnrolledSeats } from '../payments/payments.public.ts'
+import { refundTotals, seatRefundDues } from '../payments/payments.read-model.ts'
 import { GroupOrderNotFoundError } from './group-orders.errors.ts'
-import { droppedCounts, enrolmentCounts, findBuyerGroupOrder, isListedInPendingGroupOrder, listBuyerGroupOrders, orderLearners, refundTotals, type GroupLearnerRow, type OrderRow } from './group-orders.repository.ts'
-import { signGroupFileLink } from './group-file-links.ts'
+import { transfersOf, type TransferRow } from './group-orders.repository.ts'
+import { signGroupFileLink } from './group-file-links.rules.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
-type GroupOrderRow = Awaited<ReturnType<typeof listBuyerGroupOrders>>[number]
+/** A group order as the buyer's pages show it: the order, its project and its 对公转账 row. */
+interface GroupOrderRow {
+  order: OrderRow
+  projectTitle: string
+  requiredHours: number
+  transfer: TransferRow | null
+}
+
+/** The orders with their projects and transfers: the owners' read models, one query each for all orders shown. */
+async function withProjectsAndTransfers(db: AppDb, orders: OrderRow[]): Promise<GroupOrderRow[]> {
+  const projects = await projectSummaries(db, orders.map((o) => o.projectId))
+  const transfers = await transfersOf(db, orders.map((o) => o.id))
+  return orders.map((order) => ({
+    order,
+    projectTitle: projects.get(order.projectId)?.title ?? '',
+    requiredHours: projects.get(order.projectId)?.requiredHours ?? 0,
+    transfer: transfers.get(order.id) ?? null,
+  }))
+}
+
+/** The buyer's group orders, newest first, with their projects and transfer rows. */
+async function listBuyerGroupOrders(db: AppDb, buyerUserId: number): Promise<GroupOrderRow[]> {
+  return withProjectsAndTransfers(db, await listBuyerOrdersOfKind(db, buyerUserId, 'group'))
+}
+
+/** One group order of the buyer (another buyer's answers like a missing one). */
+export async function findBuyerGroupOrder(db: AppDb, buyerUserId: number, orderId: number): Promise<GroupOrderRow | undefined> {
+  const order = await findBuyerOrderOfKind(db, buyerUserId, orderId, 'group')
+  return order ? (await withProjectsAndTransfers(db, [order]))[0] : undefined
+}
+
+export interface GroupLearnerRow {
+  idNumber: string
+  realName: string
+  enrolled: boolean
+  dropped: boolean
+  refundDue: boolean
+  refunded: boolean
+  completed: boolean
+  countedHours: number
+}
+
+/**
+ * The order's learners in the order they were listed, with each one's 计划完成度 for the project:
+ * a page (H5) or all of them (the export). The items come from orders, then names (auth), seats
+ * owed back (payments) and counted 学时 (learning) for those learners: four queries however many.
+ */
+export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset: number; limit: number }): Promise<GroupLearnerRow[]> {
+  const items = await orderItemLearners(db, order.id, page)
+  const ids = items.map((i) => i.learnerUserId)
+  const people = await namesAndIdNumbers(db, ids)
+  const dues = await seatRefundDues(db, order.id, ids)
+  const hours = await countedHours(db, order.projectId, ids)
+  return items.map((item) => ({
+    idNumber: people.get(item.learnerUserId)?.idNumber ?? '',
+    realName: people.get(item.learnerUserId)?.realName ?? '',
+    enrolled: item.enrolled,
+    dropped: item.dropped,
+    refundDue: dues.has(item.learnerUserId),
+    refunded: dues.get(item.learnerUserId)?.refunded ?? false,
+    completed: item.completed,
+    countedHours: hours.get(item.learnerUserId) ?? 0,
+  }))
+}
 
 interface OrderFigures {
   counts: { enrolled: number; completed: number } | undefined

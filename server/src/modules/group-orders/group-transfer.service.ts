@@ -1,11 +1,12 @@
-import { count, eq } from 'drizzle-orm'
 import { formatFen, type ConfirmTransferBody } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { groupOrderTransfers, orderItems, orders } from '../../db/schema.ts'
+import { listedCount, orderStatus, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
 import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/payments.public.ts'
 import { recordTransferConfirmedNotice } from '../notices/notices.public.ts'
 import { recordStaffAction } from '../staff/staff.public.ts'
 import { TransferMismatchError } from './group-orders.errors.ts'
+import { lockTransferByReference, markTransferConfirmed } from './group-orders.repository.ts'
 
 export interface TransferConfirmation {
   outcome: ReceiveOutcome['kind'] | 'already_confirmed'
@@ -19,7 +20,7 @@ export interface TransferConfirmation {
  * An amount the order asked for at some point: its amount now, or a higher one it showed before
  * learners who bought for themselves were taken off it — whole seats, at most every listed learner.
  */
-function isAcceptedAmount(order: typeof orders.$inferSelect, listed: number, amountFen: number): boolean {
+function isAcceptedAmount(order: OrderRow, listed: number, amountFen: number): boolean {
   return amountFen >= order.amountFen && amountFen <= order.unitPriceFen * listed && amountFen % order.unitPriceFen === 0
 }
 
@@ -36,16 +37,15 @@ export async function confirmTransfer(db: AppDb, staffId: number, body: ConfirmT
   const bankSerial = body.bankSerial.trim()
   return withSeatRetry(() =>
     db.transaction(async (tx): Promise<TransferConfirmation> => {
-      const [transfer] = await tx.select().from(groupOrderTransfers).where(eq(groupOrderTransfers.reference, reference)).for('update')
+      const transfer = await lockTransferByReference(tx, reference)
       if (!transfer) throw new TransferMismatchError('没有与该转账附言对应的团购订单，请核对附言')
-      const [order] = await tx.select().from(orders).where(eq(orders.id, transfer.orderId)).for('update')
+      const order = await lockOrderById(tx, transfer.orderId)
       if (!order) throw new TransferMismatchError('没有与该转账附言对应的团购订单，请核对附言')
       if (transfer.confirmedAt) {
         if (transfer.bankSerial === bankSerial) return { outcome: 'already_confirmed', outTradeNo: order.outTradeNo, status: order.status, refundDueFen: 0 }
         throw new TransferMismatchError(`该订单的转账已于此前确认（流水号 ${transfer.bankSerial ?? ''}），如又收到一笔请按重复付款退回`)
       }
-      const [listed] = await tx.select({ n: count() }).from(orderItems).where(eq(orderItems.orderId, order.id))
-      if (!isAcceptedAmount(order, listed?.n ?? 0, body.amountFen)) {
+      if (!isAcceptedAmount(order, await listedCount(tx, order.id), body.amountFen)) {
         throw new TransferMismatchError(`到账金额 ${formatFen(body.amountFen)} 元与订单应付 ${formatFen(order.amountFen)} 元不符，请核对后处理`)
       }
       const received = await receivePayment(
@@ -54,10 +54,7 @@ export async function confirmTransfer(db: AppDb, staffId: number, body: ConfirmT
         { ref: `transfer:${bankSerial}`, transactionId: null, paidAt: now, payerTotalFen: body.amountFen, receivedFen: body.amountFen },
         now,
       )
-      await tx
-        .update(groupOrderTransfers)
-        .set({ confirmedAt: now, confirmedByStaffId: staffId, receivedFen: body.amountFen, bankSerial })
-        .where(eq(groupOrderTransfers.orderId, order.id))
+      await markTransferConfirmed(tx, order.id, { staffId, receivedFen: body.amountFen, bankSerial }, now)
       const refundDueFen = 'refundDueFen' in received ? received.refundDueFen : 0
       await recordTransferConfirmedNotice(tx, order.id, now)
       await recordStaffAction(
@@ -65,8 +62,7 @@ export async function confirmTransfer(db: AppDb, staffId: number, body: ConfirmT
         { staffId, action: 'group_order.confirm_transfer', target: `order:${order.outTradeNo}`, detail: { reference, amountFen: body.amountFen, bankSerial, outcome: received.kind, refundDueFen } },
         now,
       )
-      const [after] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id))
-      return { outcome: received.kind, outTradeNo: order.outTradeNo, status: after?.status ?? order.status, refundDueFen }
+      return { outcome: received.kind, outTradeNo: order.outTradeNo, status: (await orderStatus(tx, order.id)) ?? order.status, refundDueFen }
     }),
   )
 }

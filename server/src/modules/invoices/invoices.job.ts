@@ -1,11 +1,10 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
-import { invoiceDocuments } from '../../db/schema.ts'
+import type { FastifyPluginAsync } from 'fastify'
 import { InvoiceProviderError, type InvoiceResult } from '../../integrations/invoice/provider.ts'
-import { applyFailed, applyIssued } from './invoice-documents.ts'
-import { documentRequest } from './invoice-files.ts'
-import { deliverPendingEmails } from './invoice-mail.ts'
+import { applyFailed, applyIssued, claimDueDocuments, markSubmitted, reschedule } from './invoice-documents.repository.ts'
+import { documentRequest } from './invoice-files.service.ts'
+import { deliverPendingEmails } from './invoice-mail.service.ts'
 import { findDocumentByKey, type InvoiceDocumentRow } from './invoices.repository.ts'
-import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoices.sweeps.ts'
+import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoice-sweeps.service.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 /**
@@ -13,7 +12,7 @@ import type { InvoiceDeps } from './invoices.types.ts'
  * round claims due documents with FOR UPDATE SKIP LOCKED and pushes their next look-up ahead (a
  * lease), so several server instances never work on the same document at once, and a document
  * whose worker died is picked up again when its lease runs out. Provider calls happen outside any
- * transaction; outcomes are applied under row locks (invoice-documents.ts).
+ * transaction; outcomes are applied under row locks (invoice-documents.repository.ts).
  */
 
 const LEASE_MS = 2 * 60_000
@@ -23,28 +22,6 @@ const MAX_DELAY_MS = 10 * 60_000
 
 function delayAfter(attempts: number, baseMs: number): number {
   return Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempts - 1))
-}
-
-async function claimDue(deps: Pick<InvoiceDeps, 'db'>, now: Date): Promise<InvoiceDocumentRow[]> {
-  const due = deps.db
-    .select({ id: invoiceDocuments.id })
-    .from(invoiceDocuments)
-    .where(and(inArray(invoiceDocuments.state, ['pending', 'submitted']), lte(invoiceDocuments.nextAttemptAt, now)))
-    .orderBy(asc(invoiceDocuments.nextAttemptAt))
-    .limit(BATCH)
-    .for('update', { skipLocked: true })
-  return deps.db
-    .update(invoiceDocuments)
-    .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: sql`${invoiceDocuments.attempts} + 1` })
-    .where(inArray(invoiceDocuments.id, due))
-    .returning()
-}
-
-async function reschedule(deps: Pick<InvoiceDeps, 'db'>, doc: InvoiceDocumentRow, at: Date, patch: Partial<InvoiceDocumentRow> = {}) {
-  await deps.db
-    .update(invoiceDocuments)
-    .set({ ...patch, nextAttemptAt: at })
-    .where(and(eq(invoiceDocuments.id, doc.id), inArray(invoiceDocuments.state, ['pending', 'submitted'])))
 }
 
 /** Applies a provider answer; answers whether the document reached a final state. */
@@ -68,15 +45,12 @@ export async function processDocument(deps: InvoiceDeps, doc: InvoiceDocumentRow
     let current = doc
     if (doc.state === 'pending') {
       const { providerRef } = await deps.provider.submit(await documentRequest(deps, doc))
-      await deps.db
-        .update(invoiceDocuments)
-        .set({ state: 'submitted', providerRef, lastError: null })
-        .where(and(eq(invoiceDocuments.id, doc.id), eq(invoiceDocuments.state, 'pending')))
+      await markSubmitted(deps.db, doc.id, providerRef)
       current = { ...doc, state: 'submitted', providerRef }
     }
     const result = await deps.provider.query(current.idempotencyKey, current.providerRef, current.kind)
     if (!(await applyResult(deps, current, result))) {
-      await reschedule(deps, current, new Date(now.getTime() + delayAfter(current.attempts, 3_000)))
+      await reschedule(deps.db, current, new Date(now.getTime() + delayAfter(current.attempts, 3_000)))
     }
   } catch (error) {
     if (error instanceof InvoiceProviderError && !error.transient) {
@@ -86,7 +60,7 @@ export async function processDocument(deps: InvoiceDeps, doc: InvoiceDocumentRow
     // Timeouts, 5xx, unreachable: the same key is sent again later, so nothing is issued twice.
     const message = error instanceof Error ? error.message.slice(0, 200) : 'unknown error'
     deps.log.warn({ documentId: doc.id, provider: deps.provider.name, err: message }, 'invoice provider call failed; will retry')
-    await reschedule(deps, doc, new Date(now.getTime() + delayAfter(doc.attempts, 5_000)), { lastError: message })
+    await reschedule(deps.db, doc, new Date(now.getTime() + delayAfter(doc.attempts, 5_000)), { lastError: message })
   }
 }
 
@@ -106,11 +80,54 @@ export async function runInvoiceJobOnce(deps: InvoiceDeps): Promise<{ processed:
   await sweepRefundedInvoices(deps)
   let processed = 0
   for (let round = 0; round < 20; round++) {
-    const claimed = await claimDue(deps, deps.now())
+    const claimed = await claimDueDocuments(deps.db, deps.now(), { batch: BATCH, leaseMs: LEASE_MS })
     if (claimed.length === 0) break
     for (const doc of claimed) await processDocument(deps, doc)
     processed += claimed.length
   }
   await deliverPendingEmails(deps)
   return { processed }
+}
+
+/**
+ * Runs the invoice job in a server: every `intervalMs`, and soon after `kick` (an application was
+ * made). One round at a time per instance; instances share the work through the database.
+ */
+export function createInvoiceJobRunner(intervalMs: number) {
+  let deps: InvoiceDeps | null = null
+  let running: Promise<void> | null = null
+  let again = false
+  let timer: NodeJS.Timeout | null = null
+  let stopped = false
+
+  function run(): void {
+    if (!deps || stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    const current = deps
+    running = runInvoiceJobOnce(current)
+      .then(() => undefined)
+      .catch((error: unknown) => current.log.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'invoice job round failed'))
+      .finally(() => {
+        running = null
+        if (again) {
+          again = false
+          run()
+        }
+      })
+  }
+
+  const plugin: FastifyPluginAsync<{ deps: InvoiceDeps }> = async (app, options) => {
+    deps = options.deps
+    timer = setInterval(run, intervalMs)
+    timer.unref()
+    app.addHook('onClose', async () => {
+      stopped = true
+      if (timer) clearInterval(timer)
+      await running
+    })
+  }
+  return { plugin, kick: run }
 }

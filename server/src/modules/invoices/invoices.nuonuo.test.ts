@@ -10,7 +10,7 @@ import { orders, providerAccessTokens } from '../../db/schema.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
 import { createInvoiceProvider } from './invoices.setup.ts'
 import { reverseForRefund } from './invoices.service.ts'
-import { databaseTokenStore } from './provider-token.ts'
+import { databaseTokenStore } from './provider-token.adapter.ts'
 import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
 
 // The 诺诺 adapter (INV-4) driven by the invoice job against a local stand-in of Nuonuo's API

@@ -1,22 +1,10 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices, invoiceTitles, orders, projects } from '../../db/schema.ts'
+import { invoiceDocuments, invoices, invoiceTitles } from '../../db/schema.ts'
 
 export type InvoiceRow = typeof invoices.$inferSelect
 export type InvoiceDocumentRow = typeof invoiceDocuments.$inferSelect
 export type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
-
-/** The buyer's paid orders (paid once, refunded later included) with their invoices, newest first. */
-export async function listInvoiceOrders(db: AppDb, buyerUserId: number) {
-  return db
-    .select({ order: orders, projectTitle: projects.title, invoice: invoices })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .leftJoin(invoices, eq(invoices.orderId, orders.id))
-    .where(and(eq(orders.buyerUserId, buyerUserId), isNotNull(orders.paidAt), inArray(orders.status, ['paid', 'refunding', 'refunded'])))
-    .orderBy(desc(orders.paidAt), desc(orders.id))
-    .limit(100)
-}
 
 export async function findOwnInvoice(db: AppDb | Tx, ownerUserId: number, invoiceId: number) {
   const [row] = await db.select().from(invoices).where(and(eq(invoices.id, invoiceId), eq(invoices.ownerUserId, ownerUserId)))
@@ -71,4 +59,64 @@ export async function saveTitle(
 export async function deleteTitle(db: AppDb, userId: number, titleId: number): Promise<boolean> {
   const rows = await db.delete(invoiceTitles).where(and(eq(invoiceTitles.id, titleId), eq(invoiceTitles.userId, userId))).returning({ id: invoiceTitles.id })
   return rows.length > 0
+}
+
+/** The invoice row, locked for the caller's transaction. */
+export async function lockInvoice(tx: AppDb | Tx, invoiceId: number): Promise<InvoiceRow | undefined> {
+  const [row] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update')
+  return row
+}
+
+/** The order's invoice, locked for the caller's transaction. */
+export async function lockInvoiceByOrder(tx: AppDb | Tx, orderId: number): Promise<InvoiceRow | undefined> {
+  const [row] = await tx.select().from(invoices).where(eq(invoices.orderId, orderId)).for('update')
+  return row
+}
+
+/** The order was refunded: its issued invoice is to be red-lettered. */
+export async function markReversingForRefund(tx: AppDb | Tx, invoiceId: number, now: Date): Promise<void> {
+  await tx.update(invoices).set({ state: 'reversing', reversal: 'refund', updatedAt: now }).where(eq(invoices.id, invoiceId))
+}
+
+/** 「发送到邮箱」 counted: the time and the count for the Shanghai day. */
+export async function recordManualEmail(tx: AppDb | Tx, invoiceId: number, count: number, now: Date): Promise<void> {
+  await tx.update(invoices).set({ manualEmailAt: now, manualEmailCount: count }).where(eq(invoices.id, invoiceId))
+}
+
+/** Issued invoices whose number has not been e-mailed yet. */
+export async function invoicesDueByEmail(db: AppDb, limit: number): Promise<InvoiceRow[]> {
+  return db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.state, 'issued'), isNotNull(invoices.number), sql`${invoices.emailedNumber} is distinct from ${invoices.number}`))
+    .limit(limit)
+}
+
+/** Marks the invoice's number as e-mailed unless another instance did first (answers whether this one did). */
+export async function claimEmail(db: AppDb, invoice: InvoiceRow): Promise<boolean> {
+  const [claimed] = await db
+    .update(invoices)
+    .set({ emailedNumber: invoice.number })
+    .where(and(eq(invoices.id, invoice.id), sql`${invoices.emailedNumber} is not distinct from ${invoice.emailedNumber}`))
+    .returning({ id: invoices.id })
+  return claimed !== undefined
+}
+
+/** Sending failed: the number is due again. */
+export async function releaseEmail(db: AppDb, invoice: InvoiceRow): Promise<void> {
+  await db.update(invoices).set({ emailedNumber: invoice.emailedNumber }).where(eq(invoices.id, invoice.id))
+}
+
+/** A new invoice row. */
+export async function insertInvoice(tx: AppDb | Tx, values: typeof invoices.$inferInsert): Promise<InvoiceRow> {
+  const [row] = await tx.insert(invoices).values(values).returning()
+  if (!row) throw new Error('invoice insert failed')
+  return row
+}
+
+/** Changes an invoice row and answers it as it is now. */
+export async function updateInvoice(tx: AppDb | Tx, invoiceId: number, values: Partial<typeof invoices.$inferInsert>): Promise<InvoiceRow> {
+  const [row] = await tx.update(invoices).set(values).where(eq(invoices.id, invoiceId)).returning()
+  if (!row) throw new Error('invoice update failed')
+  return row
 }

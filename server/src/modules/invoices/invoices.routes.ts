@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { and, eq } from 'drizzle-orm'
 import {
   ApplyInvoiceBodySchema,
   IdParamsSchema,
@@ -12,15 +11,15 @@ import {
   SendInvoiceEmailBodySchema,
   SendInvoiceEmailResultSchema,
 } from '@app/shared'
-import { invoices, orders } from '../../db/schema.ts'
 import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../core/route-schemas.ts'
-import { documentFile, isValidInvoiceLink } from './invoice-files.ts'
-import { emailInvoiceOnRequest } from './invoice-mail.ts'
+import { invoiceFile } from './invoice-files.service.ts'
+import { isValidInvoiceLink } from './invoice-links.rules.ts'
+import { emailInvoiceOnRequest } from './invoice-mail.service.ts'
 import { InvoiceNotFoundError } from './invoices.errors.ts'
-import { deleteTitle, findDocument, findOwnInvoice, listTitles } from './invoices.repository.ts'
+import { deleteTitle, listTitles } from './invoices.repository.ts'
 import { applyForInvoice, modifyInvoice } from './invoices.service.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
-import { invoiceOrders, invoiceView } from './invoices.view.ts'
+import { invoiceOrders, ownInvoiceView } from './invoices.view.ts'
 
 const security = [{ bearer: [] }]
 const FileParamsSchema = Type.Object({ documentId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
@@ -44,13 +43,6 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
     reply.header('cache-control', 'private, no-store')
   })
 
-  async function ownView(userId: number, invoiceId: number) {
-    const row = await findOwnInvoice(deps.db, userId, invoiceId)
-    if (!row) throw new InvoiceNotFoundError()
-    const [order] = await deps.db.select({ status: orders.status, refundedFen: orders.refundedFen }).from(orders).where(eq(orders.id, row.orderId))
-    return invoiceView(deps, row, !order || order.status !== 'paid' || order.refundedFen > 0)
-  }
-
   app.get(
     '/',
     { schema: { tags: ['invoices'], summary: '我的发票：已缴费的订单及其发票', security, response: withErrors({ 200: InvoiceOrderListSchema }) } },
@@ -72,7 +64,7 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
       const { orderId, ...details } = request.body
       const row = await applyForInvoice(deps, request.user.uid, orderId, details)
       reply.code(201)
-      return ownView(request.user.uid, row.id)
+      return ownInvoiceView(deps, request.user.uid, row.id)
     },
   )
 
@@ -102,7 +94,7 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
   app.get(
     '/:id',
     { schema: { tags: ['invoices'], summary: '查看发票', security, params: IdParamsSchema, response: withErrors({ 200: InvoiceSchema }) } },
-    async (request) => ownView(request.user.uid, request.params.id),
+    async (request) => ownInvoiceView(deps, request.user.uid, request.params.id),
   )
 
   app.post(
@@ -119,7 +111,7 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
     },
     async (request) => {
       await modifyInvoice(deps, request.user.uid, request.params.id, request.body)
-      return ownView(request.user.uid, request.params.id)
+      return ownInvoiceView(deps, request.user.uid, request.params.id)
     },
   )
 
@@ -151,13 +143,8 @@ const invoiceRoutes: FastifyPluginAsyncTypebox<{ deps: InvoiceDeps }> = async (a
       },
     },
     async (request, reply) => {
-      const doc = await findDocument(deps.db, request.params.documentId)
-      if (!doc) throw new InvoiceNotFoundError()
-      if (signedFileRequest(request) !== doc.id) {
-        const [own] = await deps.db.select({ id: invoices.id }).from(invoices).where(and(eq(invoices.id, doc.invoiceId), eq(invoices.ownerUserId, request.user.uid)))
-        if (!own) throw new InvoiceNotFoundError()
-      }
-      const bytes = await documentFile(deps, doc)
+      const signed = signedFileRequest(request)
+      const { doc, bytes } = await invoiceFile(deps, request.params.documentId, signed !== null ? { signedDocumentId: signed } : { userId: request.user.uid })
       return reply.type('application/pdf').header('content-disposition', `inline; filename="invoice-${doc.number ?? doc.id}.pdf"`).send(Buffer.from(bytes))
     },
   )

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm'
 import {
   applyRefusal,
   checkInvoiceDetails,
@@ -8,9 +7,10 @@ import {
   type CheckedInvoiceDetails,
   type InvoiceDetails,
 } from '@app/shared'
-import { invoices, orders } from '../../db/schema.ts'
+import { findOrderById, findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
-import { insertDocument } from './invoice-documents.ts'
+import { insertDocument } from './invoice-documents.repository.ts'
 import {
   InvoiceAlreadyAppliedError,
   InvoiceDetailsInvalidError,
@@ -18,7 +18,7 @@ import {
   InvoiceNotFoundError,
   TaxpayerIdUnconfirmedError,
 } from './invoices.errors.ts'
-import { currentBlueDocument, findOwnInvoice, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
+import { currentBlueDocument, findOwnInvoice, insertInvoice, lockInvoice, updateInvoice, lockInvoiceByOrder, markReversingForRefund, saveTitle, type InvoiceRow, type Tx } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 export type CleanDetails = CheckedInvoiceDetails
@@ -35,7 +35,6 @@ export function cleanDetails(details: InvoiceDetails): CleanDetails {
   throw new InvoiceDetailsInvalidError(checked.message)
 }
 
-type OrderRow = typeof orders.$inferSelect
 
 /** Why this order cannot get an invoice now (INV-2, INV-3), or null. */
 export function orderApplyRefusal(order: Pick<OrderRow, 'status' | 'refundedFen' | 'paidAt'>, now: Date): string | null {
@@ -51,23 +50,19 @@ function paidAmount(order: OrderRow): number {
 /** Inserts the invoice of an order and its first blue document, in the caller's transaction. */
 export async function createInvoice(tx: Tx, deps: Pick<InvoiceDeps, 'settings'>, order: OrderRow, details: CleanDetails, now: Date) {
   const amountFen = paidAmount(order)
-  const [invoice] = await tx
-    .insert(invoices)
-    .values({
-      orderId: order.id,
-      ownerUserId: order.buyerUserId,
-      state: 'requested',
-      ...details,
-      itemName: deps.settings.itemName,
-      taxCode: deps.settings.taxCode,
-      taxRateBasisPoints: deps.settings.taxRateBasisPoints,
-      amountFen,
-      taxFen: taxIncluded(amountFen, deps.settings.taxRateBasisPoints),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-  if (!invoice) throw new Error('invoice insert failed')
+  const invoice = await insertInvoice(tx, {
+    orderId: order.id,
+    ownerUserId: order.buyerUserId,
+    state: 'requested',
+    ...details,
+    itemName: deps.settings.itemName,
+    taxCode: deps.settings.taxCode,
+    taxRateBasisPoints: deps.settings.taxRateBasisPoints,
+    amountFen,
+    taxFen: taxIncluded(amountFen, deps.settings.taxRateBasisPoints),
+    createdAt: now,
+    updatedAt: now,
+  })
   await insertDocument(tx, invoice, 'blue', 'pending', invoice, now)
   return invoice
 }
@@ -79,21 +74,16 @@ export async function applyForInvoice(deps: InvoiceDeps, userId: number, orderId
   let invoice: InvoiceRow
   try {
     invoice = await deps.db.transaction(async (tx) => {
-      const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+      const order = await lockOrderById(tx, orderId)
       if (!order || order.buyerUserId !== userId) throw new InvoiceNotFoundError()
       const refusal = orderApplyRefusal(order, now)
       if (refusal) throw new InvoiceNotAllowedError(refusal)
-      const [existing] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id)).for('update')
+      const existing = await lockInvoiceByOrder(tx, order.id)
       if (existing && existing.state !== 'failed') throw new InvoiceAlreadyAppliedError()
       if (input.saveTitle) await saveTitle(tx, userId, details, now)
       if (!existing) return createInvoice(tx, deps, order, details, now)
       // A failed application is tried again with the details given now, under a new key.
-      const [updated] = await tx
-        .update(invoices)
-        .set({ ...details, state: 'requested', failReason: null, updatedAt: now })
-        .where(eq(invoices.id, existing.id))
-        .returning()
-      if (!updated) throw new Error('invoice update failed')
+      const updated = await updateInvoice(tx, existing.id, { ...details, state: 'requested', failReason: null, updatedAt: now })
       await insertDocument(tx, updated, 'blue', 'pending', updated, now)
       return updated
     })
@@ -117,8 +107,8 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
   const invoice = await deps.db.transaction(async (tx) => {
     const own = await findOwnInvoice(tx, userId, invoiceId)
     if (!own) throw new InvoiceNotFoundError()
-    const [locked] = await tx.select().from(invoices).where(eq(invoices.id, own.id)).for('update')
-    const [order] = await tx.select().from(orders).where(eq(orders.id, own.orderId))
+    const locked = await lockInvoice(tx, own.id)
+    const order = await findOrderById(tx, own.orderId)
     if (!locked || !order) throw new InvoiceNotFoundError()
     if (locked.state !== 'issued' || !locked.issuedAt) throw new InvoiceNotAllowedError('只有已开具的发票可以修改')
     if (order.status !== OrderStatus.PAID || order.refundedFen > 0) throw new InvoiceNotAllowedError('订单已退款，发票不能修改')
@@ -128,12 +118,7 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
     if (!blue) throw new InvoiceNotAllowedError('只有已开具的发票可以修改')
     if (input.saveTitle) await saveTitle(tx, userId, details, now)
     await insertDocument(tx, locked, 'red', 'pending', blue, now, { documentId: blue.id, reason: 'modify' })
-    const [updated] = await tx
-      .update(invoices)
-      .set({ ...details, state: 'reversing', reversal: 'modify', modifications: locked.modifications + 1, failReason: null, updatedAt: now })
-      .where(eq(invoices.id, locked.id))
-      .returning()
-    if (!updated) throw new Error('invoice update failed')
+    const updated = await updateInvoice(tx, locked.id, { ...details, state: 'reversing', reversal: 'modify', modifications: locked.modifications + 1, failReason: null, updatedAt: now })
     await insertDocument(tx, updated, 'blue', 'waiting', updated, now)
     return updated
   })
@@ -148,12 +133,12 @@ export async function modifyInvoice(deps: InvoiceDeps, userId: number, invoiceId
 export async function reverseForRefund(deps: Pick<InvoiceDeps, 'db' | 'now' | 'kick'>, orderId: number): Promise<boolean> {
   const now = deps.now()
   const started = await deps.db.transaction(async (tx) => {
-    const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, orderId)).for('update')
+    const invoice = await lockInvoiceByOrder(tx, orderId)
     if (!invoice || invoice.state !== 'issued') return false
     const blue = await currentBlueDocument(tx, invoice.id)
     if (!blue) return false
     await insertDocument(tx, invoice, 'red', 'pending', blue, now, { documentId: blue.id, reason: 'refund' })
-    await tx.update(invoices).set({ state: 'reversing', reversal: 'refund', updatedAt: now }).where(eq(invoices.id, invoice.id))
+    await markReversingForRefund(tx, invoice.id, now)
     return true
   })
   if (started) deps.kick()
@@ -162,7 +147,7 @@ export async function reverseForRefund(deps: Pick<InvoiceDeps, 'db' | 'now' | 'k
 
 /** The refund seam's entry: by our order number, as the refund notification names it. */
 export async function reverseForRefundedOrder(deps: Pick<InvoiceDeps, 'db' | 'now' | 'kick'>, outTradeNo: string): Promise<boolean> {
-  const [order] = await deps.db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.outTradeNo, outTradeNo))
+  const order = await findOrderByOutTradeNo(deps.db, outTradeNo)
   if (!order || order.status !== OrderStatus.REFUNDED) return false
   return reverseForRefund(deps, order.id)
 }

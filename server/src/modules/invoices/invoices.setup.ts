@@ -6,16 +6,16 @@ import type { InvoiceProvider } from '../../integrations/invoice/provider.ts'
 import { createDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
 import devMailRoutes from './dev-mail.routes.ts'
 import invoiceCallbackRoutes from './invoice-callback.routes.ts'
-import { createInvoiceJobRunner } from './invoice-job.plugin.ts'
+import { createInvoiceJobRunner } from './invoices.job.ts'
 import invoiceRoutes from './invoices.routes.ts'
-import { databaseTokenStore } from './provider-token.ts'
+import { databaseTokenStore } from './provider-token.adapter.ts'
 import { reverseForRefundedOrder } from './invoices.service.ts'
 import type { InvoiceDeps, InvoiceLog } from './invoices.types.ts'
 
 /** The job looks for due documents this often (and at once after an application). */
 const JOB_INTERVAL_MS = 5_000
 
-/** The configured provider; with a database, 诺诺's access token is shared by the deployment (provider-token.ts). */
+/** The configured provider; with a database, 诺诺's access token is shared by the deployment (provider-token.adapter.ts). */
 export function createInvoiceProvider(config: InvoiceConfig, callbackUrl: string, now: () => Date, db?: AppDb): InvoiceProvider {
   if (config.provider === 'development' || !config.nuonuo) return createDevInvoiceProvider(now)
   return createNuonuoProvider(

@@ -1,7 +1,10 @@
 import { modifyRefusal, type Invoice, type InvoiceOrder } from '@app/shared'
-import { signedInvoiceUrl } from './invoice-files.ts'
+import { findOrderById } from '../orders/orders.read-model.ts'
+import { listInvoiceOrders } from './invoice-orders.read-model.ts'
+import { signedInvoiceUrl } from './invoice-links.rules.ts'
+import { InvoiceNotFoundError } from './invoices.errors.ts'
 import { orderApplyRefusal } from './invoices.service.ts'
-import { currentBlueDocument, listInvoiceOrders, type InvoiceRow } from './invoices.repository.ts'
+import { currentBlueDocument, findOwnInvoice, type InvoiceRow } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -61,4 +64,12 @@ export async function invoiceOrders(deps: Pick<InvoiceDeps, 'db' | 'fileLinkKey'
       }
     }),
   )
+}
+
+/** One of the buyer's invoices as they see it (another buyer's answers like a missing one). */
+export async function ownInvoiceView(deps: Pick<InvoiceDeps, 'db' | 'fileLinkKey' | 'now'>, userId: number, invoiceId: number): Promise<Invoice> {
+  const row = await findOwnInvoice(deps.db, userId, invoiceId)
+  if (!row) throw new InvoiceNotFoundError()
+  const order = await findOrderById(deps.db, row.orderId)
+  return invoiceView(deps, row, !order || order.status !== 'paid' || order.refundedFen > 0)
 }

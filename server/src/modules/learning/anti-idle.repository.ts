@@ -1,6 +1,5 @@
-import { and, eq, ne, sql } from 'drizzle-orm'
-import type { AntiIdleQuestion } from '@app/shared'
-import { antiIdleState, questions } from '../../db/schema.ts'
+import { eq } from 'drizzle-orm'
+import { antiIdleState } from '../../db/schema.ts'
 import { drawNextDueMs, type AntiIdleSettings } from './anti-idle.rules.ts'
 import type { Tx } from './learning.types.ts'
 
@@ -20,28 +19,4 @@ export async function lockLearner(tx: Tx, userId: number, settings: AntiIdleSett
 
 export async function updateLearner(tx: Tx, userId: number, values: Partial<Omit<LearnerRow, 'userId'>>): Promise<void> {
   await tx.update(antiIdleState).set(values).where(eq(antiIdleState.userId, userId))
-}
-
-/** A random question of the course's bank, other than `exceptId` when the bank has more than one. */
-export async function pickQuestion(tx: Tx, courseId: number, exceptId: number | null): Promise<number | null> {
-  const [row] = await tx
-    .select({ id: questions.id })
-    .from(questions)
-    .where(and(eq(questions.courseId, courseId), exceptId === null ? undefined : ne(questions.id, exceptId)))
-    .orderBy(sql`random()`)
-    .limit(1)
-  if (row) return row.id
-  return exceptId
-}
-
-/** The question as shown to the learner: prompt and options, never the answer. */
-export async function publicQuestion(tx: Tx, questionId: number | null): Promise<AntiIdleQuestion | null> {
-  if (questionId === null) return null
-  const [row] = await tx.select({ id: questions.id, prompt: questions.prompt, options: questions.options }).from(questions).where(eq(questions.id, questionId))
-  return row ?? null
-}
-
-export async function findQuestion(tx: Tx, questionId: number) {
-  const [row] = await tx.select().from(questions).where(eq(questions.id, questionId))
-  return row
 }

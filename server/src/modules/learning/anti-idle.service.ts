@@ -1,5 +1,6 @@
 import type { AnswerBody, AnswerResult } from '@app/shared'
-import { findQuestion, lockLearner, pickQuestion, publicQuestion, updateLearner } from './anti-idle.repository.ts'
+import { lockLearner, updateLearner } from './anti-idle.repository.ts'
+import { findQuestion, pickQuestion, publicQuestion } from '../catalogue/catalogue.read-model.ts'
 import { drawNextDueMs, judgeWrongAnswer, MIN_ANSWER_MS } from './anti-idle.rules.ts'
 import { AnswerTooFastError, QuestionNotPendingError } from './learning.errors.ts'
 import type { LearningDeps } from './playback.service.ts'

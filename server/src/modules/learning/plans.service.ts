@@ -1,9 +1,21 @@
 import type { CoursePlayer, LearningCoursePage, TrainingPlan } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { CourseNotFoundError, NotEnrolledError } from './learning.errors.ts'
-import { countCourses, findChaptersWithProgress, findCourseProject, findCourses, findEnrolledPlans, sumCompletions } from './plans.repository.ts'
+import { countCourses, findCourseProject, planProjects } from '../catalogue/catalogue.read-model.ts'
+import { activeEnrollments } from '../orders/orders.read-model.ts'
+import { findChaptersWithProgress, findCourses } from './course-progress.read-model.ts'
+import { sumCompletions } from './plans.repository.ts'
 import { planProgress } from './plans.rules.ts'
 import { chapterState } from './progress.rules.ts'
+
+/** The learner's active enrolments with their projects, in the catalogue's order: orders' and the catalogue's read models. */
+async function findEnrolledPlans(db: AppDb, userId: number, projectId?: number) {
+  const enrolled = await activeEnrollments(db, userId, projectId)
+  if (enrolled.length === 0) return []
+  const completedAt = new Map(enrolled.map((e) => [e.projectId, e.completedAt]))
+  const projects = await planProjects(db, enrolled.map((e) => e.projectId))
+  return projects.map((p) => ({ ...p, completedAt: completedAt.get(p.projectId) ?? null }))
+}
 
 /** 课程培训: the learner's active enrolments with requirement and completion (LRN-1, LRN-2). */
 export async function listPlans(db: AppDb, userId: number, projectId?: number): Promise<TrainingPlan[]> {

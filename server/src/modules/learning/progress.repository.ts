@@ -1,5 +1,7 @@
-import { and, eq, notInArray, sql } from 'drizzle-orm'
-import { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '../../db/schema.ts'
+import { and, eq, sql } from 'drizzle-orm'
+import { chapterProgress, courseCompletions } from '../../db/schema.ts'
+import { markEnrollmentCompleted } from '../orders/orders.repository.ts'
+import { countOpenChapters } from './course-progress.read-model.ts'
 import type { Tx } from './learning.types.ts'
 
 export type ProgressRow = typeof chapterProgress.$inferSelect
@@ -12,26 +14,6 @@ export async function ensureProgress(tx: Tx, userId: number, chapterId: number, 
     .from(chapterProgress)
     .where(and(eq(chapterProgress.userId, userId), eq(chapterProgress.chapterId, chapterId)))
   if (!row) throw new Error('chapter progress missing')
-  return row
-}
-
-/** The chapter with its course and project, for checks and completion. */
-export async function findChapterContext(tx: Tx, chapterId: number) {
-  const [row] = await tx
-    .select({ chapter: chapters, courseId: courses.id, courseHours: courses.hours, projectId: courses.projectId, requiredHours: projects.requiredHours })
-    .from(chapters)
-    .innerJoin(courses, eq(courses.id, chapters.courseId))
-    .innerJoin(projects, eq(projects.id, courses.projectId))
-    .where(eq(chapters.id, chapterId))
-  return row
-}
-
-/** The learner's active enrolment in the project, with its completion, or undefined. */
-export async function findActiveEnrollment(tx: Tx, userId: number, projectId: number): Promise<{ completedAt: Date | null } | undefined> {
-  const [row] = await tx
-    .select({ completedAt: enrollments.completedAt })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active')))
   return row
 }
 
@@ -66,12 +48,7 @@ export async function completeCourseAndPlan(
   ctx: { userId: number; courseId: number; courseHours: number; projectId: number; requiredHours: number; completedNow: number[] },
   now: Date,
 ): Promise<{ courseCompleted: boolean; planCompleted: boolean }> {
-  const [open] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(chapters)
-    .leftJoin(chapterProgress, and(eq(chapterProgress.chapterId, chapters.id), eq(chapterProgress.userId, ctx.userId)))
-    .where(and(eq(chapters.courseId, ctx.courseId), notInArray(chapters.id, ctx.completedNow), sql`${chapterProgress.completedAt} is null`))
-  if (Number(open?.n ?? 0) > 0) return { courseCompleted: false, planCompleted: false }
+  if ((await countOpenChapters(tx, ctx.userId, ctx.courseId, ctx.completedNow)) > 0) return { courseCompleted: false, planCompleted: false }
   const inserted = await tx
     .insert(courseCompletions)
     .values({ userId: ctx.userId, courseId: ctx.courseId, projectId: ctx.projectId, hours: ctx.courseHours, completedAt: now })
@@ -83,17 +60,7 @@ export async function completeCourseAndPlan(
     .from(courseCompletions)
     .where(and(eq(courseCompletions.userId, ctx.userId), eq(courseCompletions.projectId, ctx.projectId)))
   if (Number(sum?.hours ?? 0) < ctx.requiredHours) return { courseCompleted: true, planCompleted: false }
-  const completed = await tx
-    .update(enrollments)
-    .set({ completedAt: now })
-    .where(
-      and(
-        eq(enrollments.userId, ctx.userId),
-        eq(enrollments.projectId, ctx.projectId),
-        eq(enrollments.status, 'active'),
-        sql`${enrollments.completedAt} is null`,
-      ),
-    )
-    .returning({ id: enrollments.id })
-  return { courseCompleted: true, planCompleted: completed.length > 0 }
+  // The enrolment is orders' row: its function marks it, in this transaction.
+  const completed = await markEnrollmentCompleted(tx, ctx.userId, ctx.projectId, now)
+  return { courseCompleted: true, planCompleted: completed }
 }

@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
+import type { AppTx } from '../../db/pipelined-transaction.ts'
+import { enrollments, orderItems, orders } from '../../db/schema.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 
@@ -28,26 +29,6 @@ export function toOrderDto(row: OrderRow, projectTitle: string): Order {
   }
 }
 
-/** One order of the buyer (never another learner's), with its project title. */
-export async function findBuyerOrder(db: AppDb, buyerUserId: number, orderId: number) {
-  const [row] = await db
-    .select({ order: orders, projectTitle: projects.title })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(and(eq(orders.id, orderId), eq(orders.buyerUserId, buyerUserId)))
-  return row
-}
-
-export async function listBuyerOrders(db: AppDb, buyerUserId: number, kind?: 'individual' | 'group') {
-  return db
-    .select({ order: orders, projectTitle: projects.title })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(and(eq(orders.buyerUserId, buyerUserId), kind ? eq(orders.kind, kind) : undefined))
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(100)
-}
-
 export async function findOrderByOutTradeNo(db: AppDb, outTradeNo: string) {
   const [row] = await db.select().from(orders).where(eq(orders.outTradeNo, outTradeNo))
   return row
@@ -69,4 +50,98 @@ export async function learnerProjectStates(db: AppDb, userId: number, projectIds
     .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active'), inArray(enrollments.projectId, projectIds)))
   for (const row of enrolled) states.set(row.projectId, row.completedAt ? ProjectState.COMPLETED : ProjectState.STUDYING)
   return states
+}
+
+/**
+ * Writes other features make in their own transaction (docs/architecture.md, "Table owners"):
+ * group orders create their order rows here, and lock them to confirm a transfer.
+ */
+
+/** The order row, locked for the caller's transaction. */
+export async function lockOrderById(tx: AppDb | AppTx, orderId: number): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+  return row
+}
+
+/**
+ * A pending group order and one item per learner, in the caller's transaction. Its items are
+ * inactive: a pending group order reserves nothing against its learners (they can still buy for
+ * themselves); they become active when the order is paid (payments/settlement.service.ts).
+ */
+export async function insertGroupOrderRows(
+  tx: AppDb | AppTx,
+  input: { outTradeNo: string; buyerUserId: number; projectId: number; unitPriceFen: number; learnerUserIds: number[]; expiresAt: Date },
+  now: Date,
+): Promise<OrderRow> {
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      outTradeNo: input.outTradeNo,
+      buyerUserId: input.buyerUserId,
+      kind: 'group',
+      projectId: input.projectId,
+      unitPriceFen: input.unitPriceFen,
+      quantity: input.learnerUserIds.length,
+      amountFen: input.unitPriceFen * input.learnerUserIds.length,
+      status: OrderStatus.PENDING,
+      invoice: { choice: 'later' },
+      createdAt: now,
+      expiresAt: input.expiresAt,
+    })
+    .returning()
+  if (!order) throw new Error('order insert returned nothing')
+  // One statement for every learner, the ids as one parameter (5,000 rows in one round trip).
+  await tx.execute(sql`insert into ${orderItems} (order_id, learner_user_id, project_id, active)
+    select ${order.id}, learner::int, ${input.projectId}, false from unnest(string_to_array(${input.learnerUserIds.join(',')}, ',')) with ordinality as t(learner, n) order by n`)
+  return order
+}
+
+/**
+ * The learner's plan is complete (learning decides, in its progress transaction): the active
+ * enrolment is marked once. Answers whether this call marked it.
+ */
+export async function markEnrollmentCompleted(tx: AppDb | AppTx, userId: number, projectId: number, now: Date): Promise<boolean> {
+  const completed = await tx
+    .update(enrollments)
+    .set({ completedAt: now })
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.projectId, projectId), eq(enrollments.status, 'active'), isNull(enrollments.completedAt)))
+    .returning({ id: enrollments.id })
+  return completed.length > 0
+}
+
+/** A pending individual order and its one item, in the caller's transaction (the partial unique index on order_items refuses a second open one). */
+export async function insertIndividualOrder(
+  tx: AppDb | AppTx,
+  input: { outTradeNo: string; buyerUserId: number; projectId: number; priceFen: number; invoice: OrderRow['invoice']; expiresAt: Date },
+  now: Date,
+): Promise<OrderRow> {
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      outTradeNo: input.outTradeNo,
+      buyerUserId: input.buyerUserId,
+      kind: 'individual',
+      projectId: input.projectId,
+      unitPriceFen: input.priceFen,
+      quantity: 1,
+      amountFen: input.priceFen,
+      status: OrderStatus.PENDING,
+      invoice: input.invoice,
+      createdAt: now,
+      expiresAt: input.expiresAt,
+    })
+    .returning()
+  if (!order) throw new Error('order insert returned nothing')
+  await tx.insert(orderItems).values({ orderId: order.id, learnerUserId: input.buyerUserId, projectId: input.projectId })
+  return order
+}
+
+/** The order holding the learner's open item for the project, if any. */
+export async function openItemOrder(db: AppDb, learnerUserId: number, projectId: number): Promise<{ status: string } | undefined> {
+  const [open] = await db
+    .select({ status: orders.status })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(and(eq(orderItems.learnerUserId, learnerUserId), eq(orderItems.projectId, projectId), eq(orderItems.active, true)))
+  return open
 }

@@ -3,9 +3,9 @@ import { Type } from 'typebox'
 import { CreateOrderBodySchema, OrderListSchema, OrderSchema } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { withErrors } from '../../core/route-schemas.ts'
-import { projectTitle } from '../catalogue/catalogue.repository.ts'
+import { projectTitle } from '../catalogue/catalogue.read-model.ts'
 import { createIndividualOrder } from './orders.service.ts'
-import { listBuyerOrders, toOrderDto } from './orders.repository.ts'
+import { listBuyerOrders, toOrderDto } from './orders.read-model.ts'
 
 export interface OrderRoutesOptions {
   db: AppDb

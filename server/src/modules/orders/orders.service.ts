@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm'
 import {
   checkInvoiceDetails,
   ORDER_PAYMENT_WINDOW_MINUTES,
@@ -8,10 +7,11 @@ import {
   type InvoiceRequestBody,
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, orderItems, orders, projects } from '../../db/schema.ts'
+import { findPublishedProject } from '../catalogue/catalogue.read-model.ts'
 import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
 import { InvoiceInvalidError, OrderAlreadyPendingError, OrderTaxpayerIdUnconfirmedError, ProjectAlreadyOwnedError } from './orders.errors.ts'
-import type { OrderRow } from './orders.repository.ts'
+import { findActiveEnrollment } from './orders.read-model.ts'
+import { insertIndividualOrder, openItemOrder, type OrderRow } from './orders.repository.ts'
 import { newOutTradeNo } from './orders.rules.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 
@@ -41,47 +41,22 @@ export function validateInvoice(invoice: InvoiceRequestBody): InvoiceRequest {
  */
 export async function createIndividualOrder(db: AppDb, buyerUserId: number, body: CreateOrderBody, now: Date): Promise<OrderRow> {
   const invoice = validateInvoice(body.invoice)
-  const [project] = await db
-    .select({ id: projects.id, priceFen: projects.priceFen })
-    .from(projects)
-    .where(and(eq(projects.id, body.projectId), eq(projects.published, 1)))
+  const project = await findPublishedProject(db, body.projectId)
   if (!project) throw new ProjectNotFoundError()
-  const [owned] = await db
-    .select({ id: enrollments.id })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, buyerUserId), eq(enrollments.projectId, project.id), eq(enrollments.status, 'active')))
-  if (owned) throw new ProjectAlreadyOwnedError()
+  if (await findActiveEnrollment(db, buyerUserId, project.id)) throw new ProjectAlreadyOwnedError()
 
   try {
-    return await db.transaction(async (tx) => {
-      const [order] = await tx
-        .insert(orders)
-        .values({
-          outTradeNo: newOutTradeNo(now),
-          buyerUserId,
-          kind: 'individual',
-          projectId: project.id,
-          unitPriceFen: project.priceFen,
-          quantity: 1,
-          amountFen: project.priceFen,
-          status: OrderStatus.PENDING,
-          invoice,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + ORDER_PAYMENT_WINDOW_MINUTES * 60_000),
-        })
-        .returning()
-      if (!order) throw new Error('order insert returned nothing')
-      await tx.insert(orderItems).values({ orderId: order.id, learnerUserId: buyerUserId, projectId: project.id })
-      return order
-    })
+    return await db.transaction((tx) =>
+      insertIndividualOrder(
+        tx,
+        { outTradeNo: newOutTradeNo(now), buyerUserId, projectId: project.id, priceFen: project.priceFen, invoice, expiresAt: new Date(now.getTime() + ORDER_PAYMENT_WINDOW_MINUTES * 60_000) },
+        now,
+      ),
+    )
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
     // Someone (another tab, a double tap) holds an open item: paid means owned, else pending.
-    const [open] = await db
-      .select({ status: orders.status })
-      .from(orderItems)
-      .innerJoin(orders, eq(orders.id, orderItems.orderId))
-      .where(and(eq(orderItems.learnerUserId, buyerUserId), eq(orderItems.projectId, project.id), eq(orderItems.active, true)))
+    const open = await openItemOrder(db, buyerUserId, project.id)
     if (open?.status === OrderStatus.PAID) throw new ProjectAlreadyOwnedError()
     throw new OrderAlreadyPendingError()
   }

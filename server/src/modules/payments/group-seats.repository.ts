@@ -1,34 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
-import { OrderStatus } from '@app/shared'
+import { and, eq, isNull } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { groupRefundDues, orderItems, orders, refunds } from '../../db/schema.ts'
+import { groupRefundDues, refunds } from '../../db/schema.ts'
+import { paidWechatGroupOrders } from '../orders/orders.read-model.ts'
 import type { Tx } from './payments.repository.ts'
 
 /** Who files the automatic seat refunds (refunds.requested_by). */
 export const SEAT_REFUND_REQUESTER = 'system:group-seats'
-
-/** A listed, not yet dropped learner of a pending group order who now has an active enrolment. */
-function enrolledMeanwhile() {
-  return and(
-    isNull(orderItems.droppedAt),
-    // Spelt out: drizzle leaves single-table columns unqualified, and a bare project_id in the
-    // subquery would be the enrolment's own.
-    sql`exists (select 1 from enrollments e where e.user_id = order_items.learner_user_id and e.project_id = order_items.project_id and e.status = 'active')`,
-  )
-}
-
-/** How many of the order's listed learners have become enrolled (by their own or another order) since it was listed. */
-export async function countEnrolledMeanwhile(db: AppDb, orderId: number): Promise<number> {
-  const rows = await db.select({ id: orderItems.id }).from(orderItems).where(and(eq(orderItems.orderId, orderId), enrolledMeanwhile()))
-  return rows.length
-}
-
-/** Marks those learners dropped (not charged) and answers how many listed learners remain. */
-export async function dropEnrolledMeanwhile(tx: Tx, orderId: number, now: Date): Promise<number> {
-  await tx.update(orderItems).set({ droppedAt: now }).where(and(eq(orderItems.orderId, orderId), enrolledMeanwhile()))
-  const remaining = await tx.select({ id: orderItems.id }).from(orderItems).where(and(eq(orderItems.orderId, orderId), isNull(orderItems.droppedAt)))
-  return remaining.length
-}
 
 /** A paid group order's seats owed back and not yet in a refund (seats of learners who had bought for themselves). */
 export async function unrefundedSeatDues(tx: Tx | AppDb, orderId: number) {
@@ -44,20 +21,13 @@ export async function unrefundedSeatDues(tx: Tx | AppDb, orderId: number) {
  * refund whose request had no answer (it is sent again with the same out_refund_no).
  */
 export async function ordersWithSeatRefundsDue(db: AppDb, limit: number): Promise<number[]> {
-  const unsent = await db
+  // Seats not yet in a refund are few (each is sent as soon as its payment is applied); of their
+  // orders, those paid by WeChat Pay and still paid are asked of orders.
+  const withUnsentDues = await db
     .selectDistinct({ orderId: groupRefundDues.orderId })
     .from(groupRefundDues)
-    .innerJoin(orders, eq(orders.id, groupRefundDues.orderId))
-    .where(
-      and(
-        eq(groupRefundDues.reason, 'learner_already_enrolled'),
-        isNull(groupRefundDues.refundId),
-        isNull(groupRefundDues.refundedAt),
-        isNotNull(orders.transactionId),
-        inArray(orders.status, [OrderStatus.PAID]),
-      ),
-    )
-    .limit(limit)
+    .where(and(eq(groupRefundDues.reason, 'learner_already_enrolled'), isNull(groupRefundDues.refundId), isNull(groupRefundDues.refundedAt)))
+  const unsent = (await paidWechatGroupOrders(db, withUnsentDues.map((r) => r.orderId), limit)).map((orderId) => ({ orderId }))
   const unanswered = await db
     .selectDistinct({ orderId: refunds.orderId })
     .from(refunds)

@@ -1,11 +1,12 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
-import { groupRefundDues, orders, refunds } from '../../db/schema.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
 import { newOutTradeNo } from '../orders/orders.rules.ts'
-import type { OrderRow } from '../orders/orders.repository.ts'
-import { countEnrolledMeanwhile, dropEnrolledMeanwhile, ordersWithSeatRefundsDue, SEAT_REFUND_REQUESTER, unrefundedSeatDues } from './group-seats.repository.ts'
+import { countEnrolledMeanwhile, dropEnrolledMeanwhile, repriceGroupOrder } from '../orders/order-payment.repository.ts'
+import { findOrderById, findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
+import { ordersWithSeatRefundsDue, SEAT_REFUND_REQUESTER, unrefundedSeatDues } from './group-seats.repository.ts'
 import { newOutRefundNo } from './payments.rules.ts'
+import { attachDuesToRefund, findUnansweredRefund, insertRefund } from './refunds.repository.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { submitRefund } from './refunds.service.ts'
 import { closeTrade } from './wechat-trade.service.ts'
@@ -14,7 +15,7 @@ import { closeTrade } from './wechat-trade.service.ts'
 const SEAT_REFUND_REASON = '团购名额退款：学员已自行购买本培训项目'
 
 async function reload(deps: PaymentDeps, orderId: number): Promise<OrderRow> {
-  const [row] = await deps.db.select().from(orders).where(eq(orders.id, orderId))
+  const row = await findOrderById(deps.db, orderId)
   if (!row) throw new Error('order vanished')
   return row
 }
@@ -36,16 +37,11 @@ export async function dropEnrolledSeats(deps: PaymentDeps, order: OrderRow, now:
     return reload(deps, order.id)
   }
   await deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update')
+    const locked = await lockOrderById(tx, order.id)
     // Paid, closed or already re-priced by a concurrent request: nothing more to do here.
     if (!locked || locked.status !== OrderStatus.PENDING || locked.outTradeNo !== order.outTradeNo) return
     const remaining = await dropEnrolledMeanwhile(tx, order.id, now)
-    const repriced = { quantity: remaining, amountFen: remaining * locked.unitPriceFen, outTradeNo: newOutTradeNo(now), prepayId: null, prepayIdExpiresAt: null }
-    if (remaining === 0) {
-      await tx.update(orders).set({ ...repriced, status: OrderStatus.CLOSED, closedAt: now, closeReason: 'no_learners_left' }).where(eq(orders.id, order.id))
-    } else {
-      await tx.update(orders).set(repriced).where(eq(orders.id, order.id))
-    }
+    await repriceGroupOrder(tx, locked, remaining, newOutTradeNo(now), now)
   })
   return reload(deps, order.id)
 }
@@ -59,22 +55,15 @@ export async function dropEnrolledSeats(deps: PaymentDeps, order: OrderRow, now:
  */
 export async function refundUnneededSeats(deps: PaymentDeps, orderId: number, now: Date): Promise<void> {
   const refund = await deps.db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+    const order = await lockOrderById(tx, orderId)
     if (!order || order.kind !== 'group' || order.transactionId === null || order.status !== OrderStatus.PAID) return undefined
-    const [unanswered] = await tx
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.orderId, orderId), eq(refunds.requestedBy, SEAT_REFUND_REQUESTER), eq(refunds.status, 'requested')))
+    const unanswered = await findUnansweredRefund(tx, orderId, SEAT_REFUND_REQUESTER)
     if (unanswered) return { order, row: unanswered }
     const dues = await unrefundedSeatDues(tx, orderId)
     if (dues.length === 0) return undefined
     const amountFen = dues.reduce((sum, d) => sum + d.amountFen, 0)
-    const [row] = await tx
-      .insert(refunds)
-      .values({ orderId, outRefundNo: newOutRefundNo(now), amountFen, reason: SEAT_REFUND_REASON, status: 'requested', requestedBy: SEAT_REFUND_REQUESTER, createdAt: now })
-      .returning()
-    if (!row) throw new Error('refund row missing')
-    await tx.update(groupRefundDues).set({ refundId: row.id }).where(inArray(groupRefundDues.id, dues.map((d) => d.id)))
+    const row = await insertRefund(tx, { orderId, outRefundNo: newOutRefundNo(now), amountFen, reason: SEAT_REFUND_REASON, requestedBy: SEAT_REFUND_REQUESTER }, now)
+    await attachDuesToRefund(tx, dues.map((d) => d.id), row.id)
     return { order, row }
   })
   if (refund) await submitRefund(deps, refund.order, refund.row, now)
@@ -82,7 +71,7 @@ export async function refundUnneededSeats(deps: PaymentDeps, orderId: number, no
 
 /** After a payment was applied: the order's unneeded seats are refunded; a failure is left to the sweep. */
 export async function afterGroupPayment(deps: PaymentDeps, outTradeNo: string, now: Date): Promise<void> {
-  const [order] = await deps.db.select({ id: orders.id, kind: orders.kind }).from(orders).where(eq(orders.outTradeNo, outTradeNo))
+  const order = await findOrderByOutTradeNo(deps.db, outTradeNo)
   if (order?.kind !== 'group') return
   await refundUnneededSeats(deps, order.id, now).catch((error: unknown) =>
     deps.log.warn({ err: wechatPayErrorSummary(error), outTradeNo }, 'seat refund not sent; the reconciliation sweep retries'),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParamsSchema, OrderSchema, PayOrderResultSchema } from '@app/shared'
 import { withErrors } from '../../core/route-schemas.ts'
-import { toOrderDto, type OrderRow } from '../orders/orders.repository.ts'
+import { toOrderDto, type OrderRow } from '../orders/orders.read-model.ts'
 import { cancelBuyerOrder, preparePayment, refreshBuyerOrder, type PaymentDeps } from './payments.service.ts'
 
 export interface PaymentRoutesOptions {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { runWithLease } from '../../db/job-lease.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
-import { pendingOrdersDue } from './payments.repository.ts'
+import { pendingOrdersDue } from '../orders/order-payment.repository.ts'
 import { sweepSeatRefunds } from './group-seats.service.ts'
 import { syncWithWechat, type PaymentDeps } from './payments.service.ts'
 

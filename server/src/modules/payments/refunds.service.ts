@@ -1,15 +1,16 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
-import { orders, refunds } from '../../db/schema.ts'
 import { wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
-import { findOrderByOutTradeNo, type OrderRow } from '../orders/orders.repository.ts'
+import { markOrderRefunding } from '../orders/order-payment.repository.ts'
+import { findOrderByOutTradeNo, type OrderRow } from '../orders/orders.read-model.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
 import { RefundNotAllowedError } from './payments.errors.ts'
 import { REFUND_NOTIFY_PATH } from './payments.paths.ts'
 import { newOutRefundNo, REFUND_WINDOW_MS } from './payments.rules.ts'
 import type { PaymentDeps } from './payments.service.ts'
+import { findOpenRefund, insertRefund, markRefundProcessing, type RefundRow } from './refunds.repository.ts'
 import { settleRefund } from './settlement.service.ts'
 
-export type RefundRow = typeof refunds.$inferSelect
+export type { RefundRow } from './refunds.repository.ts'
 
 /**
  * Staff refund of a paid order (PAY-4, OPS-4): the whole amount. The refund row is written first
@@ -24,18 +25,12 @@ export async function requestRefund(deps: PaymentDeps, input: { outTradeNo: stri
   const amountFen = order.amountFen - order.refundedFen
 
   const refund = await deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(orders).where(eq(orders.id, order.id)).for('update')
-    const [open] = await tx
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.orderId, order.id), inArray(refunds.status, ['requested', 'processing'])))
+    const locked = await lockOrderById(tx, order.id)
+    const open = await findOpenRefund(tx, order.id)
     if (open) return open
     if (!locked || locked.status !== OrderStatus.PAID) throw new RefundNotAllowedError('只有已支付的订单可以退款')
-    const [row] = await tx
-      .insert(refunds)
-      .values({ orderId: order.id, outRefundNo: newOutRefundNo(now), amountFen, reason: input.reason.slice(0, 80), status: 'requested', requestedBy: input.staff, createdAt: now })
-      .returning()
-    await tx.update(orders).set({ status: OrderStatus.REFUNDING }).where(eq(orders.id, order.id))
+    const row = await insertRefund(tx, { orderId: order.id, outRefundNo: newOutRefundNo(now), amountFen, reason: input.reason.slice(0, 80), requestedBy: input.staff }, now)
+    await markOrderRefunding(tx, order.id)
     return row
   })
   if (!refund) throw new Error('refund row missing')
@@ -57,7 +52,7 @@ export async function submitRefund(deps: PaymentDeps, order: OrderRow, refund: R
       notify_url: `${deps.publicBaseUrl}${REFUND_NOTIFY_PATH}`,
       amount: { refund: refund.amountFen, total: order.amountFen, currency: 'CNY' },
     })
-    await deps.db.update(refunds).set({ status: 'processing', refundId: answer.refund_id }).where(eq(refunds.id, refund.id))
+    await markRefundProcessing(deps.db, refund.id, answer.refund_id)
     if (answer.status === 'SUCCESS') await settleRefund(deps.db, deps.wechat, answer, now)
   } catch (error) {
     // The outcome is unknown (or refused): the row stays "requested" and a retry reuses its number.

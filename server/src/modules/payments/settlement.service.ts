@@ -1,15 +1,24 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, groupRefundDues, orderItems, orders, refunds } from '../../db/schema.ts'
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
-import { rowsOf } from '../../db/pipelined-transaction.ts'
+import {
+  applyOrderRefund,
+  enrolActiveItems,
+  lockOrderByOutTradeNo,
+  markOrderClosed,
+  markOrderPaid,
+  seatGroupItems,
+} from '../orders/order-payment.repository.ts'
+import { lockOrderById } from '../orders/orders.repository.ts'
+import type { OrderRow } from '../orders/orders.read-model.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
+import { lockRefundByOutRefundNo, markRefundSucceeded, recordPaymentDue, recordSeatDues } from './refunds.repository.ts'
 import { isUniqueViolation } from '../../core/db-errors.ts'
 import { recordOrderPaidNotices } from '../notices/notices.public.ts'
 
 /**
- * The only code that changes an order's money state. Each function runs in one transaction with
+ * The only code that decides an order's money state (the order's rows are written through orders'
+ * functions, order-payment.repository.ts, in these transactions). Each function runs in one transaction with
  * the order row locked, checks WeChat's data against ours, and is idempotent: applying the same
  * fact twice (duplicate notification, notification + query) changes nothing the second time.
  */
@@ -48,18 +57,13 @@ async function settleAudited<T extends { kind: string; reason?: string }>(
   )
 }
 
-async function lockOrder(tx: Tx, outTradeNo: string) {
-  const [row] = await tx.select().from(orders).where(eq(orders.outTradeNo, outTradeNo)).for('update')
-  return row
-}
-
 /** Order → paid and every listed learner → enrolled, in one transaction (PAY-3, GRP-3). */
 export async function settlePaid(db: AppDb, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date, audit?: NotificationAudit): Promise<SettleOutcome> {
   return settleAudited(db, trade.out_trade_no, now, audit, (tx) => applyPaid(tx, merchant, trade, now))
 }
 
 async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTransaction, now: Date): Promise<SettleOutcome> {
-  const order = await lockOrder(tx, trade.out_trade_no)
+  const order = await lockOrderByOutTradeNo(tx, trade.out_trade_no)
   if (!order) return { kind: 'rejected', reason: 'unknown_order' }
   if (trade.appid !== merchant.appId || trade.mchid !== merchant.mchId) return { kind: 'rejected', reason: 'identity_mismatch' }
   if (trade.trade_state !== 'SUCCESS' && trade.trade_state !== 'REFUND') return { kind: 'rejected', reason: 'not_success' }
@@ -83,8 +87,6 @@ async function applyPaid(tx: Tx, merchant: MerchantIdentity, trade: WechatPayTra
   if (received.kind === 'paid') await recordOrderPaidNotices(tx, order.id, now)
   return received.kind === 'paid' ? { kind: 'paid' } : { kind: 'already_paid' }
 }
-
-type OrderRow = typeof orders.$inferSelect
 
 /** Money received for an order, by WeChat Pay or by a 对公转账 that staff confirmed. */
 export interface ReceivedPayment {
@@ -121,24 +123,13 @@ export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedP
   if (order.status !== OrderStatus.PENDING && !reopen) {
     // The same WeChat payment told again (duplicate notification, notification + query).
     if (payment.ref === 'wechat:' || (payment.transactionId !== null && payment.transactionId === order.transactionId)) return { kind: 'already_paid' }
-    await tx
-      .insert(groupRefundDues)
-      .values({ orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: payment.receivedFen, createdAt: now })
-      .onConflictDoNothing()
+    await recordPaymentDue(tx, { orderId: order.id, reason: 'duplicate_payment', paymentRef: payment.ref, amountFen: payment.receivedFen }, now)
     return { kind: 'duplicate_payment', refundDueFen: payment.receivedFen }
   }
-  await tx
-    .update(orders)
-    .set({ status: OrderStatus.PAID, transactionId: payment.transactionId, paidAt: payment.paidAt, payerTotalFen: payment.payerTotalFen })
-    .where(eq(orders.id, order.id))
+  // The order's rows are orders' to write: its functions, in this transaction.
+  await markOrderPaid(tx, order.id, payment)
   if (order.kind === 'group') return { kind: 'paid', ...(await seatGroupLearners(tx, order, payment, now)) }
-  const items = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, order.id), eq(orderItems.active, true)))
-  if (items.length > 0) {
-    await tx
-      .insert(enrollments)
-      .values(items.map((item) => ({ userId: item.learnerUserId, projectId: item.projectId, orderId: order.id, status: 'active' as const, createdAt: now })))
-      .onConflictDoNothing()
-  }
+  await enrolActiveItems(tx, order.id, now)
   return { kind: 'paid', seatsNotNeeded: 0, refundDueFen: 0 }
 }
 
@@ -152,27 +143,12 @@ export async function receivePayment(tx: Tx, order: OrderRow, payment: ReceivedP
  * amount) is owed back too.
  */
 async function seatGroupLearners(tx: Tx, order: OrderRow, payment: ReceivedPayment, now: Date): Promise<{ seatsNotNeeded: number; refundDueFen: number }> {
-  await tx.execute(sql`update order_items i set active = true
-    where i.order_id = ${order.id} and i.dropped_at is null and not i.active
-      and not exists (select 1 from order_items o where o.learner_user_id = i.learner_user_id and o.project_id = i.project_id and o.active)
-      and not exists (select 1 from enrollments e where e.user_id = i.learner_user_id and e.project_id = i.project_id and e.status = 'active')`)
-  await tx.execute(sql`insert into enrollments (user_id, project_id, order_id, status, created_at)
-    select i.learner_user_id, i.project_id, ${order.id}, 'active', ${now.toISOString()}::timestamptz from order_items i
-    where i.order_id = ${order.id} and i.active order by i.id
-    on conflict do nothing`)
-  const owed = rowsOf(
-    await tx.execute(sql`insert into group_refund_dues (order_id, reason, learner_user_id, amount_fen, created_at)
-      select ${order.id}, 'learner_already_enrolled', i.learner_user_id, ${order.unitPriceFen}, ${now.toISOString()}::timestamptz from order_items i
-      where i.order_id = ${order.id} and i.dropped_at is null and not i.active order by i.id
-      on conflict do nothing returning amount_fen`),
-  ).map((row) => ({ amountFen: Number(row.amount_fen) }))
+  const unseated = await seatGroupItems(tx, order.id, now)
+  const owed = await recordSeatDues(tx, order.id, unseated, order.unitPriceFen, now)
   let refundDueFen = owed.reduce((sum, row) => sum + row.amountFen, 0)
   const overpaid = payment.receivedFen - order.amountFen
   if (overpaid > 0) {
-    await tx
-      .insert(groupRefundDues)
-      .values({ orderId: order.id, reason: 'dropped_seats_paid', paymentRef: payment.ref, amountFen: overpaid, createdAt: now })
-      .onConflictDoNothing()
+    await recordPaymentDue(tx, { orderId: order.id, reason: 'dropped_seats_paid', paymentRef: payment.ref, amountFen: overpaid }, now)
     refundDueFen += overpaid
   }
   return { seatsNotNeeded: owed.length, refundDueFen }
@@ -196,10 +172,9 @@ export async function withSeatRetry<T>(run: () => Promise<T>): Promise<T> {
 /** An unpaid order ends (cancelled, expired, or closed at WeChat): its learners are free to buy again. */
 export async function closePending(db: AppDb, orderId: number, reason: 'cancelled' | 'expired' | 'closed_by_wechat' | 'no_learners_left', now: Date): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update')
+    const order = await lockOrderById(tx, orderId)
     if (!order || order.status !== OrderStatus.PENDING) return false
-    await tx.update(orders).set({ status: OrderStatus.CLOSED, closedAt: now, closeReason: reason }).where(eq(orders.id, orderId))
-    await tx.update(orderItems).set({ active: false }).where(eq(orderItems.orderId, orderId))
+    await markOrderClosed(tx, orderId, reason, now)
     return true
   })
 }
@@ -214,29 +189,17 @@ export async function settleRefund(db: AppDb, merchant: MerchantIdentity, refund
 }
 
 async function applyRefund(tx: Tx, merchant: MerchantIdentity, refund: RefundFacts, now: Date): Promise<RefundOutcome> {
-  const [row] = await tx.select().from(refunds).where(eq(refunds.outRefundNo, refund.out_refund_no)).for('update')
+  const row = await lockRefundByOutRefundNo(tx, refund.out_refund_no)
   if (!row) return { kind: 'rejected', reason: 'unknown_refund' }
-  const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update')
+  const order = await lockOrderById(tx, row.orderId)
   if (!order || order.outTradeNo !== refund.out_trade_no || refund.amount.refund !== row.amountFen || (refund.mchid && refund.mchid !== merchant.mchId)) {
     return { kind: 'rejected', reason: 'mismatch' }
   }
   if (refund.status !== 'SUCCESS') return { kind: 'rejected', reason: 'not_success' }
   if (row.status === 'succeeded') return { kind: 'already_refunded' }
   const succeededAt = refund.success_time ? new Date(refund.success_time) : now
-  await tx.update(refunds).set({ status: 'succeeded', refundId: refund.refund_id, succeededAt }).where(eq(refunds.id, row.id))
-  // The group seats this refund returns (an automatic seat refund) are returned now.
-  await tx.update(groupRefundDues).set({ refundedAt: succeededAt }).where(eq(groupRefundDues.refundId, row.id))
-  const refundedFen = order.refundedFen + row.amountFen
-  await tx
-    .update(orders)
-    .set({ refundedFen, refundedAt: succeededAt, status: refundedFen >= order.amountFen ? OrderStatus.REFUNDED : order.status })
-    .where(eq(orders.id, order.id))
-  if (refundedFen >= order.amountFen) {
-    await tx.update(orderItems).set({ active: false }).where(eq(orderItems.orderId, order.id))
-    await tx
-      .update(enrollments)
-      .set({ status: 'revoked', revokedAt: now })
-      .where(and(eq(enrollments.orderId, order.id), inArray(enrollments.status, ['active'])))
-  }
+  // The group seats this refund returns (an automatic seat refund) are returned with it.
+  await markRefundSucceeded(tx, row.id, refund.refund_id, succeededAt)
+  await applyOrderRefund(tx, order, row.amountFen, succeededAt, now)
   return { kind: 'refunded' }
 }

@@ -1,5 +1,5 @@
 import { WechatPayError, wechatPayErrorSummary } from '../../integrations/wechat/pay/errors.ts'
-import type { OrderRow } from '../orders/orders.repository.ts'
+import type { OrderRow } from '../orders/orders.read-model.ts'
 import { PaymentUnavailableError } from './payments.errors.ts'
 import type { PaymentDeps } from './payments.service.ts'
 import { settlePaid } from './settlement.service.ts'

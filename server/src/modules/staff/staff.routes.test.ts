@@ -5,7 +5,7 @@ import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
 import { signInNewStaff, STAFF_PASSWORD } from '../../../test/staff-helpers.ts'
 import { staffAuditLog } from '../../db/schema.ts'
 import { saveStaffUser } from './staff.service.ts'
-import { recordStaffAction } from './staff.audit.ts'
+import { recordStaffAction } from './audit.repository.ts'
 
 let t: TestApp
 beforeAll(async () => {

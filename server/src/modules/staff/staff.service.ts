@@ -5,7 +5,7 @@ import { staffUsers, type StaffRole } from '../../db/schema.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../auth/auth.public.ts'
 import { clearAttempts, countAttempt, refundAttempt } from '../auth/throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey } from '../auth/throttle.rules.ts'
-import { recordStaffAction } from './staff.audit.ts'
+import { recordStaffAction } from './audit.repository.ts'
 import { StaffInvalidCredentialsError, StaffSignInThrottledError, StaffUsernameTakenError } from './staff.errors.ts'
 import { findStaffByUsername, type StaffRow } from './staff.repository.ts'
 

@@ -5,7 +5,7 @@ import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { groupIdNumber } from '../../../test/group-helpers.ts'
 
 // The 团体购买 check tells a buyer which ID numbers have an account, so it is metered (see
-// group-check.quota.ts). A quota of 10 a day per buyer (30 per address) keeps the lists short.
+// check-quota.service.ts). A quota of 10 a day per buyer (30 per address) keeps the lists short.
 
 let t: TestApp
 let projectId: number

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { getAccessToken } from '../../integrations/wechat/access-token.ts'
 import { defaultNoticesConfig } from '../notices/notices.config.ts'
-import { checkNoticeTemplates } from './golive.notice-checks.ts'
+import { checkNoticeTemplates } from './notice.checks.ts'
 import type { GoLiveInput } from './golive.types.ts'
 
 let t: TestApp

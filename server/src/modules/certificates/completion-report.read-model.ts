@@ -33,6 +33,11 @@ export interface CompletionFilter {
 }
 
 /**
+ * The one documented exception to table ownership (docs/architecture.md, "Table owners"): the
+ * report reads enrolments (orders), projects (catalogue), accounts (auth) and progress (learning)
+ * in one statement, because it runs over every learner of a year (thousands) and composing the
+ * owners' read models would move all of their rows into the process. It writes nothing.
+ *
  * Who completed, who is studying and who has not started (enrolled, nothing credited), per unit or
  * 区县 and year. Units are known only from certificates (CRT-2 asks for them at issue), so a learner
  * belongs to the organisation on that year's certificate, else on their latest certificate of any

@@ -1,25 +1,8 @@
-import { eq } from 'drizzle-orm'
-import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
-import { invoiceDocuments } from '../../db/schema.ts'
 import { InvoiceProviderError, type InvoiceDocumentRequest, type IssuedDocument } from '../../integrations/invoice/provider.ts'
-import { InvoiceFileUnavailableError } from './invoices.errors.ts'
-import { findDocument, type InvoiceDocumentRow } from './invoices.repository.ts'
+import { storeDocumentFile } from './invoice-documents.repository.ts'
+import { InvoiceFileUnavailableError, InvoiceNotFoundError } from './invoices.errors.ts'
+import { findDocument, findOwnInvoice, type InvoiceDocumentRow } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
-
-/**
- * Invoice PDFs: fetched from the provider once and kept with the document, and reached through
- * short-lived signed links, since WeChat's in-app browser opens a download or print as a plain URL
- * that cannot carry the access token (as certificate files do).
- */
-export const INVOICE_LINK_TTL_SECONDS = 30 * 60
-
-export function signedInvoiceUrl(key: string, documentId: number, now: Date): string {
-  return signLink(key, `invoice-file:${documentId}`, `/api/invoices/files/${documentId}/invoice.pdf`, INVOICE_LINK_TTL_SECONDS, now)
-}
-
-export function isValidInvoiceLink(key: string, documentId: number, expires: number, sig: string, now: Date): boolean {
-  return isValidLinkSignature(key, `invoice-file:${documentId}`, expires, sig, now)
-}
 
 /** What the provider was (or will be) asked for this document; the same on every retry. */
 export async function documentRequest(deps: Pick<InvoiceDeps, 'db' | 'settings'>, doc: InvoiceDocumentRow): Promise<InvoiceDocumentRequest> {
@@ -50,6 +33,20 @@ export async function documentFile(deps: Pick<InvoiceDeps, 'db' | 'settings' | '
     if (error instanceof InvoiceProviderError) throw new InvoiceFileUnavailableError()
     throw error
   }
-  await deps.db.update(invoiceDocuments).set({ file: Buffer.from(bytes) }).where(eq(invoiceDocuments.id, doc.id))
+  await storeDocumentFile(deps.db, doc.id, bytes)
   return bytes
+}
+
+/**
+ * 发票 PDF: the document's file for its owner, or for anyone holding a valid signed link to this
+ * document (`signedDocumentId`, checked by the route); anything else answers like a missing one.
+ */
+export async function invoiceFile(deps: Pick<InvoiceDeps, 'db' | 'settings' | 'provider'>, documentId: number, viewer: { userId: number } | { signedDocumentId: number }) {
+  const doc = await findDocument(deps.db, documentId)
+  if (!doc) throw new InvoiceNotFoundError()
+  if (!('signedDocumentId' in viewer && viewer.signedDocumentId === doc.id)) {
+    const own = 'userId' in viewer ? await findOwnInvoice(deps.db, viewer.userId, doc.invoiceId) : undefined
+    if (!own) throw new InvoiceNotFoundError()
+  }
+  return { doc, bytes: await documentFile(deps, doc) }
 }

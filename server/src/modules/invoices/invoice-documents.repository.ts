@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import type { AppDb } from '../../db/client.ts'
 import { invoiceDocuments, invoices } from '../../db/schema.ts'
 import type { InvoiceDocumentState } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentRow, InvoiceRow, Tx } from './invoices.repository.ts'
@@ -127,3 +128,43 @@ export async function applyFailed(tx: Tx, documentId: number, reason: string, no
 }
 
 export type { InvoiceDocumentRow }
+
+/** Keeps the provider's PDF with the document (fetched once). */
+export async function storeDocumentFile(db: AppDb | Tx, documentId: number, bytes: Uint8Array): Promise<void> {
+  await db.update(invoiceDocuments).set({ file: Buffer.from(bytes) }).where(eq(invoiceDocuments.id, documentId))
+}
+
+/**
+ * Claims up to `batch` due open documents (FOR UPDATE SKIP LOCKED) and pushes their next look-up
+ * ahead by the lease, so instances never work on the same document at once.
+ */
+export async function claimDueDocuments(db: AppDb, now: Date, claim: { batch: number; leaseMs: number }): Promise<InvoiceDocumentRow[]> {
+  const due = db
+    .select({ id: invoiceDocuments.id })
+    .from(invoiceDocuments)
+    .where(and(inArray(invoiceDocuments.state, ['pending', 'submitted']), lte(invoiceDocuments.nextAttemptAt, now)))
+    .orderBy(asc(invoiceDocuments.nextAttemptAt))
+    .limit(claim.batch)
+    .for('update', { skipLocked: true })
+  return db
+    .update(invoiceDocuments)
+    .set({ nextAttemptAt: new Date(now.getTime() + claim.leaseMs), attempts: sql`${invoiceDocuments.attempts} + 1` })
+    .where(inArray(invoiceDocuments.id, due))
+    .returning()
+}
+
+/** The next look at an open document (a final one is left alone). */
+export async function reschedule(db: AppDb, doc: InvoiceDocumentRow, at: Date, patch: Partial<InvoiceDocumentRow> = {}): Promise<void> {
+  await db
+    .update(invoiceDocuments)
+    .set({ ...patch, nextAttemptAt: at })
+    .where(and(eq(invoiceDocuments.id, doc.id), inArray(invoiceDocuments.state, ['pending', 'submitted'])))
+}
+
+/** The provider accepted the document (only from pending). */
+export async function markSubmitted(db: AppDb, documentId: number, providerRef: string | null): Promise<void> {
+  await db
+    .update(invoiceDocuments)
+    .set({ state: 'submitted', providerRef, lastError: null })
+    .where(and(eq(invoiceDocuments.id, documentId), eq(invoiceDocuments.state, 'pending')))
+}

@@ -1,10 +1,8 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { emailProblem, formatFen, INVOICE_EMAIL_INTERVAL_SECONDS, INVOICE_EMAILS_PER_DAY, shanghaiDayNumber } from '@app/shared'
-import { invoices } from '../../db/schema.ts'
 import type { MailMessage } from '../../integrations/mail/provider.ts'
-import { documentFile } from './invoice-files.ts'
+import { documentFile } from './invoice-files.service.ts'
 import { InvoiceDetailsInvalidError, InvoiceEmailLimitedError, InvoiceFileUnavailableError, InvoiceNotAllowedError, InvoiceNotFoundError } from './invoices.errors.ts'
-import { currentBlueDocument, findOwnInvoice, type InvoiceDocumentRow, type InvoiceRow } from './invoices.repository.ts'
+import { claimEmail, currentBlueDocument, findOwnInvoice, invoicesDueByEmail, lockInvoice, recordManualEmail, releaseEmail, type InvoiceDocumentRow, type InvoiceRow } from './invoices.repository.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 function invoiceMessage(deps: Pick<InvoiceDeps, 'settings'>, to: string, invoice: InvoiceRow, doc: InvoiceDocumentRow & { number: string }, pdf: Uint8Array): MailMessage {
@@ -35,14 +33,14 @@ export async function emailInvoiceOnRequest(deps: InvoiceDeps, userId: number, i
   if (problem) throw new InvoiceDetailsInvalidError(problem)
   const now = deps.now()
   const invoice = await deps.db.transaction(async (tx) => {
-    const [locked] = await tx.select().from(invoices).where(eq(invoices.id, own.id)).for('update')
+    const locked = await lockInvoice(tx, own.id)
     if (!locked || !locked.number || (locked.state !== 'issued' && locked.state !== 'reversing')) throw new InvoiceNotAllowedError('发票开具后才能发送到邮箱')
     const last = locked.manualEmailAt
     if (last && now.getTime() - last.getTime() < INVOICE_EMAIL_INTERVAL_SECONDS * 1000) throw new InvoiceEmailLimitedError('刚刚已发送过，请1分钟后再试')
     const sameDay = last !== null && shanghaiDayNumber(last) === shanghaiDayNumber(now)
     const count = sameDay ? locked.manualEmailCount : 0
     if (count >= INVOICE_EMAILS_PER_DAY) throw new InvoiceEmailLimitedError(`该发票今天已发送${INVOICE_EMAILS_PER_DAY}次，请明天再试`)
-    await tx.update(invoices).set({ manualEmailAt: now, manualEmailCount: count + 1 }).where(eq(invoices.id, locked.id))
+    await recordManualEmail(tx, locked.id, count + 1, now)
     return locked
   })
   const doc = await currentBlueDocument(deps.db, invoice.id)
@@ -63,23 +61,14 @@ export async function emailInvoiceOnRequest(deps: InvoiceDeps, userId: number, i
  * round tries again.
  */
 export async function deliverPendingEmails(deps: InvoiceDeps): Promise<number> {
-  const due = await deps.db
-    .select()
-    .from(invoices)
-    .where(and(eq(invoices.state, 'issued'), isNotNull(invoices.number), sql`${invoices.emailedNumber} is distinct from ${invoices.number}`))
-    .limit(20)
+  const due = await invoicesDueByEmail(deps.db, 20)
   let sent = 0
   for (const invoice of due) if (await deliver(deps, invoice)) sent++
   return sent
 }
 
 async function deliver(deps: InvoiceDeps, invoice: InvoiceRow): Promise<boolean> {
-  const [claimed] = await deps.db
-    .update(invoices)
-    .set({ emailedNumber: invoice.number })
-    .where(and(eq(invoices.id, invoice.id), sql`${invoices.emailedNumber} is not distinct from ${invoice.emailedNumber}`))
-    .returning({ id: invoices.id })
-  if (!claimed) return false
+  if (!(await claimEmail(deps.db, invoice))) return false
   try {
     const doc = await currentBlueDocument(deps.db, invoice.id)
     if (!doc?.number) throw new Error('no issued document')
@@ -88,7 +77,7 @@ async function deliver(deps: InvoiceDeps, invoice: InvoiceRow): Promise<boolean>
     return true
   } catch (error) {
     deps.log.warn({ invoiceId: invoice.id, err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'invoice e-mail failed; will retry')
-    await deps.db.update(invoices).set({ emailedNumber: invoice.emailedNumber }).where(eq(invoices.id, invoice.id))
+    await releaseEmail(deps.db, invoice)
     return false
   }
 }

@@ -1,0 +1,46 @@
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { OrderStatus } from '@app/shared'
+import type { AppDb } from '../../db/client.ts'
+import { invoices, orders, projects } from '../../db/schema.ts'
+
+/**
+ * The second documented exception to table ownership (docs/architecture.md, "Table owners"):
+ * invoicing's lists are orders joined with their invoices — 我的发票 (with the project's title)
+ * and the job's two catch-up sweeps, which look for orders WITHOUT an invoice (an anti-join no
+ * read model of either side can answer alone without reading every paid order). They only read;
+ * single orders are read and locked through orders' own functions.
+ */
+
+/** The buyer's paid orders (paid once, refunded later included) with their invoices, newest first. */
+export async function listInvoiceOrders(db: AppDb, buyerUserId: number) {
+  return db
+    .select({ order: orders, projectTitle: projects.title, invoice: invoices })
+    .from(orders)
+    .innerJoin(projects, eq(projects.id, orders.projectId))
+    .leftJoin(invoices, eq(invoices.orderId, orders.id))
+    .where(and(eq(orders.buyerUserId, buyerUserId), isNotNull(orders.paidAt), inArray(orders.status, ['paid', 'refunding', 'refunded'])))
+    .orderBy(desc(orders.paidAt), desc(orders.id))
+    .limit(100)
+}
+
+/** Paid orders whose buyer chose 「立即申请」 at the order and that have no invoice yet (INV-2). */
+export async function paidNowOrdersWithoutInvoice(db: AppDb, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .leftJoin(invoices, eq(invoices.orderId, orders.id))
+    .where(and(eq(orders.status, OrderStatus.PAID), eq(orders.refundedFen, 0), sql`${orders.invoice}->>'choice' = 'now'`, isNull(invoices.id)))
+    .limit(limit)
+  return rows.map((r) => r.id)
+}
+
+/** Orders refunded whose invoice is issued (to be red-lettered, INV-3). */
+export async function refundedOrdersWithIssuedInvoice(db: AppDb, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ orderId: invoices.orderId })
+    .from(invoices)
+    .innerJoin(orders, eq(orders.id, invoices.orderId))
+    .where(and(eq(invoices.state, 'issued'), eq(orders.status, OrderStatus.REFUNDED)))
+    .limit(limit)
+  return rows.map((r) => r.orderId)
+}
