@@ -30,6 +30,7 @@ await runCli(async () => {
       publicBaseUrl: config.publicBaseUrl,
       siteFilesDir: config.siteFilesDir,
       sms: config.sms?.tencent ?? null,
+      notices: config.notices,
     }
   } else {
     const secretsFile = path.join(config.dataDir, 'dev-secrets.json')
@@ -42,6 +43,7 @@ await runCli(async () => {
       publicBaseUrl: config.publicBaseUrl,
       siteFilesDir: config.siteFilesDir,
       sms: config.sms?.tencent ?? null,
+      notices: config.notices,
     }
   }
   const report = await runGoLiveCheck(input)
