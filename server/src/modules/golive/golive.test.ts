@@ -76,6 +76,7 @@ describe('against the built-in simulator', () => {
       api_v3_key: 'pass',
       notify_url: 'pass',
       sms: 'skip',
+      notice_templates: 'pass',
     })
     expect(report.ok).toBe(true)
     expect(find(report, 'menu').detail.zh).toContain('继续教育 → 公需科目')
