@@ -21,11 +21,11 @@ import path from 'node:path'
 import { createDatabase } from '@app/server/src/db/client.ts'
 import { saveStaffUser } from '@app/server/src/modules/staff/staff.service.ts'
 import { hugeCsv, manyRowsXlsx, zipBombXlsx } from '@app/server/test/hostile-file-helpers.ts'
-import { createScratchDatabase } from './bench/database.ts'
-import type { Hostile, Refusal } from './bench/hostile-uploader.ts'
-import { openPlayback, postReport, prepareLearners } from './bench/learners.ts'
-import { createClient, openLoop, percentileOf, watchRss } from './bench/load.ts'
-import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
+import { createScratchDatabase } from './database.ts'
+import type { Hostile, Refusal } from './hostile-uploader.ts'
+import { openPlayback, postReport, prepareLearners } from './learners.ts'
+import { createClient, openLoop, percentileOf, watchRss } from './load.ts'
+import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './processes.ts'
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000)
 /** The quiet window before the uploads is as long as the one during them, so the two compare. */

@@ -32,8 +32,8 @@ afterAll(async () => {
 describe('golive-check command', () => {
   it('prints the failing item in Chinese and English and exits 1', { timeout: 90_000 }, async () => {
     // Asynchronously: the stand-in answers from this very process.
-    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/golive-check.ts'], {
-      cwd: path.resolve(import.meta.dirname, '..'),
+    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/commands/golive-check.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
       encoding: 'utf8',
       timeout: 60_000,
       env: {

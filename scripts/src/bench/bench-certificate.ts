@@ -18,9 +18,9 @@ import { seedSampleOrganisations } from '@app/server/src/modules/certificates/or
 import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/modules/certificates/certificates.config.ts'
 import { enrol } from '@app/server/test/factories.ts'
 import { bearer, registerLearner } from '@app/server/test/auth-helpers.ts'
-import { buildInProcessApp } from './bench/in-process-app.ts'
-import { percentileOf } from './bench/load.ts'
-import { REPO_ROOT } from './bench/processes.ts'
+import { buildInProcessApp } from './in-process-app.ts'
+import { percentileOf } from './load.ts'
+import { REPO_ROOT } from './processes.ts'
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '30' } } })
 const N = Math.max(5, Number(values.n))

@@ -22,10 +22,10 @@ import { bearer, PASSWORD, registerLearner } from '@app/server/test/auth-helpers
 import { SAMPLE_PERSONAL_DATA_KEYS } from '@app/server/src/app/app.config.ts'
 import { usePersonalDataKeys } from '@app/server/src/crypto/personal-data.ts'
 import { sealedUserColumns } from '@app/server/src/modules/auth/users.repository.ts'
-import { createScratchDatabase } from './bench/database.ts'
-import { buildInProcessApp } from './bench/in-process-app.ts'
-import { percentileOf } from './bench/load.ts'
-import { REPO_ROOT } from './bench/processes.ts'
+import { createScratchDatabase } from './database.ts'
+import { buildInProcessApp } from './in-process-app.ts'
+import { percentileOf } from './load.ts'
+import { REPO_ROOT } from './processes.ts'
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '7' } } })
 const N = Math.max(3, Number(values.n))
