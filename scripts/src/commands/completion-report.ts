@@ -10,9 +10,7 @@
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { completionReport } from '@app/server/src/modules/certificates/completion-report.repository.ts'
-import { districtName } from '@app/server/src/modules/certificates/districts.rules.ts'
-import { findOrganisation } from '@app/server/src/modules/certificates/organisations.repository.ts'
+import { completionReport, districtName, findOrganisation } from '@app/server/commands'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 import { completionWorkbook } from './completion-report-xlsx.ts'
 

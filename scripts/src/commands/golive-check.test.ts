@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateRsaKeys, sendJson, startStandIn, type StandIn } from '@app/server/test/wechat-stand-in-helpers.ts'
+import { generateRsaKeys, sendJson, type StandIn, startStandIn } from '@app/server/testing'
 
 // The command an operator runs: with live WeChat variables pointing at a stand-in that refuses
 // the AppSecret, it prints the bilingual report with the errcode and exits 1.

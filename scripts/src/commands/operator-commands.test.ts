@@ -4,7 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateRsaKeys } from '@app/server/test/wechat-stand-in-helpers.ts'
+import { generateRsaKeys } from '@app/server/testing'
 import { idNumberCheckChar } from '@app/shared'
 
 // Operator commands against the default embedded database (.data/pglite) of a running server:
