@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createHash } from 'node:crypto'
 import { parseEnv } from 'node:util'
 import { KEY_ID, type PersonalDataKeyring } from '../crypto/personal-data.ts'
 import { ConfigError, parseBoolean, parseInteger, parseUrl, read, type AppEnv, type Env } from '../core/config-reading.ts'
@@ -30,6 +31,15 @@ export const SAMPLE_PERSONAL_DATA_KEYS: PersonalDataKeyring = {
   keys: new Map([['sample', Buffer.from('U0FNUExFLWRldi1vbmx5LWRhdGEta2V5LTMyLWJ5dGU', 'base64url')]]),
   blindIndexKey: Buffer.from('U0FNUExFLWRldi1vbmx5LWJsaW5kLWluZGV4LWtleSE', 'base64url'),
   sample: true,
+}
+
+/**
+ * A key for one purpose (cookies, staff tokens, SMS-code hashes, certificate signatures, file
+ * links …) derived from the server secret, so one secret to keep yields keys that never stand in
+ * for each other. Features get it as AppContext.deriveKey.
+ */
+export function deriveKey(serverSecret: string, purpose: string): string {
+  return createHash('sha256').update(`${purpose}:${serverSecret}`).digest('base64url')
 }
 
 export interface Config {
@@ -89,7 +99,18 @@ export interface Config {
   personalDataKeys: PersonalDataKeyring
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+/**
+ * The repository root: the nearest folder above this code holding pnpm-workspace.yaml. This file
+ * runs from server/src/app/ (tsx) and bundled from server/dist/ (pnpm start), at different depths.
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir
+  }
+  throw new ConfigError(`cannot find the repository root (pnpm-workspace.yaml) above ${from}`)
+}
+
+const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)))
 
 /**
  * The environment with the repository's `.env` underneath it: a variable set in the real environment

@@ -4,7 +4,6 @@ import { buildApp } from './build-app.ts'
 import type { Config } from './app.config.ts'
 import { createDatabase, type Database } from '../db/client.ts'
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
-import { createTencentSmsProvider } from '../integrations/sms/tencent.ts'
 import { hasCatalogue, importCatalogue } from '../modules/catalogue/catalogue-import.service.ts'
 import { seedSampleOrganisations } from '../modules/certificates/organisations.seed.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
@@ -57,7 +56,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
       wechat: wechat.settings,
       simulator: wechat.simulator?.plugin,
       jwtSecret: config.jwtSecret ?? (secrets as DevSecrets).jwtSecret,
-      sms: config.sms ? createTencentSmsProvider(config.sms.tencent) : null,
       runJobs: true,
     })
     app.addHook('onClose', async () => {

@@ -1,173 +1,98 @@
 import type { FastifyInstance } from 'fastify'
-import type { AppDb, Database } from '../db/client.ts'
+import type { AppContext } from '../core/app-context.ts'
 import type { SmsProvider } from '../integrations/sms/provider.ts'
 import type { WechatSettings } from '../integrations/wechat/settings.ts'
-import healthRoutes from '../modules/health/health.routes.ts'
-import catalogueRoutes from '../modules/catalogue/catalogue.routes.ts'
-import authRoutes from '../modules/auth/auth.routes.ts'
-import meRoutes from '../modules/auth/me.routes.ts'
-import devRoutes from '../modules/auth/dev-sms-outbox.routes.ts'
-import wechatOauthRoutes from '../modules/auth/wechat-oauth.routes.ts'
-import type { AuthDeps } from '../modules/auth/auth.service.ts'
-import { createDevOutboxProvider } from '../modules/auth/dev-sms-outbox.provider.ts'
-import { createWechatPayClient } from '../integrations/wechat/pay/client.ts'
-import orderRoutes from '../modules/orders/orders.routes.ts'
-import { learnerProjectStates } from '../modules/orders/orders.repository.ts'
-import notifyRoutes from '../modules/payments/notify.routes.ts'
-import paymentRoutes from '../modules/payments/payments.routes.ts'
-import reconciliation from '../modules/payments/reconciliation.job.ts'
-import type { PaymentDeps } from '../modules/payments/payments.service.ts'
-import jssdkRoutes from '../modules/wechat/jssdk.routes.ts'
-import learningRoutes from '../modules/learning/learning.routes.ts'
-import type { AntiIdleSettings } from '../modules/learning/anti-idle.rules.ts'
-import certificateRoutes from '../modules/certificates/certificates.routes.ts'
-import verifyRoutes from '../modules/certificates/verify.routes.ts'
-import { userHasCertificate } from '../modules/certificates/certificates.repository.ts'
-import staffRoutes from '../modules/staff/staff.routes.ts'
-import goLiveRoutes from '../modules/golive/golive.routes.ts'
-import bulkRegistrationRoutes from '../modules/bulk-registration/bulk-registration.routes.ts'
-import groupOrderRoutes from '../modules/group-orders/group-orders.routes.ts'
-import groupFileRoutes from '../modules/group-orders/group-files.routes.ts'
-import groupOrderStaffRoutes from '../modules/group-orders/group-orders.staff-routes.ts'
-import type { GroupOrderDeps } from '../modules/group-orders/group-orders.types.ts'
+import type { SmsConfig } from '../modules/auth/auth.config.ts'
+import authModule from '../modules/auth/auth.module.ts'
+import { createSmsSender } from '../modules/auth/auth.public.ts'
+import bulkRegistrationModule from '../modules/bulk-registration/bulk-registration.module.ts'
+import catalogueModule from '../modules/catalogue/catalogue.module.ts'
 import type { CertificateSettings } from '../modules/certificates/certificates.config.ts'
+import certificatesModule from '../modules/certificates/certificates.module.ts'
+import { userHasCertificate } from '../modules/certificates/certificates.repository.ts'
+import goLiveModule from '../modules/golive/golive.module.ts'
+import type { GroupOrdersConfig } from '../modules/group-orders/group-orders.config.ts'
+import groupOrdersModule from '../modules/group-orders/group-orders.module.ts'
+import healthModule from '../modules/health/health.module.ts'
 import type { InvoiceConfig } from '../modules/invoices/invoices.config.ts'
-import type { TencentSmsConfig } from '../modules/auth/auth.config.ts'
-import type { TransferAccount } from '../modules/group-orders/group-orders.config.ts'
-import { createInvoiceServices } from '../modules/invoices/invoices.setup.ts'
-import { createReportBatcher } from '../modules/learning/progress-report.service.ts'
-import { countingSmsProvider } from '../plugins/metrics.sms.ts'
+import invoicesModule from '../modules/invoices/invoices.module.ts'
+import type { LearningConfig } from '../modules/learning/learning.config.ts'
+import learningModule from '../modules/learning/learning.module.ts'
+import ordersModule from '../modules/orders/orders.module.ts'
+import { learnerProjectStates } from '../modules/orders/orders.repository.ts'
+import paymentsModule from '../modules/payments/payments.module.ts'
+import type { PaymentDeps } from '../modules/payments/payments.public.ts'
+import staffModule from '../modules/staff/staff.module.ts'
+import wechatModule from '../modules/wechat/wechat.module.ts'
 
-export interface ModuleDeps {
-  db: AppDb
-  database: Database
+/** Every feature's configuration (defaults applied by build-app.ts) and what the composition holds for them. */
+export interface FeatureSettings {
+  version: string
   wechatMode: 'simulator' | 'live'
   wechat: WechatSettings
-  version: string
-  publicBaseUrl: string
-  secureCookies: boolean
-  smsHashKey: string
-  sms: SmsProvider | null
-  now: () => Date
-  /** Background jobs (payment reconciliation) run in servers, not in tests that drive them directly. */
-  runJobs: boolean
-  antiIdle: AntiIdleSettings
-  /** Issuer and seal, and the HMAC key (derived from the server secret) that signs certificates. */
-  certificates: CertificateSettings & { signingKey: string }
-  /** 团体购买: the 对公转账 account (null: not offered) and the key that signs its file links. */
-  groupOrders: { transferAccount: TransferAccount | null; fileKey: string; dailyIdQuota: number }
-  /** 电子发票: provider and seller configuration, and the key that signs PDF links. */
-  invoices: { config: InvoiceConfig; fileLinkKey: string }
-  /** The go-live check's staff API: the operator files folder and the SMS credentials it checks. */
-  golive: { siteFilesDir: string | null; sms: TencentSmsConfig | null }
+  sms: SmsConfig
+  /** An SMS provider given instead of the configured one (tests); null: the development outbox. */
+  smsProvider?: SmsProvider | null
+  learning: LearningConfig
+  certificates: CertificateSettings
+  groupOrders: GroupOrdersConfig
+  invoices: InvoiceConfig
+  siteFilesDir: string | null
 }
 
-/** Origins whose pages may get a JS-SDK signature: ours (and its loopback twin in simulator mode). */
-function jssdkOrigins(publicBaseUrl: string, simulator: boolean): string[] {
-  const origin = new URL(publicBaseUrl)
-  const origins = [origin.origin]
-  if (simulator && (origin.hostname === 'localhost' || origin.hostname === '127.0.0.1')) {
-    const twin = new URL(origin.origin)
-    twin.hostname = origin.hostname === 'localhost' ? '127.0.0.1' : 'localhost'
-    origins.push(twin.origin)
-  }
-  return origins
+interface Mounted {
+  register(app: FastifyInstance): Promise<void>
 }
 
-/** Registers every feature module under /api. Each module is an encapsulated plugin. */
-export async function registerModules(app: FastifyInstance, deps: ModuleDeps): Promise<void> {
-  const auth: AuthDeps = {
-    db: deps.db,
-    smsHashKey: deps.smsHashKey,
-    // Once a certificate exists, 我的 shows name and ID number as locked (ACC-6).
-    hasCertificate: (userId) => userHasCertificate(deps.db, userId),
-  }
-  const cookies = { secure: deps.secureCookies }
-  const certificates = {
-    db: deps.db,
-    signingKey: deps.certificates.signingKey,
-    issuerName: deps.certificates.issuerName,
-    seal: { text: deps.certificates.sealText, sample: deps.certificates.sealSample },
-    publicBaseUrl: deps.publicBaseUrl,
-    now: deps.now,
-  }
-  const sms = countingSmsProvider(deps.sms ?? createDevOutboxProvider(deps.db, app.log))
-  const simulator = deps.wechatMode === 'simulator'
-  const invoices = createInvoiceServices({ ...deps.invoices, db: deps.db, now: deps.now, log: app.log, publicBaseUrl: deps.publicBaseUrl, runJobs: deps.runJobs })
-  const payments: PaymentDeps = {
-    db: deps.db,
-    wechat: deps.wechat,
-    pay: createWechatPayClient(deps.wechat, { now: () => deps.now().getTime() }),
-    publicBaseUrl: deps.publicBaseUrl,
-    log: app.log,
-    onRefunded: invoices.onRefunded,
-  }
-
-  // Readiness fails from the moment the server starts closing, so the proxy stops sending to it.
-  let draining = false
-  app.addHook('preClose', async () => {
-    draining = true
-  })
-  await app.register(
-    async (api) => {
-      await api.register(healthRoutes, {
-        ping: () => deps.database.ping(),
-        pendingMigrations: () => deps.database.pendingMigrations(),
-        draining: () => draining,
-        database: deps.database.kind,
-        wechat: deps.wechatMode,
-        version: deps.version,
-      })
-      await api.register(catalogueRoutes, {
-        db: deps.db,
-        statesFor: (userId) => (projectIds) => learnerProjectStates(deps.db, userId, projectIds),
-      })
-      await api.register(authRoutes, { prefix: '/auth', auth, sms, cookies, wechatAppId: deps.wechat.appId, now: deps.now })
-      await api.register(wechatOauthRoutes, {
-        prefix: '/auth',
-        db: deps.db,
-        wechat: deps.wechat,
-        publicBaseUrl: deps.publicBaseUrl,
-        cookies,
-        now: deps.now,
-      })
-      await api.register(meRoutes, { prefix: '/me', auth, now: deps.now })
-      await api.register(orderRoutes, { prefix: '/orders', db: deps.db, now: deps.now })
-      await api.register(paymentRoutes, { prefix: '/orders', deps: payments, simulator, now: deps.now })
-      await api.register(learningRoutes, {
-        prefix: '/learning',
-        deps: { db: deps.db, antiIdle: deps.antiIdle, reports: createReportBatcher(deps.database.pipelined) },
-        now: deps.now,
-      })
-      await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
-      await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
-      await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
-      const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders, payments }
-      await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
-      await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
-      await api.register(groupOrderStaffRoutes, { prefix: '/staff/group-orders', deps: groupOrders })
-      await api.register(bulkRegistrationRoutes, { prefix: '/staff', deps: { db: deps.db, sms, now: deps.now } })
-      await api.register(goLiveRoutes, {
-        prefix: '/staff',
-        deps: { db: deps.db, now: deps.now, wechatMode: deps.wechatMode, wechat: deps.wechat, publicBaseUrl: deps.publicBaseUrl, ...deps.golive },
-      })
-      await api.register(jssdkRoutes, {
-        prefix: '/wechat',
-        db: deps.db,
-        wechat: deps.wechat,
-        allowedOrigins: jssdkOrigins(deps.publicBaseUrl, simulator),
-        simulator,
-      })
-      await api.register(invoices.routes, { prefix: '/invoices', deps: invoices.deps })
-      await api.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
-      if (invoices.devMail) await api.register(invoices.devMail, { prefix: '/dev', db: deps.db })
-      // The outbox route exists only while no real SMS provider is configured.
-      if (!deps.sms) await api.register(devRoutes, { prefix: '/dev', db: deps.db, smsHashKey: deps.smsHashKey, now: deps.now })
+/**
+ * One feature at its prefix. Its options are read when it registers, after every feature above it
+ * in the list, so a value one feature provides (payments' dependencies) is there for the next.
+ */
+function mount<O extends { ctx: AppContext }>(plugin: (app: FastifyInstance, options: O) => Promise<void>, prefix: string, options: () => O): Mounted {
+  return {
+    async register(app) {
+      await app.register(plugin, { ...options(), prefix })
     },
-    { prefix: '/api' },
-  )
-  // WeChat Pay posts to the full paths notify_url names (payments.paths.ts), so no prefix here.
-  await app.register(notifyRoutes, { deps: payments, now: deps.now })
-  if (deps.runJobs) await app.register(reconciliation, { deps: payments, intervalMs: 60_000, now: deps.now })
-  if (deps.runJobs) await app.register(invoices.job, { deps: invoices.deps })
+  }
+}
+
+/** A value one feature hands to another through the composition, set while the first registers. */
+function handOver<T>(name: string) {
+  let value: T | undefined
+  return {
+    set: (given: T) => void (value = given),
+    get(): T {
+      if (value === undefined) throw new Error(`${name} is used before the feature providing it registered`)
+      return value
+    },
+  }
+}
+
+/**
+ * The one list of features and where they mount. Adding a feature: its folder under modules/ with a
+ * `<feature>.module.ts`, and one line here. What a feature needs from another is passed here as a
+ * typed hook (hasCertificate, statesFor, onRefunded …), never imported between them.
+ */
+export async function registerModules(app: FastifyInstance, ctx: AppContext, s: FeatureSettings): Promise<void> {
+  const sms = createSmsSender(ctx, s.sms, s.smsProvider)
+  const payments = handOver<PaymentDeps>('payments')
+  const onRefunded = handOver<(outTradeNo: string) => Promise<void>>('onRefunded')
+  const { wechat, wechatMode } = s
+
+  const features: Mounted[] = [
+    mount(healthModule, '/api', () => ({ ctx, wechatMode, version: s.version })),
+    mount(catalogueModule, '/api', () => ({ ctx, statesFor: (userId: number) => (projectIds: number[]) => learnerProjectStates(ctx.db, userId, projectIds) })),
+    mount(authModule, '/api', () => ({ ctx, sms, wechat, hasCertificate: (userId: number) => userHasCertificate(ctx.db, userId) })),
+    mount(ordersModule, '/api/orders', () => ({ ctx })),
+    mount(invoicesModule, '/api', () => ({ ctx, config: s.invoices, provideOnRefunded: onRefunded.set })),
+    mount(paymentsModule, '', () => ({ ctx, wechatMode, wechat, onRefunded: (outTradeNo: string) => onRefunded.get()(outTradeNo), provide: payments.set })),
+    mount(learningModule, '/api/learning', () => ({ ctx, config: s.learning })),
+    mount(certificatesModule, '/api', () => ({ ctx, config: s.certificates })),
+    mount(staffModule, '/api/staff', () => ({ ctx })),
+    mount(groupOrdersModule, '/api', () => ({ ctx, config: s.groupOrders, payments: payments.get() })),
+    mount(bulkRegistrationModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
+    mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null })),
+    mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
+  ]
+  for (const feature of features) await feature.register(app)
 }

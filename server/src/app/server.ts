@@ -21,7 +21,7 @@ function fail(error: unknown): never {
 async function main() {
   let config
   try {
-    // The real environment over the repository's .env, when there is one (config.ts).
+    // The real environment over the repository's .env, when there is one (app.config.ts).
     config = loadConfig()
   } catch (error) {
     fail(error)

@@ -11,7 +11,7 @@ import {
   type IssueCertificateBody,
 } from '@app/shared'
 import { findUserById } from '../auth/users.repository.ts'
-import { listPlans } from '../learning/plans.service.ts'
+import { listPlans } from '../learning/learning.public.ts'
 import { newCertificateNumber } from './certificate-number.rules.ts'
 import {
   CertificateDataMismatchError,

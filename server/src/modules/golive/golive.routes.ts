@@ -4,8 +4,7 @@ import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { withErrors } from '../../core/route-schemas.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
-import { currentStaff } from '../staff/staff.guard.ts'
+import { recordStaffAction, currentStaff } from '../staff/staff.public.ts'
 import { runGoLiveCheck } from './golive.service.ts'
 
 export interface GoLiveRouteDeps {

@@ -32,3 +32,11 @@ export function parseTransferAccount(env: Env, appEnv: AppEnv): TransferAccount 
 export function parseGroupCheckDailyIds(env: Env): number {
   return parseInteger(env, 'GROUP_CHECK_DAILY_IDS', DEFAULT_GROUP_CHECK_DAILY_IDS, 1, 10_000_000)
 }
+
+/** The group-orders feature's settings as its module receives them. */
+export interface GroupOrdersConfig {
+  /** null: 对公转账 is not offered. */
+  transferAccount: TransferAccount | null
+  /** ID numbers one buyer may have checked per 24 hours. */
+  dailyIdQuota: number
+}
