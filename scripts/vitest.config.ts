@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// The scripts' own tests (`*.test.ts`; the cluster's `*.fault.ts` run with vitest.faults.config.ts).
-// Their set-up migrates a fresh in-memory database or starts the server, which on a busy two-core
-// machine takes longer than vitest's 10 s default: the same limits as the server's tests.
+// The operator scripts' tests (`pnpm test`); the fault scripts have their own config
+// (vitest.faults.config.ts). Hooks create and fill a PGlite database (migrations, the demo
+// catalogue, completed plans): seconds on an idle machine, more than vitest's default 10 s on a
+// busy one, so they get the server suite's hook timeout.
 export default defineConfig({
   test: {
     environment: 'node',
