@@ -59,6 +59,24 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // Scripts use the server only through its two exported surfaces (package.json "exports" stops
+    // deep package imports; this stops relative paths into the server folder).
+    files: ['scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)server/(src|test)(/|$)',
+              message: 'Import the server through @app/server/commands (server/src/app/commands.ts) or @app/server/testing.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/src/**/*.ts'],
     // app/app.config.ts reads the environment and hands it to each feature's <feature>.config.ts.
     ignores: ['server/src/app/app.config.ts', 'server/src/modules/*/*.config.ts'],

@@ -8,8 +8,7 @@
  *   pnpm --filter @app/scripts rotate-data-key [--batch-size 500] [--max-batches N] [--dry-run]
  */
 import { parseArgs } from 'node:util'
-import { countPendingPersonalData, sealPersonalData, type RotationProgress } from '@app/server/src/crypto/personal-data.rotation.ts'
-import { personalDataKeys } from '@app/server/src/crypto/personal-data.ts'
+import { countPendingPersonalData, personalDataKeys, type RotationProgress, sealPersonalData } from '@app/server/commands'
 import { openDatabase, runCli, UsageError } from './cli.ts'
 
 await runCli(async () => {

@@ -4,14 +4,14 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateRsaKeys } from '@app/server/test/wechat-stand-in-helpers.ts'
+import { generateRsaKeys } from '@app/server/testing'
 import { idNumberCheckChar } from '@app/shared'
 
 // Operator commands against the default embedded database (.data/pglite) of a running server:
 // the database admits one process at a time, so each command that opens it refuses with one line
 // while the server runs, and does its work once the server is stopped; nothing it reports is lost.
 
-const scriptsDir = path.resolve(import.meta.dirname, '..')
+const scriptsDir = path.resolve(import.meta.dirname, '../..')
 const serverDir = path.resolve(scriptsDir, '../server')
 const manifest = path.resolve(serverDir, 'seed/demo/manifest.json')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-commands-'))
@@ -67,7 +67,7 @@ interface Run {
 
 function runCommand(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `src/${name}.ts`, ...args], { cwd: scriptsDir, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', `src/commands/${name}.ts`, ...args], { cwd: scriptsDir, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -157,7 +157,7 @@ describe('operator commands on the embedded database', () => {
     // A command that stays open: it opens the database exactly as every command does, then waits.
     const holderScript = path.join(dir, 'hold-data-folder.ts')
     fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}')
-    fs.writeFileSync(holderScript, `import { openDatabase } from ${JSON.stringify(path.join(scriptsDir, 'src/cli.ts'))}\nconst database = await openDatabase()\nconsole.log('open')\nprocess.stdin.resume().on('end', () => void database.close())\n`)
+    fs.writeFileSync(holderScript, `import { openDatabase } from ${JSON.stringify(path.join(scriptsDir, 'src/commands/cli.ts'))}\nconst database = await openDatabase()\nconsole.log('open')\nprocess.stdin.resume().on('end', () => void database.close())\n`)
     const holder = spawn(process.execPath, ['--import', 'tsx', holderScript], { cwd: scriptsDir, env: baseEnv(), stdio: ['pipe', 'pipe', 'inherit'] })
     await new Promise<void>((resolve, reject) => {
       holder.stdout?.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('open') && resolve())

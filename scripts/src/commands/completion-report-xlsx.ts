@@ -1,6 +1,5 @@
 import { maskIdNumber } from '@app/shared'
-import type { CompletionRow, CompletionStatus } from '@app/server/src/modules/certificates/completion-report.read-model.ts'
-import { writeWorkbook } from '@app/server/src/core/spreadsheet.ts'
+import { type CompletionRow, type CompletionStatus, writeWorkbook } from '@app/server/commands'
 
 export const STATUS_LABELS: Record<CompletionStatus, string> = { completed: '已完成', studying: '学习中', not_started: '未开始' }
 /** The statuses in the order the summary's columns show them. */

@@ -9,18 +9,11 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { and, asc, eq } from 'drizzle-orm'
-import { createDatabase } from '@app/server/src/db/client.ts'
-import { courseCompletions, courses, enrollments, projects } from '@app/server/src/db/schema.ts'
-import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
-import { renderCertificate } from '@app/server/src/modules/certificates/certificate-files.service.ts'
-import { findOwnCertificate } from '@app/server/src/modules/certificates/certificates.repository.ts'
-import { seedSampleOrganisations } from '@app/server/src/modules/certificates/organisations.seed.ts'
-import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/modules/certificates/certificates.config.ts'
-import { enrol } from '@app/server/test/factories.ts'
-import { bearer, registerLearner } from '@app/server/test/auth-helpers.ts'
-import { buildInProcessApp } from './bench/in-process-app.ts'
-import { percentileOf } from './bench/load.ts'
-import { REPO_ROOT } from './bench/processes.ts'
+import { courseCompletions, courses, createDatabase, enrollments, findOwnCertificate, importCatalogue, projects, renderCertificate, SAMPLE_CERTIFICATE_SETTINGS, seedSampleOrganisations } from '@app/server/commands'
+import { bearer, enrol, registerLearner } from '@app/server/testing'
+import { buildInProcessApp } from './in-process-app.ts'
+import { percentileOf } from './load.ts'
+import { REPO_ROOT } from './processes.ts'
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '30' } } })
 const N = Math.max(5, Number(values.n))

@@ -4,8 +4,7 @@
  * The format and media rules are described in server/src/modules/catalogue/catalogue-import.service.ts.
  * Re-running with the same file changes nothing; a refused manifest writes nothing.
  */
-import { importCatalogue, type ImportReport } from '@app/server/src/modules/catalogue/catalogue-import.service.ts'
-import { ManifestError } from '@app/server/src/modules/catalogue/catalogue-manifest.parser.ts'
+import { importCatalogue, type ImportReport, ManifestError } from '@app/server/commands'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 
 const KIND_LABELS: Record<keyof ImportReport, string> = {

@@ -5,14 +5,12 @@
  *   pnpm --filter @app/scripts completion-report --year 2025 [--unit <id> | --district <code>] --out report.xlsx [--full-id-numbers]
  *
  * Learners belong to the unit or 区县 they chose for that year's certificate, else for their latest
- * certificate, else to 「未选择单位」 (see completion-report.read-model.ts). ID numbers are masked
+ * certificate, else to 「未选择单位」 (see completion-report.repository.ts). ID numbers are masked
  * unless --full-id-numbers is given.
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { completionReport } from '@app/server/src/modules/certificates/completion-report.read-model.ts'
-import { districtName } from '@app/server/src/modules/certificates/districts.rules.ts'
-import { findOrganisation } from '@app/server/src/modules/certificates/organisations.repository.ts'
+import { completionReport, districtName, findOrganisation } from '@app/server/commands'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 import { completionWorkbook } from './completion-report-xlsx.ts'
 

@@ -8,8 +8,8 @@
  * Needs Debian's nginx (and pgbouncer for --pgbouncer): apt-get install -y nginx pgbouncer.
  */
 import { parseArgs } from 'node:util'
-import { startCluster } from './cluster/cluster.ts'
-import { ClusterSetupError } from './cluster/tools.ts'
+import { startCluster } from './cluster.ts'
+import { ClusterSetupError } from './tools.ts'
 
 const { values } = parseArgs({
   options: {

@@ -13,11 +13,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '@app/server/src/app/app.config.ts'
-import { createTencentSmsProvider } from '@app/server/src/integrations/sms/tencent.ts'
-import { createDevOutboxProvider } from '@app/server/src/modules/auth/dev-sms-outbox.adapter.ts'
-import { writeResultSheet } from '@app/server/src/modules/bulk-registration/result-sheet.view.ts'
-import { registerSheet, type BulkRegistrationResult } from '@app/server/src/modules/bulk-registration/bulk-registration.service.ts'
+import { type BulkRegistrationResult, commandSmsProvider, loadConfig, registerSheet, writeResultSheet } from '@app/server/commands'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
 
 /**
@@ -43,7 +39,7 @@ await runCli(async () => {
   const config = loadConfig()
   const database = await openDatabase()
   try {
-    const sms = config.sms ? createTencentSmsProvider(config.sms.tencent) : createDevOutboxProvider(database.db, { info() {} })
+    const sms = commandSmsProvider(config, database.db)
     const result = await registerSheet({ db: database.db, sms }, { content: fs.readFileSync(file), fileName: path.basename(file), staff: values.staff, source: 'cli' }, new Date())
     fs.writeFileSync(out, await writeResultSheet(result))
     for (const line of summary(result.counts, out)) console.log(line)

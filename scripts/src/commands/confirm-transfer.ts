@@ -5,8 +5,7 @@
  *   pnpm --filter @app/scripts confirm-transfer --reference TT7K3M9QXA --amount 9000.00 --bank-serial <流水号> --staff zhang.laoshi
  */
 import { parseArgs } from 'node:util'
-import { findStaffByUsername } from '@app/server/src/modules/staff/staff.repository.ts'
-import { confirmTransfer } from '@app/server/src/modules/group-orders/group-transfer.service.ts'
+import { confirmTransfer, findStaffByUsername } from '@app/server/commands'
 import { openDatabase, runCli, UsageError } from './cli.ts'
 
 const OUTCOMES: Record<string, string> = {

@@ -1,9 +1,5 @@
 import path from 'node:path'
-import { ConfigError, loadConfig } from '@app/server/src/app/app.config.ts'
-import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
-import { DataFolderLockedError } from '@app/server/src/db/data-folder-lock.ts'
-import { isClientError } from '@app/server/src/core/errors.ts'
-import { usePersonalDataKeys } from '@app/server/src/crypto/personal-data.ts'
+import { ConfigError, createDatabase, type Database, DatabaseUnavailableError, DataFolderLockedError, isClientError, loadConfig, usePersonalDataKeys } from '@app/server/commands'
 
 /** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */
 export class UsageError extends Error {

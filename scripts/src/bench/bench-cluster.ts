@@ -12,10 +12,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { closedLoop, openLoop } from './bench/load.ts'
-import { startCluster, type Cluster } from './cluster/cluster.ts'
-import { prepareLearners } from './bench/learners.ts'
-import { startProgressLoad, verifyStored } from './cluster/progress-load.ts'
+import { closedLoop, openLoop } from './load.ts'
+import { startCluster, type Cluster } from '../cluster/cluster.ts'
+import { prepareLearners } from './learners.ts'
+import { startProgressLoad, verifyStored } from '../cluster/progress-load.ts'
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3)
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200)

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateRsaKeys, sendJson, startStandIn, type StandIn } from '@app/server/test/wechat-stand-in-helpers.ts'
+import { generateRsaKeys, sendJson, type StandIn, startStandIn } from '@app/server/testing'
 
 // The command an operator runs: with live WeChat variables pointing at a stand-in that refuses
 // the AppSecret, it prints the bilingual report with the errcode and exits 1.
@@ -32,8 +32,8 @@ afterAll(async () => {
 describe('golive-check command', () => {
   it('prints the failing item in Chinese and English and exits 1', { timeout: 90_000 }, async () => {
     // Asynchronously: the stand-in answers from this very process.
-    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/golive-check.ts'], {
-      cwd: path.resolve(import.meta.dirname, '..'),
+    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/commands/golive-check.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
       encoding: 'utf8',
       timeout: 60_000,
       env: {

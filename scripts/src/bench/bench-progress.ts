@@ -16,12 +16,12 @@ import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
-import { cpuMeter, cpuMs } from './bench/cpu.ts'
-import { createScratchDatabase } from './bench/database.ts'
-import { startFsyncProbe } from './bench/fsync-probe.ts'
-import { openPlayback, postReport, prepareLearners, storedReports } from './bench/learners.ts'
-import { closedLoop, createClient, openLoop, watchRss } from './bench/load.ts'
-import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './bench/processes.ts'
+import { cpuMeter, cpuMs } from './cpu.ts'
+import { createScratchDatabase } from './database.ts'
+import { startFsyncProbe } from './fsync-probe.ts'
+import { openPlayback, postReport, prepareLearners, storedReports } from './learners.ts'
+import { closedLoop, createClient, openLoop, watchRss } from './load.ts'
+import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './processes.ts'
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200)
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000)

@@ -7,7 +7,7 @@
  *   printf '%s' "$PASSWORD" | pnpm --filter @app/scripts create-staff --username zhang.laoshi
  */
 import { parseArgs } from 'node:util'
-import { generateStaffPassword, saveStaffUser, STAFF_USERNAME, staffPasswordProblem } from '@app/server/src/modules/staff/staff.service.ts'
+import { generateStaffPassword, saveStaffUser, STAFF_USERNAME, staffPasswordProblem } from '@app/server/commands'
 import { openDatabase, runCli, UsageError } from './cli.ts'
 
 async function readStdin(): Promise<string> {
