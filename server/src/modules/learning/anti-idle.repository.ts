@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { AntiIdleQuestion } from '@app/shared'
-import { antiIdleState, questions } from '../../db/schema.ts'
+import { antiIdleAnswers, antiIdleState, questions } from '../../db/schema.ts'
 import { drawNextDueMs, type AntiIdleSettings } from './anti-idle.rules.ts'
 import type { Tx } from './learning.types.ts'
 
@@ -44,4 +44,9 @@ export async function publicQuestion(tx: Tx, questionId: number | null): Promise
 export async function findQuestion(tx: Tx, questionId: number) {
   const [row] = await tx.select().from(questions).where(eq(questions.id, questionId))
   return row
+}
+
+/** One answer, right or wrong, in the answer's transaction. */
+export async function recordAnswer(tx: Tx, answer: typeof antiIdleAnswers.$inferInsert): Promise<void> {
+  await tx.insert(antiIdleAnswers).values(answer)
 }
