@@ -84,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now,
   })
   // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
-  await app.register(staffGuard, { db: deps.database.db, secret: derive('staff-token'), now })
+  await app.register(staffGuard, { db: deps.database.db, now })
   await registerModules(app, {
     db: deps.database.db,
     database: deps.database,

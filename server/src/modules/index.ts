@@ -24,6 +24,7 @@ import certificateRoutes from './certificates/certificates.routes.ts'
 import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import staffRoutes from './staff/staff.routes.ts'
+import staffAccountRoutes from './staff/staff-accounts.routes.ts'
 import goLiveRoutes from './golive/golive.routes.ts'
 import bulkRegistrationRoutes from './bulk-registration/bulk-registration.routes.ts'
 import groupOrderRoutes from './group-orders/group-orders.routes.ts'
@@ -139,6 +140,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(certificateRoutes, { prefix: '/certificates', deps: certificates })
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
       await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
+      await api.register(staffAccountRoutes, { prefix: '/staff/accounts', db: deps.db, now: deps.now })
       const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders, payments }
       await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })
