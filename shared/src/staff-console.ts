@@ -218,7 +218,7 @@ export type LearnerReveal = Static<typeof LearnerRevealSchema>
 export const LearnerReasonBodySchema = ClosedObject({ reason: Reason })
 export type LearnerReasonBody = Static<typeof LearnerReasonBodySchema>
 
-export const LearnerPasswordResetSchema = ClosedObject({ phoneMasked: Type.String(), sessionsEnded: Type.Integer() })
+export const LearnerPasswordResetSchema = ClosedObject({ phoneMasked: Type.String(), sessionsEnded: Type.Integer(), smsSent: Type.Boolean() })
 export type LearnerPasswordReset = Static<typeof LearnerPasswordResetSchema>
 
 /**

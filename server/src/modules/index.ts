@@ -25,6 +25,7 @@ import verifyRoutes from './certificates/verify.routes.ts'
 import { userHasCertificate } from './certificates/certificates.repository.ts'
 import staffRoutes from './staff/staff.routes.ts'
 import staffAccountRoutes from './staff/staff-accounts.routes.ts'
+import learnerConsoleRoutes from './staff-console/learners.routes.ts'
 import goLiveRoutes from './golive/golive.routes.ts'
 import bulkRegistrationRoutes from './bulk-registration/bulk-registration.routes.ts'
 import groupOrderRoutes from './group-orders/group-orders.routes.ts'
@@ -141,6 +142,7 @@ export async function registerModules(app: FastifyInstance, deps: ModuleDeps): P
       await api.register(verifyRoutes, { prefix: '/verify', deps: certificates })
       await api.register(staffRoutes, { prefix: '/staff', db: deps.db, now: deps.now })
       await api.register(staffAccountRoutes, { prefix: '/staff/accounts', db: deps.db, now: deps.now })
+      await api.register(learnerConsoleRoutes, { prefix: '/staff/learners', deps: { db: deps.db, sms, now: deps.now } })
       const groupOrders: GroupOrderDeps = { db: deps.db, now: deps.now, ...deps.groupOrders, payments }
       await api.register(groupOrderRoutes, { prefix: '/group-orders', deps: groupOrders })
       await api.register(groupFileRoutes, { prefix: '/group-orders', deps: groupOrders })

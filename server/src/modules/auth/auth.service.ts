@@ -51,7 +51,7 @@ export interface AuthDeps {
 
 const REAL_NAME = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
 
-function validRealName(raw: string): string {
+export function validRealName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ')
   if (!REAL_NAME.test(name)) throw new RealNameInvalidError()
   return name
