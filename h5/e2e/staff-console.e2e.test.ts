@@ -81,7 +81,7 @@ describe('a learner calls: 客服 resets the password from the console', () => {
   })
 
   it('finds the learner by phone: the list shows the numbers masked', async () => {
-    await console_.getByLabel('手机号', { exact: true }).fill(learner.phone)
+    await console_.getByRole('textbox', { name: '手机号' }).fill(learner.phone)
     await console_.getByRole('button', { name: '查询' }).click()
     await console_.getByText('查询结果（共 1 人）').waitFor()
     const masked = `${learner.phone.slice(0, 3)}****${learner.phone.slice(7)}`
