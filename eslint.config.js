@@ -1,10 +1,29 @@
-// One flat config for every package: TypeScript and Vue, type-only imports, and no process.env
-// outside the server's config module (docs/conventions.md).
+// One flat config for every package: TypeScript and Vue, type-only imports, no process.env outside
+// the server's configuration files, and the import boundaries between layers (docs/architecture.md).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
+
+// Import boundaries (docs/architecture.md, "Layers inside the server"). Each rule names the layer a
+// file must not reach; a specifier is matched as written, so the patterns follow each folder's depth.
+const SERVER_TESTS = ['server/src/**/*.test.ts']
+/** What a feature may import from another feature: its exported surface, nothing else. */
+const FEATURE_SURFACE = '(public|module|config|repository|rules|errors|types|paths)'
+const layer = (name, regex, why) => ({ regex, message: `${why} (${name}; docs/architecture.md).` })
+const NO_APP = layer('app/ is the composition', '^(\\.\\./)+app/', 'Only the composition and tests import app/')
+const NO_MODULES = layer('modules/ are features', '^(\\.\\./)+modules/', 'This layer sits below the features and imports none of them')
+const otherFeatureInternals = (up) =>
+  layer(
+    'feature internals',
+    `^${up}(?!\\.\\.)[^/]+/(?![^/]+\\.${FEATURE_SURFACE}\\.ts$)`,
+    `Import another feature only through its <feature>.public.ts, .module.ts, .config.ts, .repository.ts, .rules.ts, .errors.ts, .types.ts or .paths.ts`,
+  )
+const boundaries = (files, ...patterns) => ({ files, ignores: SERVER_TESTS, rules: { 'no-restricted-imports': ['error', { patterns }] } })
+
+/** shared/ files the H5 may import at run time: they (and what they import) never pull TypeBox. */
+const TYPEBOX_FREE = ['error-codes', 'certificate-number', 'id-number', 'phone', 'password', 'invoice-rules', 'group-lines', 'learning-policy', 'privacy-policy', 'real-name', 'text-cleaning', 'staff-roles']
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'server/drizzle/**', '**/coverage/**'] },
@@ -41,11 +60,56 @@ export default tseslint.config(
   },
   {
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/config.ts'],
+    // app/app.config.ts reads the environment and hands it to each feature's <feature>.config.ts.
+    ignores: ['server/src/app/app.config.ts', 'server/src/modules/*/*.config.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through server/src/config.ts.' },
+        { object: 'process', property: 'env', message: 'Read configuration in server/src/app/app.config.ts or the feature\'s <feature>.config.ts.' },
+      ],
+    },
+  },
+  // core/ is below everything: no composition, feature, plugin, simulator or worker.
+  boundaries(['server/src/core/**/*.ts'], NO_APP, NO_MODULES, layer('core', '^(\\.\\./)+(plugins|simulator|workers)/', 'core/ imports only db/ types and itself')),
+  // A feature never imports the composition, and another feature only through its surface.
+  boundaries(['server/src/modules/*/*.ts'], NO_APP, otherFeatureInternals('\\.\\./')),
+  boundaries(['server/src/modules/*/*/**/*.ts'], NO_APP, otherFeatureInternals('\\.\\./\\.\\./')),
+  // Integrations are clients of the outside world: no feature, and no crypto shared with the simulator.
+  boundaries(['server/src/integrations/**/*.ts'], NO_APP, NO_MODULES, layer('integrations', '^(\\.\\./)+simulator/', 'An integration never imports the simulator')),
+  boundaries(['server/src/simulator/**/*.ts'], NO_APP, NO_MODULES, layer('simulator', '^(\\.\\./)+integrations/', 'The simulator never imports our WeChat client')),
+  boundaries(['server/src/{plugins,db,crypto}/**/*.ts'], NO_APP, NO_MODULES),
+  // Thread entry points run a feature's parser, but never the composition.
+  boundaries(['server/src/workers/**/*.ts'], NO_APP),
+  // The H5 bundle: values only from TypeBox-free shared files; schema files with `import type` only.
+  {
+    files: ['h5/src/**/*.{ts,vue}'],
+    ignores: ['h5/src/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^@app/shared(?!/(${TYPEBOX_FREE.join('|')})$)`,
+              allowTypeImports: true,
+              message: 'This shared file pulls TypeBox into the bundle: import its types with `import type`, values only from a TypeBox-free file (docs/conventions.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: TYPEBOX_FREE.map((name) => `shared/src/${name}.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^typebox', message: 'A TypeBox-free shared file never imports TypeBox (the H5 imports it at run time).' },
+            { regex: `^\\./(?!(${TYPEBOX_FREE.join('|')})\\.ts$)`, message: 'A TypeBox-free shared file imports only other TypeBox-free files.' },
+          ],
+        },
       ],
     },
   },

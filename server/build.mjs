@@ -13,7 +13,7 @@ const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith
 
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true })
 await build({
-  entryPoints: { server: 'src/server.ts', 'parsers.worker': 'src/workers/parsers.worker.ts' },
+  entryPoints: { server: 'src/app/server.ts', 'parsers.worker': 'src/workers/parsers.worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   splitting: true,

@@ -15,7 +15,7 @@ import { importCatalogue } from '@app/server/src/modules/catalogue/catalogue-imp
 import { renderCertificate } from '@app/server/src/modules/certificates/certificate-files.service.ts'
 import { findOwnCertificate } from '@app/server/src/modules/certificates/certificates.repository.ts'
 import { seedSampleOrganisations } from '@app/server/src/modules/certificates/organisations.seed.ts'
-import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/config.ts'
+import { SAMPLE_CERTIFICATE_SETTINGS } from '@app/server/src/modules/certificates/certificates.config.ts'
 import { enrol } from '@app/server/test/factories.ts'
 import { bearer, registerLearner } from '@app/server/test/auth-helpers.ts'
 import { buildInProcessApp } from './bench/in-process-app.ts'

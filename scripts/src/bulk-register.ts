@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '@app/server/src/config.ts'
+import { loadConfig } from '@app/server/src/app/app.config.ts'
 import { createTencentSmsProvider } from '@app/server/src/integrations/sms/tencent.ts'
 import { createDevOutboxProvider } from '@app/server/src/modules/auth/dev-sms-outbox.provider.ts'
 import { writeResultSheet } from '@app/server/src/modules/bulk-registration/bulk-registration.result-sheet.ts'

@@ -1,8 +1,8 @@
 import path from 'node:path'
-import { ConfigError, loadConfig } from '@app/server/src/config.ts'
+import { ConfigError, loadConfig } from '@app/server/src/app/app.config.ts'
 import { createDatabase, DatabaseUnavailableError, type Database } from '@app/server/src/db/client.ts'
 import { DataFolderLockedError } from '@app/server/src/db/data-folder-lock.ts'
-import { isClientError } from '@app/server/src/errors.ts'
+import { isClientError } from '@app/server/src/core/errors.ts'
 import { usePersonalDataKeys } from '@app/server/src/crypto/personal-data.ts'
 
 /** A mistake by the operator (bad arguments, bad input file): reported in one line, no stack. */

@@ -1,6 +1,6 @@
 import { maskIdNumber } from '@app/shared'
 import type { CompletionRow, CompletionStatus } from '@app/server/src/modules/certificates/completion-report.repository.ts'
-import { writeWorkbook } from '@app/server/src/spreadsheet.ts'
+import { writeWorkbook } from '@app/server/src/core/spreadsheet.ts'
 
 export const STATUS_LABELS: Record<CompletionStatus, string> = { completed: '已完成', studying: '学习中', not_started: '未开始' }
 /** The statuses in the order the summary's columns show them. */

@@ -10,9 +10,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadConfig } from '@app/server/src/config.ts'
+import { loadConfig } from '@app/server/src/app/app.config.ts'
 import { createDatabase } from '@app/server/src/db/client.ts'
-import type { DevSecrets } from '@app/server/src/dev-secrets.ts'
+import type { DevSecrets } from '@app/server/src/app/dev-secrets.ts'
 import { continuingEducationMenu, createMenu } from '@app/server/src/integrations/wechat/menu.ts'
 import type { WechatApiSettings } from '@app/server/src/integrations/wechat/settings.ts'
 import { openDatabase, runCli, UsageError } from './cli.ts'

@@ -12,12 +12,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadConfig } from '@app/server/src/config.ts'
-import type { DevSecrets } from '@app/server/src/dev-secrets.ts'
+import { loadConfig } from '@app/server/src/app/app.config.ts'
+import type { DevSecrets } from '@app/server/src/app/dev-secrets.ts'
 import { formatGoLiveReport } from '@app/server/src/modules/golive/golive.report.ts'
 import { runGoLiveCheck } from '@app/server/src/modules/golive/golive.service.ts'
 import type { GoLiveInput } from '@app/server/src/modules/golive/golive.types.ts'
-import { createWechatRuntime, simulatorClientSettings } from '@app/server/src/wechat-runtime.ts'
+import { createWechatRuntime, simulatorClientSettings } from '@app/server/src/app/wechat-runtime.ts'
 import { runCli, UsageError } from './cli.ts'
 
 await runCli(async () => {

@@ -77,7 +77,7 @@ function runCommand(name: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 }
 
 async function startServer(): Promise<{ child: ChildProcess; exit: Promise<Run> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: serverDir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/server.ts'], { cwd: serverDir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let stdout = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))

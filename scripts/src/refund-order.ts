@@ -7,8 +7,8 @@
  *   pnpm --filter @app/scripts refund-order --sync <out_refund_no>
  */
 import { parseArgs } from 'node:util'
-import { loadConfig } from '@app/server/src/config.ts'
-import { createWechatRuntime } from '@app/server/src/wechat-runtime.ts'
+import { loadConfig } from '@app/server/src/app/app.config.ts'
+import { createWechatRuntime } from '@app/server/src/app/wechat-runtime.ts'
 import { createWechatPayClient } from '@app/server/src/integrations/wechat/pay/client.ts'
 import { requestRefund, syncRefund } from '@app/server/src/modules/payments/refunds.service.ts'
 import { openDatabase, runCli, UsageError } from './cli.ts'

@@ -5,7 +5,7 @@ import postgres from 'postgres'
 import { inject } from 'vitest'
 import { createDatabase, type Database } from '../src/db/client.ts'
 import { withDatabase } from './global-setup.ts'
-import { SAMPLE_PERSONAL_DATA_KEYS } from '../src/config.ts'
+import { SAMPLE_PERSONAL_DATA_KEYS } from '../src/app/app.config.ts'
 import { usePersonalDataKeys } from '../src/crypto/personal-data.ts'
 
 /**

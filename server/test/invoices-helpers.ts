@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { TestApp } from './app.ts'
-import { DEVELOPMENT_INVOICE_CONFIG } from '../src/config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG } from '../src/modules/invoices/invoices.config.ts'
 import type { AppDb } from '../src/db/client.ts'
 import { newOutTradeNo } from '../src/modules/orders/orders.rules.ts'
 import { invoiceDocuments, invoices, orders, projects } from '../src/db/schema.ts'

@@ -1,4 +1,5 @@
 import { checkIdNumber, type IdNumberProblem } from './id-number.ts'
+import { replaceInvisible } from './text-cleaning.ts'
 
 /**
  * 团体购买 (GRP-1, GRP-2): a buyer pastes ID numbers, one a line, copied from a spreadsheet column.
@@ -47,9 +48,6 @@ export function splitGroupLines(text: string): string[] {
   return text.split(/\r\n|[\n\r\u2028\u2029]/)
 }
 
-// Zero-width characters, word joiner, BOM, soft hyphen and no-break space: invisible or looking
-// like a plain space in a spreadsheet cell.
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD\u00A0\u202F]/g
 const SPACES = /[ \t\u3000\u2000-\u200A\f\v]/g
 const FULLWIDTH = /[\uFF10-\uFF19\uFF38\uFF58]/g
 
@@ -60,15 +58,15 @@ const FULLWIDTH = /[\uFF10-\uFF19\uFF38\uFF58]/g
 export function normaliseGroupLine(raw: string): { value: string; fixes: GroupLineFix[] } {
   const fixes: GroupLineFix[] = []
   let value = raw
-  const apply = (fix: GroupLineFix, pattern: RegExp, replace: (ch: string) => string) => {
-    const next = value.replace(pattern, replace)
+  const apply = (fix: GroupLineFix, clean: (text: string) => string) => {
+    const next = clean(value)
     if (next !== value) fixes.push(fix)
     value = next
   }
-  apply('invisible', INVISIBLE, () => '')
-  apply('spaces', SPACES, () => '')
-  apply('fullwidth', FULLWIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-  apply('lowercase_x', /x/g, () => 'X')
+  apply('invisible', (text) => replaceInvisible(text))
+  apply('spaces', (text) => text.replace(SPACES, ''))
+  apply('fullwidth', (text) => text.replace(FULLWIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)))
+  apply('lowercase_x', (text) => text.replace(/x/g, 'X'))
   return { value, fixes }
 }
 

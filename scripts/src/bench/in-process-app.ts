@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { buildApp, type AppDeps } from '@app/server/src/app.ts'
+import { buildApp, type AppDeps } from '@app/server/src/app/build-app.ts'
 import type { Database } from '@app/server/src/db/client.ts'
-import { generateDevSecrets } from '@app/server/src/dev-secrets.ts'
-import { simulatorClientSettings } from '@app/server/src/wechat-runtime.ts'
+import { generateDevSecrets } from '@app/server/src/app/dev-secrets.ts'
+import { simulatorClientSettings } from '@app/server/src/app/wechat-runtime.ts'
 import { REPO_ROOT } from './processes.ts'
 
 /**

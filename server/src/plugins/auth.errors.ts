@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../errors.ts'
+import { defineError } from '../core/errors.ts'
 
 /** No access token at all. */
 export const SignInRequiredError = defineError(ErrorCode.UNAUTHORIZED, '请先登录', 401)

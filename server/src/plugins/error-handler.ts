@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCode, isErrorCode, type ErrorBody } from '@app/shared'
-import { describeError } from '../logger.ts'
+import { describeError } from '../core/logger.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
 
 // Fastify's own error codes that are really the client's fault, mapped to our stable codes.

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { registry } from './metrics.registry.ts'
+import { registry } from '../core/metrics.registry.ts'
 
 export interface MetricsServer {
   port: number

@@ -1,5 +1,5 @@
 import type { SmsProvider } from '../integrations/sms/provider.ts'
-import { smsSends } from './metrics.registry.ts'
+import { smsSends } from '../core/metrics.registry.ts'
 
 /** Runs one send, counting it by purpose and outcome (sms_sends_total). */
 async function counted(purpose: string, send: () => Promise<void>): Promise<void> {

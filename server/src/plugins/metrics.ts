@@ -1,9 +1,6 @@
 import fp from 'fastify-plugin'
 import type { PoolStats } from '../db/pool-stats.ts'
-import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
-import { httpRequestDuration, paymentNotifications, watchPool } from './metrics.registry.ts'
-
-const NOTIFY_KINDS: Record<string, string> = { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' }
+import { httpRequestDuration, paymentNotifications, watchPool } from '../core/metrics.registry.ts'
 
 function notificationOutcome(status: number): string {
   if (status < 300) return 'acknowledged'
@@ -15,8 +12,14 @@ function notificationOutcome(status: number): string {
  * id as the `reqId` of its log lines and the x-request-id answer header), and the outcome of WeChat
  * Pay notifications. Exposed only by the metrics listener (metrics-server.ts), never under /api.
  */
-export default fp<{ poolStats: PoolStats | null }>(
-  async (app, { poolStats }) => {
+export interface MetricsOptions {
+  poolStats: PoolStats | null
+  /** Route path → notification kind (`transaction`, `refund`): the paths WeChat Pay posts to, given by the composition. */
+  notificationRoutes: Record<string, string>
+}
+
+export default fp<MetricsOptions>(
+  async (app, { poolStats, notificationRoutes }) => {
     if (poolStats) {
       const unwatch = watchPool(poolStats)
       app.addHook('onClose', async () => unwatch())
@@ -30,7 +33,7 @@ export default fp<{ poolStats: PoolStats | null }>(
         // prom-client types exemplar labels like metric labels; request_id is an exemplar-only label.
         exemplarLabels: { request_id: String(request.id) } as never,
       })
-      const kind = NOTIFY_KINDS[route]
+      const kind = notificationRoutes[route]
       if (kind) paymentNotifications.inc({ kind, outcome: notificationOutcome(status) })
     })
   },

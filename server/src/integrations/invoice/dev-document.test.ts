@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib'
 import { describe, expect, it } from 'vitest'
-import { cachedFontkit, certificateFont } from '../../modules/certificates/render/fonts.ts'
+import { cachedFontkit, certificateFont } from '../../core/pdf-fonts.ts'
 import { BUYER_BOX, partyLines, renderDevInvoicePdf, SELLER_BOX } from './dev-document.ts'
 import { pdfText } from '../../../test/pdf-text-helpers.ts'
 

@@ -1,6 +1,6 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
 import { formatFen } from '@app/shared'
-import { cachedFontkit, certificateFont } from '../../modules/certificates/render/fonts.ts'
+import { cachedFontkit, certificateFont } from '../../core/pdf-fonts.ts'
 import type { IssuedDocument } from './provider.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const InvalidCredentialsError = defineError(ErrorCode.INVALID_CREDENTIALS, '用户名或密码错误', 401)
 export const LoginThrottledError = defineError(ErrorCode.LOGIN_THROTTLED, '登录失败次数过多，请%s分钟后再试，或点击“忘记密码”重置密码', 429)

@@ -12,7 +12,7 @@ import {
 } from '@app/shared'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../plugins/auth.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { isSessionEndedError } from '../../plugins/auth.errors.ts'
 import { SessionExpiredError } from './auth.errors.ts'
 import {

@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm'
 import {
   checkIdNumber,
   isMobilePhone,
+  isRealName,
   maskIdNumber,
   maskPhone,
   normaliseIdNumber,
   normalisePhone,
+  normaliseRealName,
   passwordProblem,
   type LoginBody,
   type Me,
@@ -15,7 +17,7 @@ import {
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
-import { withRetryAfter } from '../../errors.ts'
+import { withRetryAfter } from '../../core/errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import {
   AttemptsThrottledError,
@@ -41,6 +43,7 @@ import { CODE_CHECKS_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, thro
 import { recordConsents } from './consents.repository.ts'
 import { requireConsents } from './consents.service.ts'
 import { findBindingByUser, findUserByAccount, findUserById, findUserByPhoneForUpdate, insertUser, type UserRow } from './users.repository.ts'
+import { uniqueViolationConstraint } from '../../core/db-errors.ts'
 
 export interface AuthDeps {
   db: AppDb
@@ -49,11 +52,9 @@ export interface AuthDeps {
   hasCertificate(userId: number): Promise<boolean>
 }
 
-const REAL_NAME = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
-
 export function validRealName(raw: string): string {
-  const name = raw.trim().replace(/\s+/g, ' ')
-  if (!REAL_NAME.test(name)) throw new RealNameInvalidError()
+  const name = normaliseRealName(raw)
+  if (!isRealName(name)) throw new RealNameInvalidError()
   return name
 }
 
@@ -61,13 +62,6 @@ function validPhone(raw: string): string {
   const phone = normalisePhone(raw)
   if (!isMobilePhone(phone)) throw new PhoneInvalidError()
   return phone
-}
-
-/** Postgres unique violations name the constraint; they decide the message when two requests race. */
-function uniqueViolation(error: unknown): string | null {
-  const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown }
-  if (e?.code === '23505') return e.constraint_name ?? e.constraint ?? ''
-  return e?.cause ? uniqueViolation(e.cause) : null
 }
 
 /**
@@ -105,7 +99,7 @@ export async function register(deps: AuthDeps, body: RegisterBody, clientAddress
     return user
   } catch (error) {
     // Two registrations racing: the unique blind indexes decide (users_id_number_index_unique, users_phone_index_unique).
-    const constraint = uniqueViolation(error)
+    const constraint = uniqueViolationConstraint(error)
     if (constraint?.includes('id_number')) throw new IdNumberTakenError()
     if (constraint?.includes('phone')) throw new PhoneTakenError()
     throw error
@@ -240,7 +234,7 @@ export async function bindWechat(deps: Pick<AuthDeps, 'db'>, input: { appId: str
   try {
     await deps.db.insert(wechatBindings).values(input)
   } catch (error) {
-    if (uniqueViolation(error) === null) throw error
+    if (uniqueViolationConstraint(error) === null) throw error
     const [row] = await deps.db.select().from(wechatBindings).where(eq(wechatBindings.openid, input.openid))
     if (row?.userId === input.userId) return
     throw new WechatAlreadyBoundError()

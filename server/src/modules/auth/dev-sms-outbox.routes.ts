@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DevSmsOutboxQuerySchema, DevSmsOutboxSchema, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { readOutbox } from './dev-sms-outbox.service.ts'
 
 /**

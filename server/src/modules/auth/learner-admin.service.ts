@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { checkIdNumber, isMobilePhone, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { users, wechatBindings } from '../../db/schema.ts'
+import { uniqueViolationConstraint } from '../../core/db-errors.ts'
 import { blindIndex, seal } from '../../crypto/personal-data.ts'
 import { IdNumberInvalidError, IdNumberTakenError, PhoneInvalidError, PhoneTakenError, WechatNotBoundError } from './auth.errors.ts'
 import { validRealName } from './auth.service.ts'
@@ -16,12 +17,6 @@ import { endAllSessions } from './sessions.service.ts'
  */
 type Audit = (tx: Db) => Promise<void>
 
-/** Postgres unique violations name the constraint (users_id_number_index_unique, users_phone_index_unique). */
-function uniqueViolation(error: unknown): string | null {
-  const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown }
-  if (e?.code === '23505') return e.constraint_name ?? e.constraint ?? ''
-  return e?.cause ? uniqueViolation(e.cause) : null
-}
 
 async function inTransaction<T>(db: AppDb, userId: number, work: (tx: Db) => Promise<T>): Promise<T> {
   try {
@@ -30,7 +25,8 @@ async function inTransaction<T>(db: AppDb, userId: number, work: (tx: Db) => Pro
       return work(tx)
     })
   } catch (error) {
-    const constraint = uniqueViolation(error)
+    // Two changes racing: the unique blind indexes decide (users_id_number_index_unique, users_phone_index_unique).
+    const constraint = uniqueViolationConstraint(error)
     if (constraint?.includes('id_number')) throw new IdNumberTakenError()
     if (constraint?.includes('phone')) throw new PhoneTakenError()
     throw error

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ChangePasswordBodySchema, ConsentBodySchema, MeSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { describeMe, loadUser, unbindWechat, type AuthDeps } from './auth.service.ts'
 import { giveConsents } from './consents.service.ts'
 import { changePassword } from './password-change.service.ts'

@@ -3,7 +3,7 @@ import { PRIVACY_POLICY_VERSION } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { consents, sessions, users } from '../../db/schema.ts'
 import type { SessionEndReason } from '../../plugins/auth.errors.ts'
-import type { SignInSessionState } from '../../rules/sign-in-session.rules.ts'
+import type { SignInSessionState } from '../../core/sign-in-session.rules.ts'
 
 type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
 /** The database or a transaction on it. */

@@ -4,7 +4,7 @@ import type { SmsPurposeValue } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { smsCodes } from '../../db/schema.ts'
 import { blindIndex } from '../../crypto/personal-data.ts'
-import { withRetryAfter } from '../../errors.ts'
+import { withRetryAfter } from '../../core/errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import { SmsDailyLimitError, SmsSendFailedError, SmsTooFrequentError } from './auth.errors.ts'
 

@@ -1,6 +1,6 @@
 // The TypeBox-free file: these errors are also raised in the parser thread, which needs no schemas.
 import { ErrorCode } from '@app/shared/error-codes'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const SheetUnreadableError = defineError(ErrorCode.BULK_SHEET_UNREADABLE, '无法读取表格：%s', 400)
 export const SheetColumnsMissingError = defineError(ErrorCode.BULK_SHEET_COLUMNS_MISSING, '表格缺少列：%s（第一行应为 姓名、身份证号、手机号、单位）', 400)

@@ -1,4 +1,4 @@
-import { writeWorkbook } from '../../spreadsheet.ts'
+import { writeWorkbook } from '../../core/spreadsheet.ts'
 import type { BulkRegistrationResult, RowOutcome } from './bulk-registration.service.ts'
 
 /** The result sheet staff send back to the unit: one line per row of theirs, masked. */

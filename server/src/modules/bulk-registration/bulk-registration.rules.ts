@@ -1,4 +1,4 @@
-import { checkIdNumber, isMobilePhone, normalisePhone } from '@app/shared'
+import { checkIdNumber, isMobilePhone, isRealName, normalisePhone, normaliseRealName, replaceInvisible } from '@app/shared'
 import type { SheetRow } from './bulk-registration.sheet.ts'
 
 /**
@@ -17,19 +17,16 @@ export interface ValidRow {
 
 export type Checked = { ok: true; row: ValidRow } | { ok: false; line: number; source: SheetRow; reason: string }
 
-// The same rule as 注册: the name as on the ID card, Chinese or Latin letters, the middle dot.
-const REAL_NAME = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00A0]/g
-
 export function checkRow(source: SheetRow, today: Date): Checked {
   const fail = (reason: string): Checked => ({ ok: false, line: source.line, source, reason })
-  const name = source.name.replace(INVISIBLE, ' ').trim().replace(/\s+/g, ' ')
+  // The same rule as 注册 (shared/src/real-name.ts); an invisible character counts as a space.
+  const name = normaliseRealName(replaceInvisible(source.name, ' '))
   if (name === '') return fail('姓名为空')
-  if (!REAL_NAME.test(name)) return fail('姓名应为与身份证一致的 2–30 个汉字或字母')
+  if (!isRealName(name)) return fail('姓名应为与身份证一致的 2–30 个汉字或字母')
   if (source.idNumberProblem) return fail(source.idNumberProblem)
-  const id = checkIdNumber(source.idNumber.replace(INVISIBLE, ''), today)
+  const id = checkIdNumber(replaceInvisible(source.idNumber), today)
   if (!id.ok) return fail(id.message)
-  const phone = normalisePhone(source.phone.replace(INVISIBLE, ''))
+  const phone = normalisePhone(replaceInvisible(source.phone))
   if (phone === '') return fail('手机号为空')
   if (!isMobilePhone(phone)) return fail('手机号应为 11 位中国大陆手机号')
   return { ok: true, row: { line: source.line, name, idNumber: id.value, phone, unit: source.unit.slice(0, 100) } }

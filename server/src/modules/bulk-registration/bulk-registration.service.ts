@@ -3,12 +3,13 @@ import { maskIdNumber, maskPhone, passwordProblem } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { users } from '../../db/schema.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
-import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/passwords.service.ts'
+import { hashPassword, RANDOM_SECRET_PARAMS } from '../auth/auth.public.ts'
 import { runParser, WorkerBudgetExceeded, type WorkerBudget } from '../../workers/worker-runner.ts'
 import { SheetChangedError, SheetTooComplexError } from './bulk-registration.errors.ts'
 import { createAccounts, findAccounts, recordSmsOutcome, type NewAccount } from './bulk-registration.repository.ts'
 import { checkRow, markDuplicates, placeRow, type ExistingAccount, type ValidRow } from './bulk-registration.rules.ts'
 import type { SheetRow } from './bulk-registration.sheet.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
  * Staff bulk registration (ACC-5, OPS-2): a unit's sheet in, the missing accounts created in one
@@ -122,12 +123,7 @@ const LEARNER_IDENTITY_CONSTRAINTS = new Set(
  * 「导入期间有学员自行注册…」 once, and the same upload then succeeded.
  */
 function isNewAccountConflict(error: unknown): boolean {
-  type DbError = { code?: string; constraint?: string; constraint_name?: string; cause?: unknown }
-  for (let e = error as DbError | undefined; e; e = e.cause as DbError | undefined) {
-    // postgres.js names the constraint `constraint_name`, PGlite `constraint`.
-    if (e.code === '23505') return LEARNER_IDENTITY_CONSTRAINTS.has(e.constraint_name ?? e.constraint)
-  }
-  return false
+  return isUniqueViolation(error, LEARNER_IDENTITY_CONSTRAINTS)
 }
 
 export async function registerSheet(deps: BulkRegistrationDeps, request: BulkRegistrationRequest, now: Date): Promise<BulkRegistrationResult> {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CatalogueSchema, IdParamsSchema, ProjectDetailSchema } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import type { FastifyRequest } from 'fastify'
 import { getCatalogue, getProjectDetail, type ProjectStateLookup } from './catalogue.service.ts'
 

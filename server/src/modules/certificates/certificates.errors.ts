@@ -1,5 +1,5 @@
 import { CERTIFICATE_SERVICE_PHONE, ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const NotEnrolledError = defineError(ErrorCode.NOT_ENROLLED, '您尚未购买该培训项目', 403)
 /** The argument is the 学时 still missing, so the learner knows how far they are. */

@@ -85,10 +85,3 @@ export async function storeCertificateFile(db: AppDb, file: typeof certificateFi
   await db.insert(certificateFiles).values(file).onConflictDoNothing()
 }
 
-/** Postgres unique violation (23505) on the named constraint, wherever the driver wrapped it. */
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined
-  if (!e) return false
-  if (e.code === '23505') return (e.constraint_name ?? e.constraint) === constraint
-  return isUniqueViolation(e.cause, constraint)
-}

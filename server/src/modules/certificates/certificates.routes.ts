@@ -10,7 +10,7 @@ import {
   OrganisationQuerySchema,
 } from '@app/shared'
 import type { FastifyRequest } from 'fastify'
-import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
+import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../core/route-schemas.ts'
 import { isValidFileLink } from './file-links.rules.ts'
 import { createCertificateFiles } from './certificate-files.service.ts'
 import { certificateView, getCertificateById, getOwnCertificate, issueCertificate, listCertificatePlans } from './certificates.service.ts'

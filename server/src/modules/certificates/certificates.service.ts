@@ -11,7 +11,7 @@ import {
   type IssueCertificateBody,
 } from '@app/shared'
 import { findUserById } from '../auth/users.repository.ts'
-import { listPlans } from '../learning/plans.service.ts'
+import { listPlans } from '../learning/learning.public.ts'
 import { newCertificateNumber } from './certificate-number.rules.ts'
 import {
   CertificateDataMismatchError,
@@ -29,7 +29,6 @@ import {
   findOwnCertificate,
   insertCertificate,
   isDemoProject,
-  isUniqueViolation,
   listCertificateRefs,
   type CertificateRow,
 } from './certificates.repository.ts'
@@ -37,6 +36,7 @@ import type { CertificateDeps } from './certificates.types.ts'
 import { districtName } from './districts.rules.ts'
 import { findOrganisation } from './organisations.repository.ts'
 import { signCertificate, verifyCertificateSignature } from './signature.rules.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /** 我的证书 (CRT-1): every active plan, with its certificate or what is still missing. */
 export async function listCertificatePlans(deps: CertificateDeps, userId: number): Promise<CertificatePlan[]> {

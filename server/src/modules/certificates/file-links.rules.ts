@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 
 /**
  * Short-lived signed links to a learner's own certificate files. WeChat's long-press 保存图片 and
@@ -7,18 +7,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
  */
 export const FILE_LINK_TTL_SECONDS = 30 * 60
 
-function mac(key: string, certificateId: number, kind: string, expires: number): string {
-  return createHmac('sha256', key).update(`certificate-file:${certificateId}:${kind}:${expires}`).digest('base64url')
-}
+const subject = (certificateId: number, kind: string) => `certificate-file:${certificateId}:${kind}`
 
 export function signedFileUrl(key: string, certificateId: number, kind: 'pdf' | 'png', now: Date): string {
-  const expires = Math.floor(now.getTime() / 1000) + FILE_LINK_TTL_SECONDS
-  return `/api/certificates/${certificateId}/certificate.${kind}?expires=${expires}&sig=${mac(key, certificateId, kind, expires)}`
+  return signLink(key, subject(certificateId, kind), `/api/certificates/${certificateId}/certificate.${kind}`, FILE_LINK_TTL_SECONDS, now)
 }
 
 export function isValidFileLink(key: string, certificateId: number, kind: 'pdf' | 'png', expires: number, sig: string, now: Date): boolean {
-  if (!Number.isInteger(expires) || expires < now.getTime() / 1000) return false
-  const expected = Buffer.from(mac(key, certificateId, kind, expires))
-  const given = Buffer.from(sig)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  return isValidLinkSignature(key, subject(certificateId, kind), expires, sig, now)
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CertificateVerificationSchema, VerifyParamsSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { VerifyRateLimitedError } from './certificates.errors.ts'
 import { verifyCertificate } from './certificates.service.ts'
 import type { CertificateDeps } from './certificates.types.ts'

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { TencentSmsConfig } from '../../config.ts'
+import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
-import { withErrors } from '../../route-schemas.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
-import { currentStaff } from '../staff/staff.guard.ts'
+import { withErrors } from '../../core/route-schemas.ts'
+import { recordStaffAction, currentStaff } from '../staff/staff.public.ts'
 import { runGoLiveCheck } from './golive.service.ts'
 
 export interface GoLiveRouteDeps {

@@ -1,4 +1,4 @@
-import type { TencentSmsConfig } from '../../config.ts'
+import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { withRetryAfter } from '../../errors.ts'
+import { withRetryAfter } from '../../core/errors.ts'
 import { countAttempt } from '../auth/throttle.repository.ts'
 import { throttleKey } from '../auth/throttle.rules.ts'
 import { GroupChecksThrottledError } from './group-orders.errors.ts'

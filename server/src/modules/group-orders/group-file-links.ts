@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 
 /**
  * Short-lived signed links for the group files (error file, learner list). Inside WeChat a
@@ -7,18 +7,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
  */
 export const GROUP_FILE_LINK_TTL_SECONDS = 15 * 60
 
-function mac(key: string, path: string, expires: number): string {
-  return createHmac('sha256', key).update(`group-file:${path}:${expires}`).digest('base64url')
-}
-
 export function signGroupFileLink(key: string, path: string, now: Date): string {
-  const expires = Math.floor(now.getTime() / 1000) + GROUP_FILE_LINK_TTL_SECONDS
-  return `${path}?expires=${expires}&sig=${mac(key, path, expires)}`
+  return signLink(key, `group-file:${path}`, path, GROUP_FILE_LINK_TTL_SECONDS, now)
 }
 
 export function isValidGroupFileLink(key: string, path: string, expires: number, sig: string, now: Date): boolean {
-  if (!Number.isInteger(expires) || expires < now.getTime() / 1000) return false
-  const expected = Buffer.from(mac(key, path, expires))
-  const given = Buffer.from(sig)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  return isValidLinkSignature(key, `group-file:${path}`, expires, sig, now)
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { BinarySchema, withErrors } from '../../route-schemas.ts'
+import { BinarySchema, withErrors } from '../../core/route-schemas.ts'
 import { FileLinkInvalidError } from './group-orders.errors.ts'
 import { errorFile, learnersFile } from './group-files.service.ts'
 import { isValidGroupFileLink } from './group-file-links.ts'

@@ -1,5 +1,5 @@
 import { maskIdNumber } from '@app/shared'
-import { writeWorkbook } from '../../spreadsheet.ts'
+import { writeWorkbook } from '../../core/spreadsheet.ts'
 import { planProgress } from '../learning/plans.rules.ts'
 import { findCheckRun } from './group-check.repository.ts'
 import { FileLinkInvalidError, GroupOrderNotFoundError, GroupOrderUnpaidError } from './group-orders.errors.ts'

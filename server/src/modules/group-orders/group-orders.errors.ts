@@ -1,5 +1,5 @@
 import { ErrorCode, MAX_GROUP_LINES } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const GroupListEmptyError = defineError(ErrorCode.GROUP_LIST_EMPTY, '请粘贴需参训学员的身份证号码，每行一个', 400)
 export const GroupListTooLongError = defineError(ErrorCode.GROUP_LIST_TOO_LONG, `一次最多为${MAX_GROUP_LINES}名学员购买（本次%s行），请分批提交`, 400)

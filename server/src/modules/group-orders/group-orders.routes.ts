@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { GroupCheckBodySchema, GroupCheckResultSchema, GroupOrderLearnerPageSchema, GroupOrderListSchema, GroupOrderNoticeSchema, GroupOrderSchema, IdParamsSchema, IdSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { submitGroupList } from './group-check.service.ts'
 import { groupOrderDetail, groupOrderLearners, groupOrderNotice, listGroupOrders } from './group-orders.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'

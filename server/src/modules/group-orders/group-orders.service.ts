@@ -1,7 +1,7 @@
 import { maskIdNumber, maskName, OrderStatus, type GroupOrder, type GroupOrderLearner, type GroupOrderLearnerPage } from '@app/shared'
 import { toOrderDto } from '../orders/orders.repository.ts'
 import { planProgress } from '../learning/plans.rules.ts'
-import { dropEnrolledSeats } from '../payments/group-seats.service.ts'
+import { dropEnrolledSeats } from '../payments/payments.public.ts'
 import { GroupOrderNotFoundError } from './group-orders.errors.ts'
 import { droppedCounts, enrolmentCounts, findBuyerGroupOrder, isListedInPendingGroupOrder, listBuyerGroupOrders, orderLearners, refundTotals, type GroupLearnerRow, type OrderRow } from './group-orders.repository.ts'
 import { signGroupFileLink } from './group-file-links.ts'

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ConfirmTransferBodySchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
-import { currentStaff } from '../staff/staff.guard.ts'
+import { withErrors } from '../../core/route-schemas.ts'
+import { currentStaff } from '../staff/staff.public.ts'
 import { confirmTransfer } from './group-transfer.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 

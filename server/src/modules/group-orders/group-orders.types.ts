@@ -1,6 +1,6 @@
-import type { TransferAccount } from '../../config.ts'
+import type { TransferAccount } from './group-orders.config.ts'
 import type { AppDb } from '../../db/client.ts'
-import type { PaymentDeps } from '../payments/payments.service.ts'
+import type { PaymentDeps } from '../payments/payments.public.ts'
 
 export interface GroupOrderDeps {
   db: AppDb

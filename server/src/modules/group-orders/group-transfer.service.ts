@@ -2,8 +2,8 @@ import { count, eq } from 'drizzle-orm'
 import { formatFen, type ConfirmTransferBody } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { groupOrderTransfers, orderItems, orders } from '../../db/schema.ts'
-import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/settlement.service.ts'
-import { recordStaffAction } from '../staff/staff.audit.ts'
+import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/payments.public.ts'
+import { recordStaffAction } from '../staff/staff.public.ts'
 import { TransferMismatchError } from './group-orders.errors.ts'
 
 export interface TransferConfirmation {

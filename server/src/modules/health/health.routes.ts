@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ErrorCode, HealthSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { sendError } from '../../plugins/error-handler.ts'
 import { readiness } from './health.service.ts'
 

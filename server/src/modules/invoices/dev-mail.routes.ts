@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { DevMailOutboxQuerySchema, DevMailOutboxSchema } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { readDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 
 /** Development only (no mail service configured): read the e-mails that would have been sent. */
 const devMailRoutes: FastifyPluginAsyncTypebox<{ db: AppDb }> = async (app, { db }) => {

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { eq } from 'drizzle-orm'
+import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 import { invoiceDocuments } from '../../db/schema.ts'
 import { InvoiceProviderError, type InvoiceDocumentRequest, type IssuedDocument } from '../../integrations/invoice/provider.ts'
 import { InvoiceFileUnavailableError } from './invoices.errors.ts'
@@ -13,20 +13,12 @@ import type { InvoiceDeps } from './invoices.types.ts'
  */
 export const INVOICE_LINK_TTL_SECONDS = 30 * 60
 
-function mac(key: string, documentId: number, expires: number): string {
-  return createHmac('sha256', key).update(`invoice-file:${documentId}:${expires}`).digest('base64url')
-}
-
 export function signedInvoiceUrl(key: string, documentId: number, now: Date): string {
-  const expires = Math.floor(now.getTime() / 1000) + INVOICE_LINK_TTL_SECONDS
-  return `/api/invoices/files/${documentId}/invoice.pdf?expires=${expires}&sig=${mac(key, documentId, expires)}`
+  return signLink(key, `invoice-file:${documentId}`, `/api/invoices/files/${documentId}/invoice.pdf`, INVOICE_LINK_TTL_SECONDS, now)
 }
 
 export function isValidInvoiceLink(key: string, documentId: number, expires: number, sig: string, now: Date): boolean {
-  if (!Number.isInteger(expires) || expires < now.getTime() / 1000) return false
-  const expected = Buffer.from(mac(key, documentId, expires))
-  const given = Buffer.from(sig)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  return isValidLinkSignature(key, `invoice-file:${documentId}`, expires, sig, now)
 }
 
 /** What the provider was (or will be) asked for this document; the same on every retry. */

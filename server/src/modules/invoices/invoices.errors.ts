@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const InvoiceNotFoundError = defineError(ErrorCode.INVOICE_NOT_FOUND, '发票或订单不存在', 404)
 /** A rule refuses the action; the message names the rule (INV-3), e.g. 「不能跨年补开发票…」. */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { firstProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
-import { DEVELOPMENT_INVOICE_CONFIG, type InvoiceConfig } from '../../config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG, type InvoiceConfig } from './invoices.config.ts'
 import { createNuonuoProvider } from '../../integrations/invoice/nuonuo.ts'
 import { startNuonuoStandIn, STAND_IN_APP_KEY, STAND_IN_APP_SECRET, type NuonuoStandIn } from '../../../test/nuonuo-stand-in-helpers.ts'
 import { orders, providerAccessTokens } from '../../db/schema.ts'

@@ -13,7 +13,7 @@ import {
   SendInvoiceEmailResultSchema,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
-import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../route-schemas.ts'
+import { BinarySchema, FileLinkQuerySchema, withErrors } from '../../core/route-schemas.ts'
 import { documentFile, isValidInvoiceLink } from './invoice-files.ts'
 import { emailInvoiceOnRequest } from './invoice-mail.ts'
 import { InvoiceNotFoundError } from './invoices.errors.ts'

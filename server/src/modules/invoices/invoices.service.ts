@@ -9,7 +9,7 @@ import {
   type InvoiceDetails,
 } from '@app/shared'
 import { invoices, orders } from '../../db/schema.ts'
-import { isUniqueViolation } from '../certificates/certificates.repository.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 import { insertDocument } from './invoice-documents.ts'
 import {
   InvoiceAlreadyAppliedError,

@@ -1,5 +1,5 @@
 import type { AppDb } from '../../db/client.ts'
-import type { InvoiceConfig } from '../../config.ts'
+import type { InvoiceConfig } from './invoices.config.ts'
 import { createDevInvoiceProvider } from '../../integrations/invoice/dev-provider.ts'
 import { createNuonuoProvider } from '../../integrations/invoice/nuonuo.ts'
 import type { InvoiceProvider } from '../../integrations/invoice/provider.ts'

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const NotEnrolledError = defineError(ErrorCode.NOT_ENROLLED, '您尚未购买该培训项目，请先购买后学习', 403)
 export const CourseNotFoundError = defineError(ErrorCode.COURSE_NOT_FOUND, '课程不存在', 404)

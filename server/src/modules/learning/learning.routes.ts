@@ -12,7 +12,7 @@ import {
   ProgressReportBodySchema,
   TrainingPlanListSchema,
 } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { answerQuestion } from './anti-idle.service.ts'
 import { openPlayback, type LearningDeps } from './playback.service.ts'
 import { coursePage, coursePlayer, listPlans } from './plans.service.ts'

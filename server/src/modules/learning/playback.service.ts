@@ -9,6 +9,7 @@ import { mayOpenSession, OPEN_WINDOW_MS } from './playback.rules.ts'
 import type { ReportBatcher } from './progress-report.service.ts'
 import { ensureProgress, findActiveEnrollment, findChapterContext } from './progress.repository.ts'
 import { chapterState } from './progress.rules.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 
 export interface LearningDeps {
   db: AppDb
@@ -51,7 +52,3 @@ export async function openPlayback(deps: Pick<LearningDeps, 'db' | 'antiIdle'>, 
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: unknown } | null
-  return e?.code === '23505' || (e?.cause !== undefined && isUniqueViolation(e.cause))
-}

@@ -3,7 +3,7 @@ import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
 import type { LearningDeps } from './playback.service.ts'
 import { createMicroBatcher, type MicroBatcher } from './micro-batch.queue.ts'
 import { processReportBatch } from './report-batch.service.ts'
-import { observeProgressBatch } from '../../plugins/metrics.registry.ts'
+import { observeProgressBatch } from '../../core/metrics.registry.ts'
 
 /** Claims of the access token a report came with; the batch re-checks them against the database. */
 export interface ReportAuth {

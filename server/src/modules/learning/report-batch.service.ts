@@ -1,7 +1,7 @@
 import type { AntiIdleQuestion, ProgressAck } from '@app/shared'
 import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
 import { isDatabaseUnavailable } from '../../db/unavailable.ts'
-import { isSignInSessionLive } from '../../rules/sign-in-session.rules.ts'
+import { isSignInSessionLive } from '../../core/sign-in-session.rules.ts'
 import { SessionExpiredError } from '../auth/auth.errors.ts'
 import { pickQuestion, publicQuestion } from './anti-idle.repository.ts'
 import { askQuestion, skipQuestion } from './anti-idle.rules.ts'
@@ -9,7 +9,7 @@ import { PlaybackNotFoundError, PlaybackSupersededError } from './learning.error
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
 import type { ReportItem } from './progress-report.service.ts'
 import { creditReport, type ReportOutcome } from './progress-report.rules.ts'
-import { countCreditingDecision } from '../../plugins/metrics.registry.ts'
+import { countCreditingDecision } from '../../core/metrics.registry.ts'
 import { completeCourseAndPlan } from './progress.repository.ts'
 import { chapterProgressOf } from './progress.rules.ts'
 import {

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const OrderNotFoundError = defineError(ErrorCode.ORDER_NOT_FOUND, '订单不存在', 404)
 export const ProjectAlreadyOwnedError = defineError(ErrorCode.PROJECT_ALREADY_OWNED, '您已购买该培训项目，请到“课程培训”中学习', 409)

@@ -13,6 +13,7 @@ import { ProjectNotFoundError } from '../catalogue/catalogue.errors.ts'
 import { InvoiceInvalidError, OrderAlreadyPendingError, OrderTaxpayerIdUnconfirmedError, ProjectAlreadyOwnedError } from './orders.errors.ts'
 import type { OrderRow } from './orders.repository.ts'
 import { newOutTradeNo } from './orders.rules.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
  * Validates and normalises the invoice choice made on the order page (INV-1) with the same rule as
@@ -32,11 +33,6 @@ export function validateInvoice(invoice: InvoiceRequestBody): InvoiceRequest {
   if (!checked.ok) throw checked.kind === 'unconfirmed' ? new OrderTaxpayerIdUnconfirmedError(checked.message) : new InvoiceInvalidError(checked.message)
   const { titleType, title, taxpayerId, email } = checked.details
   return { choice: 'now', titleType, title, ...(titleType === 'unit' && taxpayerId ? { taxpayerId } : {}), email }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: unknown }
-  return e?.code === '23505' || (e?.cause !== undefined && isUniqueViolation(e.cause))
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const WechatOpenidRequiredError = defineError(ErrorCode.WECHAT_OPENID_REQUIRED, '请在微信中打开本页面，并完成微信授权登录后再支付', 409)
 export const PayerChangedError = defineError(ErrorCode.PAYER_CHANGED, '请使用首次发起支付的微信完成支付，或取消订单后重新下单', 409)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParamsSchema, OrderSchema, PayOrderResultSchema } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { toOrderDto, type OrderRow } from '../orders/orders.repository.ts'
 import { cancelBuyerOrder, preparePayment, refreshBuyerOrder, type PaymentDeps } from './payments.service.ts'
 

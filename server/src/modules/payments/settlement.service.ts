@@ -5,6 +5,7 @@ import { enrollments, groupRefundDues, orderItems, orders, refunds } from '../..
 import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/wechat/pay/types.ts'
 import { rowsOf } from '../../db/pipelined-transaction.ts'
 import { recordNotification, type Tx } from './payments.repository.ts'
+import { isUniqueViolation } from '../../core/db-errors.ts'
 
 /**
  * The only code that changes an order's money state. Each function runs in one transaction with
@@ -173,11 +174,6 @@ async function seatGroupLearners(tx: Tx, order: OrderRow, payment: ReceivedPayme
     refundDueFen += overpaid
   }
   return { seatsNotNeeded: owed.length, refundDueFen }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: unknown }
-  return e?.code === '23505' || (e?.cause !== undefined && isUniqueViolation(e.cause))
 }
 
 /**

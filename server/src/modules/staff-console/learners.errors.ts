@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 export const LearnerNotFoundError = defineError(ErrorCode.LEARNER_NOT_FOUND, '学员不存在', 404)
 /** 更换手机号: what the caller said does not match the account; the answer never says which part. */

@@ -14,8 +14,8 @@ import {
   LearnerTimelineQuerySchema,
   LearnerTimelineSchema,
 } from '@app/shared'
-import { withErrors } from '../../route-schemas.ts'
-import { currentStaff } from '../staff/staff.guard.ts'
+import { withErrors } from '../../core/route-schemas.ts'
+import { currentStaff } from '../staff/staff.public.ts'
 import {
   changeLearnerPhone,
   correctLearnerProfile,

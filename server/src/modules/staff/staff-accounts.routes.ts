@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { IdParamsSchema, StaffAccountCreateBodySchema, StaffAccountListQuerySchema, StaffAccountPageSchema, StaffOneTimePasswordSchema } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { currentStaff } from './staff.guard.ts'
 import { createStaffAccount, listStaffAccounts, resetStaffPassword, resetStaffTotp, setStaffDisabled } from './staff-accounts.service.ts'
 

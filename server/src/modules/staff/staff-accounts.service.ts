@@ -1,7 +1,7 @@
 import type { StaffAccount, StaffAccountPage, StaffOneTimePassword } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { staffUsers, type StaffRole } from '../../db/schema.ts'
-import { hashPassword } from '../auth/passwords.service.ts'
+import { hashPassword } from '../auth/auth.public.ts'
 import { recordStaffAction } from './staff.audit.ts'
 import { StaffAccountNotFoundError, StaffForbiddenError, StaffUsernameTakenError } from './staff.errors.ts'
 import { findStaffById, findStaffByUsername, listStaff, updateStaff, type StaffRow } from './staff.repository.ts'

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/shared'
-import { defineError } from '../../errors.ts'
+import { defineError } from '../../core/errors.ts'
 
 /** No staff token, or one that is invalid, expired, revoked — or a learner's token (never accepted here). */
 export const StaffUnauthorizedError = defineError(ErrorCode.STAFF_UNAUTHORIZED, '请使用工作人员账号登录', 401)

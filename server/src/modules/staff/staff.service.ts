@@ -3,7 +3,7 @@ import { STAFF_IDLE_MINUTES, STAFF_SESSION_MAX_HOURS, type StaffSession, type St
 import type { AppDb } from '../../db/client.ts'
 import { staffUsers, type StaffRole } from '../../db/schema.ts'
 import { open, seal } from '../../crypto/personal-data.ts'
-import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.service.ts'
+import { decoyHash, hashPassword, verifyPassword } from '../auth/auth.public.ts'
 import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from '../auth/throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS, throttleKey } from '../auth/throttle.rules.ts'
 import { recordStaffAction } from './staff.audit.ts'

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { JsSdkConfigQuerySchema, JsSdkConfigSchema } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
-import { withErrors } from '../../route-schemas.ts'
+import { withErrors } from '../../core/route-schemas.ts'
 import { signPageForJsSdk } from './jssdk.service.ts'
 
 export interface JsSdkRoutesOptions {

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode'
-import { textWidth, type Weight } from './fonts.ts'
+import { textWidth, type Weight } from '../../../core/pdf-fonts.ts'
 import { PAGE, type Artwork, type Primitive } from './primitives.ts'
 import { sealPrimitives, type SealSettings } from './seal.ts'
 import type { SignedCertificateData } from '../signature.rules.ts'

@@ -1,5 +1,5 @@
 import { degrees, PDFDocument, rgb, type PDFFont } from 'pdf-lib'
-import { cachedFontkit, certificateFont, textWidth, type Weight } from './fonts.ts'
+import { cachedFontkit, certificateFont, textWidth, type Weight } from '../../../core/pdf-fonts.ts'
 import type { Artwork } from './primitives.ts'
 
 function colour(hex: string) {

@@ -1,5 +1,5 @@
 import { Resvg } from '@resvg/resvg-js'
-import { certificateFont, type Weight } from './fonts.ts'
+import { certificateFont, type Weight } from '../../../core/pdf-fonts.ts'
 import type { Artwork, Primitive } from './primitives.ts'
 
 const glyphPaths = new Map<string, string>()

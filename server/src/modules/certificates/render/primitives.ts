@@ -1,4 +1,4 @@
-import type { Weight } from './fonts.ts'
+import type { Weight } from '../../../core/pdf-fonts.ts'
 
 /**
  * What a certificate is drawn from: a few primitives in points on an A4 landscape page, origin top

@@ -1,6 +1,6 @@
 import fontkit from '@pdf-lib/fontkit'
 import { describe, expect, it } from 'vitest'
-import { certificateFont } from './fonts.ts'
+import { certificateFont } from '../../../core/pdf-fonts.ts'
 import { certificateArtwork, chineseDate, wrap } from './layout.ts'
 import { PAGE } from './primitives.ts'
 

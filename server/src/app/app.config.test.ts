@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadConfig, withDotEnv } from './config.ts'
+import { loadConfig, withDotEnv } from './app.config.ts'
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..')
 
 const liveWechat = {
   WECHAT_APP_ID: 'wx1234567890abcdef',
@@ -46,6 +46,8 @@ const production = {
   ...liveWechat,
 }
 
+// Each feature's own variables are tested beside its <feature>.config.ts; here the core
+// configuration and the production policy over all of them.
 describe('loadConfig', () => {
   it('runs in development on PGlite and the simulator with no variables at all', () => {
     const config = loadConfig({})
@@ -69,8 +71,6 @@ describe('loadConfig', () => {
     [{ PUBLIC_BASE_URL: 'ftp://x' }, /^PUBLIC_BASE_URL must start with http/],
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32/],
     [{ APP_ENV: 'staging' }, /^APP_ENV must be/],
-    [{ WECHAT_APP_ID: 'wx1' }, /^WECHAT_APP_SECRET is missing/],
-    [{ ...liveWechat, WECHATPAY_API_V3_KEY: 'short' }, /^WECHATPAY_API_V3_KEY must be exactly 32/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)
   })
@@ -83,13 +83,6 @@ describe('loadConfig', () => {
     expect(config.seedDemoContent).toBe(false)
     expect(config.invoice).toMatchObject({ provider: 'nuonuo', taxRateBasisPoints: 300, itemName: '培训费' })
     expect(config.invoice.nuonuo?.apiUrl).toBe('https://sdk.nuonuo.com/open/v1/services')
-  })
-
-  it('refuses production with the development invoice provider (it issues 测试票据)', () => {
-    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: 'development' })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
-    expect(() => loadConfig({ ...production, INVOICE_PROVIDER: undefined })).toThrow(/^INVOICE_PROVIDER=nuonuo is required/)
-    expect(() => loadConfig({ ...production, NUONUO_APP_SECRET: undefined })).toThrow(/^NUONUO_APP_SECRET is required/)
-    expect(() => loadConfig({ ...production, INVOICE_TAX_RATE: '6%' })).toThrow(/^INVOICE_TAX_RATE must be/)
   })
 
   it.each([
@@ -113,22 +106,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://jxjy.example.cn' })).toThrow(/https/)
   })
 
-  it('accepts a legacy platform certificate only with both its serial and file', () => {
-    expect(loadConfig({ ...liveWechat, WECHATPAY_PLATFORM_CERT_SERIAL: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2', WECHATPAY_PLATFORM_CERT_FILE: '/etc/keys/platform.pem' }).wechat?.platformCert).toEqual({
-      serial: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2',
-      file: '/etc/keys/platform.pem',
-    })
-    expect(() => loadConfig({ ...liveWechat, WECHATPAY_PLATFORM_CERT_SERIAL: '7132D72A03E93CDDF8C03BBD1F37EEDF43ACE7A2' })).toThrow(/^WECHATPAY_PLATFORM_CERT_FILE is missing/)
-  })
-
-  it('names the missing Tencent SMS variable', () => {
-    expect(() => loadConfig({ SMS_PROVIDER: 'tencent' })).toThrow(/^TENCENT_SMS_SECRET_ID is required/)
-  })
-
-  it('points WeChat base URLs at configured stand-ins', () => {
-    const config = loadConfig({ ...liveWechat, WECHATPAY_API_BASE: 'https://pay.stand-in.test/' })
-    expect(config.wechat?.payBase).toBe('https://pay.stand-in.test')
-  })
 })
 
 describe('.env at the repository root', () => {
@@ -152,7 +129,14 @@ describe('.env at the repository root', () => {
 
   it('documents every variable the server reads in .env.example, which loads as it is', () => {
     const example = readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8')
-    const source = readFileSync(path.join(REPO_ROOT, 'server/src/config.ts'), 'utf8')
+    // The core configuration and every feature's <feature>.config.ts.
+    const modules = path.join(REPO_ROOT, 'server/src/modules')
+    const files = [
+      path.join(REPO_ROOT, 'server/src/app/app.config.ts'),
+      ...readdirSync(modules).flatMap((feature) => readdirSync(path.join(modules, feature)).filter((f) => f.endsWith('.config.ts')).map((f) => path.join(modules, feature, f))),
+    ]
+    expect(files.length).toBeGreaterThan(6)
+    const source = files.map((file) => readFileSync(file, 'utf8')).join('\n')
     const read = new Set([...source.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]).filter((name) => name !== 'ENOENT'))
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
     expect([...read].filter((name) => !documented.has(name))).toEqual([])
@@ -162,8 +146,6 @@ describe('.env at the repository root', () => {
 
 describe('a bad value', () => {
   it.each([
-    [{ ANTI_IDLE_INTERVAL_SECONDS: '20s' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
-    [{ ANTI_IDLE_INTERVAL_SECONDS: '30-20' }, 'e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180'],
     [{ PORT: 'abc' }, 'e.g. PORT=3000'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'e.g. DATABASE_URL=postgres://'],
     [{ PUBLIC_BASE_URL: 'jxjy.example.cn' }, 'e.g. PUBLIC_BASE_URL=https://'],
@@ -172,12 +154,6 @@ describe('a bad value', () => {
     [{ APP_ENV: 'prod' }, 'e.g. APP_ENV=production'],
   ])('%o is refused with an example of a good one', (env, example) => {
     expect(() => loadConfig(env)).toThrow(example)
-  })
-
-  it('ANTI_IDLE_INTERVAL_SECONDS takes one number as a fixed gap, or a range', () => {
-    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 20 })
-    expect(loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '20-30' }).antiIdle).toEqual({ minSeconds: 20, maxSeconds: 30 })
-    expect(() => loadConfig({ ANTI_IDLE_INTERVAL_SECONDS: '4' })).toThrow(/at least 5/)
   })
 })
 

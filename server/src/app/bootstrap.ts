@@ -1,14 +1,13 @@
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from './app.ts'
-import type { Config } from './config.ts'
-import { createDatabase, type Database } from './db/client.ts'
+import { buildApp } from './build-app.ts'
+import type { Config } from './app.config.ts'
+import { createDatabase, type Database } from '../db/client.ts'
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets.ts'
-import { createTencentSmsProvider } from './integrations/sms/tencent.ts'
-import { hasCatalogue, importCatalogue } from './modules/catalogue/catalogue-import.service.ts'
-import { seedSampleOrganisations } from './modules/certificates/organisations.seed.ts'
+import { hasCatalogue, importCatalogue } from '../modules/catalogue/catalogue-import.service.ts'
+import { seedSampleOrganisations } from '../modules/certificates/organisations.seed.ts'
 import { createWechatRuntime, type WechatRuntime } from './wechat-runtime.ts'
-import { startMetricsServer, type MetricsServer } from './plugins/metrics-server.ts'
+import { startMetricsServer, type MetricsServer } from '../plugins/metrics-server.ts'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -57,7 +56,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
       wechat: wechat.settings,
       simulator: wechat.simulator?.plugin,
       jwtSecret: config.jwtSecret ?? (secrets as DevSecrets).jwtSecret,
-      sms: config.sms ? createTencentSmsProvider(config.sms.tencent) : null,
       runJobs: true,
     })
     app.addHook('onClose', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '@app/shared'
-import { buildTestApp, type TestApp } from '../test/app.ts'
+import { buildTestApp, type TestApp } from '../../test/app.ts'
 
 let t: TestApp
 beforeAll(async () => {

@@ -2,23 +2,27 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { createHash } from 'node:crypto'
-import { DEFAULT_GROUP_CHECK_DAILY_IDS, DEVELOPMENT_INVOICE_CONFIG, SAMPLE_CERTIFICATE_SETTINGS, SAMPLE_PERSONAL_DATA_KEYS, SAMPLE_TRANSFER_ACCOUNT, type Config } from './config.ts'
-import { usePersonalDataKeys } from './crypto/personal-data.ts'
-import type { Database } from './db/client.ts'
-import type { WechatSettings } from './integrations/wechat/settings.ts'
-import type { SmsProvider } from './integrations/sms/provider.ts'
-import authPlugin from './plugins/auth.ts'
-import { loggerOptions } from './logger.ts'
-import errorHandler from './plugins/error-handler.ts'
-import metrics from './plugins/metrics.ts'
-import openapi from './plugins/openapi.ts'
-import securityHeaders from './plugins/security-headers.ts'
-import { checkSession } from './modules/auth/sessions.service.ts'
-import staticFiles from './plugins/static-files.ts'
-import { registerModules } from './modules/index.ts'
-import { buildValidator } from './validation.ts'
-import staffGuard from './modules/staff/staff.guard.ts'
+import { DEFAULT_GROUP_CHECK_DAILY_IDS, SAMPLE_TRANSFER_ACCOUNT } from '../modules/group-orders/group-orders.config.ts'
+import { DEVELOPMENT_INVOICE_CONFIG } from '../modules/invoices/invoices.config.ts'
+import { SAMPLE_CERTIFICATE_SETTINGS } from '../modules/certificates/certificates.config.ts'
+import { deriveKey, SAMPLE_PERSONAL_DATA_KEYS, type Config } from './app.config.ts'
+import { usePersonalDataKeys } from '../crypto/personal-data.ts'
+import type { Database } from '../db/client.ts'
+import type { WechatSettings } from '../integrations/wechat/settings.ts'
+import type { SmsProvider } from '../integrations/sms/provider.ts'
+import authPlugin from '../plugins/auth.ts'
+import { loggerOptions } from '../core/logger.ts'
+import errorHandler from '../plugins/error-handler.ts'
+import metrics from '../plugins/metrics.ts'
+import openapi from '../plugins/openapi.ts'
+import securityHeaders from '../plugins/security-headers.ts'
+import { checkSession } from '../modules/auth/sessions.service.ts'
+import staticFiles from '../plugins/static-files.ts'
+import { registerModules } from './modules.ts'
+import type { AppContext } from '../core/app-context.ts'
+import { buildValidator } from '../core/validation.ts'
+import staffGuard from '../modules/staff/staff.guard.ts'
+import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.paths.ts'
 
 export const APP_VERSION = '0.1.0'
 
@@ -30,8 +34,8 @@ export interface AppDeps {
   wechat: WechatSettings
   /** Signs access tokens; cookie and SMS-code keys are derived from it. */
   jwtSecret: string
-  /** A configured SMS provider, or null for the development outbox. */
-  sms: SmsProvider | null
+  /** An SMS provider instead of the configured one (tests), or null for the development outbox; absent: config.sms decides. */
+  sms?: SmsProvider | null
   /** Injectable clock for tests of expiry and throttling. */
   now?: () => Date
   /** Start background jobs (payment reconciliation); servers do, tests drive them directly. */
@@ -70,12 +74,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
-  const derive = (purpose: string) => createHash('sha256').update(`${purpose}:${deps.jwtSecret}`).digest('base64url')
+  const derive = (purpose: string) => deriveKey(deps.jwtSecret, purpose)
 
   const now = deps.now ?? (() => new Date())
   await app.register(errorHandler)
   await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
-  await app.register(metrics, { poolStats: deps.database.poolStats })
+  await app.register(metrics, {
+    poolStats: deps.database.poolStats,
+    notificationRoutes: { [NOTIFY_PATH]: 'transaction', [REFUND_NOTIFY_PATH]: 'refund' },
+  })
   await app.register(openapi)
   await app.register(authPlugin, {
     jwtSecret: deps.jwtSecret,
@@ -83,29 +90,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     checkSession: (claims, at) => checkSession(deps.database.db, claims, at),
     now,
   })
-  // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
+  // Staff sessions of their own (staff_sessions): a learner token can never pass a staff check (OPS-5).
   await app.register(staffGuard, { db: deps.database.db, now })
-  await registerModules(app, {
+  const ctx: AppContext = {
     db: deps.database.db,
     database: deps.database,
+    now,
+    log: app.log,
+    publicBaseUrl: deps.config.publicBaseUrl,
+    deriveKey: derive,
+    runJobs: deps.runJobs ?? false,
+  }
+  // Sample defaults for what a caller (tests, benches) leaves out; loadConfig always gives them all.
+  await registerModules(app, ctx, {
+    version: APP_VERSION,
     wechatMode: deps.wechatMode,
     wechat: deps.wechat,
-    version: APP_VERSION,
-    publicBaseUrl: deps.config.publicBaseUrl,
-    secureCookies: deps.config.publicBaseUrl.startsWith('https://'),
-    smsHashKey: derive('sms-code'),
-    sms: deps.sms,
-    now,
-    runJobs: deps.runJobs ?? false,
-    antiIdle: deps.config.antiIdle,
-    certificates: { ...(deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS), signingKey: derive('certificate-signature') },
+    sms: deps.config.sms ?? null,
+    ...(deps.sms === undefined ? {} : { smsProvider: deps.sms }),
+    learning: { antiIdle: deps.config.antiIdle },
+    certificates: deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS,
     groupOrders: {
       transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
-      fileKey: derive('group-order-files'),
       dailyIdQuota: deps.config.groupCheckDailyIds ?? DEFAULT_GROUP_CHECK_DAILY_IDS,
     },
-    invoices: { config: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG, fileLinkKey: derive('invoice-file-link') },
-    golive: { siteFilesDir: deps.config.siteFilesDir ?? null, sms: deps.config.sms?.tencent ?? null },
+    invoices: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG,
+    siteFilesDir: deps.config.siteFilesDir ?? null,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {

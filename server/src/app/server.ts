@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace'
-import { ConfigError, loadConfig } from './config.ts'
-import { DatabaseUnavailableError } from './db/client.ts'
-import { DataFolderLockedError } from './db/data-folder-lock.ts'
-import { PreparedStatementsUnsupportedError } from './db/pooler-probe.ts'
+import { ConfigError, loadConfig } from './app.config.ts'
+import { DatabaseUnavailableError } from '../db/client.ts'
+import { DataFolderLockedError } from '../db/data-folder-lock.ts'
+import { PreparedStatementsUnsupportedError } from '../db/pooler-probe.ts'
 import { startServer } from './bootstrap.ts'
 
 /** Expected start-up failures end with one clear line and a non-zero exit, never a stack. */
@@ -21,7 +21,7 @@ function fail(error: unknown): never {
 async function main() {
   let config
   try {
-    // The real environment over the repository's .env, when there is one (config.ts).
+    // The real environment over the repository's .env, when there is one (app.config.ts).
     config = loadConfig()
   } catch (error) {
     fail(error)

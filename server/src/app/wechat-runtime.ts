@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Config } from './config.ts'
-import { ConfigError } from './config.ts'
+import type { Config } from './app.config.ts'
+import { ConfigError } from './app.config.ts'
 import type { DevSecrets } from './dev-secrets.ts'
-import type { WechatSettings } from './integrations/wechat/settings.ts'
-import { createWechatSimulator } from './simulator/index.ts'
+import type { WechatSettings } from '../integrations/wechat/settings.ts'
+import { createWechatSimulator } from '../simulator/index.ts'
 
 export type WechatSimulator = ReturnType<typeof createWechatSimulator>
 

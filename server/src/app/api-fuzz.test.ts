@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp } from '../test/app.ts'
-import { bearer, registerLearner } from '../test/auth-helpers.ts'
+import { buildTestApp, type TestApp } from '../../test/app.ts'
+import { bearer, registerLearner } from '../../test/auth-helpers.ts'
 
 /**
  * A small fuzz corpus sent over HTTP to every route of the OpenAPI document: control characters,

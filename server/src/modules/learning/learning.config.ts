@@ -1,0 +1,24 @@
+import { ConfigError, read, type AppEnv, type Env } from '../../core/config-reading.ts'
+import type { AntiIdleSettings } from './anti-idle.rules.ts'
+
+/** The learning feature's settings: the 防挂机 interval. */
+export interface LearningConfig {
+  antiIdle: AntiIdleSettings
+}
+
+/**
+ * Credited viewing seconds between 防挂机 questions: a range "min-max" (each gap drawn at random in
+ * it, so a script cannot time the next one) or one number for a fixed gap ("20" = "20-20").
+ */
+export function parseAntiIdle(env: Env, appEnv: AppEnv): AntiIdleSettings {
+  const raw = read(env, 'ANTI_IDLE_INTERVAL_SECONDS') ?? (appEnv === 'production' ? '300-900' : '30-90')
+  const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(raw)
+  const min = Number(match?.[1])
+  const max = Number(match?.[2] ?? match?.[1])
+  if (!match || min < 5 || max < min) {
+    throw new ConfigError(
+      `ANTI_IDLE_INTERVAL_SECONDS must be seconds of viewing between questions, a range "min-max" or one number, at least 5, e.g. ANTI_IDLE_INTERVAL_SECONDS=60-180 or ANTI_IDLE_INTERVAL_SECONDS=20 (got "${raw}")`,
+    )
+  }
+  return { minSeconds: min, maxSeconds: max }
+}
