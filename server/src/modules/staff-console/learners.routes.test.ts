@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
-import { bearer, newIdNumber, newPhone, PASSWORD, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
+import { bearer, newIdNumber, newPhone, PASSWORD, registerLearner as register, type Registered } from '../../../test/auth-helpers.ts'
 import { courseOutline, enrol } from '../../../test/factories.ts'
 import { signInNewStaff, type SignedInStaff } from '../../../test/staff-helpers.ts'
 import { antiIdleAnswers, bulkRegisteredUsers, bulkRegistrations, playbackSessions, projects, questions, staffAuditLog, users, wechatBindings } from '../../db/schema.ts'
@@ -10,8 +11,27 @@ import { setDisabledByStaff } from '../auth/learner-admin.service.ts'
 let t: TestApp
 let operator: SignedInStaff
 let finance: SignedInStaff
+const logLines: string[] = []
+/** Every learner the tests made, and every number they typed: none may reach a log line. */
+const learners: Registered[] = []
+const typedNumbers: string[] = []
+async function registerLearner(app: TestApp['app'], overrides: Parameters<typeof register>[1] = {}): Promise<Registered> {
+  const learner = await register(app, overrides)
+  learners.push(learner)
+  return learner
+}
 beforeAll(async () => {
-  t = await buildTestApp()
+  t = await buildTestApp({
+    deps: {
+      logger: true,
+      logStream: new Writable({
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk))
+          done()
+        },
+      }),
+    },
+  })
   operator = await signInNewStaff(t.app, t.database.db, 'operator')
   finance = await signInNewStaff(t.app, t.database.db, 'finance')
 })
@@ -112,6 +132,7 @@ describe('actions on a learner account', () => {
   it('更换手机号 only when the stated name and ID number match; the new phone signs in', async () => {
     const learner = await registerLearner(t.app, { realName: '换号丙' })
     const newNumber = newPhone()
+    typedNumbers.push(newNumber)
     const refused = await post(operator.token, `/${learner.userId}/phone`, { newPhone: newNumber, statedName: '换号丙', statedIdNumber: newIdNumber(), reason: '来电换号' })
     expect(refused.statusCode).toBe(422)
     expect(refused.json().code).toBe('LEARNER_IDENTITY_MISMATCH')
@@ -161,6 +182,7 @@ describe('actions on a learner account', () => {
   it('更正个人信息 changes name and ID number before a certificate exists; invalid numbers are refused', async () => {
     const learner = await registerLearner(t.app, { realName: '错名丁' })
     const corrected = newIdNumber()
+    typedNumbers.push(corrected)
     expect((await post(operator.token, `/${learner.userId}/profile`, { realName: '正名丁', idNumber: '123', reason: '证件核对' })).json().code).toBe('ID_NUMBER_INVALID')
     expect((await post(operator.token, `/${learner.userId}/profile`, { realName: '正名丁', idNumber: corrected, reason: '证件核对' })).statusCode).toBe(204)
     expect((await get(operator.token, `?by=id_number&q=${corrected}`)).json().items[0]).toMatchObject({ id: learner.userId, realName: '正名丁' })
@@ -189,5 +211,17 @@ describe('learner detail: progress and the credited timeline', () => {
     expect(timeline.json()).toMatchObject({ total: 2, items: [{ kind: 'answer', correct: false, creditedSeconds: null }] })
     const second = await get(finance.token, `/${learner.userId}/timeline?courseId=${course!.courseId}&pageSize=1&page=2`)
     expect(second.json().items[0]).toMatchObject({ kind: 'playback', creditedSeconds: 95, at: at.toISOString() })
+  })
+})
+
+describe('personal data in the logs', () => {
+  it('no log line carries a full ID number or phone of any learner searched, shown or changed above', () => {
+    expect(logLines.length).toBeGreaterThan(20)
+    const log = logLines.join('')
+    for (const l of learners) {
+      expect(log).not.toContain(l.idNumber)
+      expect(log).not.toContain(l.phone)
+    }
+    for (const n of typedNumbers) expect(log).not.toContain(n)
   })
 })
