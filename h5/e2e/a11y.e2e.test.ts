@@ -4,7 +4,7 @@ import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 import { axeViolations, layoutProblems, setTextZoom } from './page-checks.ts'
 import { openStop, startTour, type Tour, type TourStop } from './route-tour.ts'
 
-// 适老化 (issue 17): every route, signed out and signed in — the player with a 防挂机 question open,
+// 适老化 (docs/accessibility.md): every route, signed out and signed in — the player with a 防挂机 question open,
 // a confirmation dialog, the certificate and its verification page included — has no serious or
 // critical axe-core violation at 375 px, and still holds together when the webview's text is
 // enlarged 1.3× and 1.6× (WeChat's 关怀模式, the phone's font size): nothing wider than the

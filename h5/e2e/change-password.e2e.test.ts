@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { launchBrowser, newWechatContext, skipWechatOauth, type WechatContext } from './browser.ts'
 
-// Issue 22.2 and 28.2 / 28.5: 修改密码 is reached from 我的; changing the password on device A says
-// 「其他设备已退出登录」; device B, still on 我的, drops to 登录 on its next step with the reason, and
-// device C, reopened later, lands there with it too.
+// 修改密码 (ACC-5; docs/security.md, "What ends the other sessions of an account") is reached from
+// 我的; changing the password on device A says 「其他设备已退出登录」; device B, still on 我的, drops to
+// 登录 on its next step with the reason, and device C, reopened later, lands there with it too.
 // Both devices are phones in WeChat's browser whose OAuth has already run (password sign-in).
 
 const baseUrl = inject('baseUrl')

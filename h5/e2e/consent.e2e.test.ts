@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { newIdentity, readSmsCode } from './accounts.ts'
 import { MOBILE_CHROME_USER_AGENT, startJourney, type Journey } from './browser.ts'
 
-// 注册 asks two consents (issue 27): the 隐私政策, and separately the ID number as sensitive
+// 注册 asks two consents (ACC-7): the 隐私政策, and separately the ID number as sensitive
 // personal information. Without the second the form says so and creates nothing; with both it
 // registers. The policy opens from 注册. (A phone browser: inside WeChat a signed-out visit goes through OAuth first.)
 

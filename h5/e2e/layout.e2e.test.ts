@@ -7,7 +7,7 @@ import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 import { layoutProblems } from './page-checks.ts'
 import { openStop, startTour, type Tour, type TourStop } from './route-tour.ts'
 
-// Layout that holds (issue 16): every route, signed out and signed in, on the three phone sizes
+// Layout that holds (docs/accessibility.md): every route, signed out and signed in, on the three phone sizes
 // learners use most, in WeChat's user agent: nothing wider than the screen, no text cut off by its
 // box, no text or tap targets on top of each other. Each screen is opened once (at 320 px) and
 // measured at each size by resizing the viewport, rather than replaying the tour per size. A

@@ -8,10 +8,10 @@ import { signInNewWechatLearner } from './accounts.ts'
 import { startJourney, type Journey } from './browser.ts'
 import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 
-// What still stopped or misled a learner (issue 28), in the WeChat UA on a 320 px phone: 「团体购买」
-// reachable for someone who already bought the plan, 订单号 / 发票号码 / e-mail kept whole and
-// copyable, 「正在调起支付…」 with the order while the cashier opens, the home tabs whole, titles
-// broken between words, and line numbers beside 团体购买's list.
+// What could stop or mislead a learner (GRP-1, PAY-2, CAT-1, docs/accessibility.md), in the WeChat
+// UA on a 320 px phone: 「团体购买」 reachable for someone who already bought the plan, 订单号 /
+// 发票号码 / e-mail kept whole and copyable, 「正在调起支付…」 with the order while the cashier opens,
+// the home tabs whole, titles broken between words, and line numbers beside 团体购买's list.
 
 const origin = inject('baseUrl').replace('127.0.0.1', 'localhost')
 const PASSWORD = 'Study2025ok'

@@ -94,7 +94,7 @@ async function answerQuiz(page: Page, { wrongFirst }: { wrongFirst: boolean }): 
   await dialog.waitFor({ state: 'hidden' })
 }
 
-/** Where the page keeps each report until the server has answered it (src/api/progress-report-queue.ts). */
+/** Where the page keeps each report until the server has answered it (src/api/progress-report-backlog.ts). */
 const REPORT_STORAGE_PREFIX = 'jx.learning.reports.'
 
 /** Reports the page has sent or is about to send that the server has not answered yet. */

@@ -9,7 +9,7 @@ import { bearer, courseOutline, enrol, completePlan, PASSWORD, prepareServerData
 import { startJourney, type Journey } from './browser.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 
-// The end of a plan (issue 28): the chapter veil after an end short of completion offers only
+// The end of a plan (LRN-6, CRT-1, CRT-4): the chapter veil after an end short of completion offers only
 // 「从已学进度继续」 (no 「下一章」 for a chapter not complete), the 「培训计划已完成」 dialog leads on to
 // 「查看证书」, and the 体验 demo project's certificate verifies as a 样例, never 「证书真实有效」.
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 import { openStop, startTour, type Tour } from './route-tour.ts'
 
-// Text that grows (issue 28, docs/accessibility.md): on the screens a learner reads most, every
+// Text that grows (docs/accessibility.md): on the screens a learner reads most, every
 // visible text node is at least 12 px at 320, 375 and 414 px wide, and every one of them grows
 // with 「大字模式」 and with WeChat's font size (the webview's default font size). Each screen loads
 // once; the viewport is resized and the mode switched on the loaded page, as a learner would.

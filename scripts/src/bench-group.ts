@@ -1,5 +1,5 @@
 /**
- * bench:group — 团体购买 checking on PostgreSQL (GRP-2, issue point 6). In a fresh database holding
+ * bench:group — 团体购买 checking on PostgreSQL (GRP-2). In a fresh database holding
  * 200,000 learners (50,000 of them already enrolled in the plan), the real app (in this process,
  * driven through app.inject, so the times are server time without a network) checks:
  *   - 5,000 lines that all pass: the order for 5,000 learners is created (then cancelled, to repeat);

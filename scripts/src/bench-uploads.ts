@@ -1,5 +1,5 @@
 /**
- * bench:uploads — hostile sheets against a running server (issue 22 point 3). Starts the built
+ * bench:uploads — hostile sheets against a running server (docs/security.md, uploads). Starts the built
  * server on a scratch PostgreSQL database and, while three hostile uploads are kept in flight at
  * once (each sent again as soon as it is refused), probes `/api/health` 20 times a second and sends
  * progress reports from 20 learners every second each (the same probes run first without uploads). The three files:

@@ -1,5 +1,5 @@
 /**
- * The go-live check (issue 18): checks, without charging anybody, that the configured Official
+ * The go-live check (docs/go-live.md): checks, without charging anybody, that the configured Official
  * Account, WeChat Pay merchant and SMS provider are set up right, and prints each item in Chinese
  * and English with the fix. Exit status 1 when any item fails. See docs/go-live.md.
  *

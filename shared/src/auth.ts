@@ -120,11 +120,7 @@ export const WechatCallbackQuerySchema = Type.Object(
   { additionalProperties: true },
 )
 
-/** 咨询方式 (CS-1): the manual's hotlines. */
-export const HELP_CONTACTS = {
-  accountHotline: { number: '400-023-9229', extension: '1', label: '账号注册、登录、证书问题咨询' },
-  technicalHotline: { number: '400-618-7500', extension: '2', label: '学习技术咨询热线' },
-} as const
+export { HELP_CONTACTS, type Hotline } from './help-contacts.ts'
 
 /** POST /api/me/consents: both consents for the current 隐私政策 version. */
 export const ConsentBodySchema = ClosedObject({ agreePolicy: Type.Boolean(), consentSensitiveId: Type.Boolean() })

@@ -11,8 +11,7 @@ export const ProjectState = {
 } as const
 export type ProjectState = (typeof ProjectState)[keyof typeof ProjectState]
 
-/** The yearly rule of the manual's 温馨提示 (CAT-3), in 学时. */
-export const YEARLY_HOURS_RULE = { total: 90, publicSubjects: 30, professionalSubjects: 60 } as const
+export { YEARLY_HOURS_RULE } from './yearly-rule.ts'
 
 /** Category codes seeded from the manifest: 「专技人员公需科目」 and 「专业科目」. */
 export const CategoryCode = { PUBLIC: 'public', PROFESSIONAL: 'professional' } as const

@@ -3,8 +3,7 @@ import { IdSchema, PlainText, RequiredText, TimestampSchema } from './common.ts'
 import { planHeadingFields, planHoursFields } from './learning.ts'
 import { ClosedObject, ListOf, Nullable } from './schema-helpers.ts'
 
-/** Customer service for certificate data (the manual's 「证书问题咨询」 line). */
-export const CERTIFICATE_SERVICE_PHONE = '400-023-9229'
+export { CERTIFICATE_SERVICE_PHONE } from './help-contacts.ts'
 
 export * from './certificate-number.ts'
 

@@ -34,7 +34,4 @@ export const PageQuerySchema = ClosedObject({
 })
 export type PageQuery = Static<typeof PageQuerySchema>
 
-/** Formats integer fen as yuan for display, e.g. 9000 -> "90.00". */
-export function formatFen(fen: number): string {
-  return (fen / 100).toFixed(2)
-}
+export { formatFen } from './money.ts'

@@ -112,6 +112,12 @@ export const ErrorCode = {
   // consent (隐私政策 and the separate consent for the ID number)
   CONSENT_MISSING: 'CONSENT_MISSING',
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  // 注销账号 (learners' rights): why a closure is refused, and staff acting on a closure record
+  CLOSURE_ORDER_PENDING: 'CLOSURE_ORDER_PENDING',
+  CLOSURE_INVOICE_IN_PROGRESS: 'CLOSURE_INVOICE_IN_PROGRESS',
+  CLOSURE_REFUND_IN_PROGRESS: 'CLOSURE_REFUND_IN_PROGRESS',
+  CLOSURE_NOT_FOUND: 'CLOSURE_NOT_FOUND',
+  ACCOUNT_ALREADY_CLOSED: 'ACCOUNT_ALREADY_CLOSED',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -4,11 +4,14 @@
  * receives it or how long it is kept means a new version: every account is then asked again at its
  * next sign-in (the server answers 403 CONSENT_REQUIRED until it agrees). See docs/security.md.
  */
-export const PRIVACY_POLICY_VERSION = '2026-12-05'
+export const PRIVACY_POLICY_VERSION = '2026-12-05.2'
 
 /** The two consents each version asks for: the policy, and the separate one for the ID number (PIPL art. 29). */
 export const CONSENT_KINDS = ['policy', 'sensitive_id'] as const
 export type ConsentKind = (typeof CONSENT_KINDS)[number]
+
+/** What the server answers (CONSENT_MISSING) and 注册 and the consent page say before sending, when a consent is not ticked. */
+export const CONSENT_MISSING_MESSAGE = '请阅读并勾选同意《隐私政策》，并单独同意处理您的身份证号（敏感个人信息）'
 
 export interface PrivacyPolicySection {
   title: string
@@ -49,9 +52,10 @@ export const PRIVACY_POLICY_SECTIONS: readonly PrivacyPolicySection[] = [
   {
     title: '四、保存期限',
     paragraphs: [
-      '账号信息（姓名、身份证号、手机号、单位、微信绑定）在账号存续期间保存；注销账号后删除或匿名化处理。',
-      '学习记录和已出具的学时证书：作为继续教育学时的凭证，自证书出具之日起保存 30 年，以便您和培训中心日后核验。',
-      '订单、支付记录和发票：按照《会计档案管理办法》保存 30 年（会计凭证和账簿），发票存根按《发票管理办法》至少保存 5 年。',
+      '账号信息（姓名、身份证号、手机号、单位、微信绑定）在账号存续期间保存；注销账号时立即删除或匿名化处理：登录用的身份证号和手机号被清除（您日后可以用同一身份证号重新注册），姓名改为“已注销用户”，微信绑定解除，保存的发票抬头删除，所有设备退出登录。',
+      '学习记录和已出具的学时证书：作为继续教育学时的凭证，自证书出具之日起保存 30 年，以便您和培训中心日后核验。证书上印有的姓名和身份证号随证书单独保存（加密），注销账号后证书仍可在“证书验证”中核验。',
+      '订单、支付记录和发票：按照《会计档案管理办法》保存 30 年（会计凭证和账簿），发票存根按《发票管理办法》至少保存 5 年；注销账号后这些记录继续保存，但不再与可登录的账号关联。',
+      '您对本政策的同意记录（版本和时间）：作为依法取得同意的证明，注销账号后继续保存，与订单记录期限相同。',
       '短信验证码只保存不可逆的摘要，5 分钟内有效，使用或过期后即作废。',
     ],
   },
@@ -64,9 +68,9 @@ export const PRIVACY_POLICY_SECTIONS: readonly PrivacyPolicySection[] = [
   {
     title: '六、您的权利',
     paragraphs: [
-      '查阅、复制：您可以在“我的”中查看您的账号信息（身份证号和手机号脱敏显示）、订单、学习记录、证书和发票；如需完整副本，可通过第七条的方式向我们申请。',
+      '查阅、复制：您可以在“我的 → 我的个人信息”中查看我们保存的您的账号信息（身份证号和手机号默认脱敏显示，可点击显示完整号码）、订单、学习记录、证书、发票和同意记录，并下载为 Excel 文件。',
       '更正：信息有误时，您可以修改手机号和密码，或联系我们更正姓名、身份证号。',
-      '删除、注销：您可以通过第七条的方式申请注销账号；在无未完成订单或发票的情况下，我们将删除或匿名化您的个人信息，依法须保存的证书、订单和发票按第四条期限保存。',
+      '删除、注销：您可以在“我的 → 我的个人信息 → 注销账号”中输入密码后自行注销账号。没有未支付的订单、正在开具的发票或正在处理的退款时立即注销；否则页面会说明原因，待处理完成后可再次注销，或通过第七条的方式联系我们办理。注销后我们按第四条删除或匿名化您的个人信息，依法须保存的证书、订单、发票和同意记录按第四条期限保存。',
       '撤回同意：您可以撤回同意，撤回不影响撤回前基于同意已进行的处理；撤回后我们将无法继续为您提供需要相关信息的服务。',
     ],
   },
@@ -82,4 +86,20 @@ export const PRIVACY_POLICY_SECTIONS: readonly PrivacyPolicySection[] = [
       '本政策更新时，我们将在您下次登录时展示新版本并再次征得您的同意。',
     ],
   },
+]
+
+/** What 注销账号 removes, as the confirmation dialog lists it (section 四 of the policy says the same). */
+export const ACCOUNT_CLOSURE_REMOVED: readonly string[] = [
+  '登录用的身份证号和手机号（清除后无法再用它们登录，日后可用同一身份证号重新注册）',
+  '姓名（改为“已注销用户”）',
+  '密码和所有设备的登录状态',
+  '微信绑定',
+  '保存的发票抬头',
+]
+
+/** What 注销账号 keeps, and why (section 四 of the policy). */
+export const ACCOUNT_CLOSURE_KEPT: readonly { what: string; why: string }[] = [
+  { what: '已出具的学时证书（含证书上的姓名和身份证号）及学习记录', why: '继续教育学时凭证，保存 30 年，供您和培训中心核验' },
+  { what: '订单、支付记录和发票', why: '《会计档案管理办法》要求保存 30 年' },
+  { what: '您对隐私政策的同意记录', why: '依法取得同意的证明' },
 ]

@@ -5,6 +5,9 @@
  */
 export const REAL_NAME_PATTERN = /^[\u4e00-\u9fa5A-Za-z·•．.\s]{2,30}$/
 
+/** What 注册 says, on the server and in the H5, when a name does not fit the rule. */
+export const REAL_NAME_HINT = '请输入与身份证一致的真实姓名（2–30个字）'
+
 /** The name as stored: trimmed, runs of white space made one space. */
 export function normaliseRealName(raw: string): string {
   return raw.trim().replace(/\s+/g, ' ')

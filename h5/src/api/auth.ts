@@ -10,6 +10,7 @@ import type {
   Session,
   WechatPending,
 } from '@app/shared/auth'
+import { ErrorCode } from '@app/shared/error-codes'
 import { ApiError, http } from './http.ts'
 
 // Sign-in endpoints carry the httpOnly refresh cookie (path /api/auth), never the bearer token, and
@@ -38,7 +39,7 @@ export function login(body: LoginBody): Promise<Session> {
  */
 export async function refreshSession(): Promise<Session> {
   const session = await http.post<Session | null | ''>('/auth/refresh', undefined, outsideSession)
-  if (!session) throw new ApiError({ status: 401, code: 'SESSION_EXPIRED', message: '登录已过期，请重新登录' })
+  if (!session) throw new ApiError({ status: 401, code: ErrorCode.SESSION_EXPIRED, message: '登录已过期，请重新登录' })
   return session
 }
 

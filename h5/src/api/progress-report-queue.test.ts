@@ -1,13 +1,8 @@
 import type { ProgressAck, ProgressReportBody } from '@app/shared/learning'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/http.ts'
-import {
-  createReportQueue,
-  REPORT_MAX_AGE_MS,
-  REPORT_STORAGE_PREFIX,
-  type ReportQueueEvent,
-  type ReportStorage,
-} from './progress-report-queue.ts'
+import { REPORT_MAX_AGE_MS, REPORT_STORAGE_PREFIX, type ReportStorage } from './progress-report-backlog.ts'
+import { createReportQueue, type ReportQueueEvent } from './progress-report-queue.ts'
 
 /** localStorage as a Map, shared between two queues to simulate a reload. */
 function memoryStorage(): ReportStorage & { data: Map<string, string> } {

@@ -3,8 +3,8 @@ import type { FieldProps, FieldRule } from 'vant'
 import { reactive, watch } from 'vue'
 import type { ApiError } from '@/api/http.ts'
 
-/** Which field a server error code belongs under. */
-export type FieldByCode<F extends string> = Partial<Record<string, F>>
+/** Which field a server error code belongs under (keyed by `ErrorCode.X`, so a misspelt code does not compile). */
+export type FieldByCode<F extends string> = Partial<Record<ErrorCode, F>>
 
 /** The codes about the phone and its SMS code, in the forms that send one (注册, 忘记密码). */
 export const SMS_FIELD_BY_CODE = {
@@ -26,7 +26,7 @@ export function useAccountForm<F extends string>(fields: readonly F[], fieldByCo
 
   /** Shows a server error under the field its code belongs to; false when it belongs to none. */
   function showUnderField(error: ApiError): boolean {
-    const field = fieldByCode[error.code]
+    const field = (fieldByCode as Partial<Record<string, F>>)[error.code]
     if (field !== undefined) serverErrors[field] = error.message
     return field !== undefined
   }

@@ -2,7 +2,7 @@ import type { SmsPurposeValue } from '@app/shared/auth'
 import { ErrorCode } from '@app/shared/error-codes'
 import { computed, onBeforeUnmount, ref, type ComputedRef, type Ref } from 'vue'
 import { sendSmsCode } from '@/api/auth.ts'
-import { toApiError } from '@/api/http.ts'
+import { isApiError, toApiError } from '@/api/http.ts'
 
 export interface SmsCode {
   /** Seconds until 「获取验证码」 may be tapped again; 0 when it may. */
@@ -43,7 +43,7 @@ export function useSmsCode(purpose: SmsPurposeValue): SmsCode {
     } catch (error) {
       const apiError = toApiError(error)
       // SMS_TOO_FREQUENT: the server says how long is left; show it on the button too.
-      if (apiError.code === ErrorCode.SMS_TOO_FREQUENT && apiError.retryAfterSeconds) start(apiError.retryAfterSeconds)
+      if (isApiError(apiError, ErrorCode.SMS_TOO_FREQUENT) && apiError.retryAfterSeconds) start(apiError.retryAfterSeconds)
       throw apiError
     } finally {
       sending.value = false

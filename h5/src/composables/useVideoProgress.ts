@@ -3,19 +3,10 @@ import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
 import type { ApiError } from '@/api/http.ts'
 import { isPlaybackLost, openPlaybackSession } from '@/api/learning.ts'
 import { appReportQueue, type ReportQueueEvent } from '@/api/progress-report-queue.ts'
-
-/** What the progress reporter needs from the player (VideoPlayer.vue exposes it). */
-export interface PlayerControls {
-  currentTime(): number
-  paused(): boolean
-  play(): void
-  pause(): void
-  seek(seconds: number): void
-  exitFullscreen(): void
-}
+import type { VideoPlayerHandle } from '@/components/VideoPlayer.vue'
 
 export interface VideoProgressOptions {
-  player: () => PlayerControls | undefined
+  player: () => VideoPlayerHandle | undefined
   /** The server's state of a chapter (credited seconds, completion) from a session or an ack. */
   onChapter: (chapter: ChapterProgress) => void
   /** A 防挂机 question the server is waiting for. */

@@ -43,7 +43,6 @@ export const routes: AppRouteRecord[] = [
   // 证书验证 (CRT-4): the certificate's QR code points here (the server's verifyUrl). Anyone opens
   // it, in WeChat or not: `public` keeps it out of sign-in and WeChat OAuth.
   page('/verify/:number?', 'verify', () => import('@/views/verify/VerifyView.vue'), { title: '证书验证', requiresAuth: false, public: true, ownHeading: true }),
-  // Slots on 我的 that later issues wire up; until then each shows 「即将开放」.
   // 我的发票 (INV-1 … INV-3): paid orders with their invoices, 申请开票 / 修改发票, 查看发票.
   page('/invoices', 'invoices', () => import('@/views/invoices/InvoicesView.vue'), { title: '我的发票', requiresAuth: true }),
   page('/invoices/apply', 'invoice-apply', () => import('@/views/invoices/InvoiceApplyView.vue'), { title: '申请开票', requiresAuth: true }),
@@ -58,6 +57,8 @@ export const routes: AppRouteRecord[] = [
   page('/wechat-snapshot', 'wechat-snapshot', () => import('@/views/auth/WechatSnapshotView.vue'), { title: '使用完整服务', requiresAuth: false }),
   // 隐私政策, linked from 注册, the consent page and 我的; anyone may read it.
   page('/privacy', 'privacy', () => import('@/views/privacy/PrivacyView.vue'), { title: '隐私政策', requiresAuth: false, public: true }),
+  // 我的个人信息 (PIPL art. 44–47), linked from 我的: what is held, 「下载」, 「注销账号」.
+  page('/me/data', 'my-data', () => import('@/views/privacy/MyDataView.vue'), { title: '我的个人信息', requiresAuth: true }),
   // Opened on 403 CONSENT_REQUIRED: both consents for the current policy version, then back.
   page('/consent', 'consent', () => import('@/views/privacy/ConsentView.vue'), { title: '隐私政策', requiresAuth: true }),
   page('/help', 'help', () => import('@/views/help/HelpView.vue'), { title: '咨询方式', requiresAuth: false }),

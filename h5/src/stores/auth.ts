@@ -2,6 +2,7 @@ import type { LoginBody, Me, RegisterBody, Session } from '@app/shared/auth'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import * as authApi from '@/api/auth.ts'
+import { ErrorCode } from '@app/shared/error-codes'
 import { isApiError } from '@/api/http.ts'
 
 /** Another tab refreshed with the same cookie at the same moment; its new cookie arrives shortly. */
@@ -24,8 +25,7 @@ export const SESSION_LOST_NOTICE = '登录已失效，请重新登录'
  * had no session (the no-cookie answer is made up by the client and carries no request id).
  */
 function signedOutNotice(error: unknown, heldSession: boolean): string | null {
-  // Literals, still checked against the shared codes: ErrorCode itself stays out of the entry chunk.
-  if (isApiError(error, 'SESSION_ENDED_PASSWORD_CHANGED', 'SESSION_ENDED_PASSWORD_RESET_BY_STAFF', 'SESSION_ENDED_WECHAT_UNBOUND')) {
+  if (isApiError(error, ErrorCode.SESSION_ENDED_PASSWORD_CHANGED, ErrorCode.SESSION_ENDED_PASSWORD_RESET_BY_STAFF, ErrorCode.SESSION_ENDED_WECHAT_UNBOUND)) {
     return (error as Error).message
   }
   return heldSession || (isApiError(error) && error.requestId !== undefined) ? SESSION_LOST_NOTICE : null
@@ -67,8 +67,7 @@ export const useAuthStore = defineStore('auth', () => {
     try {
       return apply(await authApi.refreshSession()).accessToken
     } catch (error) {
-      // A literal, still checked against the shared codes: ErrorCode itself stays out of the entry chunk.
-      if (!isApiError(error, 'SESSION_REFRESH_CONFLICT')) throw error
+      if (!isApiError(error, ErrorCode.SESSION_REFRESH_CONFLICT)) throw error
       await wait(REFRESH_CONFLICT_WAIT_MS)
       return apply(await authApi.refreshSession()).accessToken
     }

@@ -11,6 +11,7 @@ describe('account rules', () => {
 
   it.each([
     ['真实姓名', realNameMessage, '张三'],
+    ['minority name with its middle dot', realNameMessage, '阿卜杜拉·买买提'],
     ['身份证号', idNumberMessage, validId],
     ['手机号', phoneMessage, '138 0013 8000'],
     ['短信验证码', smsCodeMessage, '123456'],
@@ -22,6 +23,9 @@ describe('account rules', () => {
 
   it.each([
     [realNameMessage, ' ', '请输入真实姓名'],
+    [realNameMessage, '张', '请输入与身份证一致的真实姓名（2–30个字）'],
+    [realNameMessage, '张三3', '请输入与身份证一致的真实姓名（2–30个字）'],
+    [realNameMessage, '张三（先生）', '请输入与身份证一致的真实姓名（2–30个字）'],
     [idNumberMessage, '5001011990', '身份证号码应为18位'],
     [idNumberMessage, wrongCheckChar, '身份证号码校验位（最后一位）不正确，请核对'],
     [phoneMessage, '12345', '请输入正确的11位手机号码'],

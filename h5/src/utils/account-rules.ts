@@ -3,12 +3,13 @@
 import { checkIdNumber, normaliseIdNumber } from '@app/shared/id-number'
 import { passwordProblem } from '@app/shared/password'
 import { isMobilePhone, normalisePhone } from '@app/shared/phone'
+import { isRealName, normaliseRealName, REAL_NAME_HINT } from '@app/shared/real-name'
 
+/** The server's rule (ACC-1): letters of a name as on the ID card, 2–30 of them, not just a length. */
 export function realNameMessage(raw: string): string {
-  const name = raw.trim()
+  const name = normaliseRealName(raw)
   if (name === '') return '请输入真实姓名'
-  if (name.length < 2 || name.length > 30) return '请输入与身份证一致的真实姓名（2–30个字）'
-  return ''
+  return isRealName(name) ? '' : REAL_NAME_HINT
 }
 
 export function idNumberMessage(raw: string): string {

@@ -1,13 +1,12 @@
 import {
   CERTIFICATE_NUMBER_ALPHABET as SHARED_ALPHABET,
-  CERTIFICATE_SERVICE_PHONE as SHARED_PHONE,
   certificateCheckChar,
   type CertificateVerification,
 } from '@app/shared/certificates'
 import { idNumberCheckChar, maskIdNumber } from '@app/shared/id-number'
 import { describe, expect, it } from 'vitest'
+import { ApiError } from '@/api/api-error.ts'
 import {
-  CERTIFICATE_SERVICE_PHONE,
   certificateNumberProblem,
   checkIdConfirmation,
   confirmationProblem,
@@ -135,10 +134,6 @@ describe('完善个人信息: the ID number confirmation', () => {
     expect(organisationLabel(unit)).toBe('重庆市某某设计研究院')
     expect(organisationLabel(district)).toBe('重庆市渝中区')
   })
-
-  it('uses the same customer-service number as @app/shared', () => {
-    expect(CERTIFICATE_SERVICE_PHONE).toBe(SHARED_PHONE)
-  })
 })
 
 describe('signed file links', () => {
@@ -188,8 +183,8 @@ describe('证书验证', () => {
     // The 体验 demo project's certificate: a 样例, never 「证书真实有效」.
     expect(verificationOutcome({ data: { genuine: false, signatureValid: true, sample: true, certificate } })).toEqual({ kind: 'sample', certificate })
     expect(verificationOutcome({ data: { genuine: false, signatureValid: false, sample: true, certificate } })).toEqual({ kind: 'tampered', certificate })
-    expect(verificationOutcome({ error: { status: 404, code: 'CERTIFICATE_NOT_FOUND', message: '证书不存在' } })).toEqual({ kind: 'not-found' })
-    expect(verificationOutcome({ error: { status: 429, code: 'RATE_LIMITED', message: '…' } })).toEqual({ kind: 'rate-limited' })
-    expect(verificationOutcome({ error: { status: 0, code: 'NETWORK_ERROR', message: '网络连接失败' } })).toEqual({ kind: 'error', message: '网络连接失败' })
+    expect(verificationOutcome({ error: new ApiError({ status: 404, code: 'CERTIFICATE_NOT_FOUND', message: '证书不存在' }) })).toEqual({ kind: 'not-found' })
+    expect(verificationOutcome({ error: new ApiError({ status: 429, code: 'RATE_LIMITED', message: '…' }) })).toEqual({ kind: 'rate-limited' })
+    expect(verificationOutcome({ error: new ApiError({ status: 0, code: 'NETWORK_ERROR', message: '网络连接失败' }) })).toEqual({ kind: 'error', message: '网络连接失败' })
   })
 })

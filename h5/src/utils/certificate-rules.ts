@@ -5,11 +5,9 @@ import type { CertificatePlan, CertificateVerification, District, OrganisationCh
 import { isCertificateNumber, normaliseCertificateNumber } from '@app/shared/certificate-number'
 import { ErrorCode } from '@app/shared/error-codes'
 import { checkIdNumber } from '@app/shared/id-number'
+import { CERTIFICATE_SERVICE_PHONE } from '@app/shared/help-contacts'
+import { isApiError, type ApiError } from '@/api/api-error.ts'
 import { formatHours } from './format.ts'
-import { HELP_CONTACTS } from './help-contacts.ts'
-
-/** Customer service that corrects certificate data (the manual's 「证书问题咨询」 line). */
-export const CERTIFICATE_SERVICE_PHONE = HELP_CONTACTS.accountHotline.number
 
 // ---- 我的证书 (CRT-1) ---------------------------------------------------------------------------
 
@@ -157,7 +155,7 @@ export type VerificationOutcome =
   | { kind: 'error'; message: string }
 
 /** The verification page's verdict from the server's answer or its error. */
-export function verificationOutcome(result: { data: CertificateVerification } | { error: { status: number; code: string; message: string } }): VerificationOutcome {
+export function verificationOutcome(result: { data: CertificateVerification } | { error: ApiError }): VerificationOutcome {
   if ('data' in result) {
     // A 体验 (demo) certificate is signed like any other, but proves no real training.
     if (result.data.sample && result.data.signatureValid) return { kind: 'sample', certificate: result.data.certificate }
@@ -166,8 +164,8 @@ export function verificationOutcome(result: { data: CertificateVerification } | 
       : { kind: 'tampered', certificate: result.data.certificate }
   }
   const { error } = result
-  if (error.code === ErrorCode.CERTIFICATE_NOT_FOUND || error.status === 404) return { kind: 'not-found' }
-  if (error.code === ErrorCode.RATE_LIMITED || error.status === 429) return { kind: 'rate-limited' }
+  if (isApiError(error, ErrorCode.CERTIFICATE_NOT_FOUND) || error.status === 404) return { kind: 'not-found' }
+  if (isApiError(error, ErrorCode.RATE_LIMITED) || error.status === 429) return { kind: 'rate-limited' }
   return { kind: 'error', message: error.message }
 }
 

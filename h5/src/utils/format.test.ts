@@ -1,14 +1,9 @@
-import { formatFen } from '@app/shared/common'
 import { describe, expect, it } from 'vitest'
 import { formatDuration, formatHours, formatPrice } from './format.ts'
 
 describe('formatPrice', () => {
   it.each([[9000, '¥90.00'], [1, '¥0.01'], [0, '¥0.00'], [123456, '¥1234.56']])('shows %i fen as %s: yuan with two decimals and the ¥ sign', (fen, shown) => {
     expect(formatPrice(fen)).toBe(shown)
-  })
-
-  it('agrees with formatFen from @app/shared', () => {
-    for (const fen of [0, 1, 99, 100, 9000, 12345, 2_000_000]) expect(formatPrice(fen)).toBe(`¥${formatFen(fen)}`)
   })
 })
 

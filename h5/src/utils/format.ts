@@ -1,8 +1,8 @@
-// Same rule as formatFen in @app/shared/common, kept here because importing a runtime value from
-// @app/shared drags its TypeBox schemas into the bundle; format.test.ts checks the two agree.
-/** Price for display: 9000 fen → "¥90.00". */
+import { formatFen } from '@app/shared/money'
+
+/** Price for display: 9000 fen → "¥90.00" (the server's formatFen with the ¥ sign). */
 export function formatPrice(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`
+  return `¥${formatFen(fen)}`
 }
 
 /** 学时 may be fractional (1.5); whole numbers show without decimals. */

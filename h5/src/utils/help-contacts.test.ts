@@ -1,12 +1,8 @@
-import { HELP_CONTACTS as SHARED_HELP_CONTACTS } from '@app/shared/auth'
+import { HELP_CONTACTS } from '@app/shared/help-contacts'
 import { describe, expect, it } from 'vitest'
-import { HELP_CONTACTS, HOTLINE_TEXT, telHref } from './help-contacts.ts'
+import { HOTLINE_TEXT, telHref } from './help-contacts.ts'
 
 describe('HELP_CONTACTS', () => {
-  it('is the same as the shared constant the server uses', () => {
-    expect(HELP_CONTACTS).toEqual(SHARED_HELP_CONTACTS)
-  })
-
   it('spells each hotline as the manual does, number and extension included', () => {
     for (const key of ['accountHotline', 'technicalHotline'] as const) {
       const { number, extension, label } = HELP_CONTACTS[key]

@@ -1,18 +1,6 @@
-// 咨询方式 (CS-1), the manual's chapter 六. A copy of HELP_CONTACTS in shared/src/auth.ts, which is a
-// TypeBox module the bundle must not pull in; help-contacts.test.ts keeps the two identical.
-
-export interface Hotline {
-  /** As printed in the manual, e.g. 400-023-9229. */
-  number: string
-  /** The key to press once connected. */
-  extension: string
-  label: string
-}
-
-export const HELP_CONTACTS = {
-  accountHotline: { number: '400-023-9229', extension: '1', label: '账号注册、登录、证书问题咨询' },
-  technicalHotline: { number: '400-618-7500', extension: '2', label: '学习技术咨询热线' },
-} as const satisfies Record<string, Hotline>
+// 咨询方式 (CS-1), the manual's chapter 六, as the H5 shows it. The hotlines themselves are the
+// shared HELP_CONTACTS (@app/shared/help-contacts), which the server uses too.
+import type { Hotline } from '@app/shared/help-contacts'
 
 /** The manual's line for each hotline, word for word. */
 export const HOTLINE_TEXT = {

@@ -21,6 +21,7 @@ import learningModule from '../modules/learning/learning.module.ts'
 import ordersModule from '../modules/orders/orders.module.ts'
 import { learnerProjectStates } from '../modules/orders/orders.repository.ts'
 import paymentsModule from '../modules/payments/payments.module.ts'
+import privacyModule from '../modules/privacy/privacy.module.ts'
 import type { PaymentDeps } from '../modules/payments/payments.public.ts'
 import staffModule from '../modules/staff/staff.module.ts'
 import staffConsoleModule from '../modules/staff-console/staff-console.module.ts'
@@ -95,6 +96,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(staffConsoleModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
     mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null })),
     mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
+    mount(privacyModule, '/api', () => ({ ctx })),
   ]
   for (const feature of features) await feature.register(app)
 }

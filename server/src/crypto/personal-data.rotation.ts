@@ -117,12 +117,13 @@ async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: s
       const value = row.plain ?? open(field.sealed?.kind as SealedKind, row.sealed as string)
       keys.push(row.k)
       if (field.sealed) sealedValues.push(seal(field.sealed.kind, value))
-      if (field.index) indexValues.push(blindIndex(field.index.kind, value))
+      // A closed account's sealed value is empty (modules/privacy): it keeps no index, or every closed account would collide.
+      if (field.index) indexValues.push(value === '' ? '' : blindIndex(field.index.kind, value))
     }
     // Sealed values and indexes are base64url joined by ':' — no commas — so each list travels as one parameter.
     const sets: SQL[] = [sql`${id(field.legacy)} = null`]
     if (field.sealed) sets.push(sql`${id(field.sealed.column)} = v.sealed`)
-    if (field.index) sets.push(sql`${id(field.index.column)} = v.idx`)
+    if (field.index) sets.push(sql`${id(field.index.column)} = nullif(v.idx, '')`)
     await tx.execute(sql`
       update ${id(field.table)} set ${sql.join(sets, sql`, `)}
       from unnest(

@@ -82,7 +82,7 @@ async function dumpText(t: TestApp): Promise<string> {
   return text
 }
 
-describe('no ID number or phone is readable in the database (issue 27)', () => {
+describe('no ID number or phone is readable in the database (ACC-7, security.md)', () => {
   let t: TestApp
   let learner: Registered
   beforeAll(async () => {

@@ -29,6 +29,7 @@ export type SessionEndReason =
   | 'password_reset'
   | 'staff_password_reset'
   | 'wechat_unbound'
+  | 'account_closed'
   // Staff disabled the account, changed its phone or corrected its name and ID number (管理后台).
   | 'staff_account_changed'
 

@@ -114,7 +114,7 @@ describe('refresh tokens under parallel requests', () => {
   })
 })
 
-describe('修改密码 racing the other devices (issue 22.2)', () => {
+describe('修改密码 racing the other devices (ACC-2, security.md)', () => {
   const NEW_PASSWORD = 'Jiangbei2026'
   const call = (base: string, method: string, path: string, init: { token?: string; cookie?: string; body?: unknown } = {}) =>
     fetch(`${base}${path}`, {

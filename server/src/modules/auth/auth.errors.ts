@@ -1,4 +1,6 @@
 import { ErrorCode } from '@app/shared'
+import { CONSENT_MISSING_MESSAGE } from '@app/shared/privacy-policy'
+import { REAL_NAME_HINT } from '@app/shared/real-name'
 import { defineError } from '../../core/errors.ts'
 
 export const InvalidCredentialsError = defineError(ErrorCode.INVALID_CREDENTIALS, '用户名或密码错误', 401)
@@ -7,11 +9,11 @@ export const LoginThrottledError = defineError(ErrorCode.LOGIN_THROTTLED, '登�
 export const AttemptsThrottledError = defineError(ErrorCode.RATE_LIMITED, '尝试次数过多，请%s分钟后再试', 429)
 export const IdNumberInvalidError = defineError(ErrorCode.ID_NUMBER_INVALID, '%s', 400)
 /** 注册 without ticking both boxes: the 隐私政策, and the separate consent for the ID number. */
-export const ConsentMissingError = defineError(ErrorCode.CONSENT_MISSING, '请阅读并勾选同意《隐私政策》，并单独同意处理您的身份证号（敏感个人信息）', 400)
+export const ConsentMissingError = defineError(ErrorCode.CONSENT_MISSING, CONSENT_MISSING_MESSAGE, 400)
 export const IdNumberTakenError = defineError(ErrorCode.ID_NUMBER_TAKEN, '该身份证号码已注册，请直接登录；如忘记密码请点击“忘记密码”', 409)
 export const PhoneInvalidError = defineError(ErrorCode.PHONE_INVALID, '请输入正确的11位手机号码', 400)
 export const PhoneTakenError = defineError(ErrorCode.PHONE_TAKEN, '该手机号已被其他账号使用，请更换手机号或直接登录', 409)
-export const RealNameInvalidError = defineError(ErrorCode.REAL_NAME_INVALID, '请输入与身份证一致的真实姓名（2–30个字）', 400)
+export const RealNameInvalidError = defineError(ErrorCode.REAL_NAME_INVALID, REAL_NAME_HINT, 400)
 export const PasswordWeakError = defineError(ErrorCode.PASSWORD_WEAK, '%s', 400)
 export const SmsCodeInvalidError = defineError(ErrorCode.SMS_CODE_INVALID, '短信验证码错误或已过期，请重新获取', 400)
 export const SmsTooFrequentError = defineError(ErrorCode.SMS_TOO_FREQUENT, '验证码发送过于频繁，请%s秒后再试', 429)

@@ -32,3 +32,9 @@ export function createSmsSender(ctx: AppContext, config: SmsConfig, given?: SmsP
     outbox: configured === null,
   }
 }
+
+// What the privacy feature (注销账号) uses of sign-in: the account as loaded for 我的, ending every
+// session, and clearing the refresh cookie of the device that closed the account.
+export { loadUser } from './auth.service.ts'
+export { endAllSessions } from './sessions.service.ts'
+export { clearRefreshCookie } from './auth.cookies.ts'

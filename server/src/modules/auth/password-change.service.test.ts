@@ -6,7 +6,7 @@ import { endOtherSessions, openSession } from './sessions.service.ts'
 import { findUserById } from './users.repository.ts'
 
 /**
- * 修改密码 ends the account's other sessions at once (issue 22.2): the other devices' access tokens
+ * 修改密码 ends the account's other sessions at once (ACC-2, security.md): the other devices' access tokens
  * answer 401 from their next request and their refresh tokens are refused, each saying why; the
  * device that changed the password stays signed in. A staff reset ends every session.
  */

@@ -225,7 +225,7 @@ describe('public verification (CRT-4)', () => {
   })
 })
 
-describe('the 体验 demo project (issue 28)', () => {
+describe('the 体验 demo project (CAT-1, CRT-3)', () => {
   it('verifies its certificate as a 样例, never as genuine', async () => {
     const catalogue = (await t.app.inject({ method: 'GET', url: '/api/catalogue' })).json<{ categories: Array<{ code: string; projects: Array<{ id: number }> }> }>()
     const trialId = catalogue.categories.find((c) => c.code === 'trial')?.projects[0]?.id
@@ -243,7 +243,7 @@ describe('the 体验 demo project (issue 28)', () => {
   })
 })
 
-describe('rendering at issue (issue 28)', () => {
+describe('rendering at issue (CAT-1, CRT-3)', () => {
   it('renders the image and the PDF in the background once the certificate is issued, before anyone asks', async () => {
     const learner = await completedLearner('孙七')
     const certificate = await issued(learner)

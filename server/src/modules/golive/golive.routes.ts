@@ -35,7 +35,7 @@ const GoLiveReportSchema = Type.Object({
 })
 
 /**
- * The go-live check as a staff API (issue 18), for operators without a shell on the server. Admin
+ * The go-live check as a staff API (OPS-6, docs/go-live.md), for operators without a shell on the server. Admin
  * staff only; charges nobody; every run is audited. The same check as `pnpm golive-check`.
  */
 const goLiveRoutes: FastifyPluginAsyncTypebox<{ deps: GoLiveRouteDeps }> = async (app, { deps }) => {

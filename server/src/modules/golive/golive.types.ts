@@ -2,7 +2,7 @@ import type { TencentSmsConfig } from '../auth/auth.config.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 
 /**
- * The go-live check (issue 18): one verdict per item an operator must get right before the first
+ * The go-live check (OPS-6, docs/go-live.md): one verdict per item an operator must get right before the first
  * learner, each in Chinese and English with the fix. `fail` makes the check exit non-zero; `warn`
  * is something only a real payment or message can prove, or worth a look; `skip` does not apply
  * (simulator mode) or could not run because an earlier item failed.
