@@ -7,6 +7,7 @@ import { courseOutline, enrol } from '../../../test/factories.ts'
 import { signInNewStaff, type SignedInStaff } from '../../../test/staff-helpers.ts'
 import { antiIdleAnswers, bulkRegisteredUsers, bulkRegistrations, playbackSessions, projects, questions, staffAuditLog, users, wechatBindings } from '../../db/schema.ts'
 import { setDisabledByStaff } from '../auth/learner-admin.service.ts'
+import { closeOwnAccount } from '../privacy/privacy.service.ts'
 
 let t: TestApp
 let operator: SignedInStaff
@@ -189,6 +190,26 @@ describe('actions on a learner account', () => {
     expect((await signInLearner(corrected, PASSWORD)).statusCode).toBe(200)
     const audit = await auditOf(learner.userId)
     expect(audit.map((a) => [a.action, a.detail])).toEqual([['learner.correct_profile', { reason: '证件核对', changed: ['real_name', 'id_number'] }]])
+  })
+})
+
+describe('a closed (注销) account', () => {
+  it('can be read (nothing personal left) but not acted on', async () => {
+    const learner = await registerLearner(t.app)
+    await closeOwnAccount(t.database.db, learner.userId, PASSWORD, new Date())
+    const detail = await get(operator.token, `/${learner.userId}`)
+    expect(detail.statusCode).toBe(200)
+    expect(detail.json().profile).toMatchObject({ realName: '已注销用户', phoneMasked: '' })
+    for (const [path, body] of [
+      ['reset-password', { reason: '来电' }],
+      ['reveal', { field: 'phone', reason: '来电' }],
+      ['disable', { reason: '来电' }],
+    ] as const) {
+      const res = await post(operator.token, `/${learner.userId}/${path}`, body)
+      expect(res.statusCode, path).toBe(409)
+      expect(res.json().code, path).toBe('ACCOUNT_ALREADY_CLOSED')
+    }
+    expect(await auditOf(learner.userId)).toEqual([])
   })
 })
 

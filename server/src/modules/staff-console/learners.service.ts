@@ -10,7 +10,8 @@ import { generateInitialPassword } from '../bulk-registration/bulk-registration.
 import { learnerCourseRecords, learnerCourseTimeline } from '../learning/learner-record.repository.ts'
 import { sumCompletions } from '../learning/plans.repository.ts'
 import { recordStaffAction, type StaffPrincipal } from '../staff/staff.public.ts'
-import { LearnerHasCertificateError, LearnerIdentityMismatchError, LearnerNotFoundError } from './learners.errors.ts'
+import { isClosed } from '../privacy/privacy.repository.ts'
+import { LearnerClosedError, LearnerHasCertificateError, LearnerIdentityMismatchError, LearnerNotFoundError } from './learners.errors.ts'
 import { holdsCertificate, learnerCertificates, learnerEnrollments, learnerInvoices, learnerOrders, unitNameContains, unitNames } from './learners.repository.ts'
 
 export interface LearnerConsoleDeps {
@@ -25,6 +26,13 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 async function learner(db: AppDb, id: number): Promise<UserRow> {
   const user = await findUserById(db, id)
   if (!user) throw new LearnerNotFoundError()
+  return user
+}
+
+/** A learner staff may act on: not a closed (注销) account. */
+async function actionable(db: AppDb, id: number): Promise<UserRow> {
+  const user = await learner(db, id)
+  if (await isClosed(db, id)) throw new LearnerClosedError()
   return user
 }
 
@@ -127,7 +135,7 @@ function audit(staff: StaffPrincipal, action: string, learnerId: number, detail:
  * value leaves (the record commits first; if it cannot be written, nothing is shown).
  */
 export async function revealLearnerField(db: AppDb, staff: StaffPrincipal, id: number, field: 'id_number' | 'phone', reason: string, now: Date) {
-  const user = await learner(db, id)
+  const user = await actionable(db, id)
   await recordStaffAction(db, { staffId: staff.id, action: 'learner.reveal', target: `user:${id}`, detail: { field, reason } }, now)
   return { field, value: field === 'id_number' ? user.idNumber : user.phone }
 }
@@ -138,7 +146,7 @@ export async function revealLearnerField(db: AppDb, staff: StaffPrincipal, id: n
  * learner must set a new password at the next sign-in.
  */
 export async function resetLearnerPassword(deps: LearnerConsoleDeps, staff: StaffPrincipal, id: number, reason: string): Promise<LearnerPasswordReset> {
-  const user = await learner(deps.db, id)
+  const user = await actionable(deps.db, id)
   const password = generateInitialPassword(user)
   const now = deps.now()
   const sessionsEnded = await resetPasswordByStaff(deps.db, id, password, now, audit(staff, 'learner.reset_password', id, { reason }, now))
@@ -167,7 +175,7 @@ export async function changeLearnerPhone(
   id: number,
   input: { newPhone: string; statedName: string; statedIdNumber: string; reason: string },
 ): Promise<void> {
-  const user = await learner(deps.db, id)
+  const user = await actionable(deps.db, id)
   const stated = checkIdNumber(input.statedIdNumber)
   const statedId = stated.ok ? stated.value : normaliseIdNumber(input.statedIdNumber)
   if (statedId !== user.idNumber || !sameName(input.statedName, user.realName)) {
@@ -179,13 +187,13 @@ export async function changeLearnerPhone(
 }
 
 export async function unbindLearnerWechat(deps: LearnerConsoleDeps, staff: StaffPrincipal, id: number, reason: string): Promise<void> {
-  await learner(deps.db, id)
+  await actionable(deps.db, id)
   const now = deps.now()
   await unbindWechatByStaff(deps.db, id, audit(staff, 'learner.unbind_wechat', id, { reason }, now), now)
 }
 
 export async function setLearnerDisabled(deps: LearnerConsoleDeps, staff: StaffPrincipal, id: number, disabled: boolean, reason: string): Promise<void> {
-  await learner(deps.db, id)
+  await actionable(deps.db, id)
   const now = deps.now()
   await setDisabledByStaff(deps.db, id, disabled, audit(staff, disabled ? 'learner.disable' : 'learner.enable', id, { reason }, now), now)
 }
@@ -197,7 +205,7 @@ export async function correctLearnerProfile(
   id: number,
   input: { realName: string; idNumber: string; reason: string },
 ): Promise<void> {
-  const user = await learner(deps.db, id)
+  const user = await actionable(deps.db, id)
   const now = deps.now()
   const changed = [...(user.realName !== input.realName.trim() ? ['real_name'] : []), ...(user.idNumber !== normaliseIdNumber(input.idNumber) ? ['id_number'] : [])]
   await correctIdentityByStaff(
