@@ -65,6 +65,14 @@ describe('staff sign-in with a second factor', () => {
     expect((await signIn({ username: staff.username, password: STAFF_PASSWORD, totpCode: staffTotpCode(t.app, staff.totpSecret) })).statusCode).toBe(201)
   })
 
+  it('the same code sent twice at the same moment opens one session, not two', async () => {
+    const staff = await signInNewStaff(t.app, t.database.db)
+    nextStep()
+    const code = staffTotpCode(t.app, staff.totpSecret)
+    const answers = await Promise.all([0, 1, 2].map(() => signIn({ username: staff.username, password: STAFF_PASSWORD, totpCode: code })))
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 401, 401])
+  })
+
   it('a staff session never works on learner routes', async () => {
     const staff = await signInNewStaff(t.app, t.database.db)
     const learnerRoute = await t.app.inject({ method: 'GET', url: '/api/me', headers: bearer(staff.token) })
