@@ -199,6 +199,8 @@ export const LearnerTimelineSchema = ClosedObject({
       until: Nullable(TimestampSchema),
       /** answer: whether it was right; playback: null. */
       correct: Nullable(Type.Boolean()),
+      /** answer: the question asked; playback: null. */
+      question: Nullable(Type.String()),
     }),
   ),
   total: Type.Integer(),

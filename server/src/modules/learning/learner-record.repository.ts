@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { antiIdleAnswers, chapterProgress, chapters, courseCompletions, courses, playbackSessions } from '../../db/schema.ts'
+import { antiIdleAnswers, chapterProgress, chapters, courseCompletions, courses, playbackSessions, questions } from '../../db/schema.ts'
 
 /**
  * Read functions of a learner's study record for the staff console (管理后台 学员 detail): what
@@ -65,6 +65,8 @@ export interface TimelineEntry {
   creditedSeconds: number | null
   until: Date | null
   correct: boolean | null
+  /** answer: the question's prompt. */
+  question: string | null
 }
 
 /**
@@ -87,6 +89,7 @@ export async function learnerCourseTimeline(
       creditedMs: sql<number | null>`${playbackSessions.creditedMs}`,
       until: playbackSessions.lastReportAt,
       correct: sql<boolean | null>`null::boolean`,
+      question: sql<string | null>`null::text`,
     })
     .from(playbackSessions)
     .innerJoin(chapters, eq(chapters.id, playbackSessions.chapterId))
@@ -100,9 +103,11 @@ export async function learnerCourseTimeline(
           creditedMs: sql<number | null>`null::int`,
           until: sql<Date | null>`null::timestamptz`,
           correct: sql<boolean | null>`${antiIdleAnswers.correct}`,
+          question: sql<string | null>`${questions.prompt}`,
         })
         .from(antiIdleAnswers)
         .leftJoin(chapters, eq(chapters.id, antiIdleAnswers.chapterId))
+        .innerJoin(questions, eq(questions.id, antiIdleAnswers.questionId))
         .where(answers),
     )
     // By position: the union's second column is the time.
@@ -120,6 +125,7 @@ export async function learnerCourseTimeline(
       creditedSeconds: r.creditedMs === null ? null : Math.floor(Number(r.creditedMs) / 1000),
       until: toDate(r.until),
       correct: r.correct,
+      question: r.question,
     })),
     total: (playbackCount?.n ?? 0) + (answerCount?.n ?? 0),
   }

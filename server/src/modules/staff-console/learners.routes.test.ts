@@ -229,7 +229,7 @@ describe('learner detail: progress and the credited timeline', () => {
     expect(detail.enrollments[0]).toMatchObject({ projectId: project!.id, status: 'active', countedHours: 0 })
     expect(detail.enrollments[0].courses[0].chapters[0]).toMatchObject({ chapterId: chapter.id, creditedSeconds: 0, completedAt: null })
     const timeline = await get(finance.token, `/${learner.userId}/timeline?courseId=${course!.courseId}&pageSize=1`)
-    expect(timeline.json()).toMatchObject({ total: 2, items: [{ kind: 'answer', correct: false, creditedSeconds: null }] })
+    expect(timeline.json()).toMatchObject({ total: 2, items: [{ kind: 'answer', correct: false, creditedSeconds: null, question: question!.prompt }] })
     const second = await get(finance.token, `/${learner.userId}/timeline?courseId=${course!.courseId}&pageSize=1&page=2`)
     expect(second.json().items[0]).toMatchObject({ kind: 'playback', creditedSeconds: 95, at: at.toISOString() })
   })
