@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { LongestFirstSequencer } from './e2e/sequencer.ts'
 
 // Browser tests: the built H5 served by the real server, driven through system Chromium.
 export default defineConfig({
@@ -13,6 +14,8 @@ export default defineConfig({
     // in globalSetup never look at each other's data.
     fileParallelism: true,
     maxWorkers: Math.max(2, Math.min(4, availableParallelism() - 1)),
+    // The longest files first (e2e/sequencer.ts), so the run does not end on one long file alone.
+    sequence: { sequencer: LongestFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

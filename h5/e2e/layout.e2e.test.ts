@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, newWechatContext, skipWechatOauth } from './browser.ts'
 import { layoutProblems } from './page-checks.ts'
 import { openStop, startTour, type Tour, type TourStop } from './route-tour.ts'
+import { EXHAUSTIVE } from './tier.ts'
 
 // Layout that holds (docs/accessibility.md): every route, signed out and signed in, on the three phone sizes
 // learners use most, in WeChat's user agent: nothing wider than the screen, no text cut off by its
 // box, no text or tap targets on top of each other. Each screen is opened once (at 320 px) and
-// measured at each size by resizing the viewport, rather than replaying the tour per size. A
-// full-page screenshot of each screen at each size is kept in e2e/artifacts/layout/ (git-ignored)
-// for CI to keep as an artefact.
+// measured at each size by resizing the viewport, rather than replaying the tour per size. In CI
+// (the exhaustive tier, tier.ts) a full-page screenshot of each screen at each size is kept in
+// e2e/artifacts/layout/ (git-ignored) as an artefact; a contributor's run skips taking them.
 
 const VIEWPORTS = [
   { width: 320, height: 568 },
@@ -93,7 +94,7 @@ function measureEveryStop(): Promise<Map<number, string[]>> {
             const list = found.get(viewport.width) ?? []
             try {
               await resizeTo(page, viewport)
-              await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}x${viewport.height}-${stop.name}.png`), fullPage: true })
+              if (EXHAUSTIVE) await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}x${viewport.height}-${stop.name}.png`), fullPage: true })
               for (const problem of await layoutProblems(page)) list.push(`${stop.name}: ${problem}`)
             } catch (error) {
               list.push(`${stop.name}: could not measure (${(error as Error).message.split('\n')[0]})`)

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 // reporting through the learning API while the harness's clock moves, as the server's own tests do.
 import { bearer, completePlan, courseOutline, enrol, PASSWORD, prepareServerData, registerLearner, type Registered, type TestApp } from '@app/server/testing'
 import { demoProjects } from './demo-catalogue.ts'
-import { startServer, type StartedServer } from './global-setup.ts'
+import { startServerOnSharedData } from './global-setup.ts'
 
 /**
  * Every route of the H5 with real data behind it, signed out and signed in, for the checks that
@@ -140,15 +140,16 @@ async function signInBrowser(context: BrowserContext, origin: string, learner: R
  * with it. The server asks questions once an hour of viewing, so no other one falls due on the tour.
  */
 export async function startTour(): Promise<Tour> {
-  let learners: PreparedLearners | undefined
-  let quiz: PreparedQuiz | undefined
-  const server: StartedServer = await startServer({ ANTI_IDLE_INTERVAL_SECONDS: '3600' }, async (storage) => {
-    learners = await prepareServerData(storage, { antiIdle: { minSeconds: 3600, maxSeconds: 3600 } }, completedLearners)
+  // Prepared once per run for every file that tours (the completed plans take a while); each file
+  // gets its own server on its own copy, so the tours never meet in one learner's sessions.
+  const { server, prepared } = await startServerOnSharedData('tour', { ANTI_IDLE_INTERVAL_SECONDS: '3600' }, async (storage) => {
+    const learners = await prepareServerData(storage, { antiIdle: { minSeconds: 3600, maxSeconds: 3600 } }, completedLearners)
     // Questions after 5 s of viewing for this learner only: the interval is drawn when a learner first plays.
-    quiz = await prepareServerData(storage, { antiIdle: { minSeconds: 5, maxSeconds: 5 } }, learnerWithQuestionWaiting)
+    const quiz = await prepareServerData(storage, { antiIdle: { minSeconds: 5, maxSeconds: 5 } }, learnerWithQuestionWaiting)
+    return { learners, quiz }
   })
   try {
-    if (!learners || !quiz) throw new Error('the tour data was not prepared')
+    const { learners, quiz } = prepared
     const { publicId, otherId, firstCourseId, learner, profileLearner } = learners
     const { quizLearner, quizCourseId } = quiz
     const origin = server.baseUrl
