@@ -18,3 +18,5 @@ export { issueCertificate } from '../src/modules/certificates/certificates.servi
 export { hugeCsv, manyRowsXlsx, zipBombXlsx } from './hostile-file-helpers.ts'
 export { pdfText } from './pdf-text-helpers.ts'
 export { generateRsaKeys, sendJson, startStandIn, type StandIn } from './wechat-stand-in-helpers.ts'
+export { saveStaffUser } from '../src/modules/staff/staff.service.ts'
+export { totpCode } from '../src/modules/staff/totp.rules.ts'

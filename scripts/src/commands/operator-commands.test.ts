@@ -205,7 +205,9 @@ describe('operator commands on the embedded database', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'ops.lock', password: staffPassword }),
     })
-    expect(signIn.status).toBe(201)
+    // The password the command printed is right: the console asks next for the authenticator set-up.
+    expect(signIn.status).toBe(200)
+    expect(((await signIn.json()) as { next: string }).next).toBe('totp_setup')
     const outbox = (await (await fetch(`http://127.0.0.1:${port}/api/dev/sms-outbox?phone=13700000101`)).json()) as { messages: Array<{ purpose: string }> }
     expect(outbox.messages.map((m) => m.purpose)).toContain('initial_password')
   })

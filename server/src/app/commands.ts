@@ -16,7 +16,7 @@ export { ConfigError, loadConfig, SAMPLE_PERSONAL_DATA_KEYS, type Config } from 
 export { createDatabase, DatabaseUnavailableError, type AppDb, type Database } from '../db/client.ts'
 export { DataFolderLockedError } from '../db/data-folder-lock.ts'
 export { isClientError } from '../core/errors.ts'
-export { personalDataKeys, usePersonalDataKeys } from '../crypto/personal-data.ts'
+export { blindIndex, personalDataKeys, usePersonalDataKeys } from '../crypto/personal-data.ts'
 export { writeWorkbook } from '../core/spreadsheet.ts'
 
 // WeChat: live settings from the config, the simulator's development keys and the simulator itself.
@@ -50,6 +50,7 @@ export { writeResultSheet } from '../modules/bulk-registration/result-sheet.view
 // create-staff (OPS-5) and the staff a command acts as.
 export { generateStaffPassword, saveStaffUser, STAFF_USERNAME, staffPasswordProblem } from '../modules/staff/staff.service.ts'
 export { findStaffByUsername } from '../modules/staff/staff.repository.ts'
+export { totpCode } from '../modules/staff/totp.rules.ts'
 
 // refund-order (PAY-4, OPS-4) and confirm-transfer (GRP-3).
 export { requestRefund, syncRefund } from '../modules/payments/refunds.service.ts'
