@@ -23,7 +23,7 @@ const otherFeatureInternals = (up) =>
 const boundaries = (files, ...patterns) => ({ files, ignores: SERVER_TESTS, rules: { 'no-restricted-imports': ['error', { patterns }] } })
 
 /** shared/ files the H5 may import at run time: they (and what they import) never pull TypeBox. */
-const TYPEBOX_FREE = ['error-codes', 'certificate-number', 'id-number', 'phone', 'password', 'invoice-rules', 'group-lines', 'learning-policy', 'privacy-policy', 'real-name', 'text-cleaning', 'money', 'yearly-rule', 'help-contacts']
+const TYPEBOX_FREE = ['error-codes', 'certificate-number', 'id-number', 'phone', 'password', 'invoice-rules', 'group-lines', 'learning-policy', 'privacy-policy', 'real-name', 'text-cleaning', 'money', 'yearly-rule', 'help-contacts', 'staff-roles']
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'server/drizzle/**', '**/coverage/**'] },
@@ -57,6 +57,24 @@ export default tseslint.config(
   {
     files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Scripts use the server only through its two exported surfaces (package.json "exports" stops
+    // deep package imports; this stops relative paths into the server folder).
+    files: ['scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)server/(src|test)(/|$)',
+              message: 'Import the server through @app/server/commands (server/src/app/commands.ts) or @app/server/testing.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['server/src/**/*.ts'],

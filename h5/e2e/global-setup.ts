@@ -45,11 +45,18 @@ const START_TIMEOUT_MS = 240_000
 
 /** The browser tests run against what ships: the built H5. Build it only when there is none. */
 function ensureBuilt(): void {
-  if (existsSync(join(h5Dir, 'dist', 'index.html'))) return
-  console.log('[e2e] h5/dist missing; running vite build')
   const vite = join(h5Dir, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: h5Dir, stdio: 'inherit' })
-  if (result.status !== 0) throw new Error('vite build failed')
+  if (!existsSync(join(h5Dir, 'dist', 'index.html'))) {
+    console.log('[e2e] h5/dist missing; running vite build')
+    const result = spawnSync(process.execPath, [vite, 'build'], { cwd: h5Dir, stdio: 'inherit' })
+    if (result.status !== 0) throw new Error('vite build failed')
+  }
+  // The staff console (管理后台), built after the learner app (whose build empties dist/).
+  if (!existsSync(join(h5Dir, 'dist', 'staff', 'index.html'))) {
+    console.log('[e2e] h5/dist/staff missing; running vite build -c vite.staff.config.ts')
+    const result = spawnSync(process.execPath, [vite, 'build', '-c', 'vite.staff.config.ts'], { cwd: h5Dir, stdio: 'inherit' })
+    if (result.status !== 0) throw new Error('vite build of the staff console failed')
+  }
 }
 
 async function freePort(): Promise<number> {

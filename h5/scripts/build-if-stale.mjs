@@ -1,4 +1,4 @@
-// Builds the H5 only when its inputs changed since the last build: hashes h5/src, index.html, the
+// Builds the H5 (the learner app and the staff console) only when its inputs changed since the last build: hashes h5/src, index.html, the
 // Vite/PostCSS/build config, package.json, .env files and shared/src, and compares the hash with the
 // stamp the last successful build left in dist/. `pnpm app` runs this on every start.
 import { createHash } from 'node:crypto'
@@ -15,6 +15,9 @@ const stampFile = join(distDir, '.build-stamp')
 
 const INPUTS = [
   'h5/src',
+  'h5/src-staff',
+  'h5/staff.html',
+  'h5/vite.staff.config.ts',
   'h5/public',
   'h5/build',
   'h5/index.html',
@@ -67,7 +70,7 @@ function main() {
   // Hashed before building, so an edit made while the build runs still triggers the next one.
   const hash = inputsHash()
   const previous = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : undefined
-  if (existsSync(join(distDir, 'index.html')) && previous === hash) {
+  if (existsSync(join(distDir, 'index.html')) && existsSync(join(distDir, 'staff', 'index.html')) && previous === hash) {
     console.log(`h5 build is up to date (${hash.slice(0, 12)}); skipping vite build`)
     return
   }
@@ -76,7 +79,10 @@ function main() {
   rmSync(stampFile, { force: true })
   const viteBin = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js')
   run([viteBin, 'build'])
+  // The staff console (管理后台) after the learner build, which empties dist/.
+  run([viteBin, 'build', '-c', 'vite.staff.config.ts'])
   run([join(h5Dir, 'scripts', 'print-entry-weight.mjs')])
+  run([join(h5Dir, 'scripts', 'print-entry-weight.mjs'), '--staff'])
   writeFileSync(stampFile, `${hash}\n`)
 }
 

@@ -6,9 +6,19 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
 export const BUDGET_KB = 100
+/**
+ * The staff console's first load (dist/staff/: the sign-in page with Vue, the router and Element
+ * Plus's frame, form and dialog parts). Desktop browsers on an office line, but the console is
+ * opened many times a day: 180 kB gzip (today about 130) keeps the first screen near a second on 2 Mbit/s.
+ */
+export const STAFF_BUDGET_KB = 180
 
 const h5Dir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const distDir = join(h5Dir, 'dist')
+// `--staff` measures the console (vite.staff.config.ts) instead of the learner entry.
+const staff = process.argv.includes('--staff')
+const distDir = staff ? join(h5Dir, 'dist', 'staff') : join(h5Dir, 'dist')
+const budgetKb = staff ? STAFF_BUDGET_KB : BUDGET_KB
+const label = staff ? 'staff console first load' : 'entry weight'
 
 /** URLs of <script src>, <link rel="stylesheet"> and <link rel="modulepreload"> in the page. */
 export function entryAssets(html) {
@@ -56,9 +66,9 @@ function main() {
 
   const kB = (bytes) => (bytes / 1000).toFixed(1)
   for (const [name, raw, gz] of rows) console.log(`  ${name.padEnd(48)} ${kB(raw).padStart(7)} kB  ${kB(gz).padStart(6)} kB gzip`)
-  console.log(`entry weight: ${kB(total)} kB gzip (budget ${BUDGET_KB} kB)`)
-  if (total > BUDGET_KB * 1000) {
-    console.error(`entry weight is over budget by ${kB(total - BUDGET_KB * 1000)} kB`)
+  console.log(`${label}: ${kB(total)} kB gzip (budget ${budgetKb} kB)`)
+  if (total > budgetKb * 1000) {
+    console.error(`${label} is over budget by ${kB(total - budgetKb * 1000)} kB`)
     process.exit(1)
   }
 }

@@ -102,6 +102,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.deps,
   })
   await app.listen({ host: '127.0.0.1', port })
+  testClocks.set(app, clock)
   return {
     app,
     database,
@@ -119,6 +120,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   }
 }
+
+/** The movable clock of each test app, for helpers that must agree with it (staff TOTP codes). */
+export const testClocks = new WeakMap<object, { now: Date }>()
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { buildApp, type AppDeps } from '@app/server/src/app/build-app.ts'
-import type { Database } from '@app/server/src/db/client.ts'
-import { generateDevSecrets } from '@app/server/src/app/dev-secrets.ts'
-import { simulatorClientSettings } from '@app/server/src/app/wechat-runtime.ts'
+import { type AppDeps, buildApp, type Database, generateDevSecrets, simulatorClientSettings } from '@app/server/commands'
 import { REPO_ROOT } from './processes.ts'
 
 /**

@@ -5,10 +5,7 @@
  */
 import Fastify from 'fastify'
 import path from 'node:path'
-import { loadOrCreateDevSecrets } from '@app/server/src/app/dev-secrets.ts'
-import securityHeaders from '@app/server/src/plugins/security-headers.ts'
-import { createWechatSimulator } from '@app/server/src/simulator/index.ts'
-import { simulatorKeys } from '@app/server/src/app/wechat-runtime.ts'
+import { createWechatSimulator, loadOrCreateDevSecrets, securityHeaders, simulatorKeys } from '@app/server/commands'
 
 const [portArg, dataDir, ...callbackHosts] = process.argv.slice(2)
 if (!portArg || !dataDir) throw new Error('usage: simulator-server.ts <port> <dataDir> <callbackHost>…')

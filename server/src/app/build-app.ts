@@ -90,8 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     checkSession: (claims, at) => checkSession(deps.database.db, claims, at),
     now,
   })
-  // Staff tokens have a key of their own: a learner token can never pass a staff check (OPS-5).
-  await app.register(staffGuard, { db: deps.database.db, secret: derive('staff-token'), now })
+  // Staff sessions of their own (staff_sessions): a learner token can never pass a staff check (OPS-5).
+  await app.register(staffGuard, { db: deps.database.db, now })
   const ctx: AppContext = {
     db: deps.database.db,
     database: deps.database,

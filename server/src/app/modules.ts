@@ -29,6 +29,7 @@ import privacyModule from '../modules/privacy/privacy.module.ts'
 import type { PaymentDeps } from '../modules/payments/payments.public.ts'
 import staffModule from '../modules/staff/staff.module.ts'
 import { recordStaffAction } from '../modules/staff/staff.public.ts'
+import staffConsoleModule from '../modules/staff-console/staff-console.module.ts'
 import wechatModule from '../modules/wechat/wechat.module.ts'
 
 /** Every feature's configuration (defaults applied by build-app.ts) and what the composition holds for them. */
@@ -99,6 +100,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(staffModule, '/api/staff', () => ({ ctx })),
     mount(groupOrdersModule, '/api', () => ({ ctx, config: s.groupOrders, payments: payments.get() })),
     mount(bulkRegistrationModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
+    mount(staffConsoleModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
     mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null, ...(s.notices ? { notices: s.notices } : {}) })),
     mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
     mount(privacyModule, '/api', () => ({ ctx })),

@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  * column does not open there.
  */
 
-export type SealedKind = 'id_number' | 'phone' | 'group_failures'
+export type SealedKind = 'id_number' | 'phone' | 'group_failures' | 'staff_totp'
 export type IndexKind = 'id_number' | 'phone' | 'throttle'
 
 export interface PersonalDataKeyring {

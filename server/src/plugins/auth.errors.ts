@@ -22,7 +22,16 @@ export const SessionEndedWechatUnboundError = defineError(ErrorCode.SESSION_ENDE
  * Why a session was revoked (stored with it: sessions.revoked_reason). The three that another
  * action caused get an answer of their own, so the device that lost its session can say why.
  */
-export type SessionEndReason = 'signed_out' | 'refresh_reuse' | 'password_changed' | 'password_reset' | 'staff_password_reset' | 'wechat_unbound' | 'account_closed'
+export type SessionEndReason =
+  | 'signed_out'
+  | 'refresh_reuse'
+  | 'password_changed'
+  | 'password_reset'
+  | 'staff_password_reset'
+  | 'wechat_unbound'
+  | 'account_closed'
+  // Staff disabled the account, changed its phone or corrected its name and ID number (管理后台).
+  | 'staff_account_changed'
 
 /** The 401 for a token whose session ended: the reason's own code, else SESSION_EXPIRED. */
 export function sessionEndedError(reason: string | null | undefined): Error {

@@ -14,7 +14,7 @@ export default fp(
         components: {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-            staffBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '工作人员令牌（POST /api/staff/session）' },
+            staffBearer: { type: 'http', scheme: 'bearer', description: '工作人员会话令牌（POST /api/staff/session，密码加动态码）' },
           },
         },
       },

@@ -16,6 +16,9 @@ beforeAll(async () => {
   fs.mkdirSync(media, { recursive: true })
   fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>在线学习中心</title>')
   fs.writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)')
+  fs.mkdirSync(path.join(dist, 'staff', 'assets'), { recursive: true })
+  fs.writeFileSync(path.join(dist, 'staff', 'index.html'), '<!doctype html><title>管理后台</title>')
+  fs.writeFileSync(path.join(dist, 'staff', 'assets', 'staff-def789.js'), 'console.log(3)')
   fs.writeFileSync(path.join(media, 'clip.mp4'), Buffer.alloc(1000, 7))
   await app.register(errorHandler)
   app.get('/api/ping', async () => ({ ok: true }))
@@ -42,6 +45,18 @@ describe('serving the H5', () => {
     expect(res.headers['cache-control']).toContain('immutable')
     fs.writeFileSync(path.join(dist, 'assets', 'index-new456.js'), 'console.log(2)')
     expect((await app.inject({ method: 'GET', url: '/assets/index-new456.js' })).statusCode).toBe(200)
+  })
+
+  it('serves the staff console at /staff/ with its own history-mode fallback and the same cache rules', async () => {
+    for (const url of ['/staff', '/staff/', '/staff/learners/12', '/staff/sign-in?redirect=%2Flearners']) {
+      const res = await app.inject({ method: 'GET', url })
+      expect(res.statusCode, url).toBe(200)
+      expect(res.body, url).toContain('管理后台')
+      expect(res.headers['cache-control'], url).toBe('no-cache')
+    }
+    const asset = await app.inject({ method: 'GET', url: '/staff/assets/staff-def789.js' })
+    expect(asset.headers['cache-control']).toContain('immutable')
+    expect((await app.inject({ method: 'GET', url: '/staffroom' })).body).toContain('在线学习中心')
   })
 
   it('keeps unknown API paths and missing files as 404 in the API error shape', async () => {

@@ -7,7 +7,10 @@ import { sendError } from './error-handler.ts'
 import { registerSiteFiles } from './site-files.ts'
 
 export interface StaticFilesOptions {
-  /** The built H5 (vite's dist); served at `/` with an SPA fallback to index.html. */
+  /**
+   * The built H5 (vite's dist); served at `/` with an SPA fallback to index.html. The staff console
+   * (管理后台) is built into its `staff/` folder and served at `/staff/` the same way.
+   */
   h5DistDir: string
   /** Course media of the seeded manifest, served at `/media/` with HTTP range support. */
   mediaDir: string
@@ -48,12 +51,20 @@ export default fp<StaticFilesOptions>(
       })
     }
 
+    const staffDir = path.join(opts.h5DistDir, 'staff')
+    const hasConsole = hasH5 && fs.existsSync(path.join(staffDir, 'index.html'))
+
     app.setNotFoundHandler((request, reply) => {
       const pathname = request.url.split('?')[0] ?? ''
       const wantsPage = request.method === 'GET' || request.method === 'HEAD'
       const isApi = pathname === '/api' || pathname.startsWith('/api/')
+      const isPageRoute = wantsPage && !isApi && !pathname.startsWith('/media/') && !path.extname(pathname)
+      // The console's history-mode routes (/staff/learners/1 …) get the console's page.
+      if (hasConsole && isPageRoute && (pathname === '/staff' || pathname.startsWith('/staff/'))) {
+        return reply.header('cache-control', 'no-cache').sendFile('index.html', staffDir)
+      }
       // History-mode routes of the SPA (/projects/1, /me …) are answered with index.html.
-      if (hasH5 && wantsPage && !isApi && !pathname.startsWith('/media/') && !path.extname(pathname)) {
+      if (hasH5 && isPageRoute) {
         return reply.header('cache-control', 'no-cache').sendFile('index.html', opts.h5DistDir)
       }
       return sendError(request, reply, 404, ErrorCode.ROUTE_NOT_FOUND, '请求的地址不存在')

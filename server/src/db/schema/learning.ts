@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { hours, requiredRef, timestamptz } from './columns.ts'
 import { chapters, courses, projects, questions } from './catalogue.ts'
 import { users } from './users.ts'
@@ -114,4 +114,23 @@ export const antiIdleState = pgTable(
     creditClockAt: timestamptz(),
   },
   (t) => [index().on(t.pendingQuestionId), index().on(t.pendingChapterId)],
+)
+
+/**
+ * Every 防挂机 answer (LRN-5): which question, right or wrong, when. Written in the answer's
+ * transaction; staff read it as part of a learner's credited timeline (docs/staff.md).
+ */
+export const antiIdleAnswers = pgTable(
+  'anti_idle_answers',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    userId: requiredRef(() => users.id),
+    questionId: requiredRef(() => questions.id),
+    courseId: requiredRef(() => courses.id),
+    /** The chapter being credited when the question fell due (null if none was). */
+    chapterId: integer().references(() => chapters.id),
+    correct: boolean().notNull(),
+    answeredAt: timestamptz().notNull(),
+  },
+  (t) => [index().on(t.userId, t.courseId, t.answeredAt), index().on(t.questionId), index().on(t.courseId), index().on(t.chapterId)],
 )

@@ -28,9 +28,14 @@ export const users = pgTable('users', {
   sessionVersion: integer().notNull().default(1),
   /** Set for accounts staff created with a one-time initial password (ACC-5): the H5 asks for a new one first. */
   mustChangePassword: boolean().notNull().default(false),
+  /** Set when staff disabled the account (docs/staff.md): sign-in is refused and its sessions ended. */
+  disabledAt: timestamptz(),
   createdAt: timestamptz().notNull().defaultNow(),
   updatedAt: timestamptz().notNull().defaultNow(),
-})
+},
+  // Staff find learners by exact name (管理后台 学员); ID number and phone go through their unique blind indexes.
+  (t) => [index('users_real_name_idx').on(t.realName)],
+)
 
 /** One openid ↔ one account (ACC-4): both sides unique. */
 export const wechatBindings = pgTable('wechat_bindings', {

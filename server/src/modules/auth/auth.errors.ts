@@ -25,3 +25,5 @@ export { SessionExpiredError } from '../../plugins/auth.errors.ts'
 export const WechatAlreadyBoundError = defineError(ErrorCode.WECHAT_ALREADY_BOUND, '该微信已绑定其他账号，请先在原账号的“我的”中解除绑定', 409)
 export const WechatNotBoundError = defineError(ErrorCode.WECHAT_NOT_BOUND, '当前账号未绑定微信', 404)
 export const CurrentPasswordWrongError = defineError(ErrorCode.CURRENT_PASSWORD_WRONG, '当前密码（或短信中的初始密码）不正确', 400)
+/** Staff disabled the account (管理后台): no sign-in until they enable it again. */
+export const AccountDisabledError = defineError(ErrorCode.ACCOUNT_DISABLED, '该账号已停用，请联系客服 400-023-9229', 403)

@@ -7,10 +7,13 @@ import { createDevOutboxProvider } from './dev-sms-outbox.adapter.ts'
 
 /**
  * What other features and the composition may use from auth: the SMS sender (shared with bulk
- * registration's initial passwords) and the password hashing staff accounts and imported learners
- * use. Everything else in this folder is auth's own.
+ * registration's initial passwords), the password hashing staff accounts and imported learners
+ * use, and the account changes of the staff console. Everything else in this folder is auth's own.
  */
 export { decoyHash, hashPassword, RANDOM_SECRET_PARAMS, verifyPassword } from './passwords.service.ts'
+/** Account changes staff make in the console (管理后台 学员), each audited inside its transaction. */
+export { changePhoneByStaff, correctIdentityByStaff, setDisabledByStaff, unbindWechatByStaff } from './learner-admin.service.ts'
+export { resetPasswordByStaff } from './password-change.service.ts'
 
 export interface SmsSender {
   provider: SmsProvider

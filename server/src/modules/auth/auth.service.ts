@@ -52,7 +52,7 @@ export interface AuthDeps {
   hasCertificate(userId: number): Promise<boolean>
 }
 
-function validRealName(raw: string): string {
+export function validRealName(raw: string): string {
   const name = normaliseRealName(raw)
   if (!isRealName(name)) throw new RealNameInvalidError()
   return name

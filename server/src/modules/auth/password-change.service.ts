@@ -8,7 +8,7 @@ import { CurrentPasswordWrongError, LoginThrottledError, PasswordWeakError } fro
 import type { AuthDeps } from './auth.service.ts'
 import { hashPassword, verifyPassword } from './passwords.service.ts'
 import { loadUser } from './auth.service.ts'
-import { lockSession, lockUser } from './sessions.repository.ts'
+import { lockSession, lockUser, type Db } from './sessions.repository.ts'
 import { endAllSessions, endOtherSessions } from './sessions.service.ts'
 import { clearAttempts, countAttempt } from './throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, throttleKey } from './throttle.rules.ts'
@@ -58,7 +58,14 @@ export async function changePassword(deps: Pick<AuthDeps, 'db'>, userId: number,
  * told 「您的密码已由工作人员重置…」. Returns how many sessions ended. The staff console calls this;
  * the caller checks the staff member's role and writes the audit entry.
  */
-export async function resetPasswordByStaff(db: AppDb, userId: number, newPassword: string, now: Date): Promise<number> {
+export async function resetPasswordByStaff(
+  db: AppDb,
+  userId: number,
+  newPassword: string,
+  now: Date,
+  /** Runs inside the reset's transaction (the staff audit record), so both commit or neither. */
+  alsoInTransaction?: (tx: Db) => Promise<void>,
+): Promise<number> {
   const user = await loadUser({ db }, userId)
   const weak = passwordProblem(newPassword, { idNumber: user.idNumber, phone: user.phone })
   if (weak) throw new PasswordWeakError(weak)
@@ -67,7 +74,9 @@ export async function resetPasswordByStaff(db: AppDb, userId: number, newPasswor
     await lockUser(tx, user.id, 'update')
     await tx.update(users).set({ passwordHash, mustChangePassword: true, updatedAt: now }).where(eq(users.id, user.id))
     await recordPasswordResetNotice(tx, user.id, now)
-    return endAllSessions(tx, user.id, 'staff_password_reset', now)
+    const ended = await endAllSessions(tx, user.id, 'staff_password_reset', now)
+    await alsoInTransaction?.(tx)
+    return ended
   })
   // A lock from guesses does not outlive the reset (as with 忘记密码).
   await clearAttempts(db, throttleKey('user', String(user.id)))

@@ -76,7 +76,7 @@ export async function revokeOneSession(db: Db, sessionId: string, reason: Sessio
  */
 export async function lockUser(tx: Db, userId: number, mode: 'share' | 'update') {
   const [row] = await tx
-    .select({ id: users.id, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
+    .select({ id: users.id, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion, disabledAt: users.disabledAt })
     .from(users)
     .where(eq(users.id, userId))
     .for(mode === 'share' ? 'share' : 'update')

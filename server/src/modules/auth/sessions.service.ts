@@ -6,7 +6,7 @@ import { refreshTokens, sessions, users } from '../../db/schema.ts'
 import { sessionEndedError, type SessionEndReason } from '../../plugins/auth.errors.ts'
 import type { AccessClaims, SessionCheck } from '../../plugins/auth.ts'
 import { isSignInSessionLive } from '../../core/sign-in-session.rules.ts'
-import { InvalidCredentialsError, SessionExpiredError } from './auth.errors.ts'
+import { AccountDisabledError, InvalidCredentialsError, SessionExpiredError } from './auth.errors.ts'
 import { loadSignInSessionState, lockUser, revokeOneSession, revokeUserSessions, type Db } from './sessions.repository.ts'
 import { findBindingByUser } from './users.repository.ts'
 
@@ -45,6 +45,8 @@ export async function openSession(db: AppDb, userId: number, proof: SignInProof,
     // Shares the user's row lock with other sign-ins; waits for a password change or 解除绑定.
     const user = await lockUser(tx, userId, 'share')
     if (!user) throw new SessionExpiredError()
+    // Staff disabled the account (管理后台): checked under the same lock their change takes.
+    if (user.disabledAt) throw new AccountDisabledError()
     if (proof.method === 'password' && user.passwordHash !== proof.passwordHash) throw new InvalidCredentialsError()
     if (proof.method === 'wechat' && !(await findBindingByUser(tx as unknown as AppDb, userId).then((b) => b?.openid === proof.openid))) {
       throw new SessionExpiredError()

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { PASSWORD, bearer, cookieValue, registerLearner } from '../../../test/auth-helpers.ts'
 import { exchangeCode } from '../../integrations/wechat/oauth.ts'
+import { setDisabledByStaff } from './learner-admin.service.ts'
 import { authorise as authoriseWith, followCallback, type OAuthDance } from '../../../test/wechat-helpers.ts'
 
 let t: TestApp
@@ -52,6 +53,18 @@ describe('WeChat OAuth (ACC-4)', () => {
     const refresh = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { jx_rt: cookieValue(again, 'jx_rt') as string } })
     expect(refresh.statusCode).toBe(200)
     expect(refresh.json().user.id).toBe(learner.userId)
+  })
+
+  it('a bound WeChat of an account staff disabled lands on the sign-in page, signed in nowhere', async () => {
+    const learner = await registerLearner(t.app)
+    const landed = await callback(await authorise({ nickname: '停用乙' }))
+    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { account: learner.phone, password: PASSWORD }, cookies: { jx_wx: cookieValue(landed, 'jx_wx') as string } })
+    await setDisabledByStaff(t.database.db, learner.userId, true, async () => undefined, t.clock.now)
+    const users = (await t.app.inject({ method: 'GET', url: '/wx-sim/dev/users' })).json() as { users: { id: string; nickname: string }[] }
+    const again = await callback(await authorise({ user: users.users.find((u) => u.nickname === '停用乙')?.id }))
+    expect(again.statusCode).toBe(302)
+    expect(again.headers.location).toBe('/login?returnTo=%2Ftraining&wechat=failed')
+    expect(cookieValue(again, 'jx_rt')).toBeFalsy()
   })
 
   it('survives a reloaded callback whose code was already used', async () => {

@@ -7,6 +7,7 @@ import { buildAuthorizeUrl } from '../../integrations/wechat/oauth.ts'
 import type { WechatSettings } from '../../integrations/wechat/settings.ts'
 import { isSessionEndedError } from '../../plugins/auth.errors.ts'
 import { OAUTH_STATE_COOKIE, readSigned, setPendingOpenid, setRefreshCookie, type CookiePolicy } from './auth-cookies.http.ts'
+import { AccountDisabledError } from './auth.errors.ts'
 import { openSession } from './sessions.service.ts'
 import { findUserByOpenid } from './users.repository.ts'
 import { exchangeCodeOnce, safeReturnPath } from './wechat-oauth.service.ts'
@@ -79,9 +80,10 @@ const wechatOauthRoutes: FastifyPluginAsyncTypebox<WechatOauthRoutesOptions> = a
 
       const user = await findUserByOpenid(opts.db, identity.openid)
       if (user) {
-        // Refused only when 解除绑定 committed since the lookup: the sign-in page, as for any failure.
+        // Refused when 解除绑定 committed since the lookup, or staff disabled the account (its password
+        // sign-in then says so): the sign-in page, as for any failure.
         const session = await openSession(opts.db, user.id, { method: 'wechat', openid: identity.openid }, opts.now()).catch((error: unknown) => {
-          if (isSessionEndedError(error)) return null
+          if (isSessionEndedError(error) || error instanceof AccountDisabledError) return null
           throw error
         })
         if (!session) return reply.redirect(loginPage('failed'), 302)

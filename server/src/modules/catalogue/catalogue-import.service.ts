@@ -1,6 +1,6 @@
 /**
  * Imports a content manifest (OPS-1) into the catalogue tables; see catalogue-manifest.parser.ts for the
- * format and scripts/src/import-content.ts for the operator CLI.
+ * format and scripts/src/commands/import-content.ts for the operator CLI.
  *
  * Media mapping. A `cover` or `video` value is either
  *  - an absolute `https://` URL (CDN or object store, production): stored unchanged; or

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { antiIdleState } from '../../db/schema.ts'
+import { antiIdleAnswers, antiIdleState } from '../../db/schema.ts'
 import { drawNextDueMs, type AntiIdleSettings } from './anti-idle.rules.ts'
 import type { Tx } from './learning.types.ts'
 
@@ -19,4 +19,9 @@ export async function lockLearner(tx: Tx, userId: number, settings: AntiIdleSett
 
 export async function updateLearner(tx: Tx, userId: number, values: Partial<Omit<LearnerRow, 'userId'>>): Promise<void> {
   await tx.update(antiIdleState).set(values).where(eq(antiIdleState.userId, userId))
+}
+
+/** One answer, right or wrong, in the answer's transaction (the staff console's credited timeline). */
+export async function recordAnswer(tx: Tx, answer: typeof antiIdleAnswers.$inferInsert): Promise<void> {
+  await tx.insert(antiIdleAnswers).values(answer)
 }

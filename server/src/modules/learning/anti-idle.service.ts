@@ -1,5 +1,5 @@
 import type { AnswerBody, AnswerResult } from '@app/shared'
-import { lockLearner, updateLearner } from './anti-idle.repository.ts'
+import { lockLearner, recordAnswer, updateLearner } from './anti-idle.repository.ts'
 import { findQuestion, pickQuestion, publicQuestion } from '../catalogue/catalogue.read-model.ts'
 import { drawNextDueMs, judgeWrongAnswer, MIN_ANSWER_MS } from './anti-idle.rules.ts'
 import { AnswerTooFastError, QuestionNotPendingError } from './learning.errors.ts'
@@ -20,8 +20,11 @@ export async function answerQuestion(deps: Pick<LearningDeps, 'db' | 'antiIdle'>
     if (now.getTime() - (learner.pendingSince ?? now).getTime() < MIN_ANSWER_MS) throw new AnswerTooFastError()
     const question = await findQuestion(tx, body.questionId)
     if (!question) throw new QuestionNotPendingError()
+    const correct = question.answerIndex === body.answerIndex
+    // Kept for the staff console's credited timeline (which questions were answered, and how).
+    await recordAnswer(tx, { userId, questionId: question.id, courseId: question.courseId, chapterId: learner.pendingChapterId, correct, answeredAt: now })
 
-    if (question.answerIndex === body.answerIndex) {
+    if (correct) {
       await updateLearner(tx, userId, {
         pendingQuestionId: null,
         pendingSince: null,

@@ -220,6 +220,12 @@ describe('防挂机 (LRN-5)', () => {
     const right = (await answer(wrong.question.id, next?.answerIndex ?? 0)).json()
     expect(right).toEqual({ correct: true, question: null, wrongInARow: 0, withdrawn: null })
     expect((await answer(wrong.question.id, next?.answerIndex ?? 0)).json().code).toBe('QUESTION_NOT_PENDING')
+    // Each checked answer is kept for staff (the credited timeline); refused ones are not answers.
+    const kept = await q.database.db.query.antiIdleAnswers.findMany({ where: (a, { eq }) => eq(a.userId, learner.userId), orderBy: (a, { asc }) => asc(a.id) })
+    expect(kept.map((a) => [a.questionId, a.correct, a.chapterId])).toEqual([
+      [due.question.id, false, chapter.id],
+      [wrong.question.id, true, chapter.id],
+    ])
 
     // Credit resumes from where it stood, in real time only (time on the question is not credit).
     q.clock.advance(4_000)

@@ -1,3 +1,3 @@
 /** What other features may use from staff: who the signed-in staff member is, and the audit trail (OPS-5). */
 export { recordStaffAction } from './audit.repository.ts'
-export { currentStaff } from './staff.guard.ts'
+export { currentStaff, type StaffPrincipal } from './staff.guard.ts'

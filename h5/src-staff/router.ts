@@ -1,0 +1,38 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session } from './session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title: string
+    /** Only these roles see the page (and its menu entry); admin sees everything. */
+    roles?: ('operator' | 'finance' | 'admin')[]
+    public?: boolean
+  }
+}
+
+/** Console pages, each loaded when first opened. */
+export const router = createRouter({
+  history: createWebHistory('/staff/'),
+  routes: [
+    { path: '/', redirect: '/learners' },
+    { path: '/sign-in', component: () => import('./views/SignInView.vue'), meta: { title: '登录', public: true } },
+    { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { title: '修改密码' } },
+    { path: '/learners', component: () => import('./views/LearnersView.vue'), meta: { title: '学员' } },
+    { path: '/learners/:id(\\d+)', component: () => import('./views/LearnerDetailView.vue'), meta: { title: '学员详情' } },
+    { path: '/staff-accounts', component: () => import('./views/StaffAccountsView.vue'), meta: { title: '工作人员', roles: ['admin'] } },
+    { path: '/:rest(.*)*', redirect: '/learners' },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!session.token || !session.staff) return { path: '/sign-in', query: to.fullPath === '/learners' ? {} : { redirect: to.fullPath } }
+  if (session.staff.mustChangePassword && to.path !== '/password') return '/password'
+  const roles = to.meta.roles
+  if (roles && session.staff.role !== 'admin' && !roles.includes(session.staff.role)) return '/learners'
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = `${to.meta.title} · 管理后台`
+})

@@ -1,0 +1,20 @@
+import type { AppContext, FeatureModule } from '../../core/app-context.ts'
+import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import learnerRoutes from './learners.routes.ts'
+
+export interface StaffConsoleModuleOptions {
+  ctx: AppContext
+  /** auth's SMS sender: 重置密码 texts the one-time password through it. */
+  sms: SmsProvider
+}
+
+/**
+ * The staff console's pages on the server (管理后台, mounted at /api/staff): 学员 — search, a
+ * learner's record, reveal with a reason, and account actions (docs/staff.md). Sign-in and staff
+ * accounts are the staff feature's; the console's front end is h5/src-staff/.
+ */
+const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms }) => {
+  await app.register(learnerRoutes, { prefix: '/learners', deps: { db: ctx.db, sms, now: ctx.now } })
+}
+
+export default staffConsoleModule
