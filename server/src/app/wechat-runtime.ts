@@ -99,6 +99,7 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
   // One array, shared with the simulator, which reads it per request: hosts added once the real
   // port is known take effect.
   const callbackHosts = [publicUrl.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`]
+  let listeningPort = config.port
   const simulator = createWechatSimulator({
     ...simulatorKeys(secrets),
     oauthCallbackHosts: callbackHosts,
@@ -106,12 +107,15 @@ function simulatorRuntime(config: Config, secrets: DevSecrets): WechatRuntime {
     // WeChat's 15 s … 6 h retry schedule, compressed ×1/60 so development sees retries in seconds.
     retryScale: 1 / 60,
     stateFile: path.join(config.dataDir, 'wechat-simulator.json'),
+    // Our server URL as the platform would hold it: the simulator pushes learners' messages and 订阅通知 events there.
+    serverUrl: () => ({ url: `${loopback(listeningPort)}`.replace('/wx-sim', '/api/notices/wechat-server'), token: config.notices.serverToken, encodingAesKey: config.notices.encodingAesKey }),
   })
   return {
     mode: 'simulator',
     settings,
     simulator,
     onListening(port) {
+      listeningPort = port
       settings.apiBase = `${loopback(port)}/api`
       settings.payBase = `${loopback(port)}/mch`
       callbackHosts.push(`localhost:${port}`, `127.0.0.1:${port}`)

@@ -11,6 +11,7 @@ import { devRoutes } from './dev.routes.ts'
 import { createFaults, type FaultControl } from './faults.ts'
 import { MessageState } from './messages.ts'
 import { messageDevRoutes, messageRoutes } from './messages.routes.ts'
+import type { ServerUrl } from './messages-push.ts'
 import { Notifier } from './notifier.ts'
 import { oauthPageRoutes, snsRoutes } from './oauth.routes.ts'
 import { payRoutes } from './pay.routes.ts'
@@ -21,6 +22,7 @@ import { Timers } from './util.ts'
 
 export type { FaultControl, FaultName, FaultSpec, FaultTarget, ActiveFault } from './faults.ts'
 export type { DeliveryRecord } from './notifier.ts'
+export type { ServerUrl } from './messages-push.ts'
 
 export interface SimulatorOptions {
   /** the Official Account */
@@ -51,6 +53,8 @@ export interface SimulatorOptions {
   /** JSON file keeping users, openids, orders, refunds and the menu across restarts (dev); in-memory when absent */
   stateFile?: string
   log?: SimLog
+  /** The developer's server URL (服务器配置) the simulator pushes user messages and subscription events to; read per push. */
+  serverUrl?: () => ServerUrl | null
   /** Daily quotas (defaults: cgi-bin/token 2000, getticket 10000, stable_token force_refresh 20). */
   limits?: Partial<Limits>
 }
@@ -141,7 +145,7 @@ export function createWechatSimulator(options: SimulatorOptions): WechatSimulato
     }, { prefix: '/api' })
     await app.register(payRoutes(ctx), { prefix: '/mch' })
     await app.register(devRoutes(ctx), { prefix: '/dev' })
-    await app.register(messageDevRoutes(messages), { prefix: '/dev/messages' })
+    await app.register(messageDevRoutes(messages, { appId: options.appId, target: options.serverUrl ?? (() => null), now }), { prefix: '/dev/messages' })
   }
 
   return {

@@ -5,6 +5,7 @@ import { apiError, queryParam } from './api-reply.ts'
 import { RawBody } from './body.ts'
 import type { SimContext } from './context.ts'
 import type { MessageState, SimAnswer } from './messages.ts'
+import { popupEventXml, pushToServer, textMessageXml, type ServerUrl } from './messages-push.ts'
 import { withRid } from './util.ts'
 
 export function messageRoutes(ctx: SimContext, messages: MessageState) {
@@ -50,8 +51,13 @@ export function messageRoutes(ctx: SimContext, messages: MessageState) {
  * /dev/messages: stands in for the learner's WeChat client (follow, unfollow, accept or refuse a
  * subscription, write to the account) and lists what was "delivered", like the SMS dev outbox.
  */
-export function messageDevRoutes(messages: MessageState) {
+export function messageDevRoutes(messages: MessageState, push: { appId: string; target: () => ServerUrl | null; now: () => number }) {
   return async (app: FastifyInstance) => {
+    /** Pushes to the server URL when one is configured; what it answered (null: not configured or no answer). */
+    const toServer = async (xml: string) => {
+      const target = push.target()
+      return target ? pushToServer(target, push.appId, xml, push.now()) : null
+    }
     const field = (request: FastifyRequest, name: string): string | undefined => {
       const body = request.body instanceof RawBody ? request.body.json : request.body
       const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
@@ -75,9 +81,13 @@ export function messageDevRoutes(messages: MessageState) {
       if (!openid || !templateId) return reply.code(400).send({ error: 'openid、templateId 必填' })
       const key = `${openid}|${templateId}`
       messages.known.add(openid)
-      if (field(request, 'status') === 'reject') messages.subscriptions.set(key, 0)
+      const status = field(request, 'status') === 'reject' ? 'reject' : 'accept'
+      if (status === 'reject') messages.subscriptions.set(key, 0)
       else messages.subscriptions.set(key, (messages.subscriptions.get(key) ?? 0) + 1)
-      return { ok: true }
+      // The learner answered wx-open-subscribe's popup (or refused later, event=change): WeChat tells the server.
+      const event = field(request, 'event') === 'change' ? 'subscribe_msg_change_event' : 'subscribe_msg_popup_event'
+      const answer = await toServer(popupEventXml(openid, templateId, status, push.now(), event))
+      return { ok: true, pushed: answer !== null }
     })
     app.post('/quota', async (request) => {
       const daily = Number(field(request, 'daily'))
@@ -89,8 +99,12 @@ export function messageDevRoutes(messages: MessageState) {
     app.post('/user-message', async (request, reply) => {
       const openid = field(request, 'openid')
       if (!openid) return reply.code(400).send({ error: 'openid 必填' })
+      messages.known.add(openid)
       messages.userMessaged(openid)
-      return { ok: true }
+      const content = field(request, 'content')
+      // A learner writing to the Official Account: pushed to the server URL; its passive reply comes back.
+      const answered = content ? await toServer(textMessageXml(openid, content, `${push.now()}${Math.floor(Math.random() * 1000)}`, push.now())) : null
+      return { ok: true, reply: answered }
     })
   }
 }

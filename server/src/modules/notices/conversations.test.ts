@@ -18,8 +18,10 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' // 43 characters
 const config = { ...defaultNoticesConfig(), serverToken: TOKEN, encodingAesKey: AES_KEY }
 
 let t: TestApp
+let serverUrl: { url: string; token: string; encodingAesKey: string } | null = null
 beforeAll(async () => {
-  t = await buildTestApp({ seed: false, config: { notices: config } })
+  t = await buildTestApp({ seed: false, config: { notices: config }, simulator: { serverUrl: () => serverUrl } })
+  serverUrl = { url: `${t.baseUrl}/api/notices/wechat-server`, token: TOKEN, encodingAesKey: AES_KEY }
 })
 afterAll(async () => t.close())
 
@@ -178,5 +180,24 @@ describe('the H5\'s 订阅通知 offer', () => {
   it('names the reminder template for wx-open-subscribe when reminders go through 订阅通知', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/notices/subscribe-templates' })
     expect(res.json()).toEqual({ deadlineReminder: 'simSubDeadline' })
+  })
+})
+
+describe('the simulator pushes to our server URL (safe mode), as WeChat does', () => {
+  it('a popup accepted in the simulated client is recorded as consent; a learner\'s message is stored and answered', async () => {
+    const openid = 'o_sim_pushed_learner'
+    const accepted = await t.app.inject({ method: 'POST', url: '/wx-sim/dev/messages/subscribe', payload: { openid, templateId: 'simSubDeadline' } })
+    expect(accepted.json()).toEqual({ ok: true, pushed: true })
+    const [sub] = await t.database.db.select().from(noticeSubscriptions).where(eq(noticeSubscriptions.openid, openid))
+    expect(sub).toMatchObject({ templateId: 'simSubDeadline', remaining: 1, rejected: false })
+
+    const wrote = await t.app.inject({ method: 'POST', url: '/wx-sim/dev/messages/user-message', payload: { openid, content: '怎么开发票？' } })
+    expect(wrote.json().reply).toContain('<Encrypt>')
+    const stored = await t.database.db.select().from(conversationMessages).where(eq(conversationMessages.openid, openid))
+    expect(stored.map((m) => m.direction)).toEqual(['in', 'auto'])
+
+    await t.app.inject({ method: 'POST', url: '/wx-sim/dev/messages/subscribe', payload: { openid, templateId: 'simSubDeadline', status: 'reject', event: 'change' } })
+    const [after] = await t.database.db.select().from(noticeSubscriptions).where(eq(noticeSubscriptions.openid, openid))
+    expect(after).toMatchObject({ remaining: 0, rejected: true })
   })
 })
