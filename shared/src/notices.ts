@@ -56,7 +56,7 @@ export type ConversationReplyBody = Static<typeof ConversationReplyBodySchema>
 
 /** The notice kinds (server notices.config.ts NOTICE_KINDS). */
 export const NoticeKindSchema = Type.Union(
-  ['payment_succeeded', 'group_enrolled', 'transfer_confirmed', 'certificate_ready', 'invoice_issued', 'invoice_reversed', 'password_reset', 'deadline_reminder'].map((k) => Type.Literal(k)),
+  ['payment_succeeded', 'group_enrolled', 'transfer_confirmed', 'certificate_ready', 'invoice_issued', 'invoice_reversed', 'password_reset', 'phone_changed', 'deadline_reminder'].map((k) => Type.Literal(k)),
 )
 
 /** 发送测试通知: to the staff member's own openid of our Official Account. */

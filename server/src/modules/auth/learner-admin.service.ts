@@ -8,6 +8,7 @@ import { IdNumberInvalidError, IdNumberTakenError, PhoneInvalidError, PhoneTaken
 import { validRealName } from './auth.service.ts'
 import { lockUser, revokeUserSessions, type Db } from './sessions.repository.ts'
 import { endAllSessions } from './sessions.service.ts'
+import { recordPhoneChangedNotice } from '../notices/notices.public.ts'
 
 /**
  * Account changes staff make from the console (管理后台 学员, docs/staff.md). Each runs in one
@@ -39,6 +40,7 @@ export async function changePhoneByStaff(db: AppDb, userId: number, rawPhone: st
   if (!isMobilePhone(phone)) throw new PhoneInvalidError()
   await inTransaction(db, userId, async (tx) => {
     await tx.update(users).set({ phoneSealed: seal('phone', phone), phoneIndex: blindIndex('phone', phone), legacyPhone: null, updatedAt: now }).where(eq(users.id, userId))
+    await recordPhoneChangedNotice(tx, userId, now)
     await endAllSessions(tx, userId, 'staff_account_changed', now)
     await audit(tx)
   })

@@ -14,6 +14,7 @@ export const NOTICE_KINDS = [
   'invoice_issued',
   'invoice_reversed',
   'password_reset',
+  'phone_changed',
   'deadline_reminder',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
@@ -34,6 +35,7 @@ export const NOTICE_KEYS: Record<NoticeKind, readonly string[]> = {
   invoice_issued: ['character_string1', 'amount2', 'phrase3', 'time4'],
   invoice_reversed: ['character_string1', 'amount2', 'phrase3', 'time4'],
   password_reset: ['thing1', 'time2', 'thing3'],
+  phone_changed: ['thing1', 'time2', 'thing3'],
   deadline_reminder: ['thing1', 'number2', 'time3', 'thing4'],
 }
 
@@ -46,6 +48,7 @@ export const SAMPLE_TEMPLATES: Record<NoticeKind, NoticeTemplate> = {
   invoice_issued: { channel: 'template', templateId: 'simTplInvoice' },
   invoice_reversed: { channel: 'template', templateId: 'simTplInvoice' },
   password_reset: { channel: 'template', templateId: 'simTplSecurity' },
+  phone_changed: { channel: 'template', templateId: 'simTplSecurity' },
   deadline_reminder: { channel: 'subscribe', templateId: 'simSubDeadline' },
 }
 

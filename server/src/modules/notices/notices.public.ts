@@ -85,3 +85,9 @@ export async function recordPasswordResetNotice(tx: AppDb, userId: number, now: 
   const data = { thing1: '您的登录密码已由工作人员重置', time2: formatTime(now), thing3: '如非本人申请，请联系客服' }
   return insertNotices(tx, [notice(`password_reset:${now.getTime()}`, userId, 'password_reset', data, '/me')], now)
 }
+
+/** Staff changed the learner's sign-in phone (a security notice; the numbers themselves never appear). */
+export async function recordPhoneChangedNotice(tx: AppDb, userId: number, now: Date): Promise<number> {
+  const data = { thing1: '您的登录手机号已由工作人员更换', time2: formatTime(now), thing3: '如非本人申请，请联系客服' }
+  return insertNotices(tx, [notice(`phone_changed:${now.getTime()}`, userId, 'phone_changed', data, '/me')], now)
+}

@@ -156,6 +156,7 @@ export function sampleNotice(kind: NoticeKind, now: Date): { data: Record<string
     invoice_issued: { character_string1: 'TEST0001', amount2: '¥0.01', phrase3: '已开具', time4: time },
     invoice_reversed: { character_string1: 'TEST0001', amount2: '¥0.01', phrase3: '已红冲', time4: time },
     password_reset: { thing1: '这是一条测试消息', time2: time, thing3: '无需处理' },
+    phone_changed: { thing1: '这是一条测试消息', time2: time, thing3: '无需处理' },
     deadline_reminder: { thing1: '测试：公需科目', number2: '12', time3: time, thing4: '不想再收到可在服务通知设置中关闭' },
   }
   return { data: fitData(samples[kind]), path: '/' }

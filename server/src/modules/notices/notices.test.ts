@@ -9,6 +9,7 @@ import { signInNewStaff } from '../../../test/staff-helpers.ts'
 import { newBuyer, waitFor, type Buyer } from '../../../test/wechat-helpers.ts'
 import { registry } from '../../core/metrics.registry.ts'
 import { enrollments, noticeOutbox, wechatBindings, wechatCredentials } from '../../db/schema.ts'
+import { changePhoneByStaff } from '../auth/learner-admin.service.ts'
 import { resetPasswordByStaff } from '../auth/password-change.service.ts'
 import { seedSampleOrganisations } from '../certificates/organisations.seed.ts'
 import { applyIssued } from '../invoices/invoice-documents.repository.ts'
@@ -248,5 +249,21 @@ describe('queueing', () => {
     await resetPasswordByStaff(t.database.db, buyer.userId, 'Reset-Password-2026y', t.clock.now)
     const rows = await t.database.db.select().from(noticeOutbox).where(eq(noticeOutbox.userId, buyer.userId))
     expect(rows.map((r) => r.kind)).toEqual(['password_reset'])
+  })
+})
+
+describe('security notices', () => {
+  it('a phone changed by staff tells the learner through the Official Account, without either number', async () => {
+    const buyer = await newBuyer(t)
+    const openid = await openidOf(buyer.userId)
+    follow(openid)
+    const newPhone = `139${String(Date.now()).slice(-8)}`
+    await changePhoneByStaff(t.database.db, buyer.userId, newPhone, async () => {}, t.clock.now)
+    await drain()
+    const [sent] = deliveredTo(openid)
+    expect(sent).toMatchObject({ templateId: 'simTplSecurity' })
+    expect(sent?.data.thing1).toBe('您的登录手机号已由工作人员更换')
+    expect(JSON.stringify(sent)).not.toContain(newPhone)
+    expect(JSON.stringify(sent)).not.toContain(buyer.phone)
   })
 })
