@@ -145,3 +145,16 @@ export async function openItemOrder(db: AppDb, learnerUserId: number, projectId:
     .where(and(eq(orderItems.learnerUserId, learnerUserId), eq(orderItems.projectId, projectId), eq(orderItems.active, true)))
   return open
 }
+
+/**
+ * 注销账号 (privacy, inside its closure transaction, before the user's row): locks the buyer's
+ * pending and refunding orders and returns their states. A payment notification that marks an
+ * order paid holds the same order row, so closure and payment happen one after the other.
+ */
+export async function lockOpenOrdersOfBuyer(tx: AppDb | AppTx, buyerUserId: number): Promise<{ id: number; status: string }[]> {
+  return tx
+    .select({ id: orders.id, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.buyerUserId, buyerUserId), inArray(orders.status, ['pending', 'refunding'])))
+    .for('update')
+}

@@ -12,7 +12,8 @@ import { sumCompletions } from '../learning/plans.repository.ts'
 import { recordStaffAction, type StaffPrincipal } from '../staff/staff.public.ts'
 import { isClosed } from '../privacy/privacy.repository.ts'
 import { LearnerClosedError, LearnerHasCertificateError, LearnerIdentityMismatchError, LearnerNotFoundError } from './learners.errors.ts'
-import { holdsCertificate, learnerCertificates, learnerEnrollments, learnerInvoices, learnerOrders, unitNameContains, unitNames } from './learners.repository.ts'
+import { holdsCertificate } from '../certificates/certificates.read-model.ts'
+import { learnerCertificates, learnerEnrollments, learnerInvoices, learnerOrders, unitNameContains, unitNames } from './learners.repository.ts'
 
 export interface LearnerConsoleDeps {
   db: AppDb
