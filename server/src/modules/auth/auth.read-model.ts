@@ -1,7 +1,7 @@
 import { desc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { consents, users, wechatBindings } from '../../db/schema.ts'
+import { consents, users, wechatBindings } from '../../db/schema/users.ts'
 import { blindIndex, openStored } from '../../crypto/personal-data.ts'
 import { openUser } from './users.repository.ts'
 

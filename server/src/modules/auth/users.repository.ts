@@ -1,6 +1,6 @@
 import { eq, or, sql, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { users, wechatBindings } from '../../db/schema.ts'
+import { users, wechatBindings } from '../../db/schema/users.ts'
 import type { Db } from './sessions.repository.ts'
 import { blindIndex, openStored, seal } from '../../crypto/personal-data.ts'
 

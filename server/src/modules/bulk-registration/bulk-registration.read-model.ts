@@ -1,7 +1,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { AppDb } from '../../db/client.ts'
-import { bulkRegisteredUsers } from '../../db/schema.ts'
+import { bulkRegisteredUsers } from '../../db/schema/bulk-registration.ts'
 
 /**
  * What other features may read of bulk registration (docs/architecture.md, "Table owners"): the

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { AntiIdleQuestion } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import { categories, chapters, courses, projects, questions } from '../../db/schema/catalogue.ts'
 import { DEMO_CATEGORY_CODE } from './demo-content.rules.ts'
 
 /**

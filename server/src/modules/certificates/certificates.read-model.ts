@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { openStored } from '../../crypto/personal-data.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { certificates } from '../../db/schema.ts'
+import { certificates } from '../../db/schema/certificates.ts'
 
 /**
  * What other features may read of certificates (docs/architecture.md, "Table owners"): plain rows,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices } from '../../db/schema.ts'
+import { invoiceDocuments, invoices } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentState } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentRow, InvoiceRow, Tx } from './invoices.repository.ts'
 

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoices, invoiceTitles } from '../../db/schema.ts'
+import { invoices, invoiceTitles } from '../../db/schema/invoices.ts'
 import { outTradeNos } from '../orders/orders.read-model.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices, invoiceTitles } from '../../db/schema.ts'
+import { invoiceDocuments, invoices, invoiceTitles } from '../../db/schema/invoices.ts'
 
 export type InvoiceRow = typeof invoices.$inferSelect
 export type InvoiceDocumentRow = typeof invoiceDocuments.$inferSelect

@@ -2,7 +2,8 @@ import { and, asc, eq, notInArray, sql } from 'drizzle-orm'
 import type { LearningCourse } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { chapterProgress, chapters, courseCompletions, courses } from '../../db/schema.ts'
+import { chapters, courses } from '../../db/schema/catalogue.ts'
+import { chapterProgress, courseCompletions } from '../../db/schema/learning.ts'
 
 /**
  * The third documented exception to table ownership (docs/architecture.md, "Table owners"): a

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { courseCompletions } from '../../db/schema.ts'
+import { courseCompletions } from '../../db/schema/learning.ts'
 
 /**
  * What other features may read of learning progress (docs/architecture.md, "Table owners"): plain

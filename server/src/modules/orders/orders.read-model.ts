@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, orderItems, orders } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema/orders.ts'
 import { rowsOf, type AppTx } from '../../db/pipelined-transaction.ts'
 import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
 import type { OrderRow } from './orders.repository.ts'

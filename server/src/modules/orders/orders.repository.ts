@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { enrollments, orderItems, orders } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema/orders.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 

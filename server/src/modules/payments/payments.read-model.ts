@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { groupRefundDues, refunds } from '../../db/schema.ts'
+import { groupRefundDues, refunds } from '../../db/schema/payments.ts'
 
 /**
  * What other features may read of payments' tables (docs/architecture.md, "Table owners"): money a

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, isNotNull } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { accountClosures, type AccountClosureStatus } from '../../db/schema.ts'
+import { accountClosures, type AccountClosureStatus } from '../../db/schema/privacy.ts'
 import { namesAndStoredPhones } from '../auth/auth.read-model.ts'
 
 type Db = AppDb | AppTx

@@ -2,7 +2,7 @@ import { ACCOUNT_CLOSURE_KEPT, ACCOUNT_CLOSURE_REMOVED, maskIdNumber, maskName, 
 import { openStored, seal } from '../../crypto/personal-data.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import type { AccountClosureStatus } from '../../db/schema.ts'
+import type { AccountClosureStatus } from '../../db/schema/privacy.ts'
 import { withRetryAfter } from '../../core/errors.ts'
 import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 import { CurrentPasswordWrongError, LoginThrottledError } from '../auth/auth.errors.ts'
