@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
+import { readdirSync } from 'node:fs'
 
 // Import boundaries (docs/architecture.md, "Layers inside the server"). Each rule names the layer a
 // file must not reach; a specifier is matched as written, so the patterns follow each folder's depth.
@@ -21,6 +22,54 @@ const otherFeatureInternals = (up) =>
     `Import another feature only through its <feature>.public.ts, .read-model.ts, .module.ts, .config.ts, .repository.ts, .rules.ts, .errors.ts, .types.ts or .paths.ts`,
   )
 const boundaries = (files, ...patterns) => ({ files, ignores: SERVER_TESTS, rules: { 'no-restricted-imports': ['error', { patterns }] } })
+
+// Table owners (docs/architecture.md, "Table owners"): a feature names only its own tables, so it
+// imports them from its own schema file(s) db/schema/<file>.ts, never from the db/schema.ts barrel
+// (drizzle-kit's entry) nor another feature's file. A feature's file is db/schema/<feature>.ts unless
+// listed here; a new feature folder is covered as soon as it exists. columns.ts holds column helpers.
+const OWN_SCHEMA_FILES = { auth: ['users', 'security'], golive: [], health: [], 'staff-console': [] }
+const FEATURES = readdirSync(new URL('./server/src/modules/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+const SCHEMA_BARREL = {
+  regex: '^(\\.\\./)+db/schema(\\.ts)?$',
+  message: 'Import tables from the owning feature\'s db/schema/<file>.ts, not the db/schema.ts barrel (docs/architecture.md, "Table owners").',
+}
+const tablesOf = (feature) => ({
+  files: [`server/src/modules/${feature}/**/*.ts`],
+  ignores: SERVER_TESTS,
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          SCHEMA_BARREL,
+          {
+            regex: `^(\\.\\./)+db/schema/(?!(${[...(OWN_SCHEMA_FILES[feature] ?? [feature]), 'columns'].join('|')})\\.ts$)`,
+            message: `Another feature's tables: read them through its <feature>.read-model.ts, change them through a write function its repository names (docs/architecture.md, "Table owners").`,
+          },
+        ],
+      },
+    ],
+  },
+})
+/**
+ * The documented exceptions (docs/architecture.md, "Table owners"): read-only cross-owner joins kept
+ * for performance, each in one file. They may name other owners' tables, still not through the barrel.
+ * - certificates/completion-report.read-model.ts: the completion report (OPS-3) joins enrolments,
+ *   projects, accounts, progress and certificates of a whole year in one statement.
+ * - invoices/invoice-orders.read-model.ts: 我的发票 and the invoice job's sweeps, anti-joins of paid
+ *   orders without an invoice.
+ * - learning/course-progress.read-model.ts and learning/learner-record.read-model.ts: a learner's
+ *   progress joined onto the catalogue's courses and chapters in one statement (the progress path,
+ *   bench:progress; staff's study record of a learner).
+ */
+const CROSS_OWNER_READ_MODELS = [
+  'server/src/modules/certificates/completion-report.read-model.ts',
+  'server/src/modules/invoices/invoice-orders.read-model.ts',
+  'server/src/modules/learning/course-progress.read-model.ts',
+  'server/src/modules/learning/learner-record.read-model.ts',
+]
 
 /** shared/ files the H5 may import at run time: they (and what they import) never pull TypeBox. */
 const TYPEBOX_FREE = ['error-codes', 'certificate-number', 'id-number', 'phone', 'password', 'invoice-rules', 'group-lines', 'learning-policy', 'privacy-policy', 'real-name', 'text-cleaning', 'money', 'yearly-rule', 'help-contacts', 'staff-roles']
@@ -98,6 +147,9 @@ export default tseslint.config(
   boundaries(['server/src/{plugins,db,crypto}/**/*.ts'], NO_APP, NO_MODULES),
   // Thread entry points run a feature's parser, but never the composition.
   boundaries(['server/src/workers/**/*.ts'], NO_APP),
+  // Each feature names only its own tables; the exceptions' override comes after (it must win).
+  ...FEATURES.map(tablesOf),
+  { files: CROSS_OWNER_READ_MODELS, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [SCHEMA_BARREL] }] } },
   // The H5 bundle: values only from TypeBox-free shared files; schema files with `import type` only.
   {
     files: ['h5/src/**/*.{ts,vue}'],

@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, serial, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import type { GroupFailure } from '@app/shared'
 import { requiredRef, timestamptz } from './columns.ts'
-import { orders, refunds } from './orders.ts'
+import { orders } from './orders.ts'
 import { projects } from './catalogue.ts'
 import { staffUsers } from './staff.ts'
 import { users } from './users.ts'
@@ -42,33 +41,3 @@ export const groupOrderTransfers = pgTable('group_order_transfers', {
   receivedFen: integer(),
   bankSerial: text(),
 })
-
-/**
- * Money a group order's buyer is owed back: a learner already enrolled (or holding an order of
- * their own) when this one was paid (GRP-3) — refunded automatically when paid by WeChat Pay
- * (`refundId`), returned by staff for a transfer — a transfer above the seats' amount
- * (`dropped_seats_paid`), or a second payment of an already paid order (transfer and WeChat Pay
- * both arrived). Unique per learner and per payment, so settling twice records nothing twice.
- */
-export const groupRefundDues = pgTable(
-  'group_refund_dues',
-  {
-    id: serial().primaryKey(),
-    orderId: requiredRef(() => orders.id),
-    reason: text().$type<'learner_already_enrolled' | 'duplicate_payment' | 'dropped_seats_paid'>().notNull(),
-    learnerUserId: integer().references(() => users.id),
-    /** `wechat:<transaction_id>` or `transfer:<bank serial>` for duplicate payments. */
-    paymentRef: text(),
-    amountFen: integer().notNull(),
-    createdAt: timestamptz().notNull(),
-    refundedAt: timestamptz(),
-    /** The automatic WeChat Pay refund that returns this seat (a seat paid by WeChat Pay and not needed). */
-    refundId: integer().references(() => refunds.id),
-  },
-  (t) => [
-    index().on(t.orderId),
-    index().on(t.refundId),
-    uniqueIndex('group_refund_dues_one_per_learner').on(t.orderId, t.learnerUserId).where(sql`${t.learnerUserId} is not null`),
-    uniqueIndex('group_refund_dues_one_per_payment').on(t.orderId, t.paymentRef).where(sql`${t.paymentRef} is not null`),
-  ],
-)

@@ -91,30 +91,3 @@ export const enrollments = pgTable(
     uniqueIndex('enrollments_one_active').on(t.userId, t.projectId).where(sql`${t.status} = 'active'`),
   ],
 )
-
-/** Every verified WeChat Pay notification, by its id: an audit trail and a duplicate detector. */
-export const paymentNotifications = pgTable('payment_notifications', {
-  id: text().primaryKey(),
-  eventType: text().notNull(),
-  outTradeNo: text(),
-  outcome: text().notNull(),
-  receivedAt: timestamptz().notNull(),
-})
-
-/** A refund by staff through /v3/refund/domestic/refunds; out_refund_no is reused on retries. */
-export const refunds = pgTable(
-  'refunds',
-  {
-    id: serial().primaryKey(),
-    orderId: requiredRef(() => orders.id),
-    outRefundNo: text().notNull().unique(),
-    amountFen: integer().notNull(),
-    reason: text().notNull(),
-    status: text().$type<'requested' | 'processing' | 'succeeded' | 'failed'>().notNull(),
-    requestedBy: text().notNull(),
-    createdAt: timestamptz().notNull(),
-    refundId: text(),
-    succeededAt: timestamptz(),
-  },
-  (t) => [index().on(t.orderId)],
-)

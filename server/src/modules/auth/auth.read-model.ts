@@ -1,6 +1,7 @@
-import { eq, inArray, or, sql } from 'drizzle-orm'
+import { desc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { users, wechatBindings } from '../../db/schema.ts'
+import type { AppTx } from '../../db/pipelined-transaction.ts'
+import { consents, users, wechatBindings } from '../../db/schema/users.ts'
 import { blindIndex, openStored } from '../../crypto/personal-data.ts'
 import { openUser } from './users.repository.ts'
 
@@ -66,4 +67,42 @@ export async function namesAndIdNumbers(db: AppDb, userIds: number[]): Promise<M
 export async function boundOpenid(db: AppDb, userId: number): Promise<string | undefined> {
   const [row] = await db.select({ openid: wechatBindings.openid }).from(wechatBindings).where(eq(wechatBindings.userId, userId))
   return row?.openid
+}
+
+/** When the account bound its WeChat, if it has (我的个人信息). */
+export async function findBinding(db: AppDb | AppTx, userId: number): Promise<{ createdAt: Date } | undefined> {
+  const [row] = await db.select({ createdAt: wechatBindings.createdAt }).from(wechatBindings).where(eq(wechatBindings.userId, userId))
+  return row
+}
+
+/** The account's consents, newest first (我的个人信息). */
+export async function consentsOf(db: AppDb | AppTx, userId: number) {
+  return db
+    .select({ policyVersion: consents.policyVersion, kind: consents.kind, grantedAt: consents.grantedAt, client: consents.client })
+    .from(consents)
+    .where(eq(consents.userId, userId))
+    .orderBy(desc(consents.grantedAt), desc(consents.id))
+}
+
+/** Name and stored phone (sealed; the caller opens or drops it) of each of these accounts, in one query. */
+export async function namesAndStoredPhones(db: AppDb | AppTx, userIds: number[]): Promise<Map<number, { realName: string; legacyPhone: string | null; phoneSealed: string | null }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db
+    .select({ id: users.id, realName: users.realName, legacyPhone: users.legacyPhone, phoneSealed: users.phoneSealed })
+    .from(users)
+    .where(inArray(users.id, [...new Set(userIds)]))
+  return new Map(rows.map(({ id, ...r }) => [id, r]))
+}
+
+/** The bound openids of a list of accounts (notices: whom to send to), in one query. */
+export async function boundOpenids(db: AppDb | AppTx, userIds: number[]): Promise<Map<number, string>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db.select({ userId: wechatBindings.userId, openid: wechatBindings.openid }).from(wechatBindings).where(inArray(wechatBindings.userId, [...new Set(userIds)]))
+  return new Map(rows.map((r) => [r.userId, r.openid]))
+}
+
+/** The account an openid is bound to (在线客服: who wrote to the Official Account). */
+export async function userIdOfOpenid(db: AppDb | AppTx, openid: string): Promise<number | undefined> {
+  const [row] = await db.select({ userId: wechatBindings.userId }).from(wechatBindings).where(eq(wechatBindings.openid, openid))
+  return row?.userId
 }

@@ -16,7 +16,7 @@ import {
   type SmsPurposeValue,
 } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { users, wechatBindings } from '../../db/schema.ts'
+import { users, wechatBindings } from '../../db/schema/users.ts'
 import { withRetryAfter } from '../../core/errors.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
 import {

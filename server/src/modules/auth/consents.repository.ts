@@ -1,5 +1,5 @@
 import { CONSENT_KINDS, PRIVACY_POLICY_VERSION } from '@app/shared'
-import { consents } from '../../db/schema.ts'
+import { consents } from '../../db/schema/users.ts'
 import type { Db } from './sessions.repository.ts'
 
 /** Where a consent was given. */

@@ -1,6 +1,6 @@
 import { desc, eq, or, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { devSmsOutbox, smsCodes } from '../../db/schema.ts'
+import { devSmsOutbox, smsCodes } from '../../db/schema/security.ts'
 import { blindIndex } from '../../crypto/personal-data.ts'
 
 /** The development outbox table (see dev-sms-outbox.adapter.ts). The phone is stored as its blind index only. */

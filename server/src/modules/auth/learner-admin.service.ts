@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { checkIdNumber, isMobilePhone, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { users, wechatBindings } from '../../db/schema.ts'
+import { users, wechatBindings } from '../../db/schema/users.ts'
 import { uniqueViolationConstraint } from '../../core/db-errors.ts'
 import { blindIndex, seal } from '../../crypto/personal-data.ts'
 import { IdNumberInvalidError, IdNumberTakenError, PhoneInvalidError, PhoneTakenError, WechatNotBoundError } from './auth.errors.ts'

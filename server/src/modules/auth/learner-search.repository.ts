@@ -2,7 +2,7 @@ import { and, asc, count, eq, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { normaliseIdNumber, normalisePhone } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { users } from '../../db/schema.ts'
+import { users } from '../../db/schema/users.ts'
 import { idNumberIs, openUser, phoneIs, type UserRow } from './users.repository.ts'
 
 export type LearnerSearchBy = 'id_number' | 'phone' | 'name'

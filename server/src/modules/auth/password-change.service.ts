@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { passwordProblem, type ChangePasswordBody } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { users } from '../../db/schema.ts'
+import { users } from '../../db/schema/users.ts'
 import { withRetryAfter } from '../../core/errors.ts'
 import { sessionEndedError } from '../../plugins/auth.errors.ts'
 import { CurrentPasswordWrongError, LoginThrottledError, PasswordWeakError } from './auth.errors.ts'

@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm'
 import { PRIVACY_POLICY_VERSION } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { consents, sessions, users } from '../../db/schema.ts'
+import { consents, sessions, users } from '../../db/schema/users.ts'
 import type { SessionEndReason } from '../../plugins/auth.errors.ts'
 import type { SignInSessionState } from '../../core/sign-in-session.rules.ts'
 

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, gte, isNull, or, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { smsCodes } from '../../db/schema.ts'
+import { smsCodes } from '../../db/schema/security.ts'
 import { blindIndex } from '../../crypto/personal-data.ts'
 
 /** The verification codes' queries (`sms_codes`); sms-codes.service.ts decides and holds the transactions. */

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { authThrottles } from '../../db/schema.ts'
+import { authThrottles } from '../../db/schema/security.ts'
 import type { AttemptRule } from './throttle.rules.ts'
 
 /**

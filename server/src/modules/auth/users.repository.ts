@@ -1,6 +1,6 @@
-import { eq, or, type SQL } from 'drizzle-orm'
+import { eq, or, sql, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { users, wechatBindings } from '../../db/schema.ts'
+import { users, wechatBindings } from '../../db/schema/users.ts'
 import type { Db } from './sessions.repository.ts'
 import { blindIndex, openStored, seal } from '../../crypto/personal-data.ts'
 
@@ -102,3 +102,39 @@ export async function insertImportedUsers(
 export const ACCOUNT_IDENTITY_CONSTRAINTS: { has(name: string): boolean } = new Set(
   [users.idNumberIndex, users.phoneIndex, users.legacyIdNumber, users.legacyPhone].map((column) => column.uniqueName),
 )
+
+/** The name that replaces a closed account's real name. */
+export const CLOSED_ACCOUNT_NAME = '已注销用户'
+
+/**
+ * 注销账号 (privacy, inside its closure transaction holding the user's row lock): removes the
+ * account's sign-in identifiers and personal data. The blind indexes go (the ID number and phone are
+ * free to register again), the sealed values and the plain columns of a row not yet migrated are
+ * replaced by sealed empty values (so code that opens the row still opens it), the name is
+ * anonymised, and the password can match nothing. The row itself stays: orders, invoices,
+ * certificates and consents reference it.
+ */
+export async function anonymiseUser(tx: Db, userId: number, emptySealed: { idNumber: string; phone: string }, now: Date): Promise<void> {
+  await tx
+    .update(users)
+    .set({
+      realName: CLOSED_ACCOUNT_NAME,
+      legacyIdNumber: null,
+      legacyPhone: null,
+      idNumberIndex: null,
+      phoneIndex: null,
+      idNumberSealed: emptySealed.idNumber,
+      phoneSealed: emptySealed.phone,
+      passwordHash: 'closed',
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      mustChangePassword: false,
+      updatedAt: now,
+    })
+    .where(eq(users.id, userId))
+}
+
+/** 注销账号: the account's WeChat binding goes (inside the closure transaction); how many rows went. */
+export async function deleteBinding(tx: Db, userId: number): Promise<number> {
+  const rows = await tx.delete(wechatBindings).where(eq(wechatBindings.userId, userId)).returning({ id: wechatBindings.id })
+  return rows.length
+}

@@ -1,6 +1,6 @@
 import { and, eq, gt } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { wechatOauthCodes } from '../../db/schema.ts'
+import { wechatOauthCodes } from '../../db/schema/security.ts'
 
 /** OAuth codes already exchanged (`wechat_oauth_codes`), remembered by their hash. */
 

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { bulkRegisteredUsers, bulkRegistrations } from '../../db/schema.ts'
+import { bulkRegisteredUsers, bulkRegistrations } from '../../db/schema/bulk-registration.ts'
 import type { ExistingAccount } from './bulk-registration.rules.ts'
 import { findAccountsByIdNumberOrPhone } from '../auth/auth.read-model.ts'
 import { insertImportedUsers } from '../auth/users.repository.ts'

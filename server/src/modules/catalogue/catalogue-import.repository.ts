@@ -1,6 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import { categories, chapters, courses, projects, questions } from '../../db/schema/catalogue.ts'
 
 /**
  * The content import's reads and upserts (catalogue-import.service.ts decides what to write; each

@@ -22,7 +22,7 @@
  * transaction, so a bad manifest writes nothing and a re-import of the same file changes nothing.
  */
 import type { AppDb } from '../../db/client.ts'
-import type { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import type { categories, chapters, courses, projects, questions } from '../../db/schema/catalogue.ts'
 import {
   findCategoriesByCode,
   findChaptersOfCourses,

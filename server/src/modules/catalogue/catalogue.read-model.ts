@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { AntiIdleQuestion } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { categories, chapters, courses, projects, questions } from '../../db/schema.ts'
+import { categories, chapters, courses, projects, questions } from '../../db/schema/catalogue.ts'
 import { DEMO_CATEGORY_CODE } from './demo-content.rules.ts'
 
 /**
@@ -21,14 +21,14 @@ export async function findPublishedProject(db: AppDb, projectId: number): Promis
   return row
 }
 
-/** Title and required 学时 of each of these projects, in one query. */
-export async function projectSummaries(db: AppDb, projectIds: number[]): Promise<Map<number, { title: string; requiredHours: number }>> {
+/** Title, year and required 学时 of each of these projects, in one query. */
+export async function projectSummaries(db: AppDb | AppTx, projectIds: number[]): Promise<Map<number, { title: string; year: number; requiredHours: number }>> {
   if (projectIds.length === 0) return new Map()
   const rows = await db
-    .select({ id: projects.id, title: projects.title, requiredHours: projects.requiredHours })
+    .select({ id: projects.id, title: projects.title, year: projects.year, requiredHours: projects.requiredHours })
     .from(projects)
     .where(inArray(projects.id, [...new Set(projectIds)]))
-  return new Map(rows.map((r) => [r.id, { title: r.title, requiredHours: r.requiredHours }]))
+  return new Map(rows.map((r) => [r.id, { title: r.title, year: r.year, requiredHours: r.requiredHours }]))
 }
 
 /** Whether the project is one of the demo content's 体验 projects (its certificates are 样例). */

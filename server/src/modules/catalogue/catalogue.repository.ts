@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { categories, chapters, courses, projects } from '../../db/schema.ts'
+import { categories, chapters, courses, projects } from '../../db/schema/catalogue.ts'
 
 const courseStats = (db: AppDb) =>
   db

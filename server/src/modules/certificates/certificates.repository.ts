@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { certificateFiles, certificates } from '../../db/schema.ts'
+import { certificateFiles, certificates } from '../../db/schema/certificates.ts'
 import { openStored, seal } from '../../crypto/personal-data.ts'
 
 type StoredCertificate = typeof certificates.$inferSelect

@@ -152,7 +152,7 @@ export async function issueCertificate(
           signature: signCertificate(deps.signingKey, { ...frozen, number }),
           createdAt: deps.now(),
         })
-        await recordCertificateReadyNotice(tx, inserted.id, deps.now())
+        await recordCertificateReadyNotice(tx, inserted, deps.now())
         return inserted
       })
       return { certificate: certificateView(deps, row), created: true, row }

@@ -1,6 +1,10 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { certificates, chapterProgress, chapters, courseCompletions, courses, enrollments, projects, users } from '../../db/schema.ts'
+import { chapters, courses, projects } from '../../db/schema/catalogue.ts'
+import { certificates } from '../../db/schema/certificates.ts'
+import { chapterProgress, courseCompletions } from '../../db/schema/learning.ts'
+import { enrollments } from '../../db/schema/orders.ts'
+import { users } from '../../db/schema/users.ts'
 import { districtName } from './districts.rules.ts'
 import { openStored } from '../../crypto/personal-data.ts'
 

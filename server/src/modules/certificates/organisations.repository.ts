@@ -1,6 +1,6 @@
 import { asc, eq, ilike } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { organisations } from '../../db/schema.ts'
+import { organisations } from '../../db/schema/certificates.ts'
 
 export type OrganisationRow = typeof organisations.$inferSelect
 

@@ -1,5 +1,5 @@
 import type { AppDb } from '../../db/client.ts'
-import { organisations } from '../../db/schema.ts'
+import { organisations } from '../../db/schema/certificates.ts'
 
 /**
  * Demo units for development, each named as a sample so nothing rendered from them can pass for a

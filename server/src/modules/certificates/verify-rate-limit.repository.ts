@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { lt, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { verifyRateLimits } from '../../db/schema.ts'
+import { verifyRateLimits } from '../../db/schema/certificates.ts'
 
 /**
  * 60 look-ups a minute per client address on the public verification API. WeChat users often

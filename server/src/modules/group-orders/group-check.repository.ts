@@ -1,6 +1,6 @@
 import { and, eq, gt, lt } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { groupCheckRuns } from '../../db/schema.ts'
+import { groupCheckRuns } from '../../db/schema/group-orders.ts'
 import type { GroupFailure } from '@app/shared'
 import { open, seal } from '../../crypto/personal-data.ts'
 

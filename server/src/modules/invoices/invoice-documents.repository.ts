@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices } from '../../db/schema.ts'
+import { invoiceDocuments, invoices } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentState } from '../../db/schema/invoices.ts'
 import type { InvoiceDocumentRow, InvoiceRow, Tx } from './invoices.repository.ts'
 import { recordInvoiceNotice } from '../notices/notices.public.ts'
@@ -77,7 +77,7 @@ export async function applyIssued(tx: Tx, documentId: number, number: string, is
   if (!doc || !OPEN.includes(doc.state)) return false
   const invoice = await lockInvoice(tx, doc.invoiceId)
   await tx.update(invoiceDocuments).set({ state: 'issued', number, issuedAt, lastError: null }).where(eq(invoiceDocuments.id, doc.id))
-  await recordInvoiceNotice(tx, doc.invoiceId, doc.id, doc.kind, now)
+  await recordInvoiceNotice(tx, invoice, doc.id, doc.kind, now)
   if (doc.kind === 'blue') {
     await tx
       .update(invoices)

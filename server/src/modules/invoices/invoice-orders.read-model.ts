@@ -1,7 +1,9 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { invoices, orders, projects } from '../../db/schema.ts'
+import { projects } from '../../db/schema/catalogue.ts'
+import { invoices } from '../../db/schema/invoices.ts'
+import { orders } from '../../db/schema/orders.ts'
 
 /**
  * The second documented exception to table ownership (docs/architecture.md, "Table owners"):

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { invoiceDocuments, invoices, invoiceTitles } from '../../db/schema.ts'
+import { invoiceDocuments, invoices, invoiceTitles } from '../../db/schema/invoices.ts'
 
 export type InvoiceRow = typeof invoices.$inferSelect
 export type InvoiceDocumentRow = typeof invoiceDocuments.$inferSelect
@@ -119,4 +119,24 @@ export async function updateInvoice(tx: AppDb | Tx, invoiceId: number, values: P
   const [row] = await tx.update(invoices).set(values).where(eq(invoices.id, invoiceId)).returning()
   if (!row) throw new Error('invoice update failed')
   return row
+}
+
+/**
+ * 注销账号 (privacy, inside its closure transaction, after the orders' locks): locks one of the
+ * account's invoices the provider is still issuing or reversing, if any; whether there is one.
+ */
+export async function lockInvoiceInProgress(tx: AppDb | Tx, ownerUserId: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(eq(invoices.ownerUserId, ownerUserId), inArray(invoices.state, ['requested', 'reversing'])))
+    .limit(1)
+    .for('update')
+  return !!row
+}
+
+/** 注销账号: the account's saved 发票抬头 go (inside the closure transaction); how many rows went. */
+export async function deleteInvoiceTitles(tx: AppDb | Tx, userId: number): Promise<number> {
+  const rows = await tx.delete(invoiceTitles).where(eq(invoiceTitles.userId, userId)).returning({ id: invoiceTitles.id })
+  return rows.length
 }

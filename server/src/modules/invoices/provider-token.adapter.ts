@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { providerAccessTokens } from '../../db/schema.ts'
+import { providerAccessTokens } from '../../db/schema/invoices.ts'
 import type { AccessTokenStore } from '../../integrations/invoice/nuonuo.ts'
 
 /** A token is renewed this long before it expires, so no request ever carries one about to lapse. */

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { antiIdleAnswers, antiIdleState } from '../../db/schema.ts'
+import { antiIdleAnswers, antiIdleState } from '../../db/schema/learning.ts'
 import { drawNextDueMs, type AntiIdleSettings } from './anti-idle.rules.ts'
 import type { Tx } from './learning.types.ts'
 

@@ -2,7 +2,8 @@ import { and, asc, eq, notInArray, sql } from 'drizzle-orm'
 import type { LearningCourse } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { chapterProgress, chapters, courses } from '../../db/schema.ts'
+import { chapters, courses } from '../../db/schema/catalogue.ts'
+import { chapterProgress, courseCompletions } from '../../db/schema/learning.ts'
 
 /**
  * The third documented exception to table ownership (docs/architecture.md, "Table owners"): a
@@ -65,4 +66,27 @@ export async function countOpenChapters(tx: AppDb | AppTx, userId: number, cours
     .leftJoin(chapterProgress, and(eq(chapterProgress.chapterId, chapters.id), eq(chapterProgress.userId, userId)))
     .where(and(eq(chapters.courseId, courseId), notInArray(chapters.id, completedNow), sql`${chapterProgress.completedAt} is null`))
   return Number(open?.n ?? 0)
+}
+
+/**
+ * Per course the learner has watched (我的个人信息): its project, title and hours, the video credited
+ * (milliseconds) and when it was completed, by project then the catalogue's course order.
+ */
+export async function watchedCourses(db: AppDb, userId: number) {
+  const rows = await db
+    .select({
+      projectId: courses.projectId,
+      courseTitle: courses.title,
+      hours: courses.hours,
+      creditedMs: sql<string>`sum(${chapterProgress.creditedMs})`,
+      completedAt: courseCompletions.completedAt,
+    })
+    .from(chapterProgress)
+    .innerJoin(chapters, eq(chapters.id, chapterProgress.chapterId))
+    .innerJoin(courses, eq(courses.id, chapters.courseId))
+    .leftJoin(courseCompletions, and(eq(courseCompletions.userId, userId), eq(courseCompletions.courseId, courses.id)))
+    .where(eq(chapterProgress.userId, userId))
+    .groupBy(courses.projectId, courses.id, courses.title, courses.hours, courses.sort, courseCompletions.completedAt)
+    .orderBy(asc(courses.projectId), asc(courses.sort), asc(courses.id))
+  return rows.map(({ creditedMs, ...r }) => ({ ...r, creditedMs: Number(creditedMs) }))
 }

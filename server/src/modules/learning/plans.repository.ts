@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { courseCompletions } from '../../db/schema.ts'
+import { courseCompletions } from '../../db/schema/learning.ts'
 
 /** Per project: the learner's completed courses and the hours they count. */
 export function sumCompletions(db: AppDb, userId: number, projectIds: number[]) {

@@ -1,5 +1,5 @@
 import { and, count, eq, gt } from 'drizzle-orm'
-import { playbackSessions } from '../../db/schema.ts'
+import { playbackSessions } from '../../db/schema/learning.ts'
 import type { Tx } from './learning.types.ts'
 
 /** How many playback sessions the learner opened since `since`. */

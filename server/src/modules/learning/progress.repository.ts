@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { chapterProgress, courseCompletions } from '../../db/schema.ts'
+import { chapterProgress, courseCompletions } from '../../db/schema/learning.ts'
 import { markEnrollmentCompleted } from '../orders/orders.repository.ts'
 import { countOpenChapters } from './course-progress.read-model.ts'
 import type { Tx } from './learning.types.ts'

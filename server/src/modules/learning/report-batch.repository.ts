@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
-import { progressReports } from '../../db/schema.ts'
+import { progressReports } from '../../db/schema/learning.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
 
 // The SQL of a progress batch (report-batch.service.ts): a statement that locks the batch's

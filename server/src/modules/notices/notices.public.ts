@@ -1,6 +1,6 @@
-import { and, eq, isNotNull } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { certificates, enrollments, invoices, orders, projects } from '../../db/schema.ts'
+import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
+import { enrolledLearnersOfOrder, findOrderById, outTradeNos } from '../orders/orders.read-model.ts'
 import { insertNotices, type NewNotice } from './notices.repository.ts'
 import { fitData, formatAmount, formatDate, formatTime } from './notices.rules.ts'
 
@@ -20,22 +20,19 @@ function notice(eventKey: string, userId: number, kind: NewNotice['kind'], data:
  * 「支付成功」, each learner a unit's group order enrolled hears 「单位已为您购买…」.
  */
 export async function recordOrderPaidNotices(tx: AppDb, orderId: number, now: Date): Promise<number> {
-  const [order] = await tx
-    .select({ id: orders.id, kind: orders.kind, outTradeNo: orders.outTradeNo, amountFen: orders.amountFen, paidAt: orders.paidAt, title: projects.title, projectId: projects.id })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(eq(orders.id, orderId))
+  const order = await findOrderById(tx, orderId)
   if (!order) return 0
-  const learners = await tx.select({ userId: enrollments.userId }).from(enrollments).where(and(eq(enrollments.orderId, orderId), eq(enrollments.status, 'active')))
+  const title = (await projectSummaries(tx, [order.projectId])).get(order.projectId)?.title ?? '继续教育培训项目'
+  const learners = await enrolledLearnersOfOrder(tx, orderId)
   const at = formatTime(order.paidAt ?? now)
-  const rows = learners.map(({ userId }) =>
+  const rows = learners.map((userId) =>
     order.kind === 'group'
-      ? notice(`group_enrolled:${order.outTradeNo}`, userId, 'group_enrolled', { thing1: order.title, thing2: '单位已为您购买，可开始学习', time3: at }, `/training/${order.projectId}`)
+      ? notice(`group_enrolled:${order.outTradeNo}`, userId, 'group_enrolled', { thing1: title, thing2: '单位已为您购买，可开始学习', time3: at }, `/training/${order.projectId}`)
       : notice(
           `order_paid:${order.outTradeNo}`,
           userId,
           'payment_succeeded',
-          { thing1: order.title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, time4: at },
+          { thing1: title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, time4: at },
           '/orders',
         ),
   )
@@ -44,40 +41,37 @@ export async function recordOrderPaidNotices(tx: AppDb, orderId: number, now: Da
 
 /** Staff confirmed a unit's 对公转账: the learner who placed the group order hears it, and each learner it enrolled. */
 export async function recordTransferConfirmedNotice(tx: AppDb, orderId: number, now: Date): Promise<number> {
-  const [order] = await tx
-    .select({ buyer: orders.buyerUserId, outTradeNo: orders.outTradeNo, amountFen: orders.amountFen, title: projects.title })
-    .from(orders)
-    .innerJoin(projects, eq(projects.id, orders.projectId))
-    .where(eq(orders.id, orderId))
+  const order = await findOrderById(tx, orderId)
   if (!order) return 0
-  const data = { thing1: order.title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, phrase4: '已确认' }
+  const title = (await projectSummaries(tx, [order.projectId])).get(order.projectId)?.title ?? '继续教育培训项目'
+  const data = { thing1: title, amount2: formatAmount(order.amountFen), character_string3: order.outTradeNo, phrase4: '已确认' }
   // The transfer paid the order: the learners it enrolled hear 「单位已为您购买…」 as with WeChat Pay.
   await recordOrderPaidNotices(tx, orderId, now)
-  return insertNotices(tx, [notice(`transfer_confirmed:${order.outTradeNo}`, order.buyer, 'transfer_confirmed', data, `/group-orders/${orderId}`)], now)
+  return insertNotices(tx, [notice(`transfer_confirmed:${order.outTradeNo}`, order.buyerUserId, 'transfer_confirmed', data, `/group-orders/${orderId}`)], now)
 }
 
-/** A certificate was issued and can be viewed. */
-export async function recordCertificateReadyNotice(tx: AppDb, certificateId: number, now: Date): Promise<number> {
-  const [cert] = await tx
-    .select({ id: certificates.id, userId: certificates.userId, number: certificates.number, title: certificates.projectTitle, createdAt: certificates.createdAt })
-    .from(certificates)
-    .where(eq(certificates.id, certificateId))
-  if (!cert) return 0
-  const data = { thing1: cert.title, character_string2: cert.number, date3: formatDate(cert.createdAt) }
+/** A certificate was issued and can be viewed (the caller passes the row it just wrote). */
+export async function recordCertificateReadyNotice(
+  tx: AppDb,
+  cert: { id: number; userId: number; number: string; projectTitle: string; createdAt: Date },
+  now: Date,
+): Promise<number> {
+  const data = { thing1: cert.projectTitle, character_string2: cert.number, date3: formatDate(cert.createdAt) }
   return insertNotices(tx, [notice(`certificate:${cert.id}`, cert.userId, 'certificate_ready', data, `/certificates/${cert.id}`)], now)
 }
 
 /** An invoice document was issued: blue → 发票已开具, red-letter → 发票已红冲. Keyed by the document. */
-export async function recordInvoiceNotice(tx: AppDb, invoiceId: number, documentId: number, kind: 'blue' | 'red', now: Date): Promise<number> {
-  const [invoice] = await tx
-    .select({ id: invoices.id, userId: invoices.ownerUserId, amountFen: invoices.amountFen, outTradeNo: orders.outTradeNo })
-    .from(invoices)
-    .innerJoin(orders, eq(orders.id, invoices.orderId))
-    .where(and(eq(invoices.id, invoiceId), isNotNull(invoices.ownerUserId)))
-  if (!invoice) return 0
-  const data = { character_string1: invoice.outTradeNo, amount2: formatAmount(invoice.amountFen), phrase3: kind === 'blue' ? '已开具' : '已红冲', time4: formatTime(now) }
+export async function recordInvoiceNotice(
+  tx: AppDb,
+  invoice: { id: number; ownerUserId: number; amountFen: number; orderId: number },
+  documentId: number,
+  kind: 'blue' | 'red',
+  now: Date,
+): Promise<number> {
+  const outTradeNo = (await outTradeNos(tx, [invoice.orderId])).get(invoice.orderId) ?? String(invoice.orderId)
+  const data = { character_string1: outTradeNo, amount2: formatAmount(invoice.amountFen), phrase3: kind === 'blue' ? '已开具' : '已红冲', time4: formatTime(now) }
   const noticeKind = kind === 'blue' ? 'invoice_issued' : 'invoice_reversed'
-  return insertNotices(tx, [notice(`invoice_document:${documentId}`, invoice.userId, noticeKind, data, `/invoices/${invoice.id}`)], now)
+  return insertNotices(tx, [notice(`invoice_document:${documentId}`, invoice.ownerUserId, noticeKind, data, `/invoices/${invoice.id}`)], now)
 }
 
 /** Staff reset the learner's password (a security notice; each reset is its own event). */

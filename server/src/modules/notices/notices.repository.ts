@@ -1,7 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { rowsOf } from '../../db/pipelined-transaction.ts'
-import { conversationMessages, enrollments, noticeOutbox, noticeSubscriptions, projects, users, wechatBindings, wechatPushReceipts } from '../../db/schema.ts'
+import { conversationMessages, noticeOutbox, noticeSubscriptions, wechatPushReceipts } from '../../db/schema/notices.ts'
+import { boundOpenids, userIdOfOpenid } from '../auth/auth.read-model.ts'
+import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
+import { activeEnrollments } from '../orders/orders.read-model.ts'
 import type { NoticeKind } from './notices.config.ts'
 
 /** A notice to queue; values already fitted (notices.rules.ts). */
@@ -52,9 +55,9 @@ export async function claimDueNotices(db: AppDb, now: Date, claimMs: number, lim
     )
     update notice_outbox o set state = 'sending', claimed_until = ${until.toISOString()}::timestamptz, attempts = o.attempts + 1
     from due where o.id = due.id
-    returning o.id, o.user_id, o.kind, o.data, o.path, o.attempts,
-      (select b.openid from wechat_bindings b where b.user_id = o.user_id) as openid`)
+    returning o.id, o.user_id, o.kind, o.data, o.path, o.attempts`)
   const rows = rowsOf(result)
+  const openids = await boundOpenids(db, rows.map((r) => Number(r.user_id)))
   return rows.map((r) => ({
     id: Number(r.id),
     userId: Number(r.user_id),
@@ -62,7 +65,7 @@ export async function claimDueNotices(db: AppDb, now: Date, claimMs: number, lim
     data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, string>,
     path: String(r.path),
     attempts: Number(r.attempts),
-    openid: typeof r.openid === 'string' ? r.openid : null,
+    openid: openids.get(Number(r.user_id)) ?? null,
   }))
 }
 
@@ -131,8 +134,7 @@ export async function returnSubscription(db: AppDb, openid: string, templateId: 
 }
 
 export async function userIdForOpenid(db: AppDb, openid: string): Promise<number | null> {
-  const [row] = await db.select({ userId: wechatBindings.userId }).from(wechatBindings).where(eq(wechatBindings.openid, openid))
-  return row?.userId ?? null
+  return (await userIdOfOpenid(db, openid)) ?? null
 }
 
 /** Stores an incoming message once (WeChat retries a push): false when its MsgId was already stored. */
@@ -174,23 +176,17 @@ export async function listMessages(db: AppDb, openid: string) {
   return db.select().from(conversationMessages).where(eq(conversationMessages.openid, openid)).orderBy(conversationMessages.createdAt, conversationMessages.id)
 }
 
-export async function findUserBrief(db: AppDb, userId: number) {
-  const [row] = await db.select({ id: users.id, realName: users.realName, createdAt: users.createdAt }).from(users).where(eq(users.id, userId))
-  return row ?? null
-}
-
 /** Records a push as handled; false when it was handled before (a WeChat retry). */
 export async function firstReceipt(db: AppDb, key: string, now: Date): Promise<boolean> {
   const rows = await db.insert(wechatPushReceipts).values({ key, receivedAt: now }).onConflictDoNothing().returning({ key: wechatPushReceipts.key })
   return rows.length > 0
 }
 
-/** The learner's plans for the staff view: title, year, completed or not. */
+/** The learner's plans for the staff view: title, year, completed or not (owners' read models). */
 export async function plansOf(db: AppDb, userId: number) {
-  return db
-    .select({ title: projects.title, year: projects.year, completedAt: enrollments.completedAt })
-    .from(enrollments)
-    .innerJoin(projects, eq(projects.id, enrollments.projectId))
-    .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active')))
-    .orderBy(projects.year)
+  const enrolled = await activeEnrollments(db, userId)
+  const titles = await projectSummaries(db, enrolled.map((e) => e.projectId))
+  return enrolled
+    .map((e) => ({ title: titles.get(e.projectId)?.title ?? '', year: titles.get(e.projectId)?.year ?? 0, completedAt: e.completedAt }))
+    .sort((a, b) => a.year - b.year)
 }

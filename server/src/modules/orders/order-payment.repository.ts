@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { rowsOf, type AppTx } from '../../db/pipelined-transaction.ts'
-import { enrollments, orderItems, orders } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema/orders.ts'
 import type { OrderRow } from './orders.repository.ts'
 
 /**

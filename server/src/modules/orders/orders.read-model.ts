@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { enrollments, orderItems, orders } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema/orders.ts'
 import { rowsOf, type AppTx } from '../../db/pipelined-transaction.ts'
 import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
 import type { OrderRow } from './orders.repository.ts'
@@ -193,4 +193,79 @@ export async function activeEnrollments(db: AppDb, userId: number, projectId?: n
     .select({ projectId: enrollments.projectId, completedAt: enrollments.completedAt })
     .from(enrollments)
     .where(and(eq(enrollments.userId, userId), eq(enrollments.status, 'active'), projectId === undefined ? undefined : eq(enrollments.projectId, projectId)))
+}
+
+/** Orders a learner bought (individual and group) with their project's title, newest first (我的个人信息). */
+export async function buyerOrdersForExport(db: AppDb, buyerUserId: number) {
+  const rows = await db
+    .select({
+      projectId: orders.projectId,
+      outTradeNo: orders.outTradeNo,
+      kind: orders.kind,
+      quantity: orders.quantity,
+      amountFen: orders.amountFen,
+      status: orders.status,
+      createdAt: orders.createdAt,
+      paidAt: orders.paidAt,
+      refundedFen: orders.refundedFen,
+    })
+    .from(orders)
+    .where(eq(orders.buyerUserId, buyerUserId))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+  const titles = await projectSummaries(db, rows.map((r) => r.projectId))
+  return rows.map(({ projectId, ...r }) => ({ ...r, projectTitle: titles.get(projectId)?.title ?? '' }))
+}
+
+/**
+ * What staff see of a learner's orders: those they paid for themselves and the 团体 orders that list
+ * them (the seat price is theirs), each at most `limit`, newest first, with the project's title.
+ */
+export async function learnerOrdersForStaff(db: AppDb, userId: number, limit: number) {
+  const own = await db
+    .select({ projectId: orders.projectId, outTradeNo: orders.outTradeNo, amountFen: orders.amountFen, status: orders.status, createdAt: orders.createdAt, paidAt: orders.paidAt })
+    .from(orders)
+    .where(and(eq(orders.buyerUserId, userId), eq(orders.kind, 'individual')))
+    .orderBy(desc(orders.createdAt))
+    .limit(limit)
+  const group = await db
+    .select({ projectId: orders.projectId, outTradeNo: orders.outTradeNo, amountFen: orders.unitPriceFen, status: orders.status, createdAt: orders.createdAt, paidAt: orders.paidAt })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(and(eq(orderItems.learnerUserId, userId), eq(orders.kind, 'group')))
+    .orderBy(desc(orders.createdAt))
+    .limit(limit)
+  const titles = await projectSummaries(db, [...own, ...group].map((o) => o.projectId))
+  const withTitle = <T extends { projectId: number }>({ projectId, ...o }: T) => ({ ...o, projectTitle: titles.get(projectId)?.title ?? '' })
+  return [...own.map((o) => ({ ...withTitle(o), kind: 'personal' as const })), ...group.map((o) => ({ ...withTitle(o), kind: 'group' as const }))].sort(
+    (a, b) => b.createdAt.getTime() - a.createdAt.getTime(),
+  )
+}
+
+/** A learner's enrolments (every status), newest first, at most `limit` when given. */
+export async function enrollmentsOf(db: AppDb | AppTx, userId: number, limit?: number) {
+  const query = db
+    .select({ projectId: enrollments.projectId, status: enrollments.status, enrolledAt: enrollments.createdAt, completedAt: enrollments.completedAt })
+    .from(enrollments)
+    .where(eq(enrollments.userId, userId))
+    .orderBy(desc(enrollments.createdAt), desc(enrollments.id))
+  return limit === undefined ? query : query.limit(limit)
+}
+
+/** The out_trade_no of each of these orders, in one query. */
+export async function outTradeNos(db: AppDb | AppTx, orderIds: number[]): Promise<Map<number, string>> {
+  if (orderIds.length === 0) return new Map()
+  const rows = await db.select({ id: orders.id, outTradeNo: orders.outTradeNo }).from(orders).where(inArray(orders.id, [...new Set(orderIds)]))
+  return new Map(rows.map((r) => [r.id, r.outTradeNo]))
+}
+
+/** Ids of every order this account bought. */
+export async function buyerOrderIds(db: AppDb | AppTx, buyerUserId: number): Promise<number[]> {
+  const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.buyerUserId, buyerUserId))
+  return rows.map((r) => r.id)
+}
+
+/** The learners an order enrolled (still active): whom its payment notices go to. */
+export async function enrolledLearnersOfOrder(db: AppDb | AppTx, orderId: number): Promise<number[]> {
+  const rows = await db.select({ userId: enrollments.userId }).from(enrollments).where(and(eq(enrollments.orderId, orderId), eq(enrollments.status, 'active')))
+  return rows.map((r) => r.userId)
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { enrollments, orderItems, orders } from '../../db/schema.ts'
+import { enrollments, orderItems, orders } from '../../db/schema/orders.ts'
 
 export type OrderRow = typeof orders.$inferSelect
 
@@ -144,4 +144,17 @@ export async function openItemOrder(db: AppDb, learnerUserId: number, projectId:
     .innerJoin(orders, eq(orders.id, orderItems.orderId))
     .where(and(eq(orderItems.learnerUserId, learnerUserId), eq(orderItems.projectId, projectId), eq(orderItems.active, true)))
   return open
+}
+
+/**
+ * 注销账号 (privacy, inside its closure transaction, before the user's row): locks the buyer's
+ * pending and refunding orders and returns their states. A payment notification that marks an
+ * order paid holds the same order row, so closure and payment happen one after the other.
+ */
+export async function lockOpenOrdersOfBuyer(tx: AppDb | AppTx, buyerUserId: number): Promise<{ id: number; status: string }[]> {
+  return tx
+    .select({ id: orders.id, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.buyerUserId, buyerUserId), inArray(orders.status, ['pending', 'refunding'])))
+    .for('update')
 }

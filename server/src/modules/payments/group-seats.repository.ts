@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { groupRefundDues, refunds } from '../../db/schema.ts'
+import { groupRefundDues, refunds } from '../../db/schema/payments.ts'
 import { paidWechatGroupOrders } from '../orders/orders.read-model.ts'
 import type { Tx } from './payments.repository.ts'
 

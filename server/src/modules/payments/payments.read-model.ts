@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { groupRefundDues } from '../../db/schema.ts'
+import type { AppTx } from '../../db/pipelined-transaction.ts'
+import { groupRefundDues, refunds } from '../../db/schema/payments.ts'
 
 /**
  * What other features may read of payments' tables (docs/architecture.md, "Table owners"): money a
@@ -31,4 +32,15 @@ export async function seatRefundDues(db: AppDb, orderId: number, learnerUserIds:
     .from(groupRefundDues)
     .where(and(eq(groupRefundDues.orderId, orderId), sql`${groupRefundDues.learnerUserId} = any(string_to_array(${learnerUserIds.join(',')}, ',')::int[])`))
   return new Map(rows.map((r) => [r.learnerUserId as number, { refunded: r.refunded }]))
+}
+
+/** Whether a refund of any of these orders is still with WeChat (requested or processing). */
+export async function hasRefundInProgress(db: AppDb | AppTx, orderIds: number[]): Promise<boolean> {
+  if (orderIds.length === 0) return false
+  const [row] = await db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(inArray(refunds.orderId, orderIds), inArray(refunds.status, ['requested', 'processing'])))
+    .limit(1)
+  return !!row
 }

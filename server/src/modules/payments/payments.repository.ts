@@ -1,5 +1,5 @@
 import type { AppDb } from '../../db/client.ts'
-import { paymentNotifications } from '../../db/schema.ts'
+import { paymentNotifications } from '../../db/schema/payments.ts'
 
 /** A transaction handle: repository functions take either `db` or this. */
 export type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0]

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { groupRefundDues, refunds } from '../../db/schema.ts'
+import { groupRefundDues, refunds } from '../../db/schema/payments.ts'
 import type { Tx } from './payments.repository.ts'
 
 /** Refund rows and the money group orders owe back (`refunds`, `group_refund_dues`). */

@@ -2,7 +2,7 @@ import { ACCOUNT_CLOSURE_KEPT, ACCOUNT_CLOSURE_REMOVED, maskIdNumber, maskName, 
 import { openStored, seal } from '../../crypto/personal-data.ts'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import type { AccountClosureStatus } from '../../db/schema.ts'
+import type { AccountClosureStatus } from '../../db/schema/privacy.ts'
 import { withRetryAfter } from '../../core/errors.ts'
 import { isValidLinkSignature, signLink } from '../../core/signed-links.ts'
 import { CurrentPasswordWrongError, LoginThrottledError } from '../auth/auth.errors.ts'
@@ -19,35 +19,75 @@ import {
   ClosureOrderPendingError,
   ClosureRefundInProgressError,
 } from './privacy.errors.ts'
-import {
-  anonymiseUser,
-  certificatesOf,
-  closureBlockers,
-  consentsOf,
-  coursesOf,
-  deleteBinding,
-  deleteInvoiceTitles,
-  findBinding,
-  findClosureForUpdate,
-  invoicesOf,
-  invoiceTitlesOf,
-  isClosed,
-  listClosures,
-  ordersOf,
-  plansOf,
-  recordClosure,
-  recordRefusal,
-} from './privacy.repository.ts'
+import { findClosureForUpdate, isClosed, listClosures, recordClosure, recordRefusal } from './privacy.repository.ts'
+import { consentsOf, findBinding } from '../auth/auth.read-model.ts'
+import { anonymiseUser, deleteBinding } from '../auth/users.repository.ts'
+import { projectSummaries } from '../catalogue/catalogue.read-model.ts'
+import { certificatesOf } from '../certificates/certificates.read-model.ts'
+import { invoicesOf, invoiceTitlesOf } from '../invoices/invoices.read-model.ts'
+import { deleteInvoiceTitles, lockInvoiceInProgress } from '../invoices/invoices.repository.ts'
+import { watchedCourses } from '../learning/course-progress.read-model.ts'
+import { countedHoursByProject } from '../learning/learning.read-model.ts'
+import { buyerOrderIds, buyerOrdersForExport, enrollmentsOf } from '../orders/orders.read-model.ts'
+import { lockOpenOrdersOfBuyer } from '../orders/orders.repository.ts'
+import { hasRefundInProgress } from '../payments/payments.read-model.ts'
 import type { PrivacyDeps } from './privacy.types.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+/** The learner's plans (enrolments) with the 学时 of their completed courses, newest first. */
+async function plansOf(db: AppDb, userId: number) {
+  const enrolments = await enrollmentsOf(db, userId)
+  const projectIds = enrolments.map((e) => e.projectId)
+  const [projects, counted] = await Promise.all([projectSummaries(db, projectIds), countedHoursByProject(db, userId, projectIds)])
+  return enrolments.map((e) => {
+    const project = projects.get(e.projectId)
+    return {
+      projectTitle: project?.title ?? '',
+      year: project?.year ?? 0,
+      requiredHours: project?.requiredHours ?? 0,
+      countedHours: counted.get(e.projectId) ?? 0,
+      enrolledAt: e.enrolledAt,
+      completedAt: e.completedAt,
+    }
+  })
+}
+
+/** Per course the learner has watched: its project's title, hours, the video credited (minutes) and completion. */
+async function coursesOf(db: AppDb, userId: number) {
+  const rows = await watchedCourses(db, userId)
+  const projects = await projectSummaries(db, rows.map((r) => r.projectId))
+  return rows.map(({ projectId, creditedMs, ...r }) => ({
+    projectTitle: projects.get(projectId)?.title ?? '',
+    ...r,
+    creditedMinutes: Math.floor(creditedMs / 60_000),
+  }))
+}
+
+/**
+ * What stands in the way of closing the account, read under row locks in the closing transaction
+ * and in this order (orders, then invoices; the caller locks the user's row after): the learner's
+ * pending orders and those being refunded, refunds still with WeChat, invoices the provider is still
+ * issuing or reversing. A payment notification that marks an order paid holds the same order row,
+ * so closure and payment happen one after the other.
+ */
+async function closureBlockers(tx: AppTx, userId: number): Promise<{ orderPending: boolean; refundInProgress: boolean; invoiceInProgress: boolean }> {
+  const openOrders = await lockOpenOrdersOfBuyer(tx, userId)
+  const refund = await hasRefundInProgress(tx, await buyerOrderIds(tx, userId))
+  const invoice = await lockInvoiceInProgress(tx, userId)
+  return {
+    orderPending: openOrders.some((o) => o.status === 'pending'),
+    refundInProgress: openOrders.some((o) => o.status === 'refunding') || refund,
+    invoiceInProgress: invoice,
+  }
+}
 
 /** 我的个人信息 (PIPL art. 45): what the platform holds about this learner; ID numbers and phone masked unless revealed. */
 export async function describeMyData(db: AppDb, userId: number, reveal: boolean): Promise<MyData> {
   const user = await loadUser({ db }, userId)
   const [binding, orders, plans, courses, certificates, invoices, invoiceTitles, consents] = await Promise.all([
     findBinding(db, userId),
-    ordersOf(db, userId),
+    buyerOrdersForExport(db, userId),
     plansOf(db, userId),
     coursesOf(db, userId),
     certificatesOf(db, userId),

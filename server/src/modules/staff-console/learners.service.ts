@@ -7,12 +7,13 @@ import { searchLearnerAccounts } from '../auth/learner-search.repository.ts'
 import type { Db } from '../auth/sessions.repository.ts'
 import { findBindingByUser, findUserById, type UserRow } from '../auth/users.repository.ts'
 import { generateInitialPassword } from '../bulk-registration/bulk-registration.public.ts'
-import { learnerCourseRecords, learnerCourseTimeline } from '../learning/learner-record.repository.ts'
+import { learnerCourseRecords, learnerCourseTimeline } from '../learning/learner-record.read-model.ts'
 import { sumCompletions } from '../learning/plans.repository.ts'
 import { recordStaffAction, type StaffPrincipal } from '../staff/staff.public.ts'
 import { isClosed } from '../privacy/privacy.repository.ts'
 import { LearnerClosedError, LearnerHasCertificateError, LearnerIdentityMismatchError, LearnerNotFoundError } from './learners.errors.ts'
-import { holdsCertificate, learnerCertificates, learnerEnrollments, learnerInvoices, learnerOrders, unitNameContains, unitNames } from './learners.repository.ts'
+import { holdsCertificate } from '../certificates/certificates.read-model.ts'
+import { learnerCertificates, learnerEnrollments, learnerInvoices, learnerOrders, unitNameContains, unitNames } from './learners.repository.ts'
 
 export interface LearnerConsoleDeps {
   db: AppDb

@@ -1,6 +1,6 @@
 import type { AppTx } from '../../db/pipelined-transaction.ts'
 import type { AppDb } from '../../db/client.ts'
-import { staffAuditLog } from '../../db/schema.ts'
+import { staffAuditLog } from '../../db/schema/staff.ts'
 
 export interface StaffAction {
   staffId: number

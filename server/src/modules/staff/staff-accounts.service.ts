@@ -1,6 +1,6 @@
 import type { StaffAccount, StaffAccountPage, StaffOneTimePassword } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { staffUsers, type StaffRole } from '../../db/schema.ts'
+import { staffUsers, type StaffRole } from '../../db/schema/staff.ts'
 import { hashPassword } from '../auth/auth.public.ts'
 import { recordStaffAction } from './audit.repository.ts'
 import { StaffAccountNotFoundError, StaffForbiddenError, StaffUsernameTakenError } from './staff.errors.ts'

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { and, eq, isNull, ne } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { staffSessions, staffUsers } from '../../db/schema.ts'
+import { staffSessions, staffUsers } from '../../db/schema/staff.ts'
 
 type Db = AppDb | AppTx
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDb } from '../../db/client.ts'
-import type { StaffRole } from '../../db/schema.ts'
+import type { StaffRole } from '../../db/schema/staff.ts'
 import { StaffForbiddenError, StaffPasswordChangeRequiredError, StaffSessionLockedError, StaffUnauthorizedError } from './staff.errors.ts'
 import { STAFF_IDLE_MS } from './staff.service.ts'
 import { findStaffSession, touchStaffSession } from './staff-sessions.repository.ts'

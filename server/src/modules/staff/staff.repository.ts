@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core'
-import { staffUsers } from '../../db/schema.ts'
+import { staffUsers } from '../../db/schema/staff.ts'
 
 type Db = AppDb | AppTx
 export type StaffRow = typeof staffUsers.$inferSelect

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { STAFF_IDLE_MINUTES, STAFF_SESSION_MAX_HOURS, type StaffSession, type StaffSignInNextStep } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
-import { staffUsers, type StaffRole } from '../../db/schema.ts'
+import { staffUsers, type StaffRole } from '../../db/schema/staff.ts'
 import { open, seal } from '../../crypto/personal-data.ts'
 import { decoyHash, hashPassword, verifyPassword } from '../auth/auth.public.ts'
 import { clearAttempts, countAttempt, refundAttempt, type CountedAttempt } from '../auth/throttle.repository.ts'

@@ -1,10 +1,14 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { antiIdleAnswers, chapterProgress, chapters, courseCompletions, courses, playbackSessions, questions } from '../../db/schema.ts'
+import { chapters, courses, questions } from '../../db/schema/catalogue.ts'
+import { antiIdleAnswers, chapterProgress, courseCompletions, playbackSessions } from '../../db/schema/learning.ts'
 
 /**
  * Read functions of a learner's study record for the staff console (管理后台 学员 detail): what
  * the server credited per chapter, and the timeline of playbacks and 防挂机 answers. Read only.
+ * Part of the third documented exception to table ownership (docs/architecture.md, "Table
+ * owners"): the learner's progress joined onto the catalogue's courses, chapters and questions in
+ * one statement, as on the course page (course-progress.read-model.ts).
  */
 
 export interface CourseRecord {
