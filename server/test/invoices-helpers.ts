@@ -6,7 +6,7 @@ import { newOutTradeNo } from '../src/modules/orders/orders.rules.ts'
 import { invoiceDocuments, invoices, orders, projects } from '../src/db/schema.ts'
 import type { InvoiceProvider } from '../src/integrations/invoice/provider.ts'
 import { createDevMailOutbox } from '../src/integrations/mail/dev-outbox.ts'
-import { createInvoiceProvider } from '../src/modules/invoices/invoices.setup.ts'
+import { createInvoiceProvider } from '../src/modules/invoices/invoices.module.ts'
 import type { InvoiceDeps } from '../src/modules/invoices/invoices.types.ts'
 
 /** A paid order row paid at a chosen moment (for the year rules); its learners do not matter to invoices. */

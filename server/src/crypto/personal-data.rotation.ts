@@ -18,8 +18,8 @@ interface SealedField {
   /** Primary key column and its SQL type. */
   key: string
   keyType: 'int' | 'uuid'
-  /** The plain column of rows written before encryption at rest. */
-  legacy: string
+  /** The plain column of rows written before encryption at rest (none for values sealed from the start). */
+  legacy?: string
   sealed?: { column: string; kind: SealedKind }
   index?: { column: string; kind: IndexKind }
 }
@@ -32,6 +32,9 @@ export const SEALED_FIELDS: readonly SealedField[] = [
   { table: 'group_check_runs', key: 'id', keyType: 'uuid', legacy: 'failures', sealed: { column: 'failures_sealed', kind: 'group_failures' } },
   { table: 'sms_codes', key: 'id', keyType: 'int', legacy: 'phone', index: { column: 'phone_index', kind: 'phone' } },
   { table: 'dev_sms_outbox', key: 'id', keyType: 'int', legacy: 'phone', index: { column: 'phone_index', kind: 'phone' } },
+  // Staff authenticator secrets (staff console sign-in) were sealed from the start: only re-sealed.
+  { table: 'staff_users', key: 'id', keyType: 'int', sealed: { column: 'totp_secret_sealed', kind: 'staff_totp' } },
+  { table: 'staff_users', key: 'id', keyType: 'int', sealed: { column: 'totp_pending_sealed', kind: 'staff_totp' } },
 ]
 
 export interface RotationProgress {
@@ -51,9 +54,12 @@ export interface RotationOptions {
 
 const id = (name: string) => sql.identifier(name)
 
+/** How progress names a field: its plain column, or its sealed column when it never had one. */
+const fieldName = (field: SealedField) => `${field.table}.${field.legacy ?? field.sealed?.column}`
+
 /** Rows of the field that are still plain, or sealed with another key than the current one. */
 function pending(field: SealedField, prefix: string): SQL {
-  const plain = sql`${id(field.legacy)} is not null`
+  const plain = field.legacy ? sql`${id(field.legacy)} is not null` : sql`false`
   if (!field.sealed) return plain
   return sql`(${plain} or (${id(field.sealed.column)} is not null and ${id(field.sealed.column)} not like ${`${prefix}%`}))`
 }
@@ -64,7 +70,7 @@ export async function countPendingPersonalData(db: AppDb): Promise<Record<string
   const out: Record<string, number> = {}
   for (const field of SEALED_FIELDS) {
     const rows = rowsOf(await db.execute(sql`select count(*)::int as n from ${id(field.table)} where ${pending(field, prefix)}`)) as Array<{ n: number }>
-    out[`${field.table}.${field.legacy}`] = Number(rows[0]?.n ?? 0)
+    out[fieldName(field)] = Number(rows[0]?.n ?? 0)
   }
   return out
 }
@@ -76,7 +82,7 @@ export async function sealPersonalData(db: AppDb, options: RotationOptions = {})
   const prefix = currentSealPrefix()
   const pendingCounts = await countPendingPersonalData(db)
   for (const field of SEALED_FIELDS) {
-    const name = `${field.table}.${field.legacy}`
+    const name = fieldName(field)
     const progress = { field: name, done: 0, total: pendingCounts[name] ?? 0 }
     let after: string | null = null
     for (;;) {
@@ -102,7 +108,7 @@ async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: s
     const sealedColumn = field.sealed ? id(field.sealed.column) : sql`null::text`
     const rows = rowsOf(
       await tx.execute(sql`
-        select ${id(field.key)}::text as k, ${id(field.legacy)}::text as plain, ${sealedColumn} as sealed
+        select ${id(field.key)}::text as k, ${field.legacy ? sql`${id(field.legacy)}::text` : sql`null::text`} as plain, ${sealedColumn} as sealed
         from ${id(field.table)}
         where ${pending(field, prefix)} ${after === null ? sql`` : sql`and ${id(field.key)} > ${after}::${keyCast}`}
         order by ${id(field.key)}
@@ -121,7 +127,7 @@ async function sealBatch(db: AppDb, field: SealedField, prefix: string, after: s
       if (field.index) indexValues.push(value === '' ? '' : blindIndex(field.index.kind, value))
     }
     // Sealed values and indexes are base64url joined by ':' — no commas — so each list travels as one parameter.
-    const sets: SQL[] = [sql`${id(field.legacy)} = null`]
+    const sets: SQL[] = field.legacy ? [sql`${id(field.legacy)} = null`] : []
     if (field.sealed) sets.push(sql`${id(field.sealed.column)} = v.sealed`)
     if (field.index) sets.push(sql`${id(field.index.column)} = nullif(v.idx, '')`)
     await tx.execute(sql`

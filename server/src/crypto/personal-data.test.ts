@@ -192,4 +192,18 @@ describe('data migration and key rotation (rotate-data-key)', () => {
     // The legacy code row is now found by its index: a new code for that phone within the minute is refused.
     expect((await sendCode(t.app, legacy[0]!.phone, 'register', '10.27.2.1')).statusCode).toBe(429)
   }, 300_000)
+
+  it('re-seals staff authenticator secrets too, so retiring the old key leaves the console sign-in working', async () => {
+    usePersonalDataKeys(keyring('k1', ['k1']))
+    const secret = 'JBSWY3DPEHPK3PXP'
+    await t.database.db.execute(sql`insert into staff_users (username, password_hash, role, totp_secret_sealed, totp_pending_sealed) values ('rotate.staff', 'x', 'operator', ${seal('staff_totp', secret)}, ${seal('staff_totp', 'PENDINGSECRET234')})`)
+    usePersonalDataKeys(keyring('k2', ['k1', 'k2']))
+    expect((await countPendingPersonalData(t.database.db))['staff_users.totp_secret_sealed']).toBe(1)
+    expect(await sealPersonalData(t.database.db)).toBe(true)
+    usePersonalDataKeys(keyring('k2', ['k2']))
+    const [row] = rowsOf(await t.database.db.execute(sql`select totp_secret_sealed as s, totp_pending_sealed as p from staff_users where username = 'rotate.staff'`)) as Array<{ s: string; p: string }>
+    expect(row?.s.startsWith('v1:k2:')).toBe(true)
+    expect(open('staff_totp', row!.s)).toBe(secret)
+    expect(open('staff_totp', row!.p)).toBe('PENDINGSECRET234')
+  }, 120_000)
 })

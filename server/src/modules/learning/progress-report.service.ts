@@ -1,7 +1,7 @@
 import type { ProgressAck, ProgressReportBody } from '@app/shared'
 import type { PipelinedTransaction } from '../../db/pipelined-transaction.ts'
 import type { LearningDeps } from './playback.service.ts'
-import { createMicroBatcher, type MicroBatcher } from './micro-batch.queue.ts'
+import { createMicroBatcher, type MicroBatcher } from '../../core/micro-batch.ts'
 import { processReportBatch } from './report-batch.service.ts'
 import { observeProgressBatch } from '../../core/metrics.registry.ts'
 

@@ -1,7 +1,7 @@
 import type { AppContext, FeatureModule } from '../../core/app-context.ts'
 import privacyFileRoutes from './privacy-files.routes.ts'
 import privacyRoutes from './privacy.routes.ts'
-import privacyStaffRoutes from './privacy.staff-routes.ts'
+import privacyStaffRoutes from './closures-staff.routes.ts'
 import type { PrivacyDeps } from './privacy.types.ts'
 
 export interface PrivacyModuleOptions {

@@ -11,7 +11,7 @@ import { lockUser } from '../auth/sessions.repository.ts'
 import { clearAttempts, countAttempt } from '../auth/throttle.repository.ts'
 import { SIGN_IN_PER_ACCOUNT, throttleKey } from '../auth/throttle.rules.ts'
 import { recordStaffAction } from '../staff/staff.public.ts'
-import { myDataWorkbook } from './my-data.sheet.ts'
+import { myDataWorkbook } from './my-data.view.ts'
 import {
   AccountAlreadyClosedError,
   ClosureInvoiceInProgressError,

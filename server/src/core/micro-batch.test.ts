@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMicroBatcher } from './micro-batch.queue.ts'
+import { createMicroBatcher } from './micro-batch.ts'
 
 describe('createMicroBatcher', () => {
   it('answers every caller with its own result, in batches, and isolates per-item errors', async () => {
