@@ -190,3 +190,39 @@ export async function plansOf(db: AppDb, userId: number) {
     .map((e) => ({ title: titles.get(e.projectId)?.title ?? '', year: titles.get(e.projectId)?.year ?? 0, completedAt: e.completedAt }))
     .sort((a, b) => a.year - b.year)
 }
+
+export interface ReminderCandidate {
+  userId: number
+  projectId: number
+  title: string
+  requiredHours: number
+  doneHours: number
+}
+
+/**
+ * The deadline reminder's next batch (learner id > `after`): active, not completed enrolments in
+ * plans of `year`, of learners bound to an openid, with an unused 订阅通知 consent for `templateId`
+ * (null: no consent needed) and no reminder queued since `notSince`. One statement across owners,
+ * read-only, for 200,000 learners a day (docs/architecture.md, "Table owners", exception 4).
+ */
+export async function reminderCandidates(
+  db: AppDb,
+  q: { after: number; year: number; templateId: string | null; notSince: Date; limit: number },
+): Promise<ReminderCandidate[]> {
+  const rows = rowsOf(
+    await db.execute(sql`
+      select e.user_id, p.id as project_id, p.title, p.required_hours,
+        coalesce((select sum(c.hours) from course_completions c where c.user_id = e.user_id and c.project_id = p.id), 0) as done
+      from enrollments e
+      join projects p on p.id = e.project_id
+      join wechat_bindings b on b.user_id = e.user_id
+      where e.user_id > ${q.after} and e.status = 'active' and e.completed_at is null and p.year = ${q.year}
+        and (${q.templateId === null} or exists (select 1 from notice_subscriptions s
+              where s.openid = b.openid and s.template_id = ${q.templateId ?? ''} and s.remaining > 0 and not s.rejected))
+        and not exists (select 1 from notice_outbox o
+              where o.user_id = e.user_id and o.kind = 'deadline_reminder' and o.created_at > ${q.notSince.toISOString()}::timestamptz)
+      order by e.user_id, p.id
+      limit ${q.limit}`),
+  )
+  return rows.map((r) => ({ userId: Number(r.user_id), projectId: Number(r.project_id), title: String(r.title), requiredHours: Number(r.required_hours), doneHours: Number(r.done) }))
+}

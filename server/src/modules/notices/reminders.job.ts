@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
-import { rowsOf } from '../../db/pipelined-transaction.ts'
 import type { NoticesConfig } from './notices.config.ts'
-import { insertNotices, type NewNotice } from './notices.repository.ts'
+import { insertNotices, reminderCandidates, type NewNotice } from './notices.repository.ts'
 import { dueReminderStage, fitData, formatHours, formatTime } from './notices.rules.ts'
 
 /**
@@ -36,42 +34,27 @@ export async function runReminders(deps: ReminderDeps, now: Date, batchSize = 20
   const year = Number(deadline.slice(0, 4))
   const template = deps.config.templates.deadline_reminder
   const needsConsent = template.channel === 'subscribe'
-  const weekAgo = new Date(now.getTime() - WEEK_MS).toISOString()
+  const weekAgo = new Date(now.getTime() - WEEK_MS)
   const eventKey = `reminder:${deadline}:${stage}`
   let after = 0
   let queued = 0
   for (;;) {
-    const rows = rowsOf(
-      await deps.db.execute(sql`
-        select e.user_id, p.id as project_id, p.title, p.required_hours,
-          coalesce((select sum(c.hours) from course_completions c where c.user_id = e.user_id and c.project_id = p.id), 0) as done
-        from enrollments e
-        join projects p on p.id = e.project_id
-        join wechat_bindings b on b.user_id = e.user_id
-        where e.user_id > ${after} and e.status = 'active' and e.completed_at is null and p.year = ${year}
-          and (${!needsConsent} or exists (select 1 from notice_subscriptions s
-                where s.openid = b.openid and s.template_id = ${template.templateId} and s.remaining > 0 and not s.rejected))
-          and not exists (select 1 from notice_outbox o
-                where o.user_id = e.user_id and o.kind = 'deadline_reminder' and o.created_at > ${weekAgo}::timestamptz)
-        order by e.user_id, p.id
-        limit ${batchSize}`),
-    )
+    const rows = await reminderCandidates(deps.db, { after, year, templateId: needsConsent ? template.templateId : null, notSince: weekAgo, limit: batchSize })
     if (rows.length === 0) break
     const notices: NewNotice[] = []
     const seen = new Set<number>()
     for (const row of rows) {
-      const userId = Number(row.user_id)
-      after = userId
-      if (seen.has(userId)) continue
-      seen.add(userId)
-      const remaining = Number(row.required_hours) - Number(row.done)
+      after = row.userId
+      if (seen.has(row.userId)) continue
+      seen.add(row.userId)
+      const remaining = row.requiredHours - row.doneHours
       if (remaining <= 0) continue
       notices.push({
         eventKey,
-        userId,
+        userId: row.userId,
         kind: 'deadline_reminder',
-        path: `/training/${Number(row.project_id)}`,
-        data: fitData({ thing1: String(row.title), number2: formatHours(remaining), time3: formatTime(end), thing4: '不想再收到可在服务通知设置中关闭' }),
+        path: `/training/${row.projectId}`,
+        data: fitData({ thing1: row.title, number2: formatHours(remaining), time3: formatTime(end), thing4: '不想再收到可在服务通知设置中关闭' }),
       })
     }
     queued += await insertNotices(deps.db, notices, now)
