@@ -43,6 +43,7 @@ const production = {
   DATA_KEYS: `k2026:${Buffer.alloc(32, 1).toString('base64')}`,
   DATA_KEY_CURRENT: 'k2026',
   BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
+  WECHAT_SERVER_TOKEN: 'jxjyServerToken2026',
   ...liveWechat,
 }
 
@@ -94,10 +95,15 @@ describe('loadConfig', () => {
     ['DATA_KEYS', /^DATA_KEYS is (required|missing)/],
     ['DATA_KEY_CURRENT', /^DATA_KEY_CURRENT is missing/],
     ['BLIND_INDEX_KEY', /^BLIND_INDEX_KEY is missing/],
+    ['WECHAT_SERVER_TOKEN', /^WECHAT_SERVER_TOKEN is required/],
   ])('refuses production without %s', (name, message) => {
     const env: Record<string, string | undefined> = { ...production }
     delete env[name]
     expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('refuses the sample server-URL Token in production', () => {
+    expect(() => loadConfig({ ...production, WECHAT_SERVER_TOKEN: 'simulatortoken' })).toThrow('not the sample')
   })
 
   it('refuses production on the simulator or over plain http', () => {

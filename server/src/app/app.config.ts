@@ -9,7 +9,7 @@ import { parseSms, requireSmsInProduction, type SmsConfig } from '../modules/aut
 import { parseCertificate, requireCertificateSettingsInProduction, type CertificateSettings } from '../modules/certificates/certificates.config.ts'
 import { parseGroupCheckDailyIds, parseTransferAccount, type TransferAccount } from '../modules/group-orders/group-orders.config.ts'
 import { parseInvoice, type InvoiceConfig } from '../modules/invoices/invoices.config.ts'
-import { parseNotices, type NoticesConfig } from '../modules/notices/notices.config.ts'
+import { parseNotices, requireNoticesInProduction, type NoticesConfig } from '../modules/notices/notices.config.ts'
 import { parseAntiIdle, type LearningConfig } from '../modules/learning/learning.config.ts'
 import { parseWechat, WECHAT_VARS, type WechatLiveConfig } from '../modules/wechat/wechat.config.ts'
 
@@ -254,6 +254,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     if (wechatSimulatorUrl !== null) throw new ConfigError('WECHAT_SIMULATOR_URL is for development only')
     requireSmsInProduction(sms)
     requireCertificateSettingsInProduction(env)
+    requireNoticesInProduction(env)
   }
 
   const dataDir = path.resolve(repoRoot, read(env, 'DATA_DIR') ?? '.data')

@@ -103,6 +103,19 @@ export function parseNotices(env: Env): NoticesConfig {
   }
 }
 
+/**
+ * Production refuses the published sample Token: anyone holding it could sign pushes to our server
+ * URL (forged 订阅 consents, messages posing as a learner). WeChat's own rule for the Token: 3–32
+ * letters or digits.
+ */
+export function requireNoticesInProduction(env: Env): void {
+  const token = read(env, 'WECHAT_SERVER_TOKEN')
+  if (token === undefined) throw new ConfigError('WECHAT_SERVER_TOKEN is required when APP_ENV=production (the Token of 服务器配置; see docs/deployment.md)')
+  if (token === SAMPLE_SERVER_TOKEN || !/^[A-Za-z0-9]{3,32}$/.test(token)) {
+    throw new ConfigError('WECHAT_SERVER_TOKEN must be 3–32 letters or digits of your own (not the sample) when APP_ENV=production')
+  }
+}
+
 /** The defaults (tests, development without a .env). */
 export function defaultNoticesConfig(): NoticesConfig {
   return parseNotices({})
