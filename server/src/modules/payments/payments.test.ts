@@ -208,7 +208,9 @@ describe('WeChat Pay JSAPI and the notification (PAY-2, PAY-3)', () => {
   it('rejects an unsigned WeChat Pay answer as forged', async () => {
     const buyer = await newBuyer(t)
     const order = (await createOrder(buyer)).json()
-    t.simulator.faults.set('unsignedResponse', true, { target: 'response' })
+    // Sticky for this one call: a one-shot fault could be taken by a late answer of the test before
+    // (its prepay timed out on our side while the simulator was still answering).
+    t.simulator.faults.set('unsignedResponse', true, { target: 'response', sticky: true })
     expect((await pay(buyer, order.id)).statusCode).toBe(503)
   })
 })
