@@ -7,6 +7,8 @@ declare module 'vue-router' {
     /** Only these roles see the page (and its menu entry); admin sees everything. */
     roles?: ('operator' | 'finance' | 'admin')[]
     public?: boolean
+    /** Shown in the side menu, in this order (pages without it are reached from another page). */
+    menuOrder?: number
   }
 }
 
@@ -17,9 +19,9 @@ export const router = createRouter({
     { path: '/', redirect: '/learners' },
     { path: '/sign-in', component: () => import('./views/SignInView.vue'), meta: { title: '登录', public: true } },
     { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { title: '修改密码' } },
-    { path: '/learners', component: () => import('./views/LearnersView.vue'), meta: { title: '学员' } },
+    { path: '/learners', component: () => import('./views/LearnersView.vue'), meta: { title: '学员', menuOrder: 10 } },
     { path: '/learners/:id(\\d+)', component: () => import('./views/LearnerDetailView.vue'), meta: { title: '学员详情' } },
-    { path: '/staff-accounts', component: () => import('./views/StaffAccountsView.vue'), meta: { title: '工作人员', roles: ['admin'] } },
+    { path: '/staff-accounts', component: () => import('./views/StaffAccountsView.vue'), meta: { title: '工作人员', roles: ['admin'], menuOrder: 100 } },
     { path: '/:rest(.*)*', redirect: '/learners' },
   ],
 })
