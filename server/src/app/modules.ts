@@ -20,6 +20,7 @@ import type { InvoiceConfig } from '../modules/invoices/invoices.config.ts'
 import invoicesModule from '../modules/invoices/invoices.module.ts'
 import type { LearningConfig } from '../modules/learning/learning.config.ts'
 import learningModule from '../modules/learning/learning.module.ts'
+import type { VideoLinks } from '../modules/learning/video-link.service.ts'
 import type { NoticesConfig } from '../modules/notices/notices.config.ts'
 import noticesModule from '../modules/notices/notices.module.ts'
 import ordersModule from '../modules/orders/orders.module.ts'
@@ -41,6 +42,8 @@ export interface FeatureSettings {
   /** An SMS provider given instead of the configured one (tests); null: the development outbox. */
   smsProvider?: SmsProvider | null
   learning: LearningConfig
+  /** Chapter videos as signed links of the configured media provider (MEDIA_PROVIDER). */
+  videoLinks: VideoLinks
   certificates: CertificateSettings
   groupOrders: GroupOrdersConfig
   invoices: InvoiceConfig
@@ -95,7 +98,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(ordersModule, '/api/orders', () => ({ ctx })),
     mount(invoicesModule, '/api', () => ({ ctx, config: s.invoices, provideOnRefunded: onRefunded.set })),
     mount(paymentsModule, '', () => ({ ctx, wechatMode, wechat, onRefunded: (outTradeNo: string) => onRefunded.get()(outTradeNo), provide: payments.set })),
-    mount(learningModule, '/api/learning', () => ({ ctx, config: s.learning })),
+    mount(learningModule, '/api/learning', () => ({ ctx, config: s.learning, videoLinks: s.videoLinks })),
     mount(certificatesModule, '/api', () => ({ ctx, config: s.certificates })),
     mount(staffModule, '/api/staff', () => ({ ctx })),
     mount(groupOrdersModule, '/api', () => ({ ctx, config: s.groupOrders, payments: payments.get() })),
