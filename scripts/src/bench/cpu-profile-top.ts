@@ -50,7 +50,6 @@ function label(frame: ProfileNode['callFrame']): string {
   return `${name} ${short}`
 }
 
-const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const parent = new Map<number, number>()
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
 const labels = new Map(profile.nodes.map((n) => [n.id, label(n.callFrame)]))
@@ -81,4 +80,3 @@ const print = (title: string, m: Map<string, number>) => {
 }
 print('self time', self)
 print('total time', total)
-void byId
