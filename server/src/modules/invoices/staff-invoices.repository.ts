@@ -14,7 +14,7 @@ const OPEN = ['pending', 'submitted'] as const
 /** An open provider request of the invoice that has been tried or waited on too long. */
 function stuckCondition(now: Date): SQL {
   return sql`exists (select 1 from ${invoiceDocuments} d where d.invoice_id = ${invoices.id} and d.state in ('pending', 'submitted')
-    and (d.attempts >= ${STUCK_AFTER_ATTEMPTS} or d.created_at < ${new Date(now.getTime() - STUCK_AFTER_MS)}))`
+    and (d.attempts >= ${STUCK_AFTER_ATTEMPTS} or d.created_at < ${new Date(now.getTime() - STUCK_AFTER_MS).toISOString()}::timestamptz))`
 }
 
 export interface StaffInvoiceFilter {
