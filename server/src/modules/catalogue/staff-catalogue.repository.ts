@@ -1,13 +1,15 @@
 import { asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
-import { categories, chapters, courses, projects, questions } from '../../db/schema/catalogue.ts'
+import { categories, chapters, courses, projects } from '../../db/schema/catalogue.ts'
 
 /** The console's 课程与项目 (docs/staff.md): every project, published or not, with its content. */
 
 /** A project with a course whose question bank is empty. */
-const hasEmptyBank = sql`exists (select 1 from ${courses} c where c.project_id = ${projects.id}
-  and not exists (select 1 from ${questions} q where q.course_id = c.id))`
+// Column references inside raw SQL are written out with their table: drizzle renders a column
+// unqualified in some positions, where a subquery's own "id" would capture it.
+const hasEmptyBank = sql`exists (select 1 from courses c where c.project_id = "projects"."id"
+  and not exists (select 1 from questions q where q.course_id = c.id))`
 
 export async function listProjectsForStaff(db: AppDb, filter: { emptyBanksOnly: boolean }, page: { page: number; pageSize: number }) {
   const where = filter.emptyBanksOnly ? hasEmptyBank : undefined
@@ -44,7 +46,7 @@ export async function coursesOfProjects(db: AppDb, projectIds: number[]) {
       code: courses.code,
       title: courses.title,
       hours: courses.hours,
-      questionCount: sql<number>`(select count(*)::int from ${questions} q where q.course_id = ${courses.id})`,
+      questionCount: sql<number>`(select count(*)::int from questions q where q.course_id = "courses"."id")`,
     })
     .from(courses)
     .where(inArray(courses.projectId, projectIds))

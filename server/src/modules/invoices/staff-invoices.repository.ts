@@ -13,7 +13,8 @@ const OPEN = ['pending', 'submitted'] as const
 
 /** An open provider request of the invoice that has been tried or waited on too long. */
 function stuckCondition(now: Date): SQL {
-  return sql`exists (select 1 from ${invoiceDocuments} d where d.invoice_id = ${invoices.id} and d.state in ('pending', 'submitted')
+  // The outer column is written out with its table: drizzle may render it unqualified, and d.id would capture it.
+  return sql`exists (select 1 from invoice_documents d where d.invoice_id = "invoices"."id" and d.state in ('pending', 'submitted')
     and (d.attempts >= ${STUCK_AFTER_ATTEMPTS} or d.created_at < ${new Date(now.getTime() - STUCK_AFTER_MS).toISOString()}::timestamptz))`
 }
 
