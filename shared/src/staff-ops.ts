@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { FenSchema, IdSchema, PlainText, RequiredText, TimestampSchema } from './common.ts'
 import { ConsolePageQuerySchema } from './staff-console.ts'
-import { BulkRegistrationResultSchema } from './staff.ts'
+import { BulkRegistrationResultSchema, GoLiveReportSchema } from './staff.ts'
 import { ClosedObject, Nullable } from './schema-helpers.ts'
 
 /**
@@ -173,3 +173,8 @@ export const StaffContentImportSchema = ClosedObject({
   questions: ImportCountsSchema,
 })
 export type StaffContentImport = Static<typeof StaffContentImportSchema>
+
+/** What an upload to `POST /api/staff/bulk-registrations` answers (the console shows and downloads it). */
+export type BulkRegistrationOutcome = Static<typeof BulkRegistrationResultSchema>
+/** 系统检查: the go-live report as the console shows it. */
+export type GoLiveReportView = Static<typeof GoLiveReportSchema>
