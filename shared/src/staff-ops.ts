@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { FenSchema, IdSchema, PlainText, RequiredText, TimestampSchema } from './common.ts'
 import { ConsolePageQuerySchema } from './staff-console.ts'
-import { BulkRegistrationResultSchema, GoLiveReportSchema } from './staff.ts'
+import { BulkRegistrationResultSchema, type GoLiveReportSchema } from './staff.ts'
 import { ClosedObject, Nullable } from './schema-helpers.ts'
 
 /**
