@@ -196,6 +196,9 @@ describe('an admin opens 发票, 课程与项目 and 系统检查 at both deskto
       await adminPage.getByRole('heading', { name: '课程与项目', exact: true }).waitFor()
       await adminPage.getByText(/培训项目（共 \d+ 个）/).waitFor()
       await adminPage.getByRole('heading', { name: '导入课程清单' }).waitFor()
+      const contents = adminPage.locator('details').first()
+      if (!(await contents.evaluate((d) => (d as HTMLDetailsElement).open))) await contents.locator('summary').click()
+      await contents.getByRole('columnheader', { name: '题库题数' }).waitFor()
       await checkPage(adminPage, `catalogue ${width}`)
 
       await menu.getByText('系统检查').click()
