@@ -124,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     invoices: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG,
     ...(deps.config.notices ? { notices: deps.config.notices } : {}),
     siteFilesDir: deps.config.siteFilesDir ?? null,
+    seedDir: deps.config.seedDir,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {

@@ -50,6 +50,8 @@ export interface FeatureSettings {
   /** WeChat notices, reminders and 在线客服; the sample defaults when absent. */
   notices?: NoticesConfig
   siteFilesDir: string | null
+  /** The content folder (SEED_DIR): manifests uploaded in the console find their relative media there. */
+  seedDir: string
 }
 
 interface Mounted {
@@ -93,7 +95,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
 
   const features: Mounted[] = [
     mount(healthModule, '/api', () => ({ ctx, wechatMode, version: s.version })),
-    mount(catalogueModule, '/api', () => ({ ctx, statesFor: (userId: number) => (projectIds: number[]) => learnerProjectStates(ctx.db, userId, projectIds) })),
+    mount(catalogueModule, '/api', () => ({ ctx, statesFor: (userId: number) => (projectIds: number[]) => learnerProjectStates(ctx.db, userId, projectIds), manifestDir: s.seedDir })),
     mount(authModule, '/api', () => ({ ctx, sms, wechat, hasCertificate: (userId: number) => userHasCertificate(ctx.db, userId) })),
     mount(ordersModule, '/api/orders', () => ({ ctx })),
     mount(invoicesModule, '/api', () => ({ ctx, config: s.invoices, provideOnRefunded: onRefunded.set })),

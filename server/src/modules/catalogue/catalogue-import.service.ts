@@ -38,7 +38,7 @@ import {
   upsertProjectRows,
   upsertQuestionRows,
 } from './catalogue-import.repository.ts'
-import { ManifestError, mediaUrl, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
+import { ManifestError, mediaUrl, parseManifest, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
 
 export { hasCatalogue } from './catalogue-import.repository.ts'
 
@@ -62,6 +62,24 @@ export interface ImportReport {
 export async function importCatalogue(db: AppDb, manifestPath: string): Promise<ImportReport> {
   const manifest = await readManifest(manifestPath)
   return db.transaction((tx) => upsertManifest(tx, manifest))
+}
+
+/**
+ * The same import for a manifest uploaded in the console: its text, relative media looked up under
+ * `mediaBaseDir`; `alsoInTransaction` runs in the import's transaction (the staff audit record), so
+ * the content and its record commit or roll back together.
+ */
+export async function importCatalogueText(
+  db: AppDb,
+  source: { text: string; mediaBaseDir: string; fileName: string },
+  alsoInTransaction: (tx: AppDb, report: ImportReport) => Promise<void>,
+): Promise<ImportReport> {
+  const manifest = await parseManifest(source.text, source.mediaBaseDir, source.fileName)
+  return db.transaction(async (tx) => {
+    const report = await upsertManifest(tx, manifest)
+    await alsoInTransaction(tx, report)
+    return report
+  })
 }
 
 type CategoryRow = typeof categories.$inferInsert
