@@ -18,7 +18,7 @@ export interface StaffConsoleModuleOptions {
  */
 const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms }) => {
   await app.register(learnerRoutes, { prefix: '/learners', deps: { db: ctx.db, sms, now: ctx.now } })
-  await app.register(statsRoutes, { prefix: '/stats', deps: { db: ctx.db, now: ctx.now } })
+  await app.register(statsRoutes, { prefix: '/stats', deps: { db: ctx.db, now: ctx.now }, warmAtStart: ctx.runJobs })
   await app.register(auditLogRoutes, { prefix: '/audit-log', db: ctx.db })
 }
 

@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000
 /** How recent a playback report must be for its learner to count as studying now. */
 export const STUDYING_WINDOW_MINUTES = 5
 /** How long completion figures are kept before they are counted again (in the background). */
-export const COMPLETION_REFRESH_MS = 2 * 60_000
+export const COMPLETION_REFRESH_MS = 5 * 60_000
 
 /** Midnight (Beijing time) of the day `now` falls on. */
 export function beijingDayStart(now: Date): Date {

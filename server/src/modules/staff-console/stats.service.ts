@@ -153,7 +153,19 @@ export function createStatsService(deps: StatsDeps) {
     return { file, fileName: `${query.year}年${scope}完成情况.xlsx` }
   }
 
-  return { overview, completion, completionReportFile }
+  /**
+   * Counts the slow figures once when the server starts (the year's earlier days, this plan year's
+   * completion), so the first staff member to open 统计 does not wait for them.
+   */
+  async function warm(): Promise<void> {
+    try {
+      await Promise.all([overview(), completion({})])
+    } catch (error) {
+      deps.log.error({ err: error }, 'counting 统计 at start-up failed')
+    }
+  }
+
+  return { overview, completion, completionReportFile, warm }
 }
 
 export type StatsService = ReturnType<typeof createStatsService>
