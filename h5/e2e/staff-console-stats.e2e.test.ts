@@ -154,16 +154,18 @@ describe('统计 and 审计日志: an admin reads the figures and downloads a un
     await table.getByText('下载完成情况报表').waitFor()
     await checkPage('audit log')
 
-    const filterBy = async (label: string) => {
+    const filterBy = async (label: string, code: string) => {
       await page.locator('.el-form-item', { hasText: '操作' }).locator('.el-select__wrapper').click()
       await page.getByRole('option', { name: label, exact: true }).click()
       await page.getByRole('button', { name: '查询' }).click()
-      await page.waitForURL(/action=/)
+      await page.waitForURL((url) => url.searchParams.get('action') === code)
     }
-    await filterBy('登录')
+    // Unfiltered: the sign-in and the download (2 records); filtered: one each.
+    await filterBy('登录', 'staff.sign_in')
     await page.getByRole('heading', { name: '共 1 条记录' }).waitFor()
     expect(((await table.locator('.el-table__body').textContent()) ?? '').replace(/\s+/g, '')).toContain(`${ADMIN.username}登录staff:`)
-    await filterBy('下载完成情况报表')
+    await filterBy('下载完成情况报表', 'report.completion_download')
+    await table.locator('.el-table__body').getByText('下载完成情况报表', { exact: true }).waitFor()
     await page.getByRole('heading', { name: '共 1 条记录' }).waitFor()
     const text = (await table.locator('.el-table__body').textContent()) ?? ''
     expect(text).toContain('下载完成情况报表')
