@@ -16,15 +16,19 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory('/staff/'),
   routes: [
+    // 学员 stays the landing page: 客服 sign in to answer a learner's call; 统计 is first in the menu.
     { path: '/', redirect: '/learners' },
     { path: '/sign-in', component: () => import('./views/SignInView.vue'), meta: { title: '登录', public: true } },
     { path: '/password', component: () => import('./views/ChangePasswordView.vue'), meta: { title: '修改密码' } },
+    { path: '/stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计', menuOrder: 5 } },
     { path: '/learners', component: () => import('./views/LearnersView.vue'), meta: { title: '学员', menuOrder: 10 } },
     { path: '/learners/:id(\\d+)', component: () => import('./views/LearnerDetailView.vue'), meta: { title: '学员详情' } },
     { path: '/bulk-registrations', component: () => import('./views/BulkRegistrationView.vue'), meta: { title: '批量注册', roles: ['operator', 'admin'], menuOrder: 15 } },
     { path: '/invoices', component: () => import('./views/InvoicesView.vue'), meta: { title: '发票', menuOrder: 40 } },
     { path: '/catalogue', component: () => import('./views/CatalogueView.vue'), meta: { title: '课程与项目', menuOrder: 50 } },
     { path: '/golive', component: () => import('./views/GoLiveView.vue'), meta: { title: '系统检查', roles: ['admin'], menuOrder: 90 } },
+    { path: '/conversations', component: () => import('./views/ConversationsView.vue'), meta: { title: '在线客服', roles: ['operator'], menuOrder: 12 } },
+    { path: '/audit-log', component: () => import('./views/AuditLogView.vue'), meta: { title: '审计日志', roles: ['admin'], menuOrder: 80 } },
     { path: '/staff-accounts', component: () => import('./views/StaffAccountsView.vue'), meta: { title: '工作人员', roles: ['admin'], menuOrder: 100 } },
     { path: '/:rest(.*)*', redirect: '/learners' },
   ],

@@ -4,9 +4,8 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chapterProgress, chapters, completionReport, courseCompletions, courses, type Database, enrollments, importCatalogue, projects, seedSampleOrganisations } from '@app/server/commands'
+import { chapterProgress, chapters, completionReport, completionWorkbook, courseCompletions, courses, type Database, enrollments, importCatalogue, projects, seedSampleOrganisations } from '@app/server/commands'
 import { createTestDatabase, DEMO_SEED_DIR, enrol, insertUser, issueCertificate, newIdNumber } from '@app/server/testing'
-import { completionWorkbook } from './completion-report-xlsx.ts'
 
 let database: Database
 let publicProject: number

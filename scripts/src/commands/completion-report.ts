@@ -10,9 +10,8 @@
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { completionReport, districtName, findOrganisation } from '@app/server/commands'
+import { completionReport, completionWorkbook, districtName, findOrganisation } from '@app/server/commands'
 import { openDatabase, resolveArgPath, runCli, UsageError } from './cli.ts'
-import { completionWorkbook } from './completion-report-xlsx.ts'
 
 const USAGE = 'usage: completion-report --year <YYYY> [--unit <id> | --district <6-digit code>] --out <file.xlsx> [--full-id-numbers]'
 

@@ -59,6 +59,7 @@ export { confirmTransfer } from '../modules/group-orders/group-transfer.service.
 // completion-report (OPS-3).
 export { completionReport, type CompletionRow, type CompletionStatus } from '../modules/certificates/completion-report.read-model.ts'
 export { districtName } from '../modules/certificates/districts.rules.ts'
+export { completionWorkbook } from '../modules/certificates/completion-report.view.ts'
 export { findOrganisation } from '../modules/certificates/organisations.repository.ts'
 
 // golive-check (the go-live check of docs/go-live.md).

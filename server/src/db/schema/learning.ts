@@ -65,6 +65,8 @@ export const playbackSessions = pgTable(
     index().on(t.userId, t.openedAt),
     index().on(t.chapterId),
     uniqueIndex('playback_sessions_one_active').on(t.userId).where(sql`${t.status} = 'active'`),
+    // 统计's 「正在学习」: active playbacks that reported in the last minutes, a short range of this index.
+    index('playback_sessions_active_report_idx').on(t.lastReportAt).where(sql`${t.status} = 'active'`),
   ],
 )
 

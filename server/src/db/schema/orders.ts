@@ -39,7 +39,8 @@ export const orders = pgTable(
     refundedFen: integer().notNull().default(0),
     refundedAt: timestamptz(),
   },
-  (t) => [index().on(t.buyerUserId, t.createdAt), index().on(t.projectId), index().on(t.status, t.expiresAt)],
+  // paid_at: the console's 统计 sums the orders paid today (a short range of this index).
+  (t) => [index().on(t.buyerUserId, t.createdAt), index().on(t.projectId), index().on(t.status, t.expiresAt), index().on(t.paidAt)],
 )
 
 /**

@@ -63,5 +63,6 @@ export const staffAuditLog = pgTable(
     detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamptz().notNull().defaultNow(),
   },
-  (t) => [index().on(t.staffId, t.createdAt), index().on(t.target)],
+  // 审计日志 pages newest first, filtered by staff, action or target: each filter has its index.
+  (t) => [index().on(t.staffId, t.createdAt), index().on(t.target), index().on(t.action, t.createdAt), index().on(t.createdAt)],
 )

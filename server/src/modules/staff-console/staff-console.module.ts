@@ -1,6 +1,8 @@
 import type { AppContext, FeatureModule } from '../../core/app-context.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import auditLogRoutes from './audit-log.routes.ts'
 import learnerRoutes from './learners.routes.ts'
+import statsRoutes from './stats.routes.ts'
 
 export interface StaffConsoleModuleOptions {
   ctx: AppContext
@@ -10,11 +12,14 @@ export interface StaffConsoleModuleOptions {
 
 /**
  * The staff console's pages on the server (管理后台, mounted at /api/staff): 学员 — search, a
- * learner's record, reveal with a reason, and account actions (docs/staff.md). Sign-in and staff
+ * learner's record, reveal with a reason, and account actions; 统计 and the completion report; 审计日志
+ * (docs/staff.md). Sign-in and staff
  * accounts are the staff feature's; the console's front end is h5/src-staff/.
  */
 const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms }) => {
   await app.register(learnerRoutes, { prefix: '/learners', deps: { db: ctx.db, sms, now: ctx.now } })
+  await app.register(statsRoutes, { prefix: '/stats', deps: { db: ctx.db, now: ctx.now }, warmAtStart: ctx.runJobs })
+  await app.register(auditLogRoutes, { prefix: '/audit-log', db: ctx.db })
 }
 
 export default staffConsoleModule

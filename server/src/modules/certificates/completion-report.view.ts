@@ -1,5 +1,6 @@
 import { maskIdNumber } from '@app/shared'
-import { type CompletionRow, type CompletionStatus, writeWorkbook } from '@app/server/commands'
+import { writeWorkbook } from '../../core/spreadsheet.ts'
+import type { CompletionRow, CompletionStatus } from './completion-report.read-model.ts'
 
 export const STATUS_LABELS: Record<CompletionStatus, string> = { completed: '已完成', studying: '学习中', not_started: '未开始' }
 /** The statuses in the order the summary's columns show them. */
@@ -7,11 +8,11 @@ const STATUSES = Object.keys(STATUS_LABELS) as CompletionStatus[]
 
 export interface ReportOptions {
   title: string
-  /** Full ID numbers only when the operator asks (the file leaves our systems). */
+  /** Full ID numbers only when the operator asks on the command line (the file leaves our systems); the console always masks. */
   fullIdNumbers: boolean
 }
 
-/** Two sheets: 汇总 (counts per organisation) and 明细 (one row per learner and project). */
+/** The completion report (OPS-3) as a workbook, for the `completion-report` command and the console's 统计. Two sheets: 汇总 (counts per organisation) and 明细 (one row per learner and project). */
 export async function completionWorkbook(rows: CompletionRow[], options: ReportOptions): Promise<Buffer> {
   const groups = new Map<string, Record<CompletionStatus, number>>()
   for (const r of rows) {
