@@ -42,6 +42,11 @@ export async function markRefundProcessing(db: Db, refundId: number, wechatRefun
   await db.update(refunds).set({ status: 'processing', refundId: wechatRefundId }).where(eq(refunds.id, refundId))
 }
 
+/** WeChat closed the refund (CLOSED) or could not pay it out (ABNORMAL): it is no longer open. */
+export async function markRefundEnded(tx: Db, refundId: number, status: 'closed' | 'abnormal'): Promise<void> {
+  await tx.update(refunds).set({ status }).where(eq(refunds.id, refundId))
+}
+
 /** A refund by its out_refund_no, locked for the caller's transaction. */
 export async function lockRefundByOutRefundNo(tx: Db, outRefundNo: string): Promise<RefundRow | undefined> {
   const [row] = await tx.select().from(refunds).where(eq(refunds.outRefundNo, outRefundNo)).for('update')

@@ -1,11 +1,15 @@
 import type { AppContext, FeatureModule } from '../../core/app-context.ts'
 import type { SmsProvider } from '../../integrations/sms/provider.ts'
+import type { PaymentDeps } from '../payments/payments.public.ts'
 import learnerRoutes from './learners.routes.ts'
+import moneyRoutes from './money.routes.ts'
 
 export interface StaffConsoleModuleOptions {
   ctx: AppContext
   /** auth's SMS sender: 重置密码 texts the one-time password through it. */
   sms: SmsProvider
+  /** WeChat Pay as the payments feature built it: 退款 goes through its refund service. */
+  payments: () => PaymentDeps
 }
 
 /**
@@ -13,8 +17,9 @@ export interface StaffConsoleModuleOptions {
  * learner's record, reveal with a reason, and account actions (docs/staff.md). Sign-in and staff
  * accounts are the staff feature's; the console's front end is h5/src-staff/.
  */
-const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms }) => {
+const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms, payments }) => {
   await app.register(learnerRoutes, { prefix: '/learners', deps: { db: ctx.db, sms, now: ctx.now } })
+  await app.register(moneyRoutes, { deps: { db: ctx.db, payments, now: ctx.now } })
 }
 
 export default staffConsoleModule
