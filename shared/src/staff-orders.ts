@@ -3,6 +3,7 @@ import { FenSchema, IdSchema, PlainText, RequiredText, TimestampSchema } from '.
 import { OrderKindSchema, OrderStatusSchema } from './orders.ts'
 import { ClosedObject, Nullable } from './schema-helpers.ts'
 import { ConsolePageQuerySchema } from './staff-console.ts'
+import type { TransferConfirmationSchema } from './staff.ts'
 
 /**
  * Schemas of the staff console's money pages (docs/staff.md): 订单与退款, 对公转账 and 团购订单. ID
@@ -127,6 +128,9 @@ export type TransferQueueItem = Static<typeof TransferQueueItemSchema>
 export const TransferQueueSchema = ClosedObject({ items: Type.Array(TransferQueueItemSchema), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() })
 export type TransferQueue = Static<typeof TransferQueueSchema>
 export const TransferQueueQuerySchema = ClosedObject({ ...ConsolePageQuerySchema })
+
+/** What 确认到账 answered (group orders' route): `refundDueFen` is what to return to the unit. */
+export type TransferConfirmation = Static<typeof TransferConfirmationSchema>
 
 // —— 团购订单 ——
 
