@@ -74,7 +74,8 @@ beforeAll(async () => {
       await saveStaffUser(t.database.db, { username: ADMIN.username, password: ADMIN.password, role: 'admin', resetExisting: false })
     }),
   )
-  origin = server.baseUrl
+  // The simulator's OAuth returns to localhost: the WeChat state cookie must be set on that host.
+  origin = server.baseUrl.replace('127.0.0.1', 'localhost')
   browser = await launchBrowser()
   desk = await newWechatContext(browser, { viewport: { width: 1366, height: 768 }, ...DESKTOP })
   buyer = await newWechatContext(browser)
@@ -110,14 +111,14 @@ describe('对公转账: a unit pays by bank transfer, 财务 confirms it once', 
     await signInToConsole(page, FINANCE.username, FINANCE.password)
     await menu(page, '对公转账')
     await page.waitForURL(/\/staff\/transfers/)
-    await page.getByRole('cell', { name: reference }).waitFor()
+    await page.getByRole('cell', { name: reference, exact: true }).waitFor()
     const table = (await page.locator('.el-table').first().textContent()) ?? ''
     for (const l of listed) expect(table).not.toContain(l.idNumber)
     await checkA11y(page, 'transfers')
   })
 
   it('confirms the receipt by amount and bank serial: the order is settled', async () => {
-    await page.getByRole('button', { name: `确认附言 ${reference} 到账` }).click()
+    await page.getByRole('button', { name: `确认到账（附言 ${reference}）` }).click()
     const dialog = page.getByRole('dialog', { name: '确认对公转账到账' })
     await dialog.waitFor()
     await dialog.getByLabel('到账金额（元）').fill((amountFen / 100).toFixed(2))
@@ -125,7 +126,7 @@ describe('对公转账: a unit pays by bank transfer, 财务 confirms it once', 
     await checkA11y(page, 'transfers: confirm dialog')
     await dialog.getByRole('button', { name: '确认到账' }).click()
     await page.getByTestId('transfer-result').filter({ hasText: '已结清' }).waitFor()
-    expect(await page.getByRole('cell', { name: reference }).count()).toBe(0)
+    expect(await page.getByRole('cell', { name: reference, exact: true }).count()).toBe(0)
     await checkA11y(page, 'transfers: confirmed')
   })
 
