@@ -223,7 +223,7 @@ describe('订单与退款: 财务 refunds a learner’s own order', () => {
           await page.waitForTimeout(500)
           return (await page.getByTestId('refund-status').first().textContent())?.trim()
         },
-        { timeout: 90_000, intervals: [1000] },
+        { timeout: 90_000, interval: 1000 },
       )
       .toBe('退款成功')
     await page.reload()
