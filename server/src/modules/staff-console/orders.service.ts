@@ -7,6 +7,7 @@ import { findOrderById, type OrderRow } from '../orders/orders.read-model.ts'
 import { searchOrdersForStaff } from '../orders/staff-orders.read-model.ts'
 import { requestRefund, syncRefund, type PaymentDeps } from '../payments/payments.public.ts'
 import { refundsOfOrders } from '../payments/payments.read-model.ts'
+import { REFUND_WINDOW_MS } from '../payments/payments.rules.ts'
 import { recordStaffAction, type StaffPrincipal } from '../staff/staff.public.ts'
 import { buyersAndProjects } from './buyers.repository.ts'
 import { RefundNotAllowedByConsoleError, RefundNotFoundError, RefundSubmitFailedError, StaffOrderNotFoundError } from './money.errors.ts'
@@ -80,7 +81,7 @@ function refundBlockedReason(order: OrderRow, now: Date, hasOpenRefund: boolean)
   if (order.status !== OrderStatus.PAID) return '只有已支付的订单可以退款'
   if (!order.transactionId) return '对公转账付款的订单请由财务线下原路退回单位'
   if (order.refundedFen >= order.amountFen) return '订单金额已全部退回'
-  if (order.paidAt && now.getTime() - order.paidAt.getTime() > 365 * 24 * 3600_000) return '订单支付已超过一年，微信支付不再受理退款'
+  if (order.paidAt && now.getTime() - order.paidAt.getTime() > REFUND_WINDOW_MS) return '订单支付已超过一年，微信支付不再受理退款'
   return null
 }
 
