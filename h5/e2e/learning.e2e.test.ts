@@ -358,6 +358,30 @@ describe('课程培训 → 进入学习 → 课程封面 → 播放 → 防挂�
     await page.close()
   })
 
+  it('plays on with a fresh link when the video link has expired (403 from the media)', { timeout: 120_000 }, async () => {
+    const page = await journey.context.newPage()
+    // The first request for the chapter's video meets an expired link, as after hours on the page.
+    let refused = 0
+    await page.route('**/media/videos/**', async (route) => {
+      if (refused > 0) return route.continue()
+      refused += 1
+      return route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ statusCode: 403, code: 'MEDIA_LINK_EXPIRED', error: 'Forbidden', message: '视频链接已过期' }) })
+    })
+    const freshLink = page.waitForResponse((r) => /\/api\/learning\/chapters\/\d+\/video-link$/.test(new URL(r.url()).pathname))
+    await page.goto(`${origin}/training`)
+    await page.getByRole('article', { name: PUBLIC_PROJECT_TITLE }).getByRole('button', { name: '进入学习' }).click()
+    await page.locator('.course-item', { hasText: course.title }).getByRole('link', { name: `观看《${course.title}》` }).click()
+    const fresh = await freshLink
+    expect(fresh.status()).toBe(200)
+    expect(refused).toBe(1)
+    // The fresh link loads and plays; no error is left on the page.
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1)
+    await page.locator('.vjs-big-play-button').click()
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 1)
+    expect(await page.getByText('视频加载失败').count()).toBe(0)
+    await page.close()
+  })
+
   it('never showed the page an answer, kept every request on our own host and raised no script errors', () => {
     expect(learningBodies.length).toBeGreaterThan(0)
     for (const body of learningBodies) expect(body).not.toContain('answerIndex')

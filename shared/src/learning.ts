@@ -76,6 +76,7 @@ const chapterProgressFields = {
 export const ChapterStateSchema = ClosedObject({
   id: IdSchema,
   title: Type.String(),
+  /** A signed link to the chapter's video that expires (GET …/chapters/:id/video-link gives a fresh one). */
   videoUrl: Type.String(),
   durationSeconds: Type.Integer(),
   ...chapterProgressFields,
@@ -96,6 +97,14 @@ export type CoursePlayer = Static<typeof CoursePlayerSchema>
 /** 防挂机 question as the learner sees it: never with its answer (LRN-5). */
 export const AntiIdleQuestionSchema = ClosedObject({ id: IdSchema, prompt: Type.String(), options: Type.Array(Type.String()) })
 export type AntiIdleQuestion = Static<typeof AntiIdleQuestionSchema>
+
+/** A fresh signed link to a chapter's video, for a player whose link expired mid-study. */
+export const ChapterVideoLinkSchema = ClosedObject({
+  videoUrl: Type.String(),
+  /** When the link stops working; null for an outside https URL that is not signed. */
+  expiresAt: Nullable(TimestampSchema),
+})
+export type ChapterVideoLink = Static<typeof ChapterVideoLinkSchema>
 
 export const PlaybackSessionSchema = ClosedObject({
   sessionId: Type.String(),

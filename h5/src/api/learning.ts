@@ -1,6 +1,7 @@
 import type {
   AnswerBody,
   AnswerResult,
+  ChapterVideoLink,
   CoursePlayer,
   LearningCoursePage,
   PlaybackSession,
@@ -43,6 +44,14 @@ export function fetchCoursePlayer(courseId: number, signal?: AbortSignal): Promi
  */
 export function openPlaybackSession(chapterId: number): Promise<PlaybackSession> {
   return http.post<PlaybackSession>(`/learning/chapters/${chapterId}/sessions`)
+}
+
+/**
+ * GET /api/learning/chapters/:id/video-link: a fresh signed link to the chapter's video, for a player
+ * whose link expired mid-study. 403 NOT_ENROLLED.
+ */
+export function fetchVideoLink(chapterId: number): Promise<ChapterVideoLink> {
+  return http.get<ChapterVideoLink>(`/learning/chapters/${chapterId}/video-link`)
 }
 
 /**

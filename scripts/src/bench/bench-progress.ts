@@ -98,6 +98,10 @@ async function main() {
     // CPU per report at that rate: the server process, and the database backends serving it.
     const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${scratch.name} and pid <> pg_backend_pid()`).map((r) => r.pid)
     const databaseCpu = cpuMeter(backends)
+    // Transactions committed in the scratch database: reports per transaction is what the per-report
+    // database CPU depends on most (each batch pays for its BEGIN, lock, read, write and COMMIT).
+    const commits = async () => Number((await sql<{ n: string }[]>`select xact_commit as n from pg_stat_database where datname = ${scratch.name}`)[0]?.n ?? 0)
+    const commitsBefore = await commits()
     await databaseCpu.start()
     const serverCpuBefore = cpuMs(server.pid as number)
     const sentBefore = sent
@@ -107,6 +111,8 @@ async function main() {
     const serverCpu = cpuMs(server.pid as number) - serverCpuBefore
     const databaseCpuMs = await databaseCpu.stop()
     const sentSustained = sent - sentBefore
+    await new Promise((r) => setTimeout(r, 1_500)) // backends report their counts within a second
+    const committed = (await commits()) - commitsBefore
     const peakRssMb = rss.stop()
     client.close()
 
@@ -129,6 +135,7 @@ async function main() {
     console.log(`slowest answer           ${sustained.slowest.latencyMs.toFixed(0)} ms, due at ${clock(sustained.slowest.at)}`)
     console.log(`disk flushes (fdatasync) p50 ${fsync.p50Ms.toFixed(2)} ms / p99 ${fsync.p99Ms.toFixed(2)} ms / max ${fsync.maxMs.toFixed(0)} ms at ${clock(fsync.maxAt)}; ${fsync.over50Ms} of ${fsync.samples} over 50 ms (probe beside the sustained phase: a disk stall holds up every commit)`)
     console.log(`CPU per report           server ${((serverCpu * 1000) / sentSustained).toFixed(0)} µs, database ${((databaseCpuMs * 1000) / sentSustained).toFixed(0)} µs (at the sustained rate; less noisy than reports/s)`)
+    console.log(`reports per transaction  ${(sentSustained / Math.max(1, committed)).toFixed(1)} (at the sustained rate: ${committed} commits in the scratch database)`)
     console.log(`server peak RSS          ${peakRssMb.toFixed(0)} MB (target ≤ 300 MB)`)
     console.log(`acknowledged reports     ${acknowledged.length}`)
     console.log(`missing from database    ${missing} (target 0)`)

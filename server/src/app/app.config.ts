@@ -12,6 +12,7 @@ import { parseInvoice, type InvoiceConfig } from '../modules/invoices/invoices.c
 import { parseNotices, requireNoticesInProduction, type NoticesConfig } from '../modules/notices/notices.config.ts'
 import { parseAntiIdle, type LearningConfig } from '../modules/learning/learning.config.ts'
 import { parseWechat, WECHAT_VARS, type WechatLiveConfig } from '../modules/wechat/wechat.config.ts'
+import { parseMedia, type MediaConfig } from '../integrations/media/config.ts'
 
 /**
  * The core configuration (database, port, public URL, data folder, production policy, secrets) and
@@ -100,6 +101,8 @@ export interface Config {
   siteFilesDir: string | null
   /** Keys sealing ID numbers and phones at rest and keying their blind indexes (crypto/personal-data.ts). */
   personalDataKeys: PersonalDataKeyring
+  /** Who serves course videos and how long a signed link works (MEDIA_*; integrations/media/config.ts). */
+  media: MediaConfig
 }
 
 /**
@@ -278,6 +281,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
     sms,
     antiIdle: parseAntiIdle(env, appEnv),
+    media: parseMedia(env, appEnv),
     trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),

@@ -10,6 +10,8 @@ import { usePersonalDataKeys } from '../crypto/personal-data.ts'
 import type { Database } from '../db/client.ts'
 import type { WechatSettings } from '../integrations/wechat/settings.ts'
 import type { SmsProvider } from '../integrations/sms/provider.ts'
+import { DEFAULT_MEDIA_CONFIG } from '../integrations/media/config.ts'
+import { createMediaUrlSigner } from '../integrations/media/index.ts'
 import authPlugin from '../plugins/auth.ts'
 import { loggerOptions } from '../core/logger.ts'
 import errorHandler from '../plugins/error-handler.ts'
@@ -27,7 +29,7 @@ import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.pa
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'notices' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'notices' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys' | 'media'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -77,6 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const derive = (purpose: string) => deriveKey(deps.jwtSecret, purpose)
 
   const now = deps.now ?? (() => new Date())
+  // Course videos leave the server only as signed links that expire (integrations/media).
+  const media = deps.config.media ?? DEFAULT_MEDIA_CONFIG
+  const mediaLinkKey = derive('media-link')
+  const videoLinks = { signer: createMediaUrlSigner(media, mediaLinkKey), ttlSeconds: media.ttlSeconds }
   await app.register(errorHandler)
   await app.register(securityHeaders, { publicBaseUrl: deps.config.publicBaseUrl })
   await app.register(metrics, {
@@ -109,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sms: deps.config.sms ?? null,
     ...(deps.sms === undefined ? {} : { smsProvider: deps.sms }),
     learning: { antiIdle: deps.config.antiIdle },
+    videoLinks,
     certificates: deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS,
     groupOrders: {
       transferAccount: deps.config.transferAccount === undefined ? SAMPLE_TRANSFER_ACCOUNT : deps.config.transferAccount,
@@ -117,11 +124,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     invoices: deps.config.invoice ?? DEVELOPMENT_INVOICE_CONFIG,
     ...(deps.config.notices ? { notices: deps.config.notices } : {}),
     siteFilesDir: deps.config.siteFilesDir ?? null,
+    seedDir: deps.config.seedDir,
   })
   if (deps.simulator) await app.register(deps.simulator, { prefix: '/wx-sim' })
   await app.register(staticFiles, {
     h5DistDir: deps.config.h5DistDir,
     mediaDir: path.join(deps.config.seedDir, 'media'),
+    mediaLinkKey,
+    now,
     siteFilesDir: deps.config.siteFilesDir ?? null,
   })
   return app

@@ -20,6 +20,7 @@ import type { InvoiceConfig } from '../modules/invoices/invoices.config.ts'
 import invoicesModule from '../modules/invoices/invoices.module.ts'
 import type { LearningConfig } from '../modules/learning/learning.config.ts'
 import learningModule from '../modules/learning/learning.module.ts'
+import type { VideoLinks } from '../modules/learning/video-link.service.ts'
 import type { NoticesConfig } from '../modules/notices/notices.config.ts'
 import noticesModule from '../modules/notices/notices.module.ts'
 import ordersModule from '../modules/orders/orders.module.ts'
@@ -41,12 +42,16 @@ export interface FeatureSettings {
   /** An SMS provider given instead of the configured one (tests); null: the development outbox. */
   smsProvider?: SmsProvider | null
   learning: LearningConfig
+  /** Chapter videos as signed links of the configured media provider (MEDIA_PROVIDER). */
+  videoLinks: VideoLinks
   certificates: CertificateSettings
   groupOrders: GroupOrdersConfig
   invoices: InvoiceConfig
   /** WeChat notices, reminders and 在线客服; the sample defaults when absent. */
   notices?: NoticesConfig
   siteFilesDir: string | null
+  /** The content folder (SEED_DIR): manifests uploaded in the console find their relative media there. */
+  seedDir: string
 }
 
 interface Mounted {
@@ -90,12 +95,12 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
 
   const features: Mounted[] = [
     mount(healthModule, '/api', () => ({ ctx, wechatMode, version: s.version })),
-    mount(catalogueModule, '/api', () => ({ ctx, statesFor: (userId: number) => (projectIds: number[]) => learnerProjectStates(ctx.db, userId, projectIds) })),
+    mount(catalogueModule, '/api', () => ({ ctx, statesFor: (userId: number) => (projectIds: number[]) => learnerProjectStates(ctx.db, userId, projectIds), manifestDir: s.seedDir })),
     mount(authModule, '/api', () => ({ ctx, sms, wechat, hasCertificate: (userId: number) => userHasCertificate(ctx.db, userId) })),
     mount(ordersModule, '/api/orders', () => ({ ctx })),
     mount(invoicesModule, '/api', () => ({ ctx, config: s.invoices, provideOnRefunded: onRefunded.set })),
     mount(paymentsModule, '', () => ({ ctx, wechatMode, wechat, onRefunded: (outTradeNo: string) => onRefunded.get()(outTradeNo), provide: payments.set })),
-    mount(learningModule, '/api/learning', () => ({ ctx, config: s.learning })),
+    mount(learningModule, '/api/learning', () => ({ ctx, config: s.learning, videoLinks: s.videoLinks })),
     mount(certificatesModule, '/api', () => ({ ctx, config: s.certificates })),
     mount(staffModule, '/api/staff', () => ({ ctx })),
     mount(groupOrdersModule, '/api', () => ({ ctx, config: s.groupOrders, payments: payments.get() })),

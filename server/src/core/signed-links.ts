@@ -18,10 +18,25 @@ export function signLink(key: string, subject: string, url: string, ttlSeconds: 
   return `${url}?expires=${expires}&sig=${mac(key, subject, expires)}`
 }
 
-/** Whether sig signs this subject until expires, and expires is not past (constant-time comparison). */
-export function isValidLinkSignature(key: string, subject: string, expires: number, sig: string, now: Date): boolean {
-  if (!Number.isInteger(expires) || expires < now.getTime() / 1000) return false
+/** The signature of a subject valid until `expires` (Unix seconds), for links whose URL a feature builds itself. */
+export function linkSignature(key: string, subject: string, expires: number): string {
+  return mac(key, subject, expires)
+}
+
+/**
+ * Why a link is refused, or 'valid': 'invalid' when sig does not sign this subject and expiry
+ * (tampered, or for another subject), 'expired' when it does but the time is past. The signature
+ * is checked first, so a forged link never learns whether its expiry would have passed.
+ */
+export function checkLinkSignature(key: string, subject: string, expires: number, sig: string, now: Date): 'valid' | 'invalid' | 'expired' {
+  if (!Number.isInteger(expires)) return 'invalid'
   const expected = Buffer.from(mac(key, subject, expires))
   const given = Buffer.from(sig)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid'
+  return expires < now.getTime() / 1000 ? 'expired' : 'valid'
+}
+
+/** Whether sig signs this subject until expires, and expires is not past (constant-time comparison). */
+export function isValidLinkSignature(key: string, subject: string, expires: number, sig: string, now: Date): boolean {
+  return checkLinkSignature(key, subject, expires, sig, now) === 'valid'
 }

@@ -2,9 +2,12 @@ import fp from 'fastify-plugin'
 import fastifyCookie from '@fastify/cookie'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { verifiedTokens } from './verified-tokens.ts'
 import { AccessTokenExpiredError, AccessTokenInvalidError, ConsentRequiredError, PasswordChangeRequiredError, SignInRequiredError, sessionEndedError } from './auth.errors.ts'
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+/** Verified tokens kept for the progress-report route: ~4 MB at most. */
+const VERIFIED_TOKENS_KEPT = 10_000
 
 export interface AccessClaims {
   /** user id */
@@ -100,8 +103,18 @@ export default fp<AuthPluginOptions>(
       verify: { algorithms: ['HS256'] },
     })
     app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign(claims))
+    // Only this hot path keeps verified tokens: `authenticate` reads the session row anyway.
+    const verified = verifiedTokens<AccessClaims & { exp?: number }>(VERIFIED_TOKENS_KEPT)
     app.decorate('verifyAccessToken', async (request: FastifyRequest) => {
-      await verifiedClaims(request)
+      const header = request.headers.authorization
+      const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined
+      const known = token === undefined ? undefined : verified.get(token, Date.now())
+      if (known) {
+        request.user = known
+        return
+      }
+      const claims = await verifiedClaims(request)
+      if (token !== undefined) verified.set(token, claims)
     })
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const claims = await verifiedClaims(request)

@@ -26,7 +26,7 @@ beforeAll(async () => {
   fs.symlinkSync(secretOutside, path.join(site, 'link.txt'))
   await app.register(errorHandler)
   app.get('/api/ping', async () => ({ ok: true }))
-  await app.register(staticFiles, { h5DistDir: dist, mediaDir: path.join(root, 'no-media'), siteFilesDir: site })
+  await app.register(staticFiles, { h5DistDir: dist, mediaDir: path.join(root, 'no-media'), siteFilesDir: site, mediaLinkKey: 'test-media-key' })
   await app.ready()
 })
 afterAll(async () => {

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static'
 import { ErrorCode } from '@app/shared'
 import { sendError } from './error-handler.ts'
 import { registerSiteFiles } from './site-files.ts'
+import { registerMediaFiles } from './media-files.ts'
 
 export interface StaticFilesOptions {
   /**
@@ -12,8 +13,12 @@ export interface StaticFilesOptions {
    * (管理后台) is built into its `staff/` folder and served at `/staff/` the same way.
    */
   h5DistDir: string
-  /** Course media of the seeded manifest, served at `/media/` with HTTP range support. */
+  /** Course media of the seeded manifest, served at `/media/` with HTTP range support; videos only through signed links. */
   mediaDir: string
+  /** The key of the built-in server's signed media links (integrations/media/static-link.ts). */
+  mediaLinkKey: string
+  /** The clock links expire by (tests move it). */
+  now?: () => Date
   /** Operator files (MP_verify_*.txt …) served at the site root; see site-files.ts. */
   siteFilesDir?: string | null
 }
@@ -42,13 +47,7 @@ export default fp<StaticFilesOptions>(
       app.log.warn('the H5 is not built (no h5/dist/index.html); only the API is served')
     }
     if (fs.existsSync(opts.mediaDir)) {
-      await app.register(fastifyStatic, {
-        root: opts.mediaDir,
-        prefix: '/media/',
-        decorateReply: false,
-        acceptRanges: true,
-        maxAge: '1d',
-      })
+      await registerMediaFiles(app, { mediaDir: opts.mediaDir, linkKey: opts.mediaLinkKey, now: opts.now ?? (() => new Date()) })
     }
 
     const staffDir = path.join(opts.h5DistDir, 'staff')

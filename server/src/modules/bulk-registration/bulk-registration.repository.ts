@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm'
+import { count, desc, inArray } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
 import { bulkRegisteredUsers, bulkRegistrations } from '../../db/schema/bulk-registration.ts'
@@ -54,4 +54,29 @@ export async function recordSmsOutcome(db: AppDb, runId: number, sentUserIds: nu
     if (sentUserIds.length > 0) await tx.update(bulkRegisteredUsers).set({ smsSent: true }).where(inArray(bulkRegisteredUsers.userId, sentUserIds))
     await tx.update(bulkRegistrations).set({ smsFailed: failed }).where(inArray(bulkRegistrations.id, [runId]))
   })
+}
+
+/** Earlier runs, newest first, a page at a time (their counts; the rows themselves are not kept). */
+export async function listRuns(db: AppDb, page: { page: number; pageSize: number }) {
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: bulkRegistrations.id,
+        source: bulkRegistrations.source,
+        staff: bulkRegistrations.staff,
+        fileName: bulkRegistrations.fileName,
+        rows: bulkRegistrations.rows,
+        created: bulkRegistrations.created,
+        existed: bulkRegistrations.existed,
+        invalid: bulkRegistrations.invalid,
+        smsFailed: bulkRegistrations.smsFailed,
+        createdAt: bulkRegistrations.createdAt,
+      })
+      .from(bulkRegistrations)
+      .orderBy(desc(bulkRegistrations.createdAt), desc(bulkRegistrations.id))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
+    db.select({ n: count() }).from(bulkRegistrations),
+  ])
+  return { items, total: total?.n ?? 0 }
 }

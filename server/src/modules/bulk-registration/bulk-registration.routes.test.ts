@@ -34,6 +34,14 @@ describe('POST /api/staff/bulk-registrations', () => {
     expect(res.json().code).toBe('STAFF_UNAUTHORIZED')
   })
 
+  it('refuses 财务 before reading the sheet: registering learners is 客服 work', async () => {
+    const finance = await signInNewStaff(t.app, t.database.db, 'finance')
+    const res = await upload(finance.token)
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('STAFF_FORBIDDEN')
+    expect(await t.database.db.select().from(devSmsOutbox).where(sentTo('13700000011'))).toHaveLength(0)
+  })
+
   it('creates the missing accounts once, texts their initial passwords, reports the bad row and audits each run', async () => {
     const staff = await signInNewStaff(t.app, t.database.db)
     const first = await upload(staff.token)

@@ -25,7 +25,8 @@ const SHEET_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetm
  */
 const bulkRegistrationRoutes: FastifyPluginAsyncTypebox<{ deps: BulkRegistrationRouteDeps }> = async (app, { deps }) => {
   // Checked before the body is read: without a staff token not a byte of the upload is taken in.
-  app.addHook('onRequest', app.requireStaff)
+  // 客服 and admins register learners (docs/staff.md, roles); 财务 does not.
+  app.addHook('onRequest', app.requireStaffRole('operator'))
   // The 5 MB cap holds while the file streams in; reading it happens in a worker thread (service).
   const parseSheet = cappedUploadParser(MAX_FILE_BYTES, () => new SheetFileTooLargeError(String(MAX_FILE_BYTES / 1024 / 1024)))
   for (const type of SHEET_TYPES) app.addContentTypeParser(type, parseSheet)

@@ -29,3 +29,19 @@ export async function writeResultSheet(result: BulkRegistrationResult): Promise<
     },
   ])
 }
+
+/** 下载模板: the manual's 附件2, its four columns as text cells (an 18-digit ID number typed into a number cell loses its last digits). */
+export async function writeTemplateSheet(): Promise<Buffer> {
+  return writeWorkbook('附件2 批量注册名单', [
+    {
+      name: '名单',
+      columns: [
+        { header: '姓名', key: 'name', width: 12 },
+        { header: '身份证号', key: 'idNumber', width: 22, numFmt: '@' },
+        { header: '手机号', key: 'phone', width: 14, numFmt: '@' },
+        { header: '单位', key: 'unit', width: 28 },
+      ],
+      rows: [],
+    },
+  ])
+}

@@ -3,15 +3,18 @@
  * format and scripts/src/commands/import-content.ts for the operator CLI.
  *
  * Media mapping. A `cover` or `video` value is either
- *  - an absolute `https://` URL (CDN or object store, production): stored unchanged; or
+ *  - an absolute `https://` URL (somebody else's host): stored unchanged and given to the page as it
+ *    is, unsigned, so not protected against sharing; or
  *  - a path relative to the manifest's folder, which must lie inside its `media/` subfolder, use
  *    "/" separators and contain no "." or ".." segments: stored as the site-absolute URL "/" + the
- *    path, each segment percent-encoded. So `media/videos/a.mp4` → `/media/videos/a.mp4`, because
- *    the server serves `<manifest folder>/media/` at `/media/` (plugins/static-files.ts, with range
- *    support). The file must exist; an .mp4 must hold an H.264 track, have its moov box first
+ *    path, each segment percent-encoded. So `media/videos/a.mp4` → `/media/videos/a.mp4`. The path
+ *    is the object's name for the configured media provider, which hands videos to the page as
+ *    signed links that expire (integrations/media; docs/deployment.md §5): the built-in server
+ *    serves `<manifest folder>/media/` at `/media/` with range support, a bucket or CDN holds the
+ *    same paths. The file must exist; an .mp4 must hold an H.264 track, have its moov box first
  *    ("faststart") and last durationSeconds ± 1 s.
- * Relative media therefore only work for the manifest in the server's SEED_DIR; other manifests
- * should use https URLs.
+ * With the built-in server, relative media therefore only work for the manifest in the server's
+ * SEED_DIR; with a bucket or CDN, upload the manifest's media/ folder there.
  *
  * Keys. categories.code, projects.code, (project, course code), (course, chapter code) and
  * (course, question code). Rows are created or updated in place, never deleted: progress, orders
@@ -35,7 +38,7 @@ import {
   upsertProjectRows,
   upsertQuestionRows,
 } from './catalogue-import.repository.ts'
-import { ManifestError, mediaUrl, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
+import { ManifestError, mediaUrl, parseManifest, readManifest, type Manifest } from './catalogue-manifest.parser.ts'
 
 export { hasCatalogue } from './catalogue-import.repository.ts'
 
@@ -59,6 +62,24 @@ export interface ImportReport {
 export async function importCatalogue(db: AppDb, manifestPath: string): Promise<ImportReport> {
   const manifest = await readManifest(manifestPath)
   return db.transaction((tx) => upsertManifest(tx, manifest))
+}
+
+/**
+ * The same import for a manifest uploaded in the console: its text, relative media looked up under
+ * `mediaBaseDir`; `alsoInTransaction` runs in the import's transaction (the staff audit record), so
+ * the content and its record commit or roll back together.
+ */
+export async function importCatalogueText(
+  db: AppDb,
+  source: { text: string; mediaBaseDir: string; fileName: string },
+  alsoInTransaction: (tx: AppDb, report: ImportReport) => Promise<void>,
+): Promise<ImportReport> {
+  const manifest = await parseManifest(source.text, source.mediaBaseDir, source.fileName)
+  return db.transaction(async (tx) => {
+    const report = await upsertManifest(tx, manifest)
+    await alsoInTransaction(tx, report)
+    return report
+  })
 }
 
 type CategoryRow = typeof categories.$inferInsert

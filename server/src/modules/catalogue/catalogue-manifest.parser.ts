@@ -97,15 +97,23 @@ export async function readManifest(manifestPath: string): Promise<Manifest> {
     const code = (error as NodeJS.ErrnoException).code
     throw new ManifestError([`cannot read ${manifestPath}${code ? ` (${code})` : ''}`])
   }
+  return parseManifest(text, path.dirname(manifestPath), path.basename(manifestPath))
+}
+
+/**
+ * Parses and fully validates a manifest's text; relative media are looked up under `mediaBaseDir`
+ * (the manifest's folder, or the server's content folder for a manifest uploaded in the console).
+ */
+export async function parseManifest(text: string, mediaBaseDir: string, fileName: string): Promise<Manifest> {
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    throw new ManifestError([`${path.basename(manifestPath)} is not valid JSON: ${(error as Error).message}`])
+    throw new ManifestError([`${fileName} is not valid JSON: ${(error as Error).message}`])
   }
   if (!validator.Check(raw)) throw new ManifestError(schemaIssues(validator.Errors(raw)))
   const manifest: Manifest = raw
-  const issues = [...ruleIssues(manifest), ...(await mediaIssues(manifest, path.dirname(manifestPath)))]
+  const issues = [...ruleIssues(manifest), ...(await mediaIssues(manifest, mediaBaseDir))]
   if (issues.length > 0) throw new ManifestError(issues)
   return manifest
 }

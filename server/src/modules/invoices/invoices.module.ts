@@ -12,6 +12,7 @@ import invoiceRoutes from './invoices.routes.ts'
 import { reverseForRefundedOrder } from './invoices.service.ts'
 import type { InvoiceDeps, InvoiceLog } from './invoices.types.ts'
 import { databaseTokenStore } from './provider-token.adapter.ts'
+import staffInvoiceRoutes from './staff-invoices.routes.ts'
 
 /** The job looks for due documents this often (and at once after an application). */
 const JOB_INTERVAL_MS = 5_000
@@ -78,6 +79,7 @@ const invoicesModule: FeatureModule<InvoicesModuleOptions> = async (app, { ctx, 
   provideOnRefunded(invoices.onRefunded)
   await app.register(invoices.routes, { prefix: '/invoices', deps: invoices.deps })
   await app.register(invoices.callbackRoutes, { prefix: '/invoice-callbacks', deps: invoices.deps })
+  await app.register(staffInvoiceRoutes, { prefix: '/staff/invoices', deps: invoices.deps })
   if (invoices.devMail) await app.register(invoices.devMail, { prefix: '/dev', db: ctx.db })
   if (ctx.runJobs) await app.register(invoices.job, { deps: invoices.deps })
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { ProgressAck } from '@app/shared'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
@@ -139,6 +139,21 @@ describe('server-verified progress (LRN-4)', () => {
     const { sessionId } = await open(owner, outline[0]?.chapters[0]?.id as number)
     const res = await report(other, sessionId, { seq: 1, positionSeconds: 1, clientElapsedMs: 1000 })
     expect(res.statusCode).toBe(404)
+  })
+
+  it('refuses a report whose access token has expired, though the same token was accepted before', async () => {
+    // The report route remembers tokens it verified (plugins/verified-tokens.ts): never past their expiry.
+    const { learner, sessionId } = await playing(0)
+    expect((await report(learner, sessionId, { seq: 1, positionSeconds: 1, clientElapsedMs: 1000 })).statusCode).toBe(200)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + 16 * 60_000)
+      const res = await report(learner, sessionId, { seq: 2, positionSeconds: 2, clientElapsedMs: 2000 })
+      expect(res.statusCode).toBe(401)
+      expect(res.json().message).toBe('登录已过期，请重新登录')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

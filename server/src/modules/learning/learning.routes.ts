@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import {
   AnswerBodySchema,
   AnswerResultSchema,
+  ChapterVideoLinkSchema,
   CoursePlayerSchema,
   LearningCoursePageSchema,
   LearningIdParamsSchema,
@@ -14,20 +15,23 @@ import {
 } from '@app/shared'
 import { withErrors } from '../../core/route-schemas.ts'
 import { answerQuestion } from './anti-idle.service.ts'
-import { openPlayback, type LearningDeps } from './playback.service.ts'
-import { coursePage, coursePlayer, listPlans } from './plans.service.ts'
+import type { LearningDeps } from './playback.service.ts'
+import { coursePage, listPlans } from './plans.service.ts'
+import { chapterVideoLink, coursePlayerWithLinks, openPlaybackWithLink, type VideoLinks } from './video-link.service.ts'
 import { reportProgress } from './progress-report.service.ts'
 
 export interface LearningRoutesOptions {
   deps: LearningDeps
   now: () => Date
+  /** Signs chapter video links (integrations/media). */
+  videoLinks: VideoLinks
 }
 
 const security = [{ bearer: [] }]
 const SessionParamsSchema = Type.Object({ sessionId: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
 
 /** 课程培训, 进入学习 and the player (LRN-1 … LRN-7); every query is scoped to the signed-in learner. */
-const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (app, { deps, now }) => {
+const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (app, { deps, now, videoLinks }) => {
   const { db } = deps
   const preHandler = app.authenticate
 
@@ -56,7 +60,7 @@ const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (
   app.get(
     '/courses/:id',
     { preHandler, schema: { tags: ['learning'], summary: '课程播放页：章节与进度', security, params: LearningIdParamsSchema, response: withErrors({ 200: CoursePlayerSchema }) } },
-    async (request) => coursePlayer(db, request.user.uid, request.params.id),
+    async (request) => coursePlayerWithLinks(db, videoLinks, request.user.uid, request.params.id, now()),
   )
 
   app.post(
@@ -64,8 +68,23 @@ const learningRoutes: FastifyPluginAsyncTypebox<LearningRoutesOptions> = async (
     { preHandler, schema: { tags: ['learning'], summary: '开始播放章节（服务器开启播放会话）', security, params: LearningIdParamsSchema, response: withErrors({ 201: PlaybackSessionSchema }) } },
     async (request, reply) => {
       reply.code(201)
-      return openPlayback(deps, request.user.uid, request.params.id, now())
+      return openPlaybackWithLink(deps, videoLinks, request.user.uid, request.params.id, now())
     },
+  )
+
+  app.get(
+    '/chapters/:id/video-link',
+    {
+      preHandler,
+      schema: {
+        tags: ['learning'],
+        summary: '章节视频的新链接（链接过期后播放器续播用）',
+        security,
+        params: LearningIdParamsSchema,
+        response: withErrors({ 200: ChapterVideoLinkSchema }),
+      },
+    },
+    async (request) => chapterVideoLink(db, videoLinks, request.user.uid, request.params.id, now()),
   )
 
   app.post(
