@@ -14,8 +14,9 @@ export interface StaffConsoleModuleOptions {
 
 /**
  * The staff console's pages on the server (管理后台, mounted at /api/staff): 学员 — search, a
- * learner's record, reveal with a reason, and account actions (docs/staff.md). Sign-in and staff
- * accounts are the staff feature's; the console's front end is h5/src-staff/.
+ * learner's record, reveal with a reason, and account actions; 订单与退款, 对公转账 and 团购订单
+ * (money.routes.ts; docs/staff.md). Sign-in and staff accounts are the staff feature's; the
+ * console's front end is h5/src-staff/.
  */
 const staffConsoleModule: FeatureModule<StaffConsoleModuleOptions> = async (app, { ctx, sms, payments }) => {
   await app.register(learnerRoutes, { prefix: '/learners', deps: { db: ctx.db, sms, now: ctx.now } })
