@@ -59,6 +59,7 @@ const tablesOf = (feature) => ({
  * - certificates/completion-report.read-model.ts: the completion report (OPS-3) joins enrolments,
  *   projects, accounts, progress and certificates of a whole year in one statement;
  *   certificates/completion-summary.read-model.ts counts the same per unit and 区县 for 统计.
+ * - group-orders/group-orders.read-model.ts: the 对公转账 queue, transfer rows joined onto their pending orders.
  * - invoices/invoice-orders.read-model.ts: 我的发票 and the invoice job's sweeps, anti-joins of paid
  *   orders without an invoice.
  * - learning/course-progress.read-model.ts and learning/learner-record.read-model.ts: a learner's
@@ -68,6 +69,7 @@ const tablesOf = (feature) => ({
 const CROSS_OWNER_READ_MODELS = [
   'server/src/modules/certificates/completion-report.read-model.ts',
   'server/src/modules/certificates/completion-summary.read-model.ts',
+  'server/src/modules/group-orders/group-orders.read-model.ts',
   'server/src/modules/invoices/invoice-orders.read-model.ts',
   'server/src/modules/learning/course-progress.read-model.ts',
   'server/src/modules/learning/learner-record.read-model.ts',

@@ -14,7 +14,7 @@ export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus]
 /** Unpaid orders close after this long (PAY-1); WeChat is told the same through time_expire. */
 export const ORDER_PAYMENT_WINDOW_MINUTES = 30
 
-const OrderStatusSchema = Type.Union([
+export const OrderStatusSchema = Type.Union([
   Type.Literal(OrderStatus.PENDING),
   Type.Literal(OrderStatus.PAID),
   Type.Literal(OrderStatus.CLOSED),

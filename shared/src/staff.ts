@@ -56,7 +56,6 @@ export const TransferConfirmationSchema = Type.Object(
     outcome: Type.Union([
       Type.Literal('paid'),
       Type.Literal('already_paid'),
-      Type.Literal('already_confirmed'),
       Type.Literal('duplicate_payment'),
       Type.Literal('paid_after_close'),
     ]),

@@ -10,7 +10,6 @@ import { openDatabase, runCli, UsageError } from './cli.ts'
 
 const OUTCOMES: Record<string, string> = {
   paid: 'settled: the order is paid and its learners are enrolled',
-  already_confirmed: 'already confirmed with this bank serial: nothing changed',
   already_paid: 'the order was already paid: nothing changed',
   duplicate_payment: 'the order was already paid by WeChat Pay: this transfer is recorded as owed back to the unit',
 }

@@ -7,7 +7,7 @@
  *   pnpm --filter @app/scripts refund-order --sync <out_refund_no>
  */
 import { parseArgs } from 'node:util'
-import { createWechatPayClient, createWechatRuntime, loadConfig, requestRefund, syncRefund } from '@app/server/commands'
+import { createWechatPayClient, createWechatRuntime, loadConfig, requestRefund, reverseForRefundedOrder, syncRefund } from '@app/server/commands'
 import { openDatabase, runCli, UsageError } from './cli.ts'
 
 await runCli(async () => {
@@ -22,7 +22,10 @@ await runCli(async () => {
   const wechat = createWechatRuntime(config, null).settings
   const database = await openDatabase()
   const log = { info() {}, warn: (o: object, m?: string) => console.warn(m ?? '', o), error: (o: object, m?: string) => console.error(m ?? '', o) }
-  const deps = { db: database.db, wechat, pay: createWechatPayClient(wechat), publicBaseUrl: config.publicBaseUrl, log }
+  // A refund this command sees succeed red-letters the order's issued invoice, as the notification
+  // does; the server's invoice job sends the red-letter invoice on its next round.
+  const onRefunded = async (outTradeNo: string) => void (await reverseForRefundedOrder({ db: database.db, now: () => new Date(), kick: () => {} }, outTradeNo))
+  const deps = { db: database.db, wechat, pay: createWechatPayClient(wechat), publicBaseUrl: config.publicBaseUrl, log, onRefunded }
   try {
     if (values.sync) {
       const outcome = await syncRefund(deps, number, new Date())

@@ -54,6 +54,7 @@ export { totpCode } from '../modules/staff/totp.rules.ts'
 
 // refund-order (PAY-4, OPS-4) and confirm-transfer (GRP-3).
 export { requestRefund, syncRefund } from '../modules/payments/refunds.service.ts'
+export { reverseForRefundedOrder } from '../modules/invoices/invoices.service.ts'
 export { confirmTransfer } from '../modules/group-orders/group-transfer.service.ts'
 
 // completion-report (OPS-3).

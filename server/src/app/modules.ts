@@ -105,7 +105,7 @@ export async function registerModules(app: FastifyInstance, ctx: AppContext, s: 
     mount(staffModule, '/api/staff', () => ({ ctx })),
     mount(groupOrdersModule, '/api', () => ({ ctx, config: s.groupOrders, payments: payments.get() })),
     mount(bulkRegistrationModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
-    mount(staffConsoleModule, '/api/staff', () => ({ ctx, sms: sms.provider })),
+    mount(staffConsoleModule, '/api/staff', () => ({ ctx, sms: sms.provider, payments: payments.get })),
     mount(goLiveModule, '/api/staff', () => ({ ctx, wechatMode, wechat, siteFilesDir: s.siteFilesDir, sms: s.sms?.tencent ?? null, ...(s.notices ? { notices: s.notices } : {}) })),
     mount(wechatModule, '/api/wechat', () => ({ ctx, wechatMode, wechat })),
     mount(privacyModule, '/api', () => ({ ctx })),

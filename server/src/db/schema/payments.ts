@@ -25,7 +25,8 @@ export const refunds = pgTable(
     outRefundNo: text().notNull().unique(),
     amountFen: integer().notNull(),
     reason: text().notNull(),
-    status: text().$type<'requested' | 'processing' | 'succeeded' | 'failed'>().notNull(),
+    /** `closed` / `abnormal`: WeChat's CLOSED and ABNORMAL answers (no longer open; see refunds.service.ts). */
+    status: text().$type<'requested' | 'processing' | 'succeeded' | 'failed' | 'closed' | 'abnormal'>().notNull(),
     requestedBy: text().notNull(),
     createdAt: timestamptz().notNull(),
     refundId: text(),

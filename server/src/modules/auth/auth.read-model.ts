@@ -106,3 +106,10 @@ export async function userIdOfOpenid(db: AppDb | AppTx, openid: string): Promise
   const [row] = await db.select({ userId: wechatBindings.userId }).from(wechatBindings).where(eq(wechatBindings.openid, openid))
   return row?.userId
 }
+
+/** These accounts, opened (the staff console masks what it shows), in one query. */
+export async function usersByIds(db: AppDb, userIds: number[]) {
+  if (userIds.length === 0) return new Map<number, ReturnType<typeof openUser>>()
+  const rows = await db.select().from(users).where(inArray(users.id, [...new Set(userIds)]))
+  return new Map(rows.map((row) => [row.id, openUser(row)]))
+}

@@ -1,4 +1,4 @@
-import { desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import { openStored } from '../../crypto/personal-data.ts'
 import type { AppDb } from '../../db/client.ts'
@@ -62,4 +62,14 @@ export async function latestOrganisationNames(db: AppDb, userIds: number[]): Pro
 /** A filter for another owner's query: the account holds a certificate whose organisation matches the ILIKE pattern. */
 export function organisationMatches(pattern: string): (userId: AnyPgColumn) => SQL {
   return (userId) => sql`exists (select 1 from ${certificates} c where c.user_id = ${userId} and c.organisation_name ilike ${pattern})`
+}
+
+/** The certificate number each of these learners holds for the project, in one query; absent = none. */
+export async function certificateNumbersFor(db: AppDb, projectId: number, userIds: number[]): Promise<Map<number, string>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db
+    .select({ userId: certificates.userId, number: certificates.number })
+    .from(certificates)
+    .where(and(eq(certificates.projectId, projectId), inArray(certificates.userId, userIds)))
+  return new Map(rows.map((r) => [r.userId, r.number]))
 }

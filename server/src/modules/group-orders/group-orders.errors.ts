@@ -13,3 +13,5 @@ export const FileLinkInvalidError = defineError(ErrorCode.FILE_LINK_INVALID, '�
 export const TransferNotOfferedError = defineError(ErrorCode.TRANSFER_NOT_OFFERED, '暂不支持对公转账，请使用微信支付', 409)
 export const TransferMismatchError = defineError(ErrorCode.TRANSFER_MISMATCH, '%s', 409)
 export const GroupOrderUnpaidError = defineError(ErrorCode.GROUP_ORDER_UNPAID, '团购订单支付后才能导出学员名单', 409)
+/** A 对公转账 already confirmed: a second confirmation (a double click, two staff at once, a retry) settles nothing. */
+export const TransferAlreadyConfirmedError = defineError(ErrorCode.TRANSFER_ALREADY_CONFIRMED, '%s', 409)

@@ -193,12 +193,16 @@ describe('对公转账 (GRP-3)', () => {
     expect(byLearner.statusCode).toBe(401)
     expect(byLearner.json().code).toBe('STAFF_UNAUTHORIZED')
 
-    const staff = await signInNewStaff(t.app, t.database.db)
+    const staff = await signInNewStaff(t.app, t.database.db, 'finance')
     const wrongAmount = await confirm(staff.token, { ...payload, amountFen: priceFen })
     expect(wrongAmount.json().code).toBe('TRANSFER_MISMATCH')
     const first = await confirm(staff.token, payload)
     expect(first.json()).toMatchObject({ outcome: 'paid', outTradeNo: order.outTradeNo, status: 'paid' })
-    expect((await confirm(staff.token, payload)).json().outcome).toBe('already_confirmed')
+    const again = await confirm(staff.token, payload)
+    expect(again.statusCode).toBe(409)
+    expect(again.json()).toMatchObject({ code: 'TRANSFER_ALREADY_CONFIRMED', message: expect.stringContaining('未重复入账') })
+    const operator = await signInNewStaff(t.app, t.database.db, 'operator')
+    expect((await confirm(operator.token, payload)).json().code).toBe('STAFF_FORBIDDEN')
     expect(await activeEnrolments(learners.map((l) => l.id))).toHaveLength(2)
     const audit = await t.database.db.select().from(staffAuditLog).where(eq(staffAuditLog.target, `order:${order.outTradeNo}`))
     expect(audit).toHaveLength(1)
@@ -211,7 +215,7 @@ describe('对公转账 (GRP-3)', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel`, headers: bearer(buyer.token) })).json().status).toBe('closed')
     // Meanwhile learner 0 is enrolled by an order of their own.
     await enrol(t.database.db, learners[0]!.id, projectId)
-    const staff = await signInNewStaff(t.app, t.database.db)
+    const staff = await signInNewStaff(t.app, t.database.db, 'finance')
     const res = await confirm(staff.token, { reference: transfer.reference, amountFen: 2 * priceFen, bankSerial: 'B20260002' })
     expect(res.json()).toMatchObject({ outcome: 'paid', status: 'paid' })
     const enrolled = await activeEnrolments(learners.map((l) => l.id))
@@ -226,7 +230,7 @@ describe('对公转账 (GRP-3)', () => {
   it('transfer and WeChat Pay at once: settled exactly once, the second payment recorded to refund', async () => {
     const buyer = await newBuyer(t)
     const { learners, order, transfer } = await groupOrder(buyer, 3)
-    const staff = await signInNewStaff(t.app, t.database.db)
+    const staff = await signInNewStaff(t.app, t.database.db, 'finance')
     const prepared = await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/pay`, headers: bearer(buyer.token) })
     // Real parallel requests against the listening server.
     const [byTransfer] = await Promise.all([

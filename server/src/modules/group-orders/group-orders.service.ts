@@ -53,6 +53,7 @@ export async function findBuyerGroupOrder(db: AppDb, buyerUserId: number, orderI
 }
 
 export interface GroupLearnerRow {
+  userId: number
   idNumber: string
   realName: string
   enrolled: boolean
@@ -75,6 +76,7 @@ export async function orderLearners(db: AppDb, order: OrderRow, page?: { offset:
   const dues = await seatRefundDues(db, order.id, ids)
   const hours = await countedHours(db, order.projectId, ids)
   return items.map((item) => ({
+    userId: item.learnerUserId,
     idNumber: people.get(item.learnerUserId)?.idNumber ?? '',
     realName: people.get(item.learnerUserId)?.realName ?? '',
     enrolled: item.enrolled,

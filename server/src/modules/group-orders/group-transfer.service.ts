@@ -5,11 +5,16 @@ import { lockOrderById } from '../orders/orders.repository.ts'
 import { receivePayment, withSeatRetry, type ReceiveOutcome } from '../payments/payments.public.ts'
 import { recordTransferConfirmedNotice } from '../notices/notices.public.ts'
 import { recordStaffAction } from '../staff/staff.public.ts'
-import { TransferMismatchError } from './group-orders.errors.ts'
+import { TransferAlreadyConfirmedError, TransferMismatchError } from './group-orders.errors.ts'
+
+/** 2026-12-05 19:40 in Beijing time, for a message staff read. */
+function beijingTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+}
 import { lockTransferByReference, markTransferConfirmed } from './group-orders.repository.ts'
 
 export interface TransferConfirmation {
-  outcome: ReceiveOutcome['kind'] | 'already_confirmed'
+  outcome: ReceiveOutcome['kind']
   outTradeNo: string
   status: string
   /** What staff must return to the unit from this transfer (seats not needed, or the whole of a duplicate payment). */
@@ -27,7 +32,7 @@ function isAcceptedAmount(order: OrderRow, listed: number, amountFen: number): b
 /**
  * Staff confirm that a 对公转账 arrived (GRP-3): the order is settled through the same path as a
  * WeChat payment, in one transaction with the order row locked, so it happens once whichever
- * arrives first; a second confirmation of the same receipt changes nothing; a transfer for an
+ * arrives first; a second confirmation is refused (TRANSFER_ALREADY_CONFIRMED) and changes nothing; a transfer for an
  * order WeChat Pay already settled is recorded as owed back. Seats of learners who had bought for
  * themselves are not taken and their price is owed back (`refundDueFen`, for staff to return).
  * Audited with the staff member.
@@ -42,8 +47,11 @@ export async function confirmTransfer(db: AppDb, staffId: number, body: ConfirmT
       const order = await lockOrderById(tx, transfer.orderId)
       if (!order) throw new TransferMismatchError('没有与该转账附言对应的团购订单，请核对附言')
       if (transfer.confirmedAt) {
-        if (transfer.bankSerial === bankSerial) return { outcome: 'already_confirmed', outTradeNo: order.outTradeNo, status: order.status, refundDueFen: 0 }
-        throw new TransferMismatchError(`该订单的转账已于此前确认（流水号 ${transfer.bankSerial ?? ''}），如又收到一笔请按重复付款退回`)
+        // Refused whatever the serial: a repeat (double click, two staff at once — the row lock orders them) changes nothing.
+        const same = transfer.bankSerial === bankSerial
+        throw new TransferAlreadyConfirmedError(
+          `该订单的对公转账已于 ${beijingTime(transfer.confirmedAt)} 确认（流水号 ${transfer.bankSerial ?? ''}），订单已结清，未重复入账${same ? '' : '；如又收到一笔转账，请按重复付款退回单位'}`,
+        )
       }
       if (!isAcceptedAmount(order, await listedCount(tx, order.id), body.amountFen)) {
         throw new TransferMismatchError(`到账金额 ${formatFen(body.amountFen)} 元与订单应付 ${formatFen(order.amountFen)} 元不符，请核对后处理`)

@@ -5,9 +5,9 @@ import { currentStaff } from '../staff/staff.public.ts'
 import { confirmTransfer } from './group-transfer.service.ts'
 import type { GroupOrderDeps } from './group-orders.types.ts'
 
-/** Staff side of 团体购买: confirming a 对公转账 receipt (GRP-3, OPS-5). Staff tokens only; audited. */
+/** Staff side of 团体购买: confirming a 对公转账 receipt (GRP-3, OPS-5). 财务 and 管理员 only; audited. */
 const groupOrderStaffRoutes: FastifyPluginAsyncTypebox<{ deps: GroupOrderDeps }> = async (app, { deps }) => {
-  app.addHook('preHandler', app.requireStaff)
+  app.addHook('preHandler', app.requireStaffRole('finance'))
 
   app.post(
     '/transfers/confirm',

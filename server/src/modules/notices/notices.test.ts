@@ -104,7 +104,7 @@ describe('event → outbox → WeChat (模板消息)', () => {
     openids.forEach(follow)
     const order = await createGroupOrder(t, buyer.token, projectId, learners.map((l) => l.idNumber))
     const detail = (await t.app.inject({ method: 'GET', url: `/api/group-orders/${order.id}`, headers: bearer(buyer.token) })).json()
-    const staff = await signInNewStaff(t.app, t.database.db)
+    const staff = await signInNewStaff(t.app, t.database.db, 'finance')
     const confirmed = await t.app.inject({
       method: 'POST',
       url: '/api/staff/group-orders/transfers/confirm',

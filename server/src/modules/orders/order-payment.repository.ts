@@ -68,6 +68,14 @@ export async function markOrderRefunding(tx: Db, orderId: number): Promise<void>
   await tx.update(orders).set({ status: OrderStatus.REFUNDING }).where(eq(orders.id, orderId))
 }
 
+/** WeChat closed a refund without paying it: the order is paid again (and may be refunded anew). */
+export async function markOrderRefundClosed(tx: Db, orderId: number): Promise<void> {
+  await tx
+    .update(orders)
+    .set({ status: OrderStatus.PAID })
+    .where(and(eq(orders.id, orderId), eq(orders.status, OrderStatus.REFUNDING)))
+}
+
 /**
  * A refund succeeded: its amount counted; once the whole amount is back the order is refunded, its
  * items hold nobody and its enrolments are revoked (they stop counting).

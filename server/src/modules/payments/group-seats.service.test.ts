@@ -107,7 +107,7 @@ describe('before payment: learners who bought for themselves are taken off the o
     const detail = await groupDetail(buyer, order.id)
     expect(detail).toMatchObject({ learnerCount: 2, droppedCount: 1, transfer: { amountFen: 2 * priceFen } })
     // The unit had already sent the amount it saw first.
-    const staff = await signInNewStaff(t.app, db())
+    const staff = await signInNewStaff(t.app, db(), 'finance')
     const confirmed = await t.app.inject({
       method: 'POST',
       url: '/api/staff/group-orders/transfers/confirm',
@@ -187,7 +187,7 @@ describe('the learner pays for themself while the group order is paid (parallel 
   }, 240_000)
 
   it('对公转账 confirmed while the learner pays for themself: one enrolment, the seat recorded for staff to return', async () => {
-    const staff = await signInNewStaff(t.app, db())
+    const staff = await signInNewStaff(t.app, db(), 'finance')
     for (let round = 0; round < 3; round++) {
       const learner = await newBuyer(t)
       const others = await insertLearners(db(), 2)

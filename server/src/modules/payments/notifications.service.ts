@@ -4,7 +4,8 @@ import type { WechatPayRefund, WechatPayTransaction } from '../../integrations/w
 import { afterGroupPayment } from './group-seats.service.ts'
 import { recordNotification } from './payments.repository.ts'
 import type { PaymentDeps } from './payments.service.ts'
-import { settlePaid, settleRefund } from './settlement.service.ts'
+import { applyRefundAnswer } from './refunds.service.ts'
+import { settlePaid } from './settlement.service.ts'
 
 export type NotificationKind = 'transaction' | 'refund'
 
@@ -56,15 +57,11 @@ export async function receiveNotification(
     const refund = notification.resource as WechatPayRefund & { refund_status?: string; mchid?: string }
     if (typeof refund?.out_refund_no !== 'string') return 400
     // Refund notifications name the state `refund_status`; the query API names it `status`.
-    const outcome = await settleRefund(deps.db, deps.wechat, { ...refund, status: refund.refund_status ?? refund.status }, at, audit)
+    const outcome = await applyRefundAnswer(deps, { ...refund, status: refund.refund_status ?? refund.status }, at, audit)
     // A refund that did not succeed (closed, abnormal) is a fact to acknowledge, not a forgery.
     if (outcome.kind === 'rejected' && outcome.reason !== 'not_success') {
       deps.log.error({ outRefundNo: refund.out_refund_no, reason: outcome.reason }, 'refund notification failed our checks')
       return 400
-    }
-    if (outcome.kind === 'refunded' && deps.onRefunded) {
-      // The invoice job's sweep catches up if this fails; the refund itself is already settled.
-      await deps.onRefunded(refund.out_trade_no).catch((error: unknown) => deps.log.warn({ err: String(error).slice(0, 200) }, 'post-refund hook failed'))
     }
     return 204
   }

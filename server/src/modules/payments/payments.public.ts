@@ -5,3 +5,4 @@
 export { dropEnrolledSeats } from './group-seats.service.ts'
 export type { PaymentDeps } from './payments.service.ts'
 export { receivePayment, withSeatRetry, type ReceiveOutcome } from './settlement.service.ts'
+export { applyRefundAnswer, requestRefund, syncRefund, type RefundRow } from './refunds.service.ts'

@@ -44,3 +44,12 @@ export async function hasRefundInProgress(db: AppDb | AppTx, orderIds: number[])
     .limit(1)
   return !!row
 }
+
+/** Each order's refunds (staff's 订单与退款), oldest first, for the orders shown (one query). */
+export async function refundsOfOrders(db: AppDb, orderIds: number[]) {
+  if (orderIds.length === 0) return new Map<number, (typeof refunds.$inferSelect)[]>()
+  const rows = await db.select().from(refunds).where(inArray(refunds.orderId, orderIds)).orderBy(refunds.id)
+  const byOrder = new Map<number, (typeof refunds.$inferSelect)[]>()
+  for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row])
+  return byOrder
+}

@@ -37,9 +37,21 @@ export async function findUnansweredRefund(tx: Db, orderId: number, requestedBy:
   return row
 }
 
-/** WeChat accepted the refund. */
+/**
+ * WeChat accepted the refund. Only a refund not yet answered moves: a repeated request (a double
+ * click) whose answer arrives after the success was applied must not make it open again — it would
+ * be settled, and counted, a second time.
+ */
 export async function markRefundProcessing(db: Db, refundId: number, wechatRefundId: string): Promise<void> {
-  await db.update(refunds).set({ status: 'processing', refundId: wechatRefundId }).where(eq(refunds.id, refundId))
+  await db
+    .update(refunds)
+    .set({ status: 'processing', refundId: wechatRefundId })
+    .where(and(eq(refunds.id, refundId), inArray(refunds.status, ['requested', 'processing'])))
+}
+
+/** WeChat closed the refund (CLOSED) or could not pay it out (ABNORMAL): it is no longer open. */
+export async function markRefundEnded(tx: Db, refundId: number, status: 'closed' | 'abnormal'): Promise<void> {
+  await tx.update(refunds).set({ status }).where(eq(refunds.id, refundId))
 }
 
 /** A refund by its out_refund_no, locked for the caller's transaction. */
