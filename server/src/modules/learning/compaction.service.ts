@@ -1,16 +1,6 @@
 import type { AppDb } from '../../db/client.ts'
-import { ANSWER_GRACE_MS, segmentsOf, SEGMENT_GAP_MS, type RawReport, type Segment } from './credited-segments.rules.ts'
-import {
-  answersAround,
-  insertSegments,
-  lockSessionForCompaction,
-  markCompacted,
-  nextSessionOpenedAt,
-  rawReportsAfter,
-  sessionsDueForCompaction,
-  type CompactableSession,
-} from './compaction.repository.ts'
-import type { Tx } from './learning.types.ts'
+import { insertSegments, lockSessionForCompaction, markCompacted, sessionsDueForCompaction } from './compaction.repository.ts'
+import { segmentsAfter } from './credited-segments.read-model.ts'
 
 /**
  * A session is ended once it has had no report for this long (a superseded one gets none): longer
@@ -23,24 +13,6 @@ export const SESSION_ENDED_AFTER_MS = 10 * 60_000
 export type CompactionStep = (step: 'locked' | 'read' | 'segments' | 'marked') => void | Promise<void>
 
 /**
- * The segments of a session's reports after `afterSeq`, as compaction keeps them and as the reads
- * of a session not compacted yet show them (same rows, same rules: the same answer).
- */
-export async function segmentsAfter(db: AppDb | Tx, session: CompactableSession, afterSeq: number): Promise<{ reports: RawReport[]; segments: Segment[] }> {
-  const reports = await rawReportsAfter(db, session, afterSeq)
-  if (!reports.some((r) => r.creditedMs > 0)) return { reports, segments: [] }
-  const times = reports.map((r) => r.receivedAt.getTime())
-  const answers = await answersAround(
-    db,
-    session.userId,
-    session.chapterId,
-    new Date(Math.min(...times) - SEGMENT_GAP_MS),
-    new Date(Math.max(...times) + ANSWER_GRACE_MS),
-  )
-  return { reports, segments: segmentsOf(reports, answers, await nextSessionOpenedAt(db, session.userId, session.openedAt)) }
-}
-
-/**
  * Compacts one session in ONE transaction: its segments are written and the session marked
  * compacted up to its last seq together, or neither is. Rerunning it (after a crash, on another
  * instance) finds it compacted and does nothing. Returns whether it compacted anything.
@@ -50,7 +22,7 @@ export async function compactSession(db: AppDb, sessionId: string, now: Date, st
     const session = await lockSessionForCompaction(tx, sessionId)
     if (!session) return false
     await step('locked')
-    const { segments } = await segmentsAfter(tx, session, session.compactedSeq)
+    const segments = await segmentsAfter(tx, session, session.compactedSeq)
     await step('read')
     await insertSegments(tx, session, segments)
     await step('segments')
