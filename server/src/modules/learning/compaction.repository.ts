@@ -27,7 +27,7 @@ export async function sessionsDueForCompaction(db: AppDb, endedBefore: Date, lim
   const rows = await db
     .select({ id: playbackSessions.id })
     .from(playbackSessions)
-    .where(and(isNull(playbackSessions.compactedAt), lt(playbackSessions.openedAt, endedBefore), sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) < ${endedBefore}`))
+    .where(and(isNull(playbackSessions.compactedAt), lt(playbackSessions.openedAt, endedBefore), sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) < ${endedBefore.toISOString()}::timestamptz`))
     .orderBy(asc(playbackSessions.openedAt))
     .limit(limit)
   return rows.map((r) => r.id)
@@ -38,7 +38,7 @@ export async function oldestDueForCompaction(db: AppDb, endedBefore: Date): Prom
   const [row] = await db
     .select({ at: min(sql<Date>`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt})`) })
     .from(playbackSessions)
-    .where(and(isNull(playbackSessions.compactedAt), lt(playbackSessions.openedAt, endedBefore), sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) < ${endedBefore}`))
+    .where(and(isNull(playbackSessions.compactedAt), lt(playbackSessions.openedAt, endedBefore), sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) < ${endedBefore.toISOString()}::timestamptz`))
   return row?.at ? new Date(row.at) : null
 }
 

@@ -97,7 +97,7 @@ export async function segmentsOfSessions(db: AppDb, sessionIds: string[]): Promi
 export async function sessionSegments(db: AppDb, sessionIds: string[]): Promise<Map<string, Segment[]>> {
   const result = new Map<string, Segment[]>(sessionIds.map((id) => [id, []]))
   if (sessionIds.length === 0) return result
-  for (const s of await segmentsOfSessions(db, sessionIds)) result.get(s.sessionId)?.push(s)
+  for (const { sessionId, ...segment } of await segmentsOfSessions(db, sessionIds)) result.get(sessionId)?.push(segment)
   const sessions = await db
     .select({
       id: playbackSessions.id,

@@ -65,7 +65,7 @@ export async function sessionsNotCompactedIn(db: AppDb, from: Date | null, to: D
       and(
         isNull(playbackSessions.compactedAt),
         lt(playbackSessions.openedAt, new Date(to.getTime() + SLACK_MS)),
-        from === null ? undefined : sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) >= ${new Date(from.getTime() - SLACK_MS)}`,
+        from === null ? undefined : sql`coalesce(${playbackSessions.lastReportAt}, ${playbackSessions.openedAt}) >= ${new Date(from.getTime() - SLACK_MS).toISOString()}::timestamptz`,
       ),
     )
   return Number(row?.n ?? 0)
