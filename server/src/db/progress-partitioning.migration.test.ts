@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS_DIR } from './client.ts'
 import { withDatabase } from '../../test/global-setup.ts'
+import { testPostgresUrl } from '../../test/db.ts'
 
 // Migration 0021 turns progress_reports into a table partitioned by day, keeping the rows that
 // exist (docs/deployment.md, "Migrating progress_reports"). Checked on a database migrated up to
@@ -23,7 +24,7 @@ afterEach(async () => {
 })
 
 async function emptyDatabase(): Promise<RawDb> {
-  const url = process.env.TEST_DATABASE_URL
+  const url = testPostgresUrl()
   if (!url) {
     const { PGlite } = await import('@electric-sql/pglite')
     const { drizzle } = await import('drizzle-orm/pglite')

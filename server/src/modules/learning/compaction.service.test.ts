@@ -18,7 +18,7 @@ let plan: Awaited<ReturnType<typeof publicPlan>>
 beforeAll(async () => {
   t = await buildTestApp({ antiIdle: { minSeconds: 8, maxSeconds: 12 } })
   plan = await publicPlan(t)
-})
+}, 180_000)
 afterAll(async () => t.close())
 
 type Chapter = { id: number; durationSeconds: number }
