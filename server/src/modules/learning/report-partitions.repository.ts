@@ -45,11 +45,15 @@ export function partitionName(from: Date): string {
   return `progress_reports_p${from.toISOString().slice(0, 10).replaceAll('-', '')}`
 }
 
-/** Creates the partition [from, to) (nothing if one of that name exists). */
+/**
+ * Creates the partition [from, to): an empty table shaped like the parent, then attached. ATTACH
+ * takes a SHARE UPDATE EXCLUSIVE lock on progress_reports (reports go on being written), where
+ * CREATE TABLE … PARTITION OF would take an ACCESS EXCLUSIVE one.
+ */
 export async function createReportPartition(db: AppDb, from: Date, to: Date): Promise<void> {
-  await db.execute(
-    sql.raw(`create table if not exists "${partitionName(from)}" partition of progress_reports for values from ('${from.toISOString()}') to ('${to.toISOString()}')`),
-  )
+  const name = partitionName(from)
+  await db.execute(sql.raw(`create table if not exists "${name}" (like progress_reports including defaults including constraints)`))
+  await db.execute(sql.raw(`alter table progress_reports attach partition "${name}" for values from ('${from.toISOString()}') to ('${to.toISOString()}')`))
 }
 
 /**
