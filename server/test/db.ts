@@ -55,3 +55,8 @@ export async function createTestDatabase(): Promise<Database> {
     },
   }
 }
+
+/** The PostgreSQL server tests run on (TEST_DATABASE_URL), or undefined for the embedded database. */
+export function testPostgresUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL
+}

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema/learning.ts'
@@ -138,12 +138,25 @@ export function parseBatchState(result: Rows): BatchState {
   return state
 }
 
-/** The answer stored for a report sent before (a resent report gets it again). */
-export async function storedAck(tx: Tx, sessionId: string, seq: number): Promise<ProgressAck | undefined> {
+/** Servers' clocks may differ a little: a stored report is looked for this far outside its session's times. */
+const CLOCK_SLACK_MS = 60 * 60_000
+
+/**
+ * The answer stored for a report sent before (a resent report gets it again). Bounded by when
+ * the session opened and now, so only the partitions of those days of progress_reports are read.
+ */
+export async function storedAck(tx: Tx, session: Pick<SessionState, 'id' | 'openedAt'>, seq: number, now: Date): Promise<ProgressAck | undefined> {
   const [row] = await tx
     .select({ ack: progressReports.ack })
     .from(progressReports)
-    .where(and(eq(progressReports.sessionId, sessionId), eq(progressReports.seq, seq)))
+    .where(
+      and(
+        eq(progressReports.sessionId, session.id),
+        eq(progressReports.seq, seq),
+        gte(progressReports.receivedAt, new Date(session.openedAt.getTime() - CLOCK_SLACK_MS)),
+        lte(progressReports.receivedAt, new Date(now.getTime() + CLOCK_SLACK_MS)),
+      ),
+    )
   return row?.ack as ProgressAck | undefined
 }
 
@@ -151,7 +164,9 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 
 /**
  * Writes the batch's new state of sessions, chapter progress and learners, and inserts its
- * reports, in ONE statement. Rows travel as JSON parameters unpacked by jsonb_to_recordset, so
+ * reports, in ONE statement. A session with new reports is due for compaction again
+ * (compacted_at = null; already null for all but its first report after a compaction, so the
+ * update stays HOT). Rows travel as JSON parameters unpacked by jsonb_to_recordset, so
  * the statement is the same whatever the batch size (and costs no per-row query building).
  */
 export function writeBatch(
@@ -188,7 +203,8 @@ export function writeBatch(
   )
   return sql`
     with s as (
-      update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at
+      update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at,
+        compacted_at = null
       from jsonb_to_recordset(${sessions}::jsonb) as v(id uuid, last_seq int, last_client_ms int, credited_ms int, last_report_at timestamptz)
       where t.id = v.id
     ),
