@@ -60,15 +60,35 @@ export const playbackSessions = pgTable(
     /** The page's monotonic clock at the last accepted report (ms since the session opened). */
     lastClientMs: integer().notNull().default(0),
     lastReportAt: timestamptz(),
+    /**
+     * Reports up to this seq are compacted into `credited_segments` (docs/learning.md, "What is
+     * kept for good"): their raw rows may be dropped with their partition.
+     */
+    compactedSeq: integer().notNull().default(0),
+    /**
+     * When the session was last compacted; null while it has reports not compacted yet (every
+     * accepted report sets it back to null). Only compaction and that reset change it, so its
+     * partial index does not cost the report path its HOT updates.
+     */
+    compactedAt: timestamptz(),
   },
   (t) => [
     index().on(t.userId, t.openedAt),
     index().on(t.chapterId),
     uniqueIndex('playback_sessions_one_active').on(t.userId).where(sql`${t.status} = 'active'`),
+    index('playback_sessions_to_compact').on(t.openedAt).where(sql`${t.compactedAt} is null`),
   ],
 )
 
-/** Each report's answer by (session, seq), so a resent report gets the same answer and no new credit. */
+/**
+ * Each report's answer by (session, seq), so a resent report gets the same answer and no new credit.
+ * Raw history: PARTITIONED BY RANGE (received_at), one partition per UTC day, created ahead and
+ * dropped after the retention by the progress-history job (docs/deployment.md, "Keeping
+ * progress_reports small"). drizzle-kit cannot declare partitioning: the migration that made it
+ * partitioned is hand-written (0021). The key includes the partition key, as PostgreSQL requires;
+ * (session, seq) stays unique because a report is stored only when its seq is above the session's
+ * last_seq, under the learner's lock, in the transaction that raises last_seq.
+ */
 export const progressReports = pgTable(
   'progress_reports',
   {
@@ -81,7 +101,37 @@ export const progressReports = pgTable(
     receivedAt: timestamptz().notNull(),
     ack: jsonb().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.sessionId, t.seq, t.receivedAt] })],
+)
+
+/**
+ * What is kept for good of a playback session once its raw reports go (docs/learning.md): each
+ * run of credited playback — chapter, from–to position, when, credited ms, and the 防挂机 questions
+ * asked and answered in it. Written by compaction in the transaction that raises the session's
+ * compacted_seq, so a session is never half-compacted.
+ */
+export const creditedSegments = pgTable(
+  'credited_segments',
+  {
+    sessionId: uuid()
+      .notNull()
+      .references(() => playbackSessions.id),
+    /** The first and last report (seq) of the run. */
+    fromSeq: integer().notNull(),
+    toSeq: integer().notNull(),
+    userId: requiredRef(() => users.id),
+    chapterId: requiredRef(() => chapters.id),
+    /** Video positions the run credited, from–to (ms). */
+    fromMs: integer().notNull(),
+    toMs: integer().notNull(),
+    startedAt: timestamptz().notNull(),
+    endedAt: timestamptz().notNull(),
+    creditedMs: integer().notNull(),
+    questionsAsked: integer().notNull().default(0),
+    answeredRight: integer().notNull().default(0),
+    answeredWrong: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.fromSeq] }), index().on(t.userId, t.startedAt), index().on(t.chapterId)],
 )
 
 /**

@@ -151,7 +151,9 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 
 /**
  * Writes the batch's new state of sessions, chapter progress and learners, and inserts its
- * reports, in ONE statement. Rows travel as JSON parameters unpacked by jsonb_to_recordset, so
+ * reports, in ONE statement. A session with new reports is due for compaction again
+ * (compacted_at = null; already null for all but its first report after a compaction, so the
+ * update stays HOT). Rows travel as JSON parameters unpacked by jsonb_to_recordset, so
  * the statement is the same whatever the batch size (and costs no per-row query building).
  */
 export function writeBatch(
@@ -188,7 +190,8 @@ export function writeBatch(
   )
   return sql`
     with s as (
-      update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at
+      update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at,
+        compacted_at = null
       from jsonb_to_recordset(${sessions}::jsonb) as v(id uuid, last_seq int, last_client_ms int, credited_ms int, last_report_at timestamptz)
       where t.id = v.id
     ),
