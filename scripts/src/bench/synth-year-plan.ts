@@ -40,7 +40,7 @@ export function uuidFrom(r: Prng): string {
 }
 
 export const YEAR = 2026
-const YEAR_START = Date.UTC(YEAR, 0, 1) - 8 * 3600_000 // midnight, China time
+export const YEAR_START = Date.UTC(YEAR, 0, 1) - 8 * 3600_000 // midnight, China time
 const DAY = 86_400_000
 export const REPORT_EVERY_MS = 10_000
 

@@ -11,19 +11,20 @@ export const REAL_MINUTES_PER_HOUR = 45
 export const RAW_RETENTION_DAYS = 35
 /** Tables whose rows grow with the video watched (one per 10 s report, one per 300–900 s answer). */
 const VIDEO_DRIVEN = new Set(['progress_reports', 'anti_idle_answers'])
-/** Raw report tables the lifecycle drops after RAW_RETENTION_DAYS (the partitions and their parent). */
-export const isRawReports = (table: string) => table === 'progress_reports' || table.startsWith('progress_reports_')
+/** The raw reports (their partitions summed): what the lifecycle drops after RAW_RETENTION_DAYS. */
+export const isRawReports = (table: string) => table === 'progress_reports'
 
 export interface TableSize { table: string; rows: number; tableBytes: number; indexBytes: number; totalBytes: number }
 
 export async function tableSizes(sql: postgres.Sql): Promise<TableSize[]> {
-  // Partitions are counted under their own names; a partitioned parent itself holds nothing.
+  // A partitioned table counts as one: its partitions' sizes summed under the parent's name.
   const rows = await sql<{ table: string; rows: string; table_bytes: string; index_bytes: string; total_bytes: string }[]>`
-    select c.relname as table, greatest(c.reltuples, 0)::bigint as rows, pg_table_size(c.oid) as table_bytes,
-      pg_indexes_size(c.oid) as index_bytes, pg_total_relation_size(c.oid) as total_bytes
+    select coalesce(p.relname, c.relname) as table, sum(greatest(c.reltuples, 0))::bigint as rows, sum(pg_table_size(c.oid)) as table_bytes,
+      sum(pg_indexes_size(c.oid)) as index_bytes, sum(pg_total_relation_size(c.oid)) as total_bytes
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind = 'r' and c.relname not like '\\_\\_drizzle%'
-    order by pg_total_relation_size(c.oid) desc`
+    left join pg_inherits i on i.inhrelid = c.oid left join pg_class p on p.oid = i.inhparent
+    where n.nspname = 'public' and c.relkind = 'r' and c.relname not like '\\_\\_%'
+    group by 1 order by sum(pg_total_relation_size(c.oid)) desc`
   return rows.map((r) => ({ table: r.table, rows: Number(r.rows), tableBytes: Number(r.table_bytes), indexBytes: Number(r.index_bytes), totalBytes: Number(r.total_bytes) }))
 }
 

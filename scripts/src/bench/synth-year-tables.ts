@@ -13,6 +13,8 @@ import { certificateNumber, enrollmentIdOf, learnerPrng, learnerYear, orderIdOf,
 export const CERTIFICATE_KEY = 'synth-year-signing-key'
 const ISSUER = '重庆市某某继续教育培训中心（示例）'
 export const FINANCE_STAFF_ID = 1
+/** How long after its last report an ended session is compacted (the progress-history job's pass). */
+const COMPACTED_AFTER_MS = 3_600_000
 
 type Producer = () => Iterable<string>
 export interface TableLoad { table: string; columns: string[]; produce: (from: number, step: number) => Producer }
@@ -222,14 +224,29 @@ function learningLoads(p: Population, questionJson: Map<number, string>): TableL
   return [
     {
       table: 'playback_sessions',
-      columns: ['id', 'user_id', 'chapter_id', 'status', 'opened_at', 'last_seq', 'credited_ms', 'last_client_ms', 'last_report_at'],
+      columns: ['id', 'user_id', 'chapter_id', 'status', 'opened_at', 'last_seq', 'credited_ms', 'last_client_ms', 'last_report_at', 'compacted_seq', 'compacted_at'],
       produce: (from, step) =>
         function* () {
           for (const i of learnersOf(p, from, step)) {
             const { sessions } = learnerYear(p, i)
             for (const [k, s] of sessions.entries()) {
               const status = k === sessions.length - 1 ? 'active' : 'superseded'
-              yield line([s.id, uid(i), s.chapterId, status, iso(s.openedAt), s.reports, s.creditedMs, s.reports * REPORT_EVERY_MS, iso(s.openedAt + s.reports * REPORT_EVERY_MS)])
+              const ended = s.openedAt + s.reports * REPORT_EVERY_MS
+              // Every session of the year has ended and been compacted (the progress-history job's work).
+              yield line([s.id, uid(i), s.chapterId, status, iso(s.openedAt), s.reports, s.creditedMs, s.reports * REPORT_EVERY_MS, iso(ended), s.reports, iso(ended + COMPACTED_AFTER_MS)])
+            }
+          }
+        },
+    },
+    {
+      table: 'credited_segments',
+      columns: ['session_id', 'from_seq', 'to_seq', 'user_id', 'chapter_id', 'from_ms', 'to_ms', 'started_at', 'ended_at', 'credited_ms', 'questions_asked', 'answered_right', 'answered_wrong'],
+      produce: (from, step) =>
+        function* () {
+          for (const i of learnersOf(p, from, step)) {
+            for (const s of learnerYear(p, i).sessions) {
+              const wrong = s.answers.filter((a) => !a.correct).length
+              yield line([s.id, 1, s.reports, uid(i), s.chapterId, s.fromMs, s.fromMs + s.creditedMs, iso(s.openedAt + REPORT_EVERY_MS), iso(s.openedAt + s.reports * REPORT_EVERY_MS), s.creditedMs, s.questionId ? 1 : 0, s.answers.length - wrong, wrong])
             }
           }
         },

@@ -3,8 +3,8 @@
  * PostgreSQL database (or the empty one given), deterministic for a seed: learners (ID numbers and
  * phones sealed, blind indexes) in units across the 区县, individual and group orders with their
  * payments, enrolments, sign-in sessions, playback sessions with a report per 10 s of credited
- * video, 防挂机 answers, chapter progress, course completions and certificates consistent with
- * them. Indexes end as the migrations define them. Prints rows and time per table, then table and
+ * video (in day partitions) and their compacted credited segments, 防挂机 answers, chapter
+ * progress, course completions and certificates consistent with them. Indexes end as the migrations define them. Prints rows and time per table, then table and
  * index sizes per learner-year and their projection to the province (docs/deployment.md).
  *
  *   pnpm bench:synth-year [-- --learners 20000 --seed 2026 --minutes-per-hour 4 --streams 2]
@@ -21,7 +21,8 @@ import { createDatabase, SAMPLE_PERSONAL_DATA_KEYS, usePersonalDataKeys } from '
 import { createScratchDatabase } from './database.ts'
 import { buildCatalogue, buildUnits } from './synth-year-catalogue.ts'
 import { copyInto, withIndexesRebuilt } from './synth-year-copy.ts'
-import { drawPopulation } from './synth-year-plan.ts'
+import { prepareReportPartitions } from './synth-year-partitions.ts'
+import { drawPopulation, YEAR_START } from './synth-year-plan.ts'
 import { printSizes, tableSizes } from './synth-year-sizes.ts'
 import { catalogueLoads, FINANCE_STAFF_ID, populationLoads, type TableLoad } from './synth-year-tables.ts'
 
@@ -68,6 +69,8 @@ async function main() {
     const questionJson = new Map(catalogue.questionRows.map((q) => [q.id, JSON.stringify({ id: q.id, prompt: q.prompt, options: q.options })]))
     await sql`insert into staff_users (id, username, password_hash, role) values (${FINANCE_STAFF_ID}, 'synth.finance', 'scrypt$disabled', 'finance')`
     console.log(`synthetic year: ${LEARNERS.toLocaleString('en')} learners, ${population.units.length} units, seed ${SEED}, ${MINUTES_PER_HOUR} min of video per 学时, ${STREAMS} COPY streams for the big tables`)
+    const partitions = await prepareReportPartitions(sql, YEAR_START)
+    if (partitions) console.log(`  progress_reports: ${partitions} day partitions made for the year (partitioned by day, as the migrations make it)`)
     const started = performance.now()
     for (const t of [...catalogueLoads(catalogue), ...populationLoads(population, questionJson)]) {
       const t0 = performance.now()
