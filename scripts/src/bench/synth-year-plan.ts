@@ -5,16 +5,25 @@
  */
 import { CERTIFICATE_NUMBER_ALPHABET, certificateCheckChar, idNumberCheckChar } from '@app/shared'
 
-/** mulberry32: a small, fast 32-bit generator; good enough for test data, and the same on every machine. */
-export function prng(seed: number) {
-  let a = seed >>> 0
+/**
+ * sfc32 (Chris Doty-Humphrey's small fast counter generator): 128 bits of state, so the streams
+ * of 20,000 learners do not overlap (a 32-bit state would: their sequences are windows of one cycle).
+ */
+export function prng(a: number, b = 0x9e3779b9, c = 0x243f6a88, d = 0xb7e15162) {
+  a >>>= 0
+  b >>>= 0
+  c >>>= 0
+  d >>>= 0
   const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    const t = (((a + b) >>> 0) + d) >>> 0
+    d = (d + 1) >>> 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) >>> 0
+    c = (c << 21) | (c >>> 11)
+    c = (c + t) >>> 0
+    return t / 4294967296
   }
+  for (let i = 0; i < 12; i++) next()
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
@@ -24,19 +33,20 @@ export function prng(seed: number) {
 }
 export type Prng = ReturnType<typeof prng>
 
-/** One learner's own stream: seed and number mixed (splitmix-style), so neighbours do not correlate. */
+/** One learner's own stream: seed, learner number and stream number each fill a word of the state. */
 export function learnerPrng(seed: number, learner: number, stream = 0): Prng {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(learner + 1, 0xc2b2ae35) ^ Math.imul(stream + 7, 0x27d4eb2f)
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d)
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b)
-  return prng(h ^ (h >>> 16))
+  return prng(seed, learner + 1, stream + 0x51ed, 0x2545f491)
 }
 
-/** A version-4-shaped UUID from the generator (the server's are random too). */
-export function uuidFrom(r: Prng): string {
-  let hex = ''
-  for (let i = 0; i < 4; i++) hex += Math.floor(r.next() * 2 ** 32).toString(16).padStart(8, '0')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16] as string, 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+/**
+ * A version-4-shaped UUID: random-looking leading bytes (like the server's, so the B-tree sees
+ * them scattered) and, in the last 12 hex digits, the learner and the row's number, so two rows
+ * never share an id.
+ */
+export function uuidFrom(r: Prng, learner: number, k: number): string {
+  const hex = (n: number, width: number) => Math.floor(n).toString(16).padStart(width, '0').slice(-width)
+  const tail = hex(learner, 7) + hex(k, 5)
+  return `${hex(r.next() * 2 ** 32, 8)}-${hex(r.next() * 65536, 4)}-4${hex(r.next() * 4096, 3)}-${'89ab'[Math.floor(r.next() * 4)]}${hex(r.next() * 4096, 3)}-${tail}`
 }
 
 export const YEAR = 2026
@@ -108,11 +118,21 @@ export function personOf(p: Population, learner: number) {
   return { name, idNumber: first17 + idNumberCheckChar(first17), phone: `1${r.pick(['39', '58', '87', '36', '77'])}${String(learner).padStart(8, '0')}` }
 }
 
-export function certificateNumber(r: Prng): string {
+/** CQ + year + 12 characters + check: 5 random, then the enrolment id in base 32 (unique). */
+export function certificateNumber(r: Prng, enrollmentId: number): string {
   let random = ''
-  for (let i = 0; i < 12; i++) random += r.pick([...CERTIFICATE_NUMBER_ALPHABET])
-  const body = `CQ${YEAR}${random}`
+  for (let i = 0; i < 5; i++) random += r.pick([...CERTIFICATE_NUMBER_ALPHABET])
+  let id = ''
+  for (let n = enrollmentId, i = 0; i < 7; i++, n = Math.floor(n / 32)) id = CERTIFICATE_NUMBER_ALPHABET[n % 32] + id
+  const body = `CQ${YEAR}${random}${id}`
   return body + certificateCheckChar(body)
+}
+
+/** When the learner registered and first bought: its own stream, so tables that need only this skip the year. */
+export function learnerStart(p: Population, learner: number) {
+  const r = learnerPrng(p.seed, learner, 8)
+  const firstStudy = YEAR_START + r.int(3, 300) * DAY + r.int(8, 22) * 3600_000 + r.int(0, 3599) * 1000
+  return { firstStudy, boughtAt: firstStudy - r.int(1, 20) * 3600_000 }
 }
 
 export interface Session {
@@ -158,11 +178,26 @@ export interface LearnerYear {
  * credited video; 8 % of answers are wrong and followed by a right one.
  */
 export function learnerYear(p: Population, learner: number): LearnerYear {
+  // Tables loaded side by side walk the learners in the same order: a recent learner's year is
+  // asked for again by the next table, so the last few thousand are kept rather than drawn again.
+  let cache = recentYears.get(p)
+  if (!cache) recentYears.set(p, (cache = new Map()))
+  const hit = cache.get(learner)
+  if (hit) return hit
+  const year = drawLearnerYear(p, learner)
+  cache.set(learner, year)
+  if (cache.size > 8000) cache.delete(cache.keys().next().value as number)
+  return year
+}
+const recentYears = new WeakMap<Population, Map<number, LearnerYear>>()
+
+function drawLearnerYear(p: Population, learner: number): LearnerYear {
   const r = learnerPrng(p.seed, learner, 3)
   const projects = [p.projects[0]!]
   const pro = p.professionalOf[learner] as number
   if (pro >= 0) projects.push(p.projects[pro]!)
-  let clock = YEAR_START + r.int(3, 300) * DAY + r.int(8, 22) * 3600_000 + r.int(0, 3599) * 1000
+  const start = learnerStart(p, learner)
+  let clock = start.firstStudy
   const sessions: Session[] = []
   const enrolments: Enrolment[] = []
   let dayBudgetMs = r.int(30, 150) * 60_000
@@ -174,7 +209,7 @@ export function learnerYear(p: Population, learner: number): LearnerYear {
   }
   projects.forEach((project, slot) => {
     const group = slot === 0 && p.groupBought[learner] === 1
-    const boughtAt = clock - r.int(1, 20) * 3600_000
+    const boughtAt = slot === 0 ? start.boughtAt : clock - r.int(1, 20) * 3600_000
     const roll = r.next()
     const outcome = roll < 0.82 ? 'completed' : roll < 0.94 ? 'studying' : 'not_started'
     const goal = outcome === 'completed' ? project.requiredHours : outcome === 'studying' ? project.requiredHours * (0.1 + 0.8 * r.next()) : 0
@@ -213,7 +248,7 @@ export function learnerYear(p: Population, learner: number): LearnerYear {
           const completesChapter = positionMs + lengthMs >= chapter.durationMs
           const completesCourse = completesChapter && lastChapter && !stopInside
           const session: Session = {
-            id: uuidFrom(r),
+            id: uuidFrom(r, learner, sessions.length),
             chapterId: chapter.id,
             courseId: course.id,
             openedAt: clock,

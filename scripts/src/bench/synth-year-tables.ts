@@ -8,7 +8,7 @@ import { PRIVACY_POLICY_VERSION } from '@app/shared'
 import { sealedUserColumns, signCertificate } from '@app/server/commands'
 import { iso, line } from './synth-year-copy.ts'
 import type { Catalogue } from './synth-year-catalogue.ts'
-import { certificateNumber, enrollmentIdOf, learnerPrng, learnerYear, orderIdOf, orderIdOfGroup, personOf, REPORT_EVERY_MS, uuidFrom, YEAR, type Population } from './synth-year-plan.ts'
+import { certificateNumber, enrollmentIdOf, learnerPrng, learnerStart, learnerYear, orderIdOf, orderIdOfGroup, personOf, REPORT_EVERY_MS, uuidFrom, YEAR, type Population } from './synth-year-plan.ts'
 
 export const CERTIFICATE_KEY = 'synth-year-signing-key'
 const ISSUER = '重庆市某某继续教育培训中心（示例）'
@@ -17,7 +17,13 @@ export const FINANCE_STAFF_ID = 1
 const COMPACTED_AFTER_MS = 3_600_000
 
 type Producer = () => Iterable<string>
-export interface TableLoad { table: string; columns: string[]; produce: (from: number, step: number) => Producer }
+export interface TableLoad {
+  table: string
+  columns: string[]
+  produce: (from: number, step: number) => Producer
+  /** Loaded together with the other learning tables (after the accounts and orders). */
+  reportsPhase?: boolean
+}
 
 function* learnersOf(p: Population, from: number, step: number) {
   for (let i = from; i < p.learners; i += step) yield i
@@ -64,7 +70,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
           for (const i of learnersOf(p, from, step)) {
             const person = personOf(p, i)
             const s = sealedUserColumns(person)
-            const at = iso(learnerYear(p, i).enrolments[0]!.boughtAt - 86_400_000)
+            const at = iso(learnerStart(p, i).boughtAt - 86_400_000)
             yield line([uid(i), person.name, s.idNumberSealed, s.idNumberIndex, s.phoneSealed, s.phoneIndex, 'scrypt$disabled', at, at])
           }
         },
@@ -75,7 +81,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
       produce: (from, step) =>
         function* () {
           for (const i of learnersOf(p, from, step)) {
-            const at = iso(learnerYear(p, i).enrolments[0]!.boughtAt - 86_400_000)
+            const at = iso(learnerStart(p, i).boughtAt - 86_400_000)
             yield line([uid(i), PRIVACY_POLICY_VERSION, 'policy', at, 'register']) + line([uid(i), PRIVACY_POLICY_VERSION, 'sensitive_id', at, 'register'])
           }
         },
@@ -86,7 +92,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
       produce: (from, step) =>
         function* () {
           for (const i of learnersOf(p, from, step)) {
-            if (learnerPrng(p.seed, i, 4).chance(0.8)) yield line(['wxsynth', `oSynth${String(i).padStart(22, '0')}`, uid(i), iso(learnerYear(p, i).enrolments[0]!.boughtAt)])
+            if (learnerPrng(p.seed, i, 4).chance(0.8)) yield line(['wxsynth', `oSynth${String(i).padStart(22, '0')}`, uid(i), iso(learnerStart(p, i).boughtAt)])
           }
         },
     },
@@ -97,12 +103,12 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
         function* () {
           for (const i of learnersOf(p, from, step)) {
             const r = learnerPrng(p.seed, i, 5)
-            const year = learnerYear(p, i)
+            const { boughtAt } = learnerStart(p, i)
             const n = r.int(1, 4)
             for (let k = 0; k < n; k++) {
-              const at = year.enrolments[0]!.boughtAt + k * 20 * 86_400_000
+              const at = boughtAt + k * 20 * 86_400_000
               const last = k === n - 1
-              yield line([uuidFrom(r), uid(i), iso(at), iso(at + 3_600_000), iso(at + 30 * 86_400_000), last ? null : iso(at + 86_400_000), last ? null : 'signed_out', r.chance(0.7) ? 'wechat' : 'password'])
+              yield line([uuidFrom(r, i, k), uid(i), iso(at), iso(at + 3_600_000), iso(at + 30 * 86_400_000), last ? null : iso(at + 86_400_000), last ? null : 'signed_out', r.chance(0.7) ? 'wechat' : 'password'])
             }
           }
         },
@@ -131,7 +137,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
             // One learner in ten left an order unpaid before (it closed when it expired).
             if (learnerPrng(p.seed, i, 6).chance(0.1)) {
               const id = orderIdOf(p, i, 2)
-              const at = learnerYear(p, i).enrolments[0]!.boughtAt - 86_400_000
+              const at = learnerStart(p, i).boughtAt - 86_400_000
               yield line([id, outTradeNo(id), uid(i), 'individual', 1, p.projects[0]!.priceFen, 1, p.projects[0]!.priceFen, 'closed', '{"choice":"later"}', iso(at), iso(at + 7_200_000), null, null, null, null, iso(at + 7_200_000), 'expired'])
             }
           }
@@ -190,6 +196,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
     },
     ...learningLoads(p, questionJson),
     {
+      reportsPhase: true,
       table: 'certificates',
       columns: ['id', 'number', 'user_id', 'project_id', 'enrollment_id', 'organisation_id', 'district_code', 'organisation_kind', 'real_name', 'id_number_sealed', 'project_title', 'year', 'hours', 'organisation_name', 'issuer_name', 'issued_on', 'signature', 'created_at'],
       produce: (from, step) =>
@@ -206,7 +213,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
               const asUnit = r.chance(0.9)
               const organisationName = asUnit ? unit.name : `重庆市${unit.name.slice(0, 3)}`
               const hours = e.completedCourses.reduce((sum, c) => sum + c.course.hours, 0)
-              const number = certificateNumber(r)
+              const number = certificateNumber(r, enrollmentIdOf(i, e.slot))
               const frozen = { number, realName: person.name, idNumber: person.idNumber, projectTitle: e.project.title, year: YEAR, hours, organisationName, issuerName: ISSUER, issuedOn }
               const sealed = sealedUserColumns(person).idNumberSealed
               yield line([enrollmentIdOf(i, e.slot), number, uid(i), e.project.id, enrollmentIdOf(i, e.slot), asUnit ? unit.id : null, unit.districtCode, asUnit ? 'unit' : 'district', person.name, sealed, e.project.title, YEAR, hours.toFixed(1), organisationName, ISSUER, issuedOn, signCertificate(CERTIFICATE_KEY, frozen), iso(at)])
@@ -221,7 +228,7 @@ export function populationLoads(p: Population, questionJson: Map<number, string>
 const groupPaidAt = (unit: number) => Date.UTC(YEAR, 0, 2 + (unit % 10), 2, 0, 0)
 
 function learningLoads(p: Population, questionJson: Map<number, string>): TableLoad[] {
-  return [
+  const loads: TableLoad[] = [
     {
       table: 'playback_sessions',
       columns: ['id', 'user_id', 'chapter_id', 'status', 'opened_at', 'last_seq', 'credited_ms', 'last_client_ms', 'last_report_at', 'compacted_seq', 'compacted_at'],
@@ -327,4 +334,5 @@ function learningLoads(p: Population, questionJson: Map<number, string>): TableL
         },
     },
   ]
+  return loads.map((t) => ({ ...t, reportsPhase: t.table !== 'progress_reports' }))
 }

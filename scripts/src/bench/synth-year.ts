@@ -59,7 +59,7 @@ async function main() {
   await database.migrate()
   await database.close()
   usePersonalDataKeys(SAMPLE_PERSONAL_DATA_KEYS)
-  const sql = postgres(url, { max: STREAMS + 2, onnotice: () => {} })
+  const sql = postgres(url, { max: STREAMS + 12, onnotice: () => {} })
   let keep = values.keep
   try {
     const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from users`
@@ -72,11 +72,18 @@ async function main() {
     const partitions = await prepareReportPartitions(sql, YEAR_START)
     if (partitions) console.log(`  progress_reports: ${partitions} day partitions made for the year (partitioned by day, as the migrations make it)`)
     const started = performance.now()
-    for (const t of [...catalogueLoads(catalogue), ...populationLoads(population, questionJson)]) {
-      const t0 = performance.now()
-      const rows = await load(sql, t)
-      const seconds = (performance.now() - t0) / 1000
-      console.log(`  ${t.table.padEnd(24)} ${rows.toLocaleString('en').padStart(12)} rows in ${seconds.toFixed(1).padStart(6)} s (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString('en')} rows/s)`)
+    // Tables side by side in groups (they share each learner's drawn year), the reports alone.
+    const loads = [...catalogueLoads(catalogue), ...populationLoads(population, questionJson)]
+    const groups = [loads.filter((t) => !t.reportsPhase && t.table !== 'progress_reports'), loads.filter((t) => t.reportsPhase), loads.filter((t) => t.table === 'progress_reports')]
+    for (const group of groups) {
+      await Promise.all(
+        group.map(async (t) => {
+          const t0 = performance.now()
+          const rows = await load(sql, t)
+          const seconds = (performance.now() - t0) / 1000
+          console.log(`  ${t.table.padEnd(24)} ${rows.toLocaleString('en').padStart(12)} rows in ${seconds.toFixed(1).padStart(6)} s (${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString('en')} rows/s)`)
+        }),
+      )
     }
     // Serial columns continue after the ids written here (the server inserts after them).
     const serials = await sql<{ table: string }[]>`
