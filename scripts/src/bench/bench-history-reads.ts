@@ -8,7 +8,7 @@
  * each after 5 warm-ups; then the PostgreSQL plan of every statement one sample of each ran
  * (captured at the driver, EXPLAIN ANALYZE). Targets: 200 ms p95; the 区县 report within 5 s.
  *
- *   pnpm bench:history-reads -- --database-url postgres://postgres@127.0.0.1:5432/synth_year_… [--n 100 --seed 7]
+ *   pnpm bench:history-reads -- --database-url postgres://postgres@127.0.0.1:5432/synth_year_… [--n 100 --seed 7 --only completion]
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
@@ -22,7 +22,14 @@ import { prng, YEAR } from './synth-year-plan.ts'
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { 'database-url': { type: 'string' }, n: { type: 'string', default: '100' }, seed: { type: 'string', default: '7' }, plans: { type: 'boolean', default: true } },
+  options: {
+    'database-url': { type: 'string' },
+    n: { type: 'string', default: '100' },
+    seed: { type: 'string', default: '7' },
+    /** Only the reads whose label contains this (e.g. 「completion」). */
+    only: { type: 'string', default: '' },
+    plans: { type: 'boolean', default: true },
+  },
 })
 const N = Math.max(10, Number(values.n))
 const WARMUP = 5
@@ -101,7 +108,8 @@ async function main() {
     console.log(`reads on the synthetic year: ${learners.toLocaleString('en')} learners, ${units.length} units, ${districts.length} 区县, ${groups.length} group orders; ${N} samples each after ${WARMUP} warm-ups`)
     console.log('(the staff dashboard is not measured here yet: it is built on another branch)')
     const results: string[] = []
-    for (const read of reads) {
+    const chosen = reads.filter((read) => read.label.includes(values.only))
+    for (const read of chosen) {
       const samples: number[] = []
       for (let k = 0; k < N + WARMUP; k++) {
         const started = performance.now()
@@ -114,7 +122,7 @@ async function main() {
       console.log(line)
     }
     if (values.plans) {
-      for (const read of reads) {
+      for (const read of chosen) {
         const statements = await captureStatements(database, () => read.run(WARMUP))
         console.log(`\nplans: ${read.label}\n${await explainAll(sql, statements)}`)
       }
