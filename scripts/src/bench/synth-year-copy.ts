@@ -22,7 +22,8 @@ export const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
  * Streams the lines `produce` yields into `table (columns)` with COPY on its own connection, and
- * returns how many rows went in. Lines are joined into ~256 kB chunks before they reach the socket.
+ * returns how many rows went in. Lines are joined into ~64 kB chunks, at most one waiting: tables
+ * loaded side by side then keep pace (they share each learner's drawn year) and none starves the others.
  */
 export async function copyInto(sql: postgres.Sql, table: string, columns: string[], produce: () => Iterable<string>): Promise<number> {
   let rows = 0
@@ -31,7 +32,7 @@ export async function copyInto(sql: postgres.Sql, table: string, columns: string
     for (const l of produce()) {
       rows += 1
       buffer += l
-      if (buffer.length > 256_000) {
+      if (buffer.length > 64_000) {
         yield buffer
         buffer = ''
       }
@@ -43,7 +44,7 @@ export async function copyInto(sql: postgres.Sql, table: string, columns: string
     // Foreign keys are checked once at the end (by the generator's construction, and by the count check), not per row.
     await reserved`set session_replication_role = replica`
     const writable = await reserved.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable()
-    await pipeline(Readable.from(chunks()), writable)
+    await pipeline(Readable.from(chunks(), { highWaterMark: 1 }), writable)
   } finally {
     reserved.release()
   }
