@@ -48,9 +48,9 @@ CREATE TABLE "progress_reports" (
 ) PARTITION BY RANGE ("received_at");--> statement-breakpoint
 ALTER TABLE "progress_reports" ADD CONSTRAINT "progress_reports_session_id_playback_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."playback_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- The old rows become one partition (its validated CHECK proves the bound: no scan), then the days
--- up to a week ahead get their own partitions. The DEFAULT partition only catches a row no partition
--- was made for in time (a clock far ahead): the progress-history job counts its rows and moves them
--- into day partitions (docs/deployment.md).
+-- up to a week ahead get their own partitions; the progress-history job keeps a week ahead. No
+-- DEFAULT partition: it would silently collect rows, and PostgreSQL refuses DETACH CONCURRENTLY
+-- on a table that has one (docs/deployment.md).
 DO $$
 DECLARE
   cutoff timestamptz;
@@ -72,7 +72,6 @@ BEGIN
     day := day + interval '1 day';
   END LOOP;
 END $$;--> statement-breakpoint
-CREATE TABLE "progress_reports_default" PARTITION OF "progress_reports" DEFAULT;--> statement-breakpoint
 ALTER TABLE "playback_sessions" ADD COLUMN "compacted_seq" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "playback_sessions" ADD COLUMN "compacted_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "credited_segments" ADD CONSTRAINT "credited_segments_session_id_playback_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."playback_sessions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -201,6 +201,22 @@ export const LearnerTimelineSchema = ClosedObject({
       correct: Nullable(Type.Boolean()),
       /** answer: the question asked; playback: null. */
       question: Nullable(Type.String()),
+      /**
+       * playback: what it credited, run by run — the video positions (s) from–to, when, how much,
+       * and the 防挂机 questions asked and answered in it; answer: empty.
+       */
+      segments: Type.Array(
+        ClosedObject({
+          fromSeconds: Type.Number(),
+          toSeconds: Type.Number(),
+          startedAt: TimestampSchema,
+          endedAt: TimestampSchema,
+          creditedSeconds: Type.Number(),
+          questionsAsked: Type.Integer(),
+          answeredRight: Type.Integer(),
+          answeredWrong: Type.Integer(),
+        }),
+      ),
     }),
   ),
   total: Type.Integer(),

@@ -10,7 +10,7 @@ import { parseCertificate, requireCertificateSettingsInProduction, type Certific
 import { parseGroupCheckDailyIds, parseTransferAccount, type TransferAccount } from '../modules/group-orders/group-orders.config.ts'
 import { parseInvoice, type InvoiceConfig } from '../modules/invoices/invoices.config.ts'
 import { parseNotices, requireNoticesInProduction, type NoticesConfig } from '../modules/notices/notices.config.ts'
-import { parseAntiIdle, type LearningConfig } from '../modules/learning/learning.config.ts'
+import { parseAntiIdle, parseRawRetentionDays, type LearningConfig } from '../modules/learning/learning.config.ts'
 import { parseWechat, WECHAT_VARS, type WechatLiveConfig } from '../modules/wechat/wechat.config.ts'
 
 /**
@@ -83,6 +83,8 @@ export interface Config {
   sms: SmsConfig
   /** 防挂机: a question falls due after a random amount of credited time in this range (seconds). */
   antiIdle: LearningConfig['antiIdle']
+  /** Days raw progress reports are kept (PROGRESS_RAW_RETENTION_DAYS, default 35). */
+  progressRawRetentionDays: number
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
   certificate: CertificateSettings
@@ -278,6 +280,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     seedDir: path.resolve(repoRoot, read(env, 'SEED_DIR') ?? 'server/seed/demo'),
     sms,
     antiIdle: parseAntiIdle(env, appEnv),
+    progressRawRetentionDays: parseRawRetentionDays(env),
     trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),

@@ -96,3 +96,34 @@ new Gauge({
     this.set(queuedNotices ? await queuedNotices().catch(() => 0) : 0)
   },
 })
+
+export const progressSessionsCompacted = new Counter({
+  name: 'progress_sessions_compacted_total',
+  help: 'Playback sessions compacted into credited_segments (docs/learning.md, "What is kept for good")',
+  registers: [registry],
+})
+
+export const progressPartitionsDropped = new Counter({
+  name: 'progress_partitions_dropped_total',
+  help: 'Day partitions of progress_reports detached and dropped after the retention',
+  registers: [registry],
+})
+
+/** Set by the progress-history job at each round (docs/deployment.md, "Keeping progress_reports small"). */
+export const progressHistoryState = {
+  compactionLag: new Gauge({
+    name: 'progress_compaction_lag_seconds',
+    help: 'Since the oldest ended session not compacted yet ended (0 when none waits)',
+    registers: [registry],
+  }),
+  partitionsWaiting: new Gauge({
+    name: 'progress_partitions_waiting',
+    help: 'Partitions past the retention kept because sessions with rows in them are not compacted yet',
+    registers: [registry],
+  }),
+  partitionsAheadDays: new Gauge({
+    name: 'progress_partitions_ahead_days',
+    help: 'Days ahead of now covered by progress_reports partitions (reports fail past the last one: alert below 3)',
+    registers: [registry],
+  }),
+}

@@ -2,6 +2,8 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { chapters, courses, questions } from '../../db/schema/catalogue.ts'
 import { antiIdleAnswers, chapterProgress, courseCompletions, playbackSessions } from '../../db/schema/learning.ts'
+import type { Segment } from './credited-segments.rules.ts'
+import { sessionSegments } from './credited-segments.read-model.ts'
 
 /**
  * Read functions of a learner's study record for the staff console (管理后台 学员 detail): what
@@ -71,11 +73,15 @@ export interface TimelineEntry {
   correct: boolean | null
   /** answer: the question's prompt. */
   question: string | null
+  /** playback: what it credited, segment by segment (credited-segments.rules.ts); answer: none. */
+  segments: Segment[]
 }
 
 /**
  * One course's credited timeline, newest first, a page at a time: each playback the server opened
- * (when, until its last report, how much it credited) and each 防挂机 answer (right or wrong).
+ * (when, until its last report, how much it credited, segment by segment) and each 防挂机 answer
+ * (right or wrong). A playback's segments come from credited_segments once it is compacted and
+ * from its raw reports before: the same segments either way.
  */
 export async function learnerCourseTimeline(
   db: AppDb,
@@ -89,6 +95,7 @@ export async function learnerCourseTimeline(
     .select({
       kind: sql<'playback' | 'answer'>`'playback'`,
       at: playbackSessions.openedAt,
+      sessionId: sql<string | null>`${playbackSessions.id}`,
       chapterTitle: chapters.title,
       creditedMs: sql<number | null>`${playbackSessions.creditedMs}`,
       until: playbackSessions.lastReportAt,
@@ -103,6 +110,7 @@ export async function learnerCourseTimeline(
         .select({
           kind: sql<'playback' | 'answer'>`'answer'`,
           at: antiIdleAnswers.answeredAt,
+          sessionId: sql<string | null>`null::uuid`,
           chapterTitle: sql<string>`coalesce(${chapters.title}, '')`,
           creditedMs: sql<number | null>`null::int`,
           until: sql<Date | null>`null::timestamptz`,
@@ -121,6 +129,8 @@ export async function learnerCourseTimeline(
   const [playbackCount] = await db.select({ n: count() }).from(playbackSessions).innerJoin(chapters, eq(chapters.id, playbackSessions.chapterId)).where(playbacks)
   const [answerCount] = await db.select({ n: count() }).from(antiIdleAnswers).where(answers)
   const toDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v))
+  // Segments kept for good for compacted sessions, from the raw reports for recent ones.
+  const segments = await sessionSegments(db, rows.flatMap((r) => (r.sessionId === null ? [] : [r.sessionId])))
   return {
     items: rows.map((r) => ({
       kind: r.kind,
@@ -130,6 +140,7 @@ export async function learnerCourseTimeline(
       until: toDate(r.until),
       correct: r.correct,
       question: r.question,
+      segments: r.sessionId === null ? [] : (segments.get(r.sessionId) ?? []),
     })),
     total: (playbackCount?.n ?? 0) + (answerCount?.n ?? 0),
   }

@@ -1,9 +1,22 @@
-import { ConfigError, read, type AppEnv, type Env } from '../../core/config-reading.ts'
+import { ConfigError, parseInteger, read, type AppEnv, type Env } from '../../core/config-reading.ts'
 import type { AntiIdleSettings } from './anti-idle.rules.ts'
 
-/** The learning feature's settings: the 防挂机 interval. */
+/** The learning feature's settings: the 防挂机 interval, how long raw progress reports are kept. */
 export interface LearningConfig {
   antiIdle: AntiIdleSettings
+  /** Days raw progress reports are kept (their day partitions are then dropped; docs/deployment.md). */
+  rawRetentionDays: number
+}
+
+export const DEFAULT_RAW_RETENTION_DAYS = 35
+
+/**
+ * PROGRESS_RAW_RETENTION_DAYS: days a raw progress report (and its stored answer) is kept for
+ * resends, disputes and audits before its partition is dropped; what was credited stays in
+ * credited_segments for good. At least 2 days: a resend must still find its first answer.
+ */
+export function parseRawRetentionDays(env: Env): number {
+  return parseInteger(env, 'PROGRESS_RAW_RETENTION_DAYS', DEFAULT_RAW_RETENTION_DAYS, 2, 3650)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema/learning.ts'
@@ -138,12 +138,25 @@ export function parseBatchState(result: Rows): BatchState {
   return state
 }
 
-/** The answer stored for a report sent before (a resent report gets it again). */
-export async function storedAck(tx: Tx, sessionId: string, seq: number): Promise<ProgressAck | undefined> {
+/** Servers' clocks may differ a little: a stored report is looked for this far outside its session's times. */
+const CLOCK_SLACK_MS = 60 * 60_000
+
+/**
+ * The answer stored for a report sent before (a resent report gets it again). Bounded by when
+ * the session opened and now, so only the partitions of those days of progress_reports are read.
+ */
+export async function storedAck(tx: Tx, session: Pick<SessionState, 'id' | 'openedAt'>, seq: number, now: Date): Promise<ProgressAck | undefined> {
   const [row] = await tx
     .select({ ack: progressReports.ack })
     .from(progressReports)
-    .where(and(eq(progressReports.sessionId, sessionId), eq(progressReports.seq, seq)))
+    .where(
+      and(
+        eq(progressReports.sessionId, session.id),
+        eq(progressReports.seq, seq),
+        gte(progressReports.receivedAt, new Date(session.openedAt.getTime() - CLOCK_SLACK_MS)),
+        lte(progressReports.receivedAt, new Date(now.getTime() + CLOCK_SLACK_MS)),
+      ),
+    )
   return row?.ack as ProgressAck | undefined
 }
 

@@ -92,7 +92,7 @@ async function creditBatch(inTx: () => Tx, items: ReportItem[], batch: BatchStat
     const key = progressKey(session.userId, session.chapterId)
     if (item.body.seq <= session.lastSeq) {
       // Sent again (a lost answer, a reload): the first answer is returned, nothing is credited.
-      const again = stored.find((r) => r.sessionId === session.id && r.seq === item.body.seq)?.ack ?? (await storedAck(inTx(), session.id, item.body.seq))
+      const again = stored.find((r) => r.sessionId === session.id && r.seq === item.body.seq)?.ack ?? (await storedAck(inTx(), session, item.body.seq, item.now))
       results.push(again ?? emptyAck(item.body.seq, chapter.id, progress.get(key)))
       continue
     }

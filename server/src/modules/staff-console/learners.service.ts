@@ -121,7 +121,21 @@ export async function learnerTimeline(db: AppDb, id: number, courseId: number, p
   await learner(db, id)
   const { items, total } = await learnerCourseTimeline(db, id, courseId, page)
   return {
-    items: items.map((e) => ({ ...e, at: e.at.toISOString(), until: iso(e.until) })),
+    items: items.map((e) => ({
+      ...e,
+      at: e.at.toISOString(),
+      until: iso(e.until),
+      segments: e.segments.map((s) => ({
+        fromSeconds: s.fromMs / 1000,
+        toSeconds: s.toMs / 1000,
+        startedAt: s.startedAt.toISOString(),
+        endedAt: s.endedAt.toISOString(),
+        creditedSeconds: s.creditedMs / 1000,
+        questionsAsked: s.questionsAsked,
+        answeredRight: s.answeredRight,
+        answeredWrong: s.answeredWrong,
+      })),
+    })),
     total,
     ...page,
   }
