@@ -24,7 +24,10 @@ interface Figures { reportsPerSecond: number; ratio: number; sustainedP50: numbe
 function runOnce(label: string, env: Record<string, string>): Figures {
   console.log(`\n--- bench:progress on ${label} ---`)
   const load = loadavg()[0]!
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/bench-progress.ts'], { cwd: path.join(REPO_ROOT, 'scripts'), env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  // Raw reports kept for the run: the progress-history job must not drop the year's partitions
+  // while it is measured (the year as it would stand without the lifecycle: the largest table).
+  const keep = { PROGRESS_RAW_RETENTION_DAYS: '3650' }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/bench-progress.ts'], { cwd: path.join(REPO_ROOT, 'scripts'), env: { ...process.env, ...keep, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   process.stdout.write(run.stdout)
   if (run.status !== 0) throw new Error(`bench:progress on ${label} failed (${run.status}): ${run.stderr.slice(-2000)}`)
   const number = (pattern: RegExp) => {
