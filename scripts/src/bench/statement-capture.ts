@@ -8,16 +8,18 @@ import type { Database } from '@app/server/commands'
  */
 export async function captureStatements(database: Database, run: () => Promise<unknown>): Promise<{ text: string; params: unknown[] }[]> {
   const client = (database.db as unknown as { $client: { unsafe: (text: string, params?: unknown[], options?: unknown) => unknown } }).$client
-  const original = client.unsafe
+  // The client is a Proxy (prepared statements) whose `unsafe` calls its target's: wrap the target's
+  // own function (read through the Proxy's descriptor), else the wrapper would call itself.
+  const own = (Object.getOwnPropertyDescriptor(client, 'unsafe')?.value ?? client.unsafe) as typeof client.unsafe
   const seen: { text: string; params: unknown[] }[] = []
   client.unsafe = function (this: unknown, text: string, params?: unknown[], options?: unknown) {
     seen.push({ text, params: params ?? [] })
-    return original.call(this, text, params, options)
+    return own.call(this, text, params, options)
   }
   try {
     await run()
   } finally {
-    client.unsafe = original
+    client.unsafe = own
   }
   return seen
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm'
 import type { AppDb } from '../../db/client.ts'
 import { chapters, courses, projects } from '../../db/schema/catalogue.ts'
 import { certificates } from '../../db/schema/certificates.ts'
@@ -48,6 +48,17 @@ export interface CompletionFilter {
  * year (people seldom change units), else to 「未选择单位」. A district filter also takes in the
  * units located in that district.
  */
+/**
+ * A unit's or 区县's learners hold a certificate naming it (through `certificates_organisation_id_index`
+ * or `certificates_district_code_index`): only they are read, instead of every learner of the year.
+ * Which of their certificates decides is settled below.
+ */
+function holdsCertificateOf(db: AppDb, filter: CompletionFilter, userId: AnyColumn) {
+  const naming =
+    filter.unitId !== undefined ? eq(certificates.organisationId, filter.unitId) : filter.districtCode !== undefined ? eq(certificates.districtCode, filter.districtCode) : undefined
+  return naming && inArray(userId, db.select({ userId: certificates.userId }).from(certificates).where(naming))
+}
+
 export async function completionReport(db: AppDb, filter: CompletionFilter): Promise<CompletionRow[]> {
   const started = sql<boolean>`exists (select 1 from ${chapterProgress} join ${chapters} on ${chapters.id} = ${chapterProgress.chapterId}
     join ${courses} on ${courses.id} = ${chapters.courseId}
@@ -71,7 +82,7 @@ export async function completionReport(db: AppDb, filter: CompletionFilter): Pro
     .from(enrollments)
     .innerJoin(projects, eq(projects.id, enrollments.projectId))
     .innerJoin(users, eq(users.id, enrollments.userId))
-    .where(and(eq(enrollments.status, 'active'), eq(projects.year, filter.year)))
+    .where(and(eq(enrollments.status, 'active'), eq(projects.year, filter.year), holdsCertificateOf(db, filter, users.id)))
     .orderBy(projects.id, users.id)
   if (rows.length === 0) return []
 
@@ -80,7 +91,7 @@ export async function completionReport(db: AppDb, filter: CompletionFilter): Pro
     .select({ userId: enrollments.userId })
     .from(enrollments)
     .innerJoin(projects, eq(projects.id, enrollments.projectId))
-    .where(eq(projects.year, filter.year))
+    .where(and(eq(projects.year, filter.year), holdsCertificateOf(db, filter, enrollments.userId)))
   const certs = await db
     .select({
       userId: certificates.userId,
