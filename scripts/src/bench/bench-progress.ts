@@ -11,6 +11,8 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench:progress
  *   (also BENCH_LEARNERS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_SUSTAINED_RATE,
  *   BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+ *   BENCH_USE_DATABASE_URL=postgres://…/synth_year_… runs on that database as it is (not reset, not
+ *   dropped; the synthetic year of bench:synth-year), its learners added beside the ones there.
  */
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
@@ -52,8 +54,10 @@ async function measureBare() {
 const clock = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 23)
 
 async function main() {
-  const scratch = await createScratchDatabase(baseUrl, 'bench')
-  const databaseUrl = scratch.url
+  const given = process.env.BENCH_USE_DATABASE_URL
+  const scratch = given ? null : await createScratchDatabase(baseUrl, 'bench')
+  const databaseUrl = given ?? scratch!.url
+  const databaseName = new URL(databaseUrl).pathname.slice(1)
   const port = await freePort()
   buildServer()
   const server = startNode('dist/server.mjs', [], {
@@ -61,7 +65,7 @@ async function main() {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: path.join(os.tmpdir(), scratch.name),
+    DATA_DIR: path.join(os.tmpdir(), `bench_${databaseName}`),
     JWT_SECRET: jwtSecret,
     LOG_LEVEL: 'warn',
     ANTI_IDLE_INTERVAL_SECONDS: '3600-3600',
@@ -69,10 +73,12 @@ async function main() {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`)
-    console.log(`server up on PostgreSQL (${scratch.name}); preparing ${LEARNERS} learners`)
+    console.log(`server up on PostgreSQL (${databaseName}${given ? ', given, kept as it is' : ''}); preparing ${LEARNERS} learners`)
 
     // Learners, sessions and paid enrolments straight into the database.
-    const prepared = await prepareLearners(databaseUrl, jwtSecret, LEARNERS)
+    // On a given database, after the learners already there (their generated ID numbers and phones stay unique).
+    const [existing] = given ? await sql<{ n: number }[]>`select count(*)::int as n from users` : [{ n: 0 }]
+    const prepared = await prepareLearners(databaseUrl, jwtSecret, LEARNERS, existing?.n ?? 0)
 
     const client = createClient(`http://127.0.0.1:${port}`, LEARNERS)
     const playback = await Promise.all(prepared.learners.map((l) => openPlayback(client, l, prepared.chapter.id)))
@@ -96,7 +102,7 @@ async function main() {
     // (one report every 10 s each). Latency is counted from the scheduled time.
     const sustainedRate = SUSTAINED_RATE
     // CPU per report at that rate: the server process, and the database backends serving it.
-    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${scratch.name} and pid <> pg_backend_pid()`).map((r) => r.pid)
+    const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`).map((r) => r.pid)
     const databaseCpu = cpuMeter(backends)
     // Transactions committed in the scratch database: reports per transaction is what the per-report
     // database CPU depends on most (each batch pays for its BEGIN, lock, read, write and COMMIT).
@@ -142,7 +148,7 @@ async function main() {
   } finally {
     await stop(server)
     await sql.end({ timeout: 5 })
-    await scratch.drop()
+    await scratch?.drop()
   }
 }
 

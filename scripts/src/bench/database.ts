@@ -10,7 +10,7 @@ export function withDatabase(url: string, name: string): string {
 
 /**
  * A fresh database named `<prefix>_<random>` on the PostgreSQL of `serverUrl`, for one run.
- * `drop()` removes it (connections still open are ended) and closes the admin connection.
+ * `drop()` removes it (connections still open are ended) and closes the admin connection; `keep()` only closes.
  */
 export async function createScratchDatabase(serverUrl: string, prefix: string) {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`
@@ -21,6 +21,10 @@ export async function createScratchDatabase(serverUrl: string, prefix: string) {
     url: withDatabase(serverUrl, name),
     async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+    /** Leaves the database in place (a generated one kept for later runs) and closes the admin connection. */
+    async keep() {
       await admin.end()
     },
   }

@@ -8,7 +8,8 @@ import { REPO_ROOT } from './processes.ts'
  * without a network), on the demo seed, with WeChat in simulator mode but no simulator mounted: the
  * benches sign in by SMS code from the development outbox and never pay, so WeChat is never called.
  */
-export async function buildInProcessApp(database: Database, config: Partial<AppDeps['config']> = {}) {
+/** `jwtSecret`: given when the bench signs learners' access tokens itself (learners.ts accessToken). */
+export async function buildInProcessApp(database: Database, config: Partial<AppDeps['config']> = {}, jwtSecret = randomBytes(32).toString('base64url')) {
   const unreachable = 'http://127.0.0.1:9'
   return buildApp({
     config: {
@@ -23,7 +24,7 @@ export async function buildInProcessApp(database: Database, config: Partial<AppD
     database,
     wechatMode: 'simulator',
     wechat: simulatorClientSettings(generateDevSecrets(), { oauthBase: `${unreachable}/open`, apiBase: `${unreachable}/api`, payBase: `${unreachable}/mch` }),
-    jwtSecret: randomBytes(32).toString('base64url'),
+    jwtSecret,
     sms: null,
     logger: false,
   })

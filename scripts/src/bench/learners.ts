@@ -82,9 +82,11 @@ export function postReport(client: Client, learner: PlayingLearner, maxPosition:
   )
 }
 
-/** How many reports are stored, and how many of the acknowledged ones are not. */
+/** How many reports of the acknowledged reports' sessions are stored, and how many of the acknowledged ones are not. */
 export async function storedReports(sql: postgres.Sql, acknowledged: Array<{ sessionId: string; seq: number }>) {
-  const stored = await sql<{ session_id: string; seq: number }[]>`select session_id, seq from progress_reports`
+  // Only these sessions' rows: the database may hold a year of other reports (bench:synth-year).
+  const sessionIds = [...new Set(acknowledged.map((a) => a.sessionId))]
+  const stored = await sql<{ session_id: string; seq: number }[]>`select session_id, seq from progress_reports where session_id = any(${sessionIds}::uuid[])`
   const have = new Set(stored.map((r) => `${r.session_id}:${r.seq}`))
   return { stored: stored.length, missing: acknowledged.filter((a) => !have.has(`${a.sessionId}:${a.seq}`)).length }
 }

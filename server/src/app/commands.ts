@@ -59,7 +59,7 @@ export { confirmTransfer } from '../modules/group-orders/group-transfer.service.
 
 // completion-report (OPS-3).
 export { completionReport, type CompletionRow, type CompletionStatus } from '../modules/certificates/completion-report.read-model.ts'
-export { districtName } from '../modules/certificates/districts.rules.ts'
+export { CHONGQING_DISTRICTS, districtName } from '../modules/certificates/districts.rules.ts'
 export { completionWorkbook } from '../modules/certificates/completion-report.view.ts'
 export { findOrganisation } from '../modules/certificates/organisations.repository.ts'
 
@@ -77,6 +77,8 @@ export { SAMPLE_CERTIFICATE_SETTINGS } from '../modules/certificates/certificate
 export { renderCertificate } from '../modules/certificates/certificate-files.service.ts'
 export { findOwnCertificate } from '../modules/certificates/certificates.repository.ts'
 export { sealedUserColumns } from '../modules/auth/users.repository.ts'
+// bench:synth-year: certificates signed as the server signs them.
+export { signCertificate } from '../modules/certificates/signature.rules.ts'
 export { chapterProgress, chapters, courseCompletions, courses, enrollments, projects } from '../db/schema.ts'
 
 // bench:reminders: the deadline-reminder run and the notice sender (docs/deployment.md §9).
