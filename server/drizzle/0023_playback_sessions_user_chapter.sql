@@ -1,0 +1,1 @@
+CREATE INDEX "playback_sessions_user_id_chapter_id_index" ON "playback_sessions" USING btree ("user_id","chapter_id");
