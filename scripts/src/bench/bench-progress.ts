@@ -106,7 +106,7 @@ async function main() {
     const databaseCpu = cpuMeter(backends)
     // Transactions committed in the scratch database: reports per transaction is what the per-report
     // database CPU depends on most (each batch pays for its BEGIN, lock, read, write and COMMIT).
-    const commits = async () => Number((await sql<{ n: string }[]>`select xact_commit as n from pg_stat_database where datname = ${scratch.name}`)[0]?.n ?? 0)
+    const commits = async () => Number((await sql<{ n: string }[]>`select xact_commit as n from pg_stat_database where datname = ${databaseName}`)[0]?.n ?? 0)
     const commitsBefore = await commits()
     await databaseCpu.start()
     const serverCpuBefore = cpuMs(server.pid as number)

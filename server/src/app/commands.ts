@@ -61,6 +61,8 @@ export { confirmTransfer } from '../modules/group-orders/group-transfer.service.
 export { completionReport, type CompletionRow, type CompletionStatus } from '../modules/certificates/completion-report.read-model.ts'
 export { CHONGQING_DISTRICTS, districtName } from '../modules/certificates/districts.rules.ts'
 export { completionWorkbook } from '../modules/certificates/completion-report.view.ts'
+// bench:history-reads times 统计's completion count itself (the console answers it from memory).
+export { completionByOrganisation } from '../modules/certificates/completion-summary.read-model.ts'
 export { findOrganisation } from '../modules/certificates/organisations.repository.ts'
 
 // golive-check (the go-live check of docs/go-live.md).
