@@ -126,7 +126,8 @@ describe('对公转账: a unit pays by bank transfer, 财务 confirms it once', 
     await checkA11y(page, 'transfers: confirm dialog')
     await dialog.getByRole('button', { name: '确认到账' }).click()
     await page.getByTestId('transfer-result').filter({ hasText: '已结清' }).waitFor()
-    expect(await page.getByRole('cell', { name: reference, exact: true }).count()).toBe(0)
+    // The queue is reloaded after the answer: the settled order leaves it.
+    await expect.poll(() => page.getByRole('cell', { name: reference, exact: true }).count(), { timeout: 15_000 }).toBe(0)
     await checkA11y(page, 'transfers: confirmed')
   })
 
