@@ -14,6 +14,17 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** The same, split into user and system (kernel: socket reads and writes, wake-ups) time. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, system: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND }
+  } catch {
+    return { user: 0, system: 0 }
+  }
+}
+
 /**
  * CPU spent by a set of processes between `start()` and `stop()`. CPU time per request is what a
  * change costs, and unlike throughput it hardly moves when other work shares the machine.

@@ -21,7 +21,8 @@ export function startNode(entry: string, args: string[], env: Record<string, str
   const child = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // BENCH_SERVER_STDOUT=1 shows the server's stdout (e.g. BENCH_SERVER_NODE_ARGS=--trace-gc).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'pipe'],
   })
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk))
   return child

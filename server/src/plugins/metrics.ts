@@ -24,7 +24,8 @@ export default fp<MetricsOptions>(
       const unwatch = watchPool(poolStats)
       app.addHook('onClose', async () => unwatch())
     }
-    app.addHook('onResponse', async (request, reply) => {
+    // A callback hook, not an async one: it runs for every request, and an async hook costs a promise each time.
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched'
       const status = reply.statusCode
       httpRequestDuration.observe({
@@ -35,6 +36,7 @@ export default fp<MetricsOptions>(
       })
       const kind = notificationRoutes[route]
       if (kind) paymentNotifications.inc({ kind, outcome: notificationOutcome(status) })
+      done()
     })
   },
   { name: 'metrics' },

@@ -40,7 +40,7 @@ export async function processReportBatch(pipelined: PipelinedTransaction, items:
   try {
     return await pipelined({
       waitingSince,
-      lock: lockLearners([...new Set(items.map((i) => i.sessionId))]),
+      lock: lockLearners(items.map((i) => i.userId)),
       read: readBatchState(items),
       decide: (inTx, rows) => creditBatch(inTx, items, parseBatchState(rows)),
     })
