@@ -165,7 +165,6 @@ export async function storedAck(tx: Tx, session: Pick<SessionState, 'id' | 'open
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
-
 /**
  * Writes the batch's new state of sessions, chapter progress and learners, and inserts its
  * reports, in ONE statement. A session with new reports is due for compaction again
