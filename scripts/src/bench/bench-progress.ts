@@ -25,6 +25,7 @@ import { startFsyncProbe } from './fsync-probe.ts'
 import { openPlayback, postReport, prepareLearners, storedReports } from './learners.ts'
 import { closedLoop, createClient, openLoop, watchRss } from './load.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './processes.ts'
+import { SERVER_NODE_FLAGS } from '../server-node-flags.ts'
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200)
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000)
@@ -71,11 +72,12 @@ async function statementProfile(sql: postgres.Sql) {
   await sql`select pg_stat_statements_reset()`
   return {
     async top(reports: number) {
-      const rows = await sql<{ query: string; calls: string; total: number; mean: number }[]>`
-        select query, calls, total_exec_time as total, mean_exec_time as mean from pg_stat_statements
+      // Planning counts too (pg_stat_statements.track_planning=on): a custom plan per call shows there.
+      const rows = await sql<{ query: string; calls: string; total: number; mean: number; plan: number }[]>`
+        select query, calls, total_exec_time + total_plan_time as total, mean_exec_time as mean, total_plan_time as plan from pg_stat_statements
         where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit 10`
       const all = rows.reduce((sum, r) => sum + r.total, 0)
-      return rows.map((r) => `statement  ${((r.total * 1000) / reports).toFixed(1).padStart(6)} µs/report  ${String(r.calls).padStart(7)} calls  mean ${r.mean.toFixed(3)} ms  ${((100 * r.total) / all).toFixed(0).padStart(3)} %  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`)
+      return rows.map((r) => `statement  ${((r.total * 1000) / reports).toFixed(1).padStart(6)} µs/report  ${String(r.calls).padStart(7)} calls  mean ${r.mean.toFixed(3)} ms  plan ${((r.plan * 1000) / reports).toFixed(1)} µs/report  ${((100 * r.total) / all).toFixed(0).padStart(3)} %  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`)
     },
   }
 }
@@ -99,7 +101,7 @@ async function main() {
     JWT_SECRET: jwtSecret,
     LOG_LEVEL: 'warn',
     ANTI_IDLE_INTERVAL_SECONDS: '3600-3600',
-  }, path.join(REPO_ROOT, 'server'), process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
+  }, path.join(REPO_ROOT, 'server'), [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])])
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`)

@@ -10,6 +10,7 @@ import { buildServer, freePort, REPO_ROOT } from '../bench/processes.ts'
 import { parseAccessLog, writeNginxConfig, type AccessLogLine } from './nginx.ts'
 import { writePgBouncerConfig } from './pgbouncer.ts'
 import { ClusterSetupError, requireProgram } from './tools.ts'
+import { SERVER_NODE_FLAGS } from '../server-node-flags.ts'
 
 export interface ClusterOptions {
   instances?: number
@@ -197,7 +198,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const metricsPorts = await Promise.all(Array.from({ length: count }, () => freePort()))
     const spawnInstance = (index: number): Instance => {
       const logFile = path.join(dir, `instance-${index + 1}.log`)
-      const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server.mjs'], {
+      const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'dist/server.mjs'], {
         cwd: path.join(REPO_ROOT, 'server'),
         env: {
           ...process.env,
