@@ -76,8 +76,10 @@ export function securityHeaderValues(publicBaseUrl: string): Record<string, stri
 export default fp<SecurityHeadersOptions>(
   async (app, opts) => {
     const headers = securityHeaderValues(opts.publicBaseUrl)
-    app.addHook('onRequest', async (_request, reply) => {
+    // A callback hook, not an async one: it runs for every request, and an async hook costs a promise each time.
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers)
+      done()
     })
   },
   { name: 'security-headers' },
