@@ -32,6 +32,8 @@ export async function paidOrder(
       amountFen: project.priceFen * quantity,
       status: 'paid',
       invoice: options.invoice ?? { choice: 'later' },
+      // As markOrderPaid marks an order paid with 「立即申请」 for the invoice job.
+      invoicePending: options.invoice?.choice === 'now',
       createdAt: paidAt,
       expiresAt: paidAt,
       paidAt,

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { projects } from '../../db/schema/catalogue.ts'
@@ -8,9 +8,9 @@ import { orders } from '../../db/schema/orders.ts'
 /**
  * The second documented exception to table ownership (docs/architecture.md, "Table owners"):
  * invoicing's lists are orders joined with their invoices — 我的发票 (with the project's title)
- * and the job's two catch-up sweeps, which look for orders WITHOUT an invoice (an anti-join no
- * read model of either side can answer alone without reading every paid order). They only read;
- * single orders are read and locked through orders' own functions.
+ * and the job's refund sweep, which looks for refunded orders WITH an issued invoice (driven by the
+ * few refunded orders). They only read; single orders are read and locked through orders' own
+ * functions.
  */
 
 /** The buyer's paid orders (paid once, refunded later included) with their invoices, newest first. */
@@ -23,17 +23,6 @@ export async function listInvoiceOrders(db: AppDb, buyerUserId: number) {
     .where(and(eq(orders.buyerUserId, buyerUserId), isNotNull(orders.paidAt), inArray(orders.status, ['paid', 'refunding', 'refunded'])))
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(100)
-}
-
-/** Paid orders whose buyer chose 「立即申请」 at the order and that have no invoice yet (INV-2). */
-export async function paidNowOrdersWithoutInvoice(db: AppDb, limit: number): Promise<number[]> {
-  const rows = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .leftJoin(invoices, eq(invoices.orderId, orders.id))
-    .where(and(eq(orders.status, OrderStatus.PAID), eq(orders.refundedFen, 0), sql`${orders.invoice}->>'choice' = 'now'`, isNull(invoices.id)))
-    .limit(limit)
-  return rows.map((r) => r.id)
 }
 
 /** Orders refunded whose invoice is issued (to be red-lettered, INV-3). */

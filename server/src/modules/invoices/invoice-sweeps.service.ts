@@ -1,6 +1,6 @@
 import { OrderStatus } from '@app/shared'
-import { lockOrderById } from '../orders/orders.repository.ts'
-import { paidNowOrdersWithoutInvoice, refundedOrdersWithIssuedInvoice } from './invoice-orders.read-model.ts'
+import { clearInvoicePending, lockOrderById, ordersAwaitingInvoice } from '../orders/orders.repository.ts'
+import { refundedOrdersWithIssuedInvoice } from './invoice-orders.read-model.ts'
 import { findInvoiceByOrder } from './invoices.repository.ts'
 import { createInvoice, reverseForRefund } from './invoices.service.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
@@ -13,23 +13,33 @@ import type { InvoiceDeps } from './invoices.types.ts'
 
 const SWEEP_LIMIT = 50
 
-/** Paid orders whose buyer chose 「立即申请」 at the order and that have no invoice yet (INV-2). */
+/**
+ * Paid orders whose buyer chose 「立即申请」 at the order and that have no invoice yet (INV-2): the
+ * orders marked `invoice_pending` when paid. Each is settled in its own transaction — invoiced if
+ * it still qualifies — and its mark cleared; one that fails keeps its mark and is tried again next
+ * round without holding up the others.
+ */
 export async function sweepPaidNowOrders(deps: InvoiceDeps): Promise<number> {
-  const candidates = await paidNowOrdersWithoutInvoice(deps.db, SWEEP_LIMIT)
+  const candidates = await ordersAwaitingInvoice(deps.db, SWEEP_LIMIT)
   let created = 0
   for (const id of candidates) {
-    const made = await deps.db.transaction(async (tx) => {
-      const order = await lockOrderById(tx, id)
-      if (!order || order.invoice.choice !== 'now' || order.status !== OrderStatus.PAID) return false
-      const existing = await findInvoiceByOrder(tx, id)
-      if (existing) return false
-      // The details were checked when the order was made; the application dates from then, so the
-      // year rule does not apply to it.
-      const { titleType, title, taxpayerId, email } = order.invoice
-      await createInvoice(tx, deps, order, { titleType, title, taxpayerId: taxpayerId ?? null, email }, deps.now())
-      return true
-    })
-    if (made) created++
+    try {
+      const made = await deps.db.transaction(async (tx) => {
+        const order = await lockOrderById(tx, id)
+        if (!order) return false
+        await clearInvoicePending(tx, id)
+        if (order.invoice.choice !== 'now' || order.status !== OrderStatus.PAID || order.refundedFen > 0) return false
+        if (await findInvoiceByOrder(tx, id)) return false
+        // The details were checked when the order was made; the application dates from then, so the
+        // year rule does not apply to it.
+        const { titleType, title, taxpayerId, email } = order.invoice
+        await createInvoice(tx, deps, order, { titleType, title, taxpayerId: taxpayerId ?? null, email }, deps.now())
+        return true
+      })
+      if (made) created++
+    } catch (error) {
+      deps.log.warn({ orderId: id, err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'invoice for a paid order failed; will retry')
+    }
   }
   return created
 }

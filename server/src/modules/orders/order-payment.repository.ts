@@ -14,6 +14,9 @@ import type { OrderRow } from './orders.repository.ts'
 
 type Db = AppDb | AppTx
 
+/** Paid again with 「立即申请」 chosen: the invoice job has an order to look at (it clears the mark). */
+const INVOICE_NOW = sql<boolean>`(${orders.invoice}->>'choice') = 'now'`
+
 /** The order row of a trade, locked for the caller's transaction. */
 export async function lockOrderByOutTradeNo(tx: Db, outTradeNo: string): Promise<OrderRow | undefined> {
   const [row] = await tx.select().from(orders).where(eq(orders.outTradeNo, outTradeNo)).for('update')
@@ -24,7 +27,13 @@ export async function lockOrderByOutTradeNo(tx: Db, outTradeNo: string): Promise
 export async function markOrderPaid(tx: Db, orderId: number, payment: { transactionId: string | null; paidAt: Date; payerTotalFen: number | null }): Promise<void> {
   await tx
     .update(orders)
-    .set({ status: OrderStatus.PAID, transactionId: payment.transactionId, paidAt: payment.paidAt, payerTotalFen: payment.payerTotalFen })
+    .set({
+      status: OrderStatus.PAID,
+      transactionId: payment.transactionId,
+      paidAt: payment.paidAt,
+      payerTotalFen: payment.payerTotalFen,
+      invoicePending: INVOICE_NOW,
+    })
     .where(eq(orders.id, orderId))
 }
 
@@ -72,7 +81,7 @@ export async function markOrderRefunding(tx: Db, orderId: number): Promise<void>
 export async function markOrderRefundClosed(tx: Db, orderId: number): Promise<void> {
   await tx
     .update(orders)
-    .set({ status: OrderStatus.PAID })
+    .set({ status: OrderStatus.PAID, invoicePending: INVOICE_NOW })
     .where(and(eq(orders.id, orderId), eq(orders.status, OrderStatus.REFUNDING)))
 }
 

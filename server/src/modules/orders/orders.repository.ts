@@ -158,3 +158,18 @@ export async function lockOpenOrdersOfBuyer(tx: AppDb | AppTx, buyerUserId: numb
     .where(and(eq(orders.buyerUserId, buyerUserId), inArray(orders.status, ['pending', 'refunding'])))
     .for('update')
 }
+
+/**
+ * Orders the invoice job should look at (paid with 「立即申请」, `invoice_pending`), oldest first;
+ * a partial index holds only these, so the job's every-few-seconds pass costs the same at any
+ * number of paid orders.
+ */
+export async function ordersAwaitingInvoice(db: AppDb, limit: number): Promise<number[]> {
+  const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.invoicePending, true)).orderBy(orders.id).limit(limit)
+  return rows.map((r) => r.id)
+}
+
+/** The invoice job has looked at the order (its invoice exists, or it no longer qualifies). */
+export async function clearInvoicePending(tx: AppDb | AppTx, orderId: number): Promise<void> {
+  await tx.update(orders).set({ invoicePending: false }).where(and(eq(orders.id, orderId), eq(orders.invoicePending, true)))
+}

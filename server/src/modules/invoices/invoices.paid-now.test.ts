@@ -1,0 +1,61 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '../../../test/app.ts'
+import { bearer } from '../../../test/auth-helpers.ts'
+import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
+import { confirmInCashier, preparePay } from '../../../test/group-helpers.ts'
+import { invoiceJobDeps, invoiceOfOrder } from '../../../test/invoices-helpers.ts'
+import { newBuyer, waitFor } from '../../../test/wechat-helpers.ts'
+import { orders } from '../../db/schema/orders.ts'
+import { runInvoiceJobOnce } from './invoices.job.ts'
+
+// 「立即申请」 chosen at the order, paid through WeChat Pay (the simulator's cashier and its signed
+// notification): the invoice job finds the order by the mark the payment left, not by reading
+// every paid order, and invoices it once.
+
+let t: TestApp
+let projectId: number
+beforeAll(async () => {
+  ({ t, projectId } = await buildTestAppWithProject())
+})
+afterAll(async () => t.close())
+
+const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' } as const
+
+async function orderRow(id: number) {
+  const [row] = await t.database.db.select().from(orders).where(eq(orders.id, id))
+  return row!
+}
+
+describe('「立即申请」 at the order, paid through WeChat Pay (INV-2)', () => {
+  it('gets its invoice from the next round of the job, once, and leaves nothing for the job to look at', async () => {
+    const buyer = await newBuyer(t)
+    const created = await t.app.inject({ method: 'POST', url: '/api/orders', headers: bearer(buyer.token), payload: { projectId, invoice: { choice: 'now', ...UNIT } } })
+    expect(created.statusCode, created.body).toBe(201)
+    const orderId = created.json().id as number
+    expect((await orderRow(orderId)).invoicePending).toBe(false) // nothing to invoice before it is paid
+
+    expect(await confirmInCashier(t, (await preparePay(t, buyer.token, orderId)).payParams)).toBe('get_brand_wcpay_request:ok')
+    const paid = await waitFor(() => orderRow(orderId), (o) => o.status === 'paid')
+    expect(paid.invoicePending).toBe(true)
+
+    await runInvoiceJobOnce(invoiceJobDeps(t))
+    await runInvoiceJobOnce(invoiceJobDeps(t))
+    expect(await invoiceOfOrder(t.database.db, orderId)).toMatchObject({ state: 'issued', amountFen: paid.amountFen, title: UNIT.title })
+    expect((await orderRow(orderId)).invoicePending).toBe(false)
+  })
+
+  it('clears the mark of an order that no longer qualifies, without invoicing it', async () => {
+    const buyer = await newBuyer(t)
+    const created = await t.app.inject({ method: 'POST', url: '/api/orders', headers: bearer(buyer.token), payload: { projectId, invoice: { choice: 'now', ...UNIT } } })
+    const orderId = created.json().id as number
+    expect(await confirmInCashier(t, (await preparePay(t, buyer.token, orderId)).payParams)).toBe('get_brand_wcpay_request:ok')
+    await waitFor(() => orderRow(orderId), (o) => o.status === 'paid')
+    // Refunded in full before the job came round (staff refund, settled by WeChat).
+    await t.database.db.update(orders).set({ status: 'refunded', refundedFen: (await orderRow(orderId)).amountFen }).where(eq(orders.id, orderId))
+
+    await runInvoiceJobOnce(invoiceJobDeps(t))
+    expect(await invoiceOfOrder(t.database.db, orderId)).toBeUndefined()
+    expect((await orderRow(orderId)).invoicePending).toBe(false)
+  })
+})
