@@ -12,7 +12,7 @@
  *
  * --max-semi-space-size=8 (MB; Node's default here is 16): a young generation half as large. The
  * progress reports' garbage dies within one batch, so a smaller one collects as much per pause;
- * bench:progress's peak RSS was 283–285 MB with it and 298–310 MB without (target ≤ 300 MB), with
- * no change in CPU per report or p99 beyond the runs' spread.
+ * bench:progress's peak RSS was 282–287 MB in five runs with it and 298–310 MB in four without
+ * (target ≤ 300 MB), with no change in CPU per report or p99 beyond the runs' spread.
  */
 export const SERVER_NODE_FLAGS = ['--enable-source-maps', '--no-allocation-site-pretenuring', '--max-semi-space-size=8']
