@@ -35,10 +35,12 @@ describe('「发送到邮箱」', () => {
     expect(early.statusCode).toBe(409)
     expect(early.json().message).toBe('发票开具后才能发送到邮箱')
 
-    await runInvoiceJobOnce(invoiceJobDeps(t))
+    const job = invoiceJobDeps(t)
+    await runInvoiceJobOnce(job)
     const number = (await t.app.inject({ method: 'GET', url: `/api/invoices/${id}`, headers: bearer(learner.accessToken) })).json().number as string
     const sent = await send(learner.accessToken, 'me.too@example.cn')
-    expect(sent.statusCode, sent.body).toBe(200)
+    // Seen once in a loaded CI: the job's round had not issued the invoice. Its log says why.
+    expect(sent.statusCode, `${sent.body}; the job logged: ${job.logged.join(' | ') || 'nothing'}`).toBe(200)
     expect(sent.json()).toEqual({ to: 'me.too@example.cn', number })
     const mail = await readDevMailOutbox(t.database.db, 'me.too@example.cn')
     expect(mail).toHaveLength(1)
