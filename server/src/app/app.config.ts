@@ -10,7 +10,7 @@ import { parseCertificate, requireCertificateSettingsInProduction, type Certific
 import { parseGroupCheckDailyIds, parseTransferAccount, type TransferAccount } from '../modules/group-orders/group-orders.config.ts'
 import { parseInvoice, type InvoiceConfig } from '../modules/invoices/invoices.config.ts'
 import { parseNotices, requireNoticesInProduction, type NoticesConfig } from '../modules/notices/notices.config.ts'
-import { parseAntiIdle, parseRawRetentionDays, type LearningConfig } from '../modules/learning/learning.config.ts'
+import { parseAntiIdle, parseBatchWaitMs, parseRawRetentionDays, type LearningConfig } from '../modules/learning/learning.config.ts'
 import { parseWechat, WECHAT_VARS, type WechatLiveConfig } from '../modules/wechat/wechat.config.ts'
 import { parseMedia, type MediaConfig } from '../integrations/media/config.ts'
 
@@ -86,6 +86,8 @@ export interface Config {
   antiIdle: LearningConfig['antiIdle']
   /** Days raw progress reports are kept (PROGRESS_RAW_RETENTION_DAYS, default 35). */
   progressRawRetentionDays: number
+  /** How long a batch of progress reports waits to fill, ms (PROGRESS_BATCH_WAIT_MS, default 8). */
+  progressBatchWaitMs: number
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean
   certificate: CertificateSettings
@@ -285,6 +287,7 @@ export function loadConfig(env: Env = withDotEnv()): Config {
     antiIdle: parseAntiIdle(env, appEnv),
     media: parseMedia(env, appEnv),
     progressRawRetentionDays: parseRawRetentionDays(env),
+    progressBatchWaitMs: parseBatchWaitMs(env),
     trustProxy: parseBoolean(env, 'TRUST_PROXY', false),
     certificate: parseCertificate(env),
     transferAccount: parseTransferAccount(env, appEnv),

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_GROUP_CHECK_DAILY_IDS, SAMPLE_TRANSFER_ACCOUNT } from '../modules/group-orders/group-orders.config.ts'
 import { DEVELOPMENT_INVOICE_CONFIG } from '../modules/invoices/invoices.config.ts'
 import { SAMPLE_CERTIFICATE_SETTINGS } from '../modules/certificates/certificates.config.ts'
-import { DEFAULT_RAW_RETENTION_DAYS } from '../modules/learning/learning.config.ts'
+import { DEFAULT_BATCH_WAIT_MS, DEFAULT_RAW_RETENTION_DAYS } from '../modules/learning/learning.config.ts'
 import { deriveKey, SAMPLE_PERSONAL_DATA_KEYS, type Config } from './app.config.ts'
 import { usePersonalDataKeys } from '../crypto/personal-data.ts'
 import type { Database } from '../db/client.ts'
@@ -30,7 +30,7 @@ import { NOTIFY_PATH, REFUND_NOTIFY_PATH } from '../modules/payments/payments.pa
 export const APP_VERSION = '0.1.0'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'notices' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys' | 'media' | 'progressRawRetentionDays'>>
+  config: Pick<Config, 'logLevel' | 'h5DistDir' | 'seedDir' | 'trustProxy' | 'publicBaseUrl' | 'antiIdle'> & Partial<Pick<Config, 'certificate' | 'siteFilesDir' | 'invoice' | 'notices' | 'transferAccount' | 'sms' | 'groupCheckDailyIds' | 'personalDataKeys' | 'media' | 'progressRawRetentionDays' | 'progressBatchWaitMs'>>
   database: Database
   wechatMode: 'simulator' | 'live'
   /** Our client's WeChat settings (real hosts, or the simulator's). */
@@ -117,7 +117,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     wechat: deps.wechat,
     sms: deps.config.sms ?? null,
     ...(deps.sms === undefined ? {} : { smsProvider: deps.sms }),
-    learning: { antiIdle: deps.config.antiIdle, rawRetentionDays: deps.config.progressRawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS },
+    learning: {
+      antiIdle: deps.config.antiIdle,
+      rawRetentionDays: deps.config.progressRawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS,
+      batchWaitMs: deps.config.progressBatchWaitMs ?? DEFAULT_BATCH_WAIT_MS,
+    },
     videoLinks,
     certificates: deps.config.certificate ?? SAMPLE_CERTIFICATE_SETTINGS,
     groupOrders: {

@@ -62,4 +62,30 @@ describe('createMicroBatcher', () => {
     expect(seen[1]!.since).toBeGreaterThanOrEqual(queuedAt - 1)
     expect(seen[1]!.since).toBeLessThan(queuedAt + 5)
   })
+
+  it('holds a batch until it has `minFill` items or its oldest has waited `fillWaitMs`, even with none running', async () => {
+    const started: Array<{ items: number[]; at: number }> = []
+    const batcher = createMicroBatcher<number, number>(
+      async (items) => {
+        started.push({ items, at: performance.now() })
+        return items
+      },
+      { minFill: 3, fillWaitMs: 40 },
+    )
+    // Three items a few ms apart: the third fills the batch long before 40 ms.
+    const t0 = performance.now()
+    const full = [batcher.submit(0)]
+    await new Promise((r) => setTimeout(r, 3))
+    full.push(batcher.submit(1))
+    await new Promise((r) => setTimeout(r, 3))
+    full.push(batcher.submit(2))
+    await Promise.all(full)
+    expect(started[0]?.items).toEqual([0, 1, 2])
+    expect(started[0]!.at - t0).toBeLessThan(35)
+    // A lone item waits its 40 ms for company, then goes alone.
+    const t1 = performance.now()
+    await batcher.submit(3)
+    expect(started[1]?.items).toEqual([3])
+    expect(started[1]!.at - t1).toBeGreaterThanOrEqual(39)
+  })
 })

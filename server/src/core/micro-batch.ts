@@ -2,9 +2,10 @@
  * Collects work items that arrive together and hands them to `run` as batches. Progress reports use
  * it so that hundreds of learners share one transaction and one commit instead of paying for one
  * each; every caller still gets its own result, only after its batch committed. Two batches may
- * run at once, so the server prepares one while the database commits the other; while one runs,
- * the next waits briefly to fill up, since fewer, fuller transactions commit more reports
- * (bench:progress).
+ * run at once, so the server prepares one while the database commits the other. A batch waits
+ * briefly to fill up (`minFill`, `fillWaitMs`), whether or not another one runs: each transaction
+ * costs the server and the database a fixed amount however few items it carries, so fuller
+ * batches cost less per item (bench:progress; docs/deployment.md, "Fourth pass").
  */
 export interface MicroBatcher<I, O> {
   submit(item: I): Promise<O>
@@ -13,9 +14,9 @@ export interface MicroBatcher<I, O> {
 export interface MicroBatcherOptions {
   maxBatch?: number
   parallel?: number
-  /** While a batch runs, the next one starts only with this many items… */
+  /** A batch starts once it has this many items… */
   minFill?: number
-  /** …or after this long. */
+  /** …or once its oldest item has waited this long (ms). */
   fillWaitMs?: number
 }
 
@@ -45,16 +46,21 @@ export function createMicroBatcher<I, O>(run: (items: I[], oldestSubmittedAt: nu
     }
   }
 
-  function pump(force = false): void {
+  /** `timedOut`: the fill timer fired, so the oldest item has waited its time (timers may fire a little early). */
+  function pump(timedOut = false): void {
     scheduled = false
     while (running < parallel && queue.length > 0) {
-      if (!force && running > 0 && queue.length < minFill) {
+      const waitLeft = fillWaitMs - (performance.now() - (queue[0] as Entry).at)
+      if (!timedOut && queue.length < minFill && waitLeft > 0) {
         fillTimer ??= setTimeout(() => {
           fillTimer = null
           pump(true)
-        }, fillWaitMs)
+        }, waitLeft)
         return
       }
+      timedOut = false
+      if (fillTimer) clearTimeout(fillTimer)
+      fillTimer = null
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)
       running += 1

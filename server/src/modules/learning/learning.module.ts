@@ -15,7 +15,7 @@ export interface LearningModuleOptions {
 /** 学习: playback, progress reports, anti-idle questions, plans (mounted at /api/learning), and the progress-history job. */
 const learningModule: FeatureModule<LearningModuleOptions> = async (app, { ctx, config, videoLinks }) => {
   await app.register(learningRoutes, {
-    deps: { db: ctx.db, antiIdle: config.antiIdle, reports: createReportBatcher(ctx.database.pipelined) },
+    deps: { db: ctx.db, antiIdle: config.antiIdle, reports: createReportBatcher(ctx.database.pipelined, config.batchWaitMs) },
     now: ctx.now,
     videoLinks,
   })
