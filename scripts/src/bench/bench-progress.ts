@@ -11,7 +11,8 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench:progress
  *   (also BENCH_LEARNERS, BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_SUSTAINED_RATE,
  *   BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; BENCH_SKIP_CAPACITY=1 for the
- *   sustained phase alone; BENCH_STATEMENTS=1 for pg_stat_statements over it)
+ *   sustained phase alone; BENCH_STATEMENTS=1 for pg_stat_statements over it; BENCH_TIMELINE=1 for
+ *   the quarter-seconds of it that had an answer over 25 ms)
  *   BENCH_USE_DATABASE_URL=postgres://…/synth_year_… runs on that database as it is (not reset, not
  *   dropped; the synthetic year of bench:synth-year), its learners added beside the ones there.
  */
@@ -178,6 +179,7 @@ async function main() {
     console.log(`sustained rate           ${sustained.perSecond.toFixed(0)} reports/s (each learner every ${((LEARNERS / sustainedRate) * 1000).toFixed(0)} ms; failed ${sustained.failures})`)
     console.log(`latency p50 / p99        ${sustained.p50.toFixed(1)} ms / ${sustained.p99.toFixed(1)} ms at the sustained rate (target p99 ≤ 25 ms, issue #26)`)
     console.log(`slowest answer           ${sustained.slowest.latencyMs.toFixed(0)} ms, due at ${clock(sustained.slowest.at)}`)
+    if (sustained.slowQuarters) console.log(`quarter-seconds with an answer over 25 ms (BENCH_TIMELINE=1):\n${sustained.slowQuarters.join('\n') || '  none'}`)
     console.log(`disk flushes (fdatasync) p50 ${fsync.p50Ms.toFixed(2)} ms / p99 ${fsync.p99Ms.toFixed(2)} ms / max ${fsync.maxMs.toFixed(0)} ms at ${clock(fsync.maxAt)}; ${fsync.over50Ms} of ${fsync.samples} over 50 ms (probe beside the sustained phase: a disk stall holds up every commit)`)
     console.log(`CPU per report           server ${((serverCpu * 1000) / sentSustained).toFixed(0)} µs, database ${((databaseCpuMs * 1000) / sentSustained).toFixed(0)} µs (at the sustained rate; targets ≤ 200 / ≤ 120 µs; less noisy than reports/s; server ${(serverSystemShare * 100).toFixed(0)} % in the kernel)`)
     console.log(`bare route CPU           ${bareRuns[0]!.cpuPerRequestUs.toFixed(0)} µs per request at the same sustained rate (Node's HTTP and Fastify alone)`)

@@ -49,8 +49,30 @@ export function percentileOf(samples: number[], p: number): number {
  * The measured window of a load run (`durationMs` after `warmupMs`, from now) and what was
  * recorded in it: latencies of successful steps and the count of failed ones.
  */
+/**
+ * The quarter-seconds of a run that had an answer over 25 ms (#26's p99 target): when it began, how
+ * many answers, their p50 and slowest, how many over 25 ms. Stalls (a collection, a disk flush)
+ * show as a few quarters with many; a general tail as many quarters with one or two.
+ */
+function slowQuarters(timeline: Array<[number, number]>): string[] {
+  const quarters = new Map<number, number[]>()
+  for (const [dueMs, latencyMs] of timeline) {
+    const q = Math.floor(dueMs / 250)
+    const inQuarter = quarters.get(q)
+    if (inQuarter) inQuarter.push(latencyMs)
+    else quarters.set(q, [latencyMs])
+  }
+  return [...quarters.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([q, all]) => ({ q, all: all.sort((a, b) => a - b), over: all.filter((l) => l > 25).length }))
+    .filter(({ over }) => over > 0)
+    .map(({ q, all, over }) => `${(q / 4).toFixed(2).padStart(6)} s  ${String(all.length).padStart(4)} answers  p50 ${percentile(all, 50).toFixed(1)} ms  slowest ${all[all.length - 1]!.toFixed(1)} ms  ${over} over 25 ms`)
+}
+
 function measurementWindow(warmupMs: number, durationMs: number) {
   const latencies: number[] = []
+  // BENCH_TIMELINE=1: [ms after measuring began that the request was due, latency], to see whether slow answers cluster.
+  const timeline: Array<[number, number]> | null = process.env.BENCH_TIMELINE === '1' ? [] : null
   let failures = 0
   // The slowest answer and when it was due (epoch ms), to set beside the disk probe's stalls.
   let slowest = { latencyMs: 0, at: 0 }
@@ -61,13 +83,14 @@ function measurementWindow(warmupMs: number, durationMs: number) {
     measureFrom,
     stopAt: measureFrom + durationMs,
     record(ok: boolean, latencyMs: number) {
+      timeline?.push([performance.now() - latencyMs - measureFrom, latencyMs])
       if (ok) latencies.push(latencyMs)
       else failures += 1
       if (latencyMs > slowest.latencyMs) slowest = { latencyMs, at: Date.now() - latencyMs }
     },
     result() {
       latencies.sort((a, b) => a - b)
-      return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), slowest }
+      return { count: latencies.length, failures, perSecond: latencies.length / (durationMs / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), slowest, slowQuarters: timeline && slowQuarters(timeline) }
     },
   }
 }
