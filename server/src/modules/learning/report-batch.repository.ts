@@ -3,6 +3,7 @@ import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema/learning.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
+import { pgArrayLiteral as column } from '../../db/pg-array.ts'
 
 // The SQL of a progress batch (report-batch.service.ts): a statement that locks the batch's
 // learners, one that reads everything the batch needs, and one that writes everything it changed.
@@ -61,7 +62,7 @@ export function lockLearners(userIds: number[]): SQL {
  * round trip.
  */
 export function readBatchState(pairs: Array<{ sessionId: string; authSessionId: string }>): SQL {
-  const unique = [...new Map(pairs.map((p) => [`${p.sessionId}|${p.authSessionId}`, [p.sessionId, p.authSessionId]])).values()]
+  const unique = [...new Map(pairs.map((p) => [`${p.sessionId}|${p.authSessionId}`, p])).values()]
   return sql`
     select s.id, s.user_id, s.chapter_id, s.status, s.opened_at, s.last_seq, s.last_client_ms, s.credited_ms as session_credited_ms, s.last_report_at,
       p.credited_ms, p.furthest_ms, p.completed_at, p.updated_at, p.checkpoint_ms, p.checkpoint_epoch,
@@ -69,14 +70,14 @@ export function readBatchState(pairs: Array<{ sessionId: string; authSessionId: 
       ch.duration_seconds, ch.course_id, c.hours as course_hours, c.project_id, pr.required_hours,
       exists (select 1 from enrollments e where e.user_id = s.user_id and e.project_id = c.project_id and e.status = 'active' and e.completed_at is not null) as plan_completed,
       q.auth_id, au.user_id as auth_user_id, au.revoked_at as auth_revoked_at, au.expires_at as auth_expires_at, u.session_version
-    from (select x->>0 as session_id, x->>1 as auth_id from jsonb_array_elements(${JSON.stringify(unique)}::jsonb) as x) q
-    join playback_sessions s on s.id = q.session_id::uuid
+    from unnest(${column(unique.map((p) => p.sessionId))}::uuid[], ${column(unique.map((p) => p.authSessionId))}::uuid[]) as q(session_id, auth_id)
+    join playback_sessions s on s.id = q.session_id
     join chapters ch on ch.id = s.chapter_id
     join courses c on c.id = ch.course_id
     join projects pr on pr.id = c.project_id
     join chapter_progress p on p.user_id = s.user_id and p.chapter_id = s.chapter_id
     join anti_idle_state a on a.user_id = s.user_id
-    left join sessions au on au.id = q.auth_id::uuid
+    left join sessions au on au.id = q.auth_id
     left join users u on u.id = au.user_id`
 }
 
@@ -169,71 +170,52 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
  * Writes the batch's new state of sessions, chapter progress and learners, and inserts its
  * reports, in ONE statement. A session with new reports is due for compaction again
  * (compacted_at = null; already null for all but its first report after a compaction, so the
- * update stays HOT). Rows travel as JSON parameters unpacked by jsonb_to_recordset, so
- * the statement is the same whatever the batch size (and costs no per-row query building).
+ * update stays HOT). Rows travel as one array parameter per column, zipped by `unnest`, so the
+ * statement is the same whatever the batch size (and costs no per-row query building); arrays
+ * cost the database less than JSON rows (no jsonb tree to build; docs/deployment.md, "Fourth pass").
  */
 export function writeBatch(
   changes: { sessions: SessionState[]; progress: ProgressState[]; learners: LearnerState[] },
   reports: StoredReport[],
 ): SQL {
-  const sessions = JSON.stringify(
-    changes.sessions.map((s) => ({ id: s.id, last_seq: s.lastSeq, last_client_ms: s.lastClientMs, credited_ms: s.creditedMs, last_report_at: iso(s.lastReportAt) })),
-  )
-  const progress = JSON.stringify(
-    changes.progress.map((p) => ({
-      user_id: p.userId,
-      chapter_id: p.chapterId,
-      credited_ms: p.creditedMs,
-      furthest_ms: p.furthestMs,
-      completed_at: iso(p.completedAt),
-      updated_at: iso(p.updatedAt),
-      checkpoint_ms: p.checkpointMs,
-      checkpoint_epoch: p.checkpointEpoch,
-    })),
-  )
-  const learners = JSON.stringify(
-    changes.learners.map((a) => ({
-      user_id: a.userId,
-      credit_clock_at: iso(a.creditClockAt),
-      credited_since_question_ms: a.creditedSinceQuestionMs,
-      pending_question_id: a.pendingQuestionId,
-      pending_since: iso(a.pendingSince),
-      pending_chapter_id: a.pendingChapterId,
-    })),
-  )
-  // The same keys as arrays: jsonb_to_recordset is always estimated at 100 rows, and against a table
-  // of a few thousand rows the planner then prefers hashing a sequential scan of the whole table to
-  // 100 index probes (seen on the synthetic year: anti_idle_state, 20,000 rows, read whole by every
-  // batch, 2.9 ms of a 10-report batch's 4 ms). `key = any(array)` gives it an index scan of the
-  // batch's rows at any table size.
-  const sessionIds = pgArray(changes.sessions.map((s) => s.id))
-  const progressUserIds = pgArray(changes.progress.map((p) => p.userId))
-  const learnerIds = pgArray(changes.learners.map((a) => a.userId))
-  const inserted = JSON.stringify(
-    reports.map((r) => ({ session_id: r.sessionId, seq: r.seq, position_ms: r.positionMs, credited_ms: r.creditedMs, received_at: r.at.toISOString(), ack: r.ack })),
-  )
+  const { sessions, progress, learners } = changes
+  // Each update also says `key = any(the batch's keys)`: the planner estimates a function's rows
+  // (unnest included) without seeing the parameter, and against a table of a few thousand rows it
+  // then preferred hashing a sequential scan of the whole table to index probes (seen on the
+  // synthetic year: anti_idle_state, 20,000 rows, read whole by every batch, 2.9 ms of a 10-report
+  // batch's 4 ms). `key = any(array)` gives it an index scan of the batch's rows at any table size.
+  const sessionIds = column(sessions.map((x) => x.id))
+  const progressUserIds = column(progress.map((p) => p.userId))
+  const learnerIds = column(learners.map((a) => a.userId))
   return sql`
     with s as (
       update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at,
         compacted_at = null
-      from jsonb_to_recordset(${sessions}::jsonb) as v(id uuid, last_seq int, last_client_ms int, credited_ms int, last_report_at timestamptz)
+      from unnest(${sessionIds}::uuid[], ${column(sessions.map((x) => x.lastSeq))}::int[], ${column(sessions.map((x) => x.lastClientMs))}::int[],
+        ${column(sessions.map((x) => x.creditedMs))}::int[], ${column(sessions.map((x) => iso(x.lastReportAt)))}::timestamptz[])
+        as v(id, last_seq, last_client_ms, credited_ms, last_report_at)
       where t.id = v.id and t.id = any(${sessionIds}::uuid[])
     ),
     p as (
       update chapter_progress t set credited_ms = v.credited_ms, furthest_ms = v.furthest_ms, completed_at = v.completed_at,
         updated_at = v.updated_at, checkpoint_ms = v.checkpoint_ms, checkpoint_epoch = v.checkpoint_epoch
-      from jsonb_to_recordset(${progress}::jsonb) as v(user_id int, chapter_id int, credited_ms int, furthest_ms int,
-        completed_at timestamptz, updated_at timestamptz, checkpoint_ms int, checkpoint_epoch int)
+      from unnest(${progressUserIds}::int[], ${column(progress.map((p) => p.chapterId))}::int[], ${column(progress.map((p) => p.creditedMs))}::int[],
+        ${column(progress.map((p) => p.furthestMs))}::int[], ${column(progress.map((p) => iso(p.completedAt)))}::timestamptz[],
+        ${column(progress.map((p) => iso(p.updatedAt)))}::timestamptz[], ${column(progress.map((p) => p.checkpointMs))}::int[],
+        ${column(progress.map((p) => p.checkpointEpoch))}::int[])
+        as v(user_id, chapter_id, credited_ms, furthest_ms, completed_at, updated_at, checkpoint_ms, checkpoint_epoch)
       where t.user_id = v.user_id and t.chapter_id = v.chapter_id and t.user_id = any(${progressUserIds}::int[])
     ),
     a as (
       update anti_idle_state t set credit_clock_at = v.credit_clock_at, credited_since_question_ms = v.credited_since_question_ms,
         pending_question_id = v.pending_question_id, pending_since = v.pending_since, pending_chapter_id = v.pending_chapter_id
-      from jsonb_to_recordset(${learners}::jsonb) as v(user_id int, credit_clock_at timestamptz, credited_since_question_ms int,
-        pending_question_id int, pending_since timestamptz, pending_chapter_id int)
+      from unnest(${learnerIds}::int[], ${column(learners.map((a) => iso(a.creditClockAt)))}::timestamptz[], ${column(learners.map((a) => a.creditedSinceQuestionMs))}::int[],
+        ${column(learners.map((a) => a.pendingQuestionId))}::int[], ${column(learners.map((a) => iso(a.pendingSince)))}::timestamptz[],
+        ${column(learners.map((a) => a.pendingChapterId))}::int[])
+        as v(user_id, credit_clock_at, credited_since_question_ms, pending_question_id, pending_since, pending_chapter_id)
       where t.user_id = v.user_id and t.user_id = any(${learnerIds}::int[])
     )
     insert into progress_reports (session_id, seq, position_ms, credited_ms, received_at, ack)
-    select session_id, seq, position_ms, credited_ms, received_at, ack
-    from jsonb_to_recordset(${inserted}::jsonb) as r(session_id uuid, seq int, position_ms int, credited_ms int, received_at timestamptz, ack jsonb)`
+    select * from unnest(${column(reports.map((r) => r.sessionId))}::uuid[], ${column(reports.map((r) => r.seq))}::int[], ${column(reports.map((r) => r.positionMs))}::int[],
+      ${column(reports.map((r) => r.creditedMs))}::int[], ${column(reports.map((r) => r.at.toISOString()))}::timestamptz[], ${column(reports.map((r) => JSON.stringify(r.ack)))}::jsonb[])`
 }
