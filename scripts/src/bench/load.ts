@@ -46,10 +46,6 @@ export function percentileOf(samples: number[], p: number): number {
 }
 
 /**
- * The measured window of a load run (`durationMs` after `warmupMs`, from now) and what was
- * recorded in it: latencies of successful steps and the count of failed ones.
- */
-/**
  * The quarter-seconds of a run that had an answer over 25 ms (#26's p99 target): when it began, how
  * many answers, their p50 and slowest, how many over 25 ms. Stalls (a collection, a disk flush)
  * show as a few quarters with many; a general tail as many quarters with one or two.
@@ -69,6 +65,10 @@ function slowQuarters(timeline: Array<[number, number]>): string[] {
     .map(({ q, all, over }) => `${(q / 4).toFixed(2).padStart(6)} s  ${String(all.length).padStart(4)} answers  p50 ${percentile(all, 50).toFixed(1)} ms  slowest ${all[all.length - 1]!.toFixed(1)} ms  ${over} over 25 ms`)
 }
 
+/**
+ * The measured window of a load run (`durationMs` after `warmupMs`, from now) and what was
+ * recorded in it: latencies of successful steps and the count of failed ones.
+ */
 function measurementWindow(warmupMs: number, durationMs: number) {
   const latencies: number[] = []
   // BENCH_TIMELINE=1: [ms after measuring began that the request was due, latency], to see whether slow answers cluster.
