@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../test/testing.ts'
 import type { Database } from './client.ts'
 import { rowsOf } from './pipelined-transaction.ts'
-import { pgArrayLiteral } from './pg-array.ts'
+import { pgArrayLiteral, pgJsonArrayLiteral } from './pg-array.ts'
 
 let database: Database
 beforeAll(async () => {
@@ -14,8 +14,10 @@ afterAll(async () => {
 })
 
 describe('pgArrayLiteral', () => {
-  it('quotes every element and writes null as NULL', () => {
-    expect(pgArrayLiteral([1, null, 'a'])).toBe('{"1",NULL,"a"}')
+  it('quotes every text element, writes finite numbers bare and null as NULL', () => {
+    expect(pgArrayLiteral([1, -2.5, null, 'a', '1'])).toBe('{1,-2.5,NULL,"a","1"}')
+    // Not a number PostgreSQL would take for an int: quoted, so the statement fails rather than reading something else.
+    expect(pgArrayLiteral([Number.NaN, Number.POSITIVE_INFINITY])).toBe('{"NaN","Infinity"}')
     expect(pgArrayLiteral([])).toBe('{}')
   })
 
@@ -40,3 +42,18 @@ describe('pgArrayLiteral', () => {
     expect(result[1]).toEqual({ n: null, at: null, ack: null })
   })
 })
+
+describe('pgJsonArrayLiteral', () => {
+  it('reads back every document exactly, hostile text included, and null as NULL', async () => {
+    const documents = [
+      { text: 'x","y', slash: 'a\\"},{"b', nl: 'line\nnext\ttab\r', control: '\u0001\u001f', emoji: '中文 😀', empty: '' },
+      ['NULL', '{}', '"', '\\', null, 1.5, true],
+      'a bare string with "quotes" and \\ backslashes',
+      42,
+    ]
+    const result = rowsOf(await database.db.execute(sql`select d::text as d from unnest(${pgJsonArrayLiteral([...documents, null])}::jsonb[]) with ordinality as v(d, n) order by n`))
+    const read = result.map((r) => (r.d === null ? null : JSON.parse(String(r.d))))
+    expect(read).toEqual([...documents, null])
+  })
+})
+

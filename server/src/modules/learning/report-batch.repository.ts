@@ -3,7 +3,7 @@ import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema/learning.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
-import { pgArrayLiteral as column } from '../../db/pg-array.ts'
+import { pgArrayLiteral as column, pgJsonArrayLiteral } from '../../db/pg-array.ts'
 
 // The SQL of a progress batch (report-batch.service.ts): a statement that locks the batch's
 // learners, one that reads everything the batch needs, and one that writes everything it changed.
@@ -217,5 +217,5 @@ export function writeBatch(
     )
     insert into progress_reports (session_id, seq, position_ms, credited_ms, received_at, ack)
     select * from unnest(${column(reports.map((r) => r.sessionId))}::uuid[], ${column(reports.map((r) => r.seq))}::int[], ${column(reports.map((r) => r.positionMs))}::int[],
-      ${column(reports.map((r) => r.creditedMs))}::int[], ${column(reports.map((r) => r.at.toISOString()))}::timestamptz[], ${column(reports.map((r) => JSON.stringify(r.ack)))}::jsonb[])`
+      ${column(reports.map((r) => r.creditedMs))}::int[], ${column(reports.map((r) => r.at.toISOString()))}::timestamptz[], ${pgJsonArrayLiteral(reports.map((r) => r.ack))}::jsonb[])`
 }
