@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNotNull } from 'drizzle-orm'
 import { OrderStatus } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import { projects } from '../../db/schema/catalogue.ts'
@@ -25,13 +25,15 @@ export async function listInvoiceOrders(db: AppDb, buyerUserId: number) {
     .limit(100)
 }
 
-/** Orders refunded whose invoice is issued (to be red-lettered, INV-3). */
-export async function refundedOrdersWithIssuedInvoice(db: AppDb, limit: number): Promise<number[]> {
+/** Orders refunded whose invoice is issued (to be red-lettered, INV-3), with an id above `afterId`, in id order. */
+export async function refundedOrdersWithIssuedInvoice(db: AppDb, limit: number, afterId = 0): Promise<number[]> {
   const rows = await db
     .select({ orderId: invoices.orderId })
     .from(invoices)
     .innerJoin(orders, eq(orders.id, invoices.orderId))
-    .where(and(eq(invoices.state, 'issued'), eq(orders.status, OrderStatus.REFUNDED)))
+    .where(and(eq(invoices.state, 'issued'), eq(orders.status, OrderStatus.REFUNDED), gt(orders.id, afterId)))
+    // By orders' id, so the plan still starts from the few refunded orders (orders' status index).
+    .orderBy(orders.id)
     .limit(limit)
   return rows.map((r) => r.orderId)
 }

@@ -4,7 +4,7 @@ import { applyFailed, applyIssued, claimDueDocuments, markSubmitted, reschedule 
 import { documentRequest } from './invoice-files.service.ts'
 import { deliverPendingEmails } from './invoice-mail.service.ts'
 import { findDocumentByKey, type InvoiceDocumentRow } from './invoices.repository.ts'
-import { sweepPaidNowOrders, sweepRefundedInvoices } from './invoice-sweeps.service.ts'
+import { sweepCursor, sweepPaidNowOrders, sweepRefundedInvoices, type SweepCursor } from './invoice-sweeps.service.ts'
 import type { InvoiceDeps } from './invoices.types.ts'
 
 /**
@@ -74,10 +74,16 @@ export async function pollDocumentNow(deps: InvoiceDeps, idempotencyKey: string)
   return (await applyResult(deps, doc, result)) ? 'applied' : 'pending'
 }
 
+/** Where each sweep goes on from (kept by the runner from one round to the next). */
+export interface SweepCursors {
+  paidNow: SweepCursor
+  refunded: SweepCursor
+}
+
 /** One round: sweeps, then due documents until none is left (bounded), then e-mails. */
-export async function runInvoiceJobOnce(deps: InvoiceDeps): Promise<{ processed: number }> {
-  await sweepPaidNowOrders(deps)
-  await sweepRefundedInvoices(deps)
+export async function runInvoiceJobOnce(deps: InvoiceDeps, cursors: SweepCursors = { paidNow: sweepCursor(), refunded: sweepCursor() }): Promise<{ processed: number }> {
+  await sweepPaidNowOrders(deps, cursors.paidNow)
+  await sweepRefundedInvoices(deps, cursors.refunded)
   let processed = 0
   for (let round = 0; round < 20; round++) {
     const claimed = await claimDueDocuments(deps.db, deps.now(), { batch: BATCH, leaseMs: LEASE_MS })
@@ -99,6 +105,7 @@ export function createInvoiceJobRunner(intervalMs: number) {
   let again = false
   let timer: NodeJS.Timeout | null = null
   let stopped = false
+  const cursors: SweepCursors = { paidNow: sweepCursor(), refunded: sweepCursor() }
 
   function run(): void {
     if (!deps || stopped) return
@@ -107,7 +114,7 @@ export function createInvoiceJobRunner(intervalMs: number) {
       return
     }
     const current = deps
-    running = runInvoiceJobOnce(current)
+    running = runInvoiceJobOnce(current, cursors)
       .then(() => undefined)
       .catch((error: unknown) => current.log.error({ err: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'invoice job round failed'))
       .finally(() => {

@@ -4,9 +4,10 @@ import type { TestApp } from '../../../test/app.ts'
 import { bearer } from '../../../test/auth-helpers.ts'
 import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { confirmInCashier, preparePay } from '../../../test/group-helpers.ts'
-import { invoiceJobDeps, invoiceOfOrder } from '../../../test/invoices-helpers.ts'
+import { invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
 import { newBuyer, waitFor } from '../../../test/wechat-helpers.ts'
 import { orders } from '../../db/schema/orders.ts'
+import { sweepCursor, sweepPaidNowOrders } from './invoice-sweeps.service.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
 
 // 「立即申请」 chosen at the order, paid through WeChat Pay (the simulator's cashier and its signed
@@ -57,5 +58,33 @@ describe('「立即申请」 at the order, paid through WeChat Pay (INV-2)', () 
     await runInvoiceJobOnce(invoiceJobDeps(t))
     expect(await invoiceOfOrder(t.database.db, orderId)).toBeUndefined()
     expect((await orderRow(orderId)).invoicePending).toBe(false)
+  })
+
+  it('does not let orders that keep failing hold up the ones paid after them', async () => {
+    const buyer = await newBuyer(t)
+    // Three orders whose invoice cannot be made (details without a title, as an older version could
+    // have stored them): every attempt fails and leaves the mark for a later round.
+    const broken = { choice: 'now', titleType: 'unit', title: null, email: UNIT.email } as never
+    const failing = [
+      await paidOrder(t.database.db, buyer.userId, projectId, t.clock.now, { invoice: broken }),
+      await paidOrder(t.database.db, buyer.userId, projectId, t.clock.now, { invoice: broken }),
+      await paidOrder(t.database.db, buyer.userId, projectId, t.clock.now, { invoice: broken }),
+    ]
+    const good = await paidOrder(t.database.db, buyer.userId, projectId, t.clock.now, { invoice: { choice: 'now', ...UNIT } })
+
+    const deps = invoiceJobDeps(t)
+    const cursor = sweepCursor()
+    // Two orders a round: the first round takes two of the failing ones…
+    expect(await sweepPaidNowOrders(deps, cursor, 2)).toBe(0)
+    expect(await invoiceOfOrder(t.database.db, good.id)).toBeUndefined()
+    // …the next goes on from there instead of taking the same two again, and reaches the good order.
+    expect(await sweepPaidNowOrders(deps, cursor, 2)).toBe(1)
+    expect(await invoiceOfOrder(t.database.db, good.id)).toMatchObject({ title: UNIT.title })
+    expect((await orderRow(good.id)).invoicePending).toBe(false)
+    // The failing ones keep their mark, are logged, and come round again from the start.
+    for (const order of failing) expect((await orderRow(order.id)).invoicePending).toBe(true)
+    expect(deps.logged.filter((line) => line.includes('invoice for a paid order failed'))).toHaveLength(3)
+    await sweepPaidNowOrders(deps, cursor, 2)
+    expect(deps.logged.filter((line) => line.includes(`"orderId":${failing[0]!.id}`))).toHaveLength(2)
   })
 })

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import { OrderStatus, ProjectState, type Order } from '@app/shared'
 import type { AppDb } from '../../db/client.ts'
 import type { AppTx } from '../../db/pipelined-transaction.ts'
@@ -160,12 +160,17 @@ export async function lockOpenOrdersOfBuyer(tx: AppDb | AppTx, buyerUserId: numb
 }
 
 /**
- * Orders the invoice job should look at (paid with 「立即申请」, `invoice_pending`), oldest first;
- * a partial index holds only these, so the job's every-few-seconds pass costs the same at any
- * number of paid orders.
+ * Orders the invoice job should look at (paid with 「立即申请」, `invoice_pending`) with an id above
+ * `afterId`, in id order; a partial index holds only these, so the job's every-few-seconds pass
+ * costs the same at any number of paid orders.
  */
-export async function ordersAwaitingInvoice(db: AppDb, limit: number): Promise<number[]> {
-  const rows = await db.select({ id: orders.id }).from(orders).where(eq(orders.invoicePending, true)).orderBy(orders.id).limit(limit)
+export async function ordersAwaitingInvoice(db: AppDb, limit: number, afterId = 0): Promise<number[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.invoicePending, true), gt(orders.id, afterId)))
+    .orderBy(orders.id)
+    .limit(limit)
   return rows.map((r) => r.id)
 }
 
