@@ -24,7 +24,8 @@ import { cpuMeter, cpuMs, cpuSplitMs } from './cpu.ts'
 import { createScratchDatabase } from './database.ts'
 import { startFsyncProbe } from './fsync-probe.ts'
 import { openPlayback, postReport, prepareLearners, storedReports } from './learners.ts'
-import { closedLoop, createClient, openLoop, watchRss } from './load.ts'
+import { closedLoop, createClient, openLoop, watchRss, type Client } from './load.ts'
+import { createRawClient } from './raw-http.ts'
 import { buildServer, freePort, REPO_ROOT, startNode, stop, waitForHttp } from './processes.ts'
 import { SERVER_NODE_FLAGS } from '../server-node-flags.ts'
 
@@ -46,19 +47,22 @@ async function measureBare(atSustainedRate = false) {
   try {
     await waitForHttp(`http://127.0.0.1:${barePort}/bare`)
     const client = createClient(`http://127.0.0.1:${barePort}`, LEARNERS)
-    const step = async () => {
-      const res = await client.request('POST', '/bare', { seq: 1, positionSeconds: 1, clientElapsedMs: 1000, playing: true })
+    const steady = createRawClient(`http://127.0.0.1:${barePort}`)
+    const step = (via: Client) => async () => {
+      const res = await via.request('POST', '/bare', { seq: 1, positionSeconds: 1, clientElapsedMs: 1000, playing: true })
       return res.status === 200
     }
-    const run = await closedLoop(LEARNERS, WARMUP_MS, DURATION_MS, step)
+    const run = await closedLoop(LEARNERS, WARMUP_MS, DURATION_MS, step(client))
     let cpuPerRequestUs = NaN
     if (atSustainedRate) {
       let sent = 0
       const cpuBefore = cpuMs(bare.pid as number)
-      await openLoop(LEARNERS, SUSTAINED_RATE, WARMUP_MS, DURATION_MS, () => ((sent += 1), step()))
+      const send = step(steady)
+      await openLoop(LEARNERS, SUSTAINED_RATE, WARMUP_MS, DURATION_MS, () => ((sent += 1), send()))
       cpuPerRequestUs = ((cpuMs(bare.pid as number) - cpuBefore) * 1000) / sent
     }
     client.close()
+    steady.close()
     return { ...run, cpuPerRequestUs }
   } finally {
     await stop(bare)
@@ -114,23 +118,26 @@ async function main() {
     const prepared = await prepareLearners(databaseUrl, jwtSecret, LEARNERS, existing?.n ?? 0)
 
     const client = createClient(`http://127.0.0.1:${port}`, LEARNERS)
+    // The fixed-rate phase sends through the light client (raw-http.ts), so the generator takes less
+    // of the cores it shares with the server; capacity keeps Node's client, as the bare route's does.
+    const steady = createRawClient(`http://127.0.0.1:${port}`)
     const playback = await Promise.all(prepared.learners.map((l) => openPlayback(client, l, prepared.chapter.id)))
     const acknowledged: { sessionId: string; seq: number }[] = []
     const rss = watchRss(server.pid as number)
     const maxPosition = prepared.chapter.duration_seconds - 1
     let sent = 0
-    const sendReport = async (w: number) => {
+    const sendReport = (via: Client) => async (w: number) => {
       sent += 1
       const p = playback[w]!
       p.seq += 1
-      const res = await postReport(client, p, maxPosition)
+      const res = await postReport(via, p, maxPosition)
       if (res.status === 200) acknowledged.push({ sessionId: p.sessionId, seq: p.seq })
       return res.status === 200
     }
     // Phase 1, capacity: every learner sends its next report as soon as the last is answered.
     // BENCH_SKIP_CAPACITY=1 runs the sustained phase alone (to profile it: BENCH_SERVER_NODE_ARGS).
     const skipCapacity = process.env.BENCH_SKIP_CAPACITY === '1'
-    const progress = skipCapacity ? { perSecond: NaN, failures: 0, p50: NaN, p99: NaN } : await closedLoop(LEARNERS, WARMUP_MS, DURATION_MS, sendReport)
+    const progress = skipCapacity ? { perSecond: NaN, failures: 0, p50: NaN, p99: NaN } : await closedLoop(LEARNERS, WARMUP_MS, DURATION_MS, sendReport(client))
     // Phase 2, sustained load: a fixed steady rate, so the latency target means the same in every
     // run (it used to be half the measured capacity: a faster server got a harsher test). The
     // default, each learner reporting every 100 ms, is 100 times the real load of 200 learners
@@ -149,7 +156,7 @@ async function main() {
     const serverSplitBefore = cpuSplitMs(server.pid as number)
     const sentBefore = sent
     const disk = startFsyncProbe()
-    const sustained = await openLoop(LEARNERS, sustainedRate, WARMUP_MS, DURATION_MS, sendReport)
+    const sustained = await openLoop(LEARNERS, sustainedRate, WARMUP_MS, DURATION_MS, sendReport(steady))
     const fsync = await disk.stop()
     const serverCpu = cpuMs(server.pid as number) - serverCpuBefore
     const serverSplit = cpuSplitMs(server.pid as number)
@@ -160,6 +167,7 @@ async function main() {
     const committed = (await commits()) - commitsBefore
     const peakRssMb = rss.stop()
     client.close()
+    steady.close()
     const statementLines = statements ? await statements.top(sentSustained) : []
 
     // Every acknowledged report must be in the database.
@@ -179,6 +187,7 @@ async function main() {
     console.log(`sustained rate           ${sustained.perSecond.toFixed(0)} reports/s (each learner every ${((LEARNERS / sustainedRate) * 1000).toFixed(0)} ms; failed ${sustained.failures})`)
     console.log(`latency p50 / p99        ${sustained.p50.toFixed(1)} ms / ${sustained.p99.toFixed(1)} ms at the sustained rate (target p99 ≤ 25 ms, issue #26)`)
     console.log(`slowest answer           ${sustained.slowest.latencyMs.toFixed(0)} ms, due at ${clock(sustained.slowest.at)}`)
+    console.log(`load generator           event loop delay p99 ${sustained.generator.delayP99Ms.toFixed(1)} ms / max ${sustained.generator.delayMaxMs.toFixed(1)} ms, CPU ${sustained.generator.cpuPerRequestUs.toFixed(0)} µs per request (it shares the cores: while it is held up, answers wait in its sockets and count as slow)`)
     if (sustained.slowQuarters) console.log(`quarter-seconds with an answer over 25 ms (BENCH_TIMELINE=1):\n${sustained.slowQuarters.join('\n') || '  none'}`)
     console.log(`disk flushes (fdatasync) p50 ${fsync.p50Ms.toFixed(2)} ms / p99 ${fsync.p99Ms.toFixed(2)} ms / max ${fsync.maxMs.toFixed(0)} ms at ${clock(fsync.maxAt)}; ${fsync.over50Ms} of ${fsync.samples} over 50 ms (probe beside the sustained phase: a disk stall holds up every commit)`)
     console.log(`CPU per report           server ${((serverCpu * 1000) / sentSustained).toFixed(0)} µs, database ${((databaseCpuMs * 1000) / sentSustained).toFixed(0)} µs (at the sustained rate; targets ≤ 200 / ≤ 120 µs; less noisy than reports/s; server ${(serverSystemShare * 100).toFixed(0)} % in the kernel)`)

@@ -2,15 +2,13 @@ import { createHmac, randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { idNumberCheckChar } from '@app/shared/id-number'
 import { PRIVACY_POLICY_VERSION } from '@app/shared/privacy-policy'
-import type { createClient } from './load.ts'
+import type { Client } from './load.ts'
 
 /**
  * Learners for the progress loads (bench:progress, the cluster's load and fault tests): written
  * straight into the database with a sign-in session and a paid enrolment, then playing one chapter
  * and reporting as the H5 does.
  */
-
-type Client = ReturnType<typeof createClient>
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
 

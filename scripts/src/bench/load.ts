@@ -1,8 +1,15 @@
 import http from 'node:http'
 import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+
+/** What the benchmarks send requests with: `createClient` below, or `createRawClient` (raw-http.ts). */
+export interface Client {
+  request(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>
+  close(): void
+}
 
 /** A keep-alive HTTP client shared by both measured targets, so the ratio compares servers, not clients. */
-export function createClient(baseUrl: string, concurrency: number) {
+export function createClient(baseUrl: string, concurrency: number): Client {
   const url = new URL(baseUrl)
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   return {
@@ -147,11 +154,22 @@ export function watchRss(pid: number, everyMs = 100) {
 export async function openLoop(workers: number, ratePerSecond: number, warmupMs: number, durationMs: number, step: (worker: number) => Promise<boolean>) {
   const intervalMs = (workers / ratePerSecond) * 1000
   const window = measurementWindow(warmupMs, durationMs)
+  // The generator's own event loop: when it is held up (its garbage collector, the CPU it shares
+  // with the server and PostgreSQL), answers wait in its socket and count as slow.
+  const generatorDelay = monitorEventLoopDelay({ resolution: 5 })
+  let cpuFrom: NodeJS.CpuUsage | null = null
+  const measuring = setTimeout(() => {
+    generatorDelay.reset()
+    generatorDelay.enable()
+    cpuFrom = process.cpuUsage()
+  }, warmupMs)
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       let next = window.start + (worker / workers) * intervalMs
       while (next < window.stopAt) {
-        const wait = next - performance.now()
+        // Whole milliseconds, rounded up (never early; latency counts from \`next\` anyway): Node keeps
+        // one timer list per distinct duration, and a fractional wait made a new list per request.
+        const wait = Math.ceil(next - performance.now())
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
         const ok = await step(worker)
         const done = performance.now()
@@ -160,5 +178,12 @@ export async function openLoop(workers: number, ratePerSecond: number, warmupMs:
       }
     }),
   )
-  return window.result()
+  clearTimeout(measuring)
+  generatorDelay.disable()
+  const delayMs = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : NaN)
+  const cpu = cpuFrom ? process.cpuUsage(cpuFrom) : null
+  const result = window.result()
+  // This process's CPU per measured request: the generator's own share of the two cores.
+  const cpuPerRequestUs = cpu ? (cpu.user + cpu.system) / Math.max(1, result.count + result.failures) : NaN
+  return { ...result, generator: { delayP99Ms: delayMs(generatorDelay.percentile(99)), delayMaxMs: delayMs(generatorDelay.max), cpuPerRequestUs } }
 }
