@@ -167,8 +167,9 @@ export async function openLoop(workers: number, ratePerSecond: number, warmupMs:
     Array.from({ length: workers }, async (_, worker) => {
       let next = window.start + (worker / workers) * intervalMs
       while (next < window.stopAt) {
-        // Whole milliseconds, rounded up (never early; latency counts from \`next\` anyway): Node keeps
-        // one timer list per distinct duration, and a fractional wait made a new list per request.
+        // Whole milliseconds, rounded up: Node truncates a timer's duration to whole milliseconds, so a
+        // fractional wait could send a request up to 1 ms before it was due, and its latency (counted
+        // from when it was due) would read short.
         const wait = Math.ceil(next - performance.now())
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
         const ok = await step(worker)
