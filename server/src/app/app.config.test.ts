@@ -57,7 +57,7 @@ describe('loadConfig', () => {
     expect(config.wechat).toBeNull()
     expect(config.publicBaseUrl).toBe('http://localhost:3000')
     expect(config.dataDir).toMatch(/\.data$/)
-    // Progress batches wait 8 ms to fill (docs/deployment.md, "Fourth pass"); 0 is allowed.
+    // Progress batches wait 12 ms to fill (docs/deployment.md, "Fifth pass"); 0 is allowed.
     expect(config.progressBatchWaitMs).toBe(12)
     expect(loadConfig({ PROGRESS_BATCH_WAIT_MS: '0' }).progressBatchWaitMs).toBe(0)
   })

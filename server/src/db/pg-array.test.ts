@@ -56,4 +56,3 @@ describe('pgJsonArrayLiteral', () => {
     expect(read).toEqual([...documents, null])
   })
 })
-
