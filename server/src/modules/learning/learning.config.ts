@@ -28,7 +28,7 @@ export const DEFAULT_BATCH_WAIT_MS = 12
  * the batch's transaction starts (it starts sooner once 40 have arrived). Every transaction costs
  * the server and the database a fixed amount, so fuller batches cost less CPU per report, and each
  * report is answered up to this much later (learners report every 10 s and never see it). At
- * 2,000 reports/s, 12 ms gives ~23–26 reports per transaction; against 8 ms it took 10–50 µs of
+ * 2,000 reports/s, 12 ms gives ~23–26 reports per transaction; against 8 ms it took 9–52 µs of
  * server CPU and 14–36 µs of database CPU off every report, and the p99 with it, for ~3 ms more p50
  * (docs/deployment.md, "Fifth pass"); 0 starts every batch as soon as it can.
  */
