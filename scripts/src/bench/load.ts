@@ -146,6 +146,9 @@ export function watchRss(pid: number, everyMs = 100) {
   }
 }
 
+/** How often the generator's own event loop is sampled (ms). */
+const DELAY_RESOLUTION_MS = 5
+
 /**
  * Offers a fixed rate spread over `workers` (each sends every workers/rate seconds) and measures
  * latency from each request's scheduled time, so a slow answer also counts for the requests it
@@ -156,7 +159,7 @@ export async function openLoop(workers: number, ratePerSecond: number, warmupMs:
   const window = measurementWindow(warmupMs, durationMs)
   // The generator's own event loop: when it is held up (its garbage collector, the CPU it shares
   // with the server and PostgreSQL), answers wait in its socket and count as slow.
-  const generatorDelay = monitorEventLoopDelay({ resolution: 5 })
+  const generatorDelay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS })
   let cpuFrom: NodeJS.CpuUsage | null = null
   const measuring = setTimeout(() => {
     generatorDelay.reset()
@@ -181,7 +184,9 @@ export async function openLoop(workers: number, ratePerSecond: number, warmupMs:
   )
   clearTimeout(measuring)
   generatorDelay.disable()
-  const delayMs = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : NaN)
+  // The histogram holds each whole interval between its timer's turns (the resolution included: an
+  // idle loop reads 5 ms at resolution 5), so the delay is what exceeds the resolution.
+  const delayMs = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - DELAY_RESOLUTION_MS) : NaN)
   const cpu = cpuFrom ? process.cpuUsage(cpuFrom) : null
   const result = window.result()
   // This process's CPU per measured request: the generator's own share of the two cores.

@@ -1,8 +1,9 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../test/db.ts'
 import type { Database } from './client.ts'
 import { rowsOf } from './pipelined-transaction.ts'
+import { statement, type Statement } from './statement.ts'
 
 // Progress batches rely on these: a batch is stored whole or not at all, and two batches that
 // touch the same rows run one after the other. Runs on PGlite, and on PostgreSQL (where the
@@ -20,21 +21,21 @@ beforeEach(async () => {
 })
 
 /** Locks row 1 and reads its note, as a progress batch locks the learner's row first. */
-const LOCK_FIRST = sql`select note from pipelined_probe where id = 1 for update`
+const LOCK_FIRST = statement`select note from pipelined_probe where id = 1 for update`
 const notes = async () => rowsOf(await database.db.execute(sql`select id, note from pipelined_probe order by id`)).map((r) => `${String(r.id)}:${String(r.note)}`)
 
 describe('pipelined transaction', () => {
   it('reads, decides and writes in one transaction', async () => {
     const result = await database.pipelined({
       read: LOCK_FIRST,
-      decide: async (_inTx, rows) => ({ result: rows[0]?.note, write: sql`insert into pipelined_probe values (2, ${'second'})` }),
+      decide: async (_inTx, rows) => ({ result: rows[0]?.note, write: statement`insert into pipelined_probe values (2, ${'second'})` }),
     })
     expect(result).toBe('first')
     expect(await notes()).toEqual(['1:first', '2:second'])
   })
 
-  it.each<{ failure: string; decide: () => { result: null; write: SQL }; error: RegExp | string }>([
-    { failure: 'the final write fails', decide: () => ({ result: null, write: sql`insert into pipelined_probe values (1, 'duplicate key')` }), error: /duplicate key|unique/i },
+  it.each<{ failure: string; decide: () => { result: null; write: Statement }; error: RegExp | string }>([
+    { failure: 'the final write fails', decide: () => ({ result: null, write: statement`insert into pipelined_probe values (1, 'duplicate key')` }), error: /duplicate key|unique/i },
     {
       failure: 'deciding fails',
       decide: () => {
@@ -54,7 +55,7 @@ describe('pipelined transaction', () => {
     ).rejects.toThrow(error)
     expect(await notes()).toEqual(['1:first'])
 
-    await database.pipelined({ read: sql`select 1`, decide: async () => ({ result: null, write: sql`insert into pipelined_probe values (3, 'third')` }) })
+    await database.pipelined({ read: statement`select 1`, decide: async () => ({ result: null, write: statement`insert into pipelined_probe values (3, 'third')` }) })
     expect(await notes()).toEqual(['1:first', '3:third'])
   })
 
@@ -68,7 +69,7 @@ describe('pipelined transaction', () => {
       decide: async () => {
         firstRead()
         await held
-        return { result: null, write: sql`update pipelined_probe set note = 'by first' where id = 1` }
+        return { result: null, write: statement`update pipelined_probe set note = 'by first' where id = 1` }
       },
     })
     await firstHasRead

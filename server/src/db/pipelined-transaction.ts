@@ -1,7 +1,6 @@
-import type { SQL } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
 import type { Sql } from 'postgres'
 import type { AppDb } from './client.ts'
+import { asSql, type Statement } from './statement.ts'
 
 /** A drizzle transaction of either driver. */
 export type AppTx = Parameters<Parameters<AppDb['transaction']>[0]>[0]
@@ -19,9 +18,9 @@ export interface PipelinedWork<T> {
    * Runs first, inside the transaction: takes the row locks the work needs (`select … for
    * update`). The read is a separate statement after it, so it sees what the lock waited for.
    */
-  lock?: SQL
+  lock?: Statement
   /** Runs next, inside the transaction. */
-  read: SQL
+  read: Statement
   /**
    * When the caller that has waited longest began waiting (performance.now()); the connection is
    * then awaited only until RESERVE_TIMEOUT_MS after that moment. Default: now.
@@ -32,7 +31,7 @@ export interface PipelinedWork<T> {
    * call: most batches need none); returns the result and the final statement, which commits with
    * the transaction (or null for none).
    */
-  decide(inTx: () => AppTx, rows: Rows): Promise<{ result: T; write: SQL | null }>
+  decide(inTx: () => AppTx, rows: Rows): Promise<{ result: T; write: Statement | null }>
 }
 
 export type PipelinedTransaction = <T>(work: PipelinedWork<T>) => Promise<T>
@@ -46,10 +45,10 @@ export function rowsOf(result: unknown): Rows {
 export function plainPipelined(db: AppDb): PipelinedTransaction {
   return (work) =>
     db.transaction(async (tx) => {
-      if (work.lock) await tx.execute(work.lock)
-      const rows = rowsOf(await tx.execute(work.read))
+      if (work.lock) await tx.execute(asSql(work.lock))
+      const rows = rowsOf(await tx.execute(asSql(work.read)))
       const { result, write } = await work.decide(() => tx, rows)
-      if (write) await tx.execute(write)
+      if (write) await tx.execute(asSql(write))
       return result
     })
 }
@@ -92,11 +91,7 @@ async function reserveWithin(sql: Sql<Record<string, never>>, ms: number): Promi
  * ROLLBACK), so nothing of the batch is stored and the caller gets the error.
  */
 export function postgresPipelined(sql: Sql<Record<string, never>>, prepare: boolean, toTx: (client: Sql<Record<string, never>>) => AppTx): PipelinedTransaction {
-  const dialect = new PgDialect({ casing: 'snake_case' })
-  const send = (client: Sql<Record<string, never>>, statement: SQL) => {
-    const query = dialect.sqlToQuery(statement)
-    return client.unsafe(query.sql, query.params as never[], { prepare })
-  }
+  const send = (client: Sql<Record<string, never>>, st: Statement) => client.unsafe(st.text, st.params as never[], { prepare })
   return async (work) => {
     const waited = work.waitingSince === undefined ? 0 : performance.now() - work.waitingSince
     const client = await reserveWithin(sql, Math.max(RESERVE_AT_LEAST_MS, RESERVE_TIMEOUT_MS - waited))

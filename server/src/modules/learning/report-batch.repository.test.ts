@@ -1,7 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
 import { rowsOf } from '../../db/pipelined-transaction.ts'
+import { asSql, type Statement } from '../../db/statement.ts'
 import type { LearnerState, Tx } from './learning.types.ts'
 import { lockLearners, writeBatch } from './report-batch.repository.ts'
 
@@ -30,7 +31,7 @@ const learner = (userId: number): LearnerState => ({
 })
 
 /** The plan of `statement` with 20,000 learners in anti_idle_state (all rolled back). */
-async function planWithManyLearners(statement: (userIds: number[]) => SQL): Promise<string> {
+async function planWithManyLearners(statement: (userIds: number[]) => Statement): Promise<string> {
   let plan = ''
   await t.database.db
     .transaction(async (tx: Tx) => {
@@ -38,7 +39,7 @@ async function planWithManyLearners(statement: (userIds: number[]) => SQL): Prom
       await tx.execute(sql`insert into anti_idle_state (user_id, next_due_ms) select u.id, 600000 from users u where not exists (select 1 from anti_idle_state a where a.user_id = u.id)`)
       await tx.execute(sql`analyze anti_idle_state`)
       const ids = rowsOf(await tx.execute(sql`select user_id from anti_idle_state order by user_id desc limit 10`)).map((r) => Number(r.user_id))
-      plan = rowsOf(await tx.execute(sql`explain ${statement(ids)}`))
+      plan = rowsOf(await tx.execute(sql`explain ${asSql(statement(ids))}`))
         .map((r) => String(Object.values(r)[0]))
         .join('\n')
       throw new Error('rollback')

@@ -1,14 +1,15 @@
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, lte } from 'drizzle-orm'
 import type { ProgressAck } from '@app/shared'
 import type { Rows } from '../../db/pipelined-transaction.ts'
 import { progressReports } from '../../db/schema/learning.ts'
 import type { ChapterFacts, LearnerState, ProgressState, SessionState, Tx } from './learning.types.ts'
 import { pgArrayLiteral as column, pgJsonArrayLiteral } from '../../db/pg-array.ts'
+import { statement, type Statement } from '../../db/statement.ts'
 
 // The SQL of a progress batch (report-batch.service.ts): a statement that locks the batch's
 // learners, one that reads everything the batch needs, and one that writes everything it changed.
-// Hand-written: they run for every batch, and a query builder's per-call work showed in the
-// profile of bench:progress.
+// Hand-written, and not through drizzle's `sql` (db/statement.ts): they run for every batch, and a
+// query builder's per-call work showed in the profile of bench:progress.
 
 /** The sign-in session a report came with, as the database has it. */
 export interface SignInState {
@@ -51,9 +52,9 @@ export const progressKey = (userId: number, chapterId: number) => `${userId}:${c
  * sender's row rather than the session owner's covers everything the batch writes, with a primary
  * key lookup instead of a join through playback_sessions.
  */
-export function lockLearners(userIds: number[]): SQL {
+export function lockLearners(userIds: number[]): Statement {
   const ids = [...new Set(userIds)].filter(Number.isSafeInteger).sort((a, b) => a - b)
-  return sql`select user_id from anti_idle_state where user_id = any(${pgArray(ids)}::int[]) order by user_id for update`
+  return statement`select user_id from anti_idle_state where user_id = any(${pgArray(ids)}::int[]) order by user_id for update`
 }
 
 /**
@@ -61,9 +62,9 @@ export function lockLearners(userIds: number[]): SQL {
  * the sign-in sessions the reports came with (a signed-out or reset account is refused), in one
  * round trip.
  */
-export function readBatchState(pairs: Array<{ sessionId: string; authSessionId: string }>): SQL {
+export function readBatchState(pairs: Array<{ sessionId: string; authSessionId: string }>): Statement {
   const unique = [...new Map(pairs.map((p) => [`${p.sessionId}|${p.authSessionId}`, p])).values()]
-  return sql`
+  return statement`
     select s.id, s.user_id, s.chapter_id, s.status, s.opened_at, s.last_seq, s.last_client_ms, s.credited_ms as session_credited_ms, s.last_report_at,
       p.credited_ms, p.furthest_ms, p.completed_at, p.updated_at, p.checkpoint_ms, p.checkpoint_epoch,
       a.credit_clock_at, a.credited_since_question_ms, a.next_due_ms, a.pending_question_id, a.pending_since, a.pending_chapter_id, a.correct_answers, a.last_answer_at,
@@ -177,7 +178,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 export function writeBatch(
   changes: { sessions: SessionState[]; progress: ProgressState[]; learners: LearnerState[] },
   reports: StoredReport[],
-): SQL {
+): Statement {
   const { sessions, progress, learners } = changes
   // Each update also says `key = any(the batch's keys)`: the planner estimates a function's rows
   // (unnest included) without seeing the parameter, and against a table of a few thousand rows it
@@ -187,7 +188,7 @@ export function writeBatch(
   const sessionIds = column(sessions.map((x) => x.id))
   const progressUserIds = column(progress.map((p) => p.userId))
   const learnerIds = column(learners.map((a) => a.userId))
-  return sql`
+  return statement`
     with s as (
       update playback_sessions t set last_seq = v.last_seq, last_client_ms = v.last_client_ms, credited_ms = v.credited_ms, last_report_at = v.last_report_at,
         compacted_at = null
