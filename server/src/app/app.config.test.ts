@@ -57,8 +57,8 @@ describe('loadConfig', () => {
     expect(config.wechat).toBeNull()
     expect(config.publicBaseUrl).toBe('http://localhost:3000')
     expect(config.dataDir).toMatch(/\.data$/)
-    // Progress batches wait 12 ms to fill (docs/deployment.md, "Fifth pass"); 0 is allowed.
-    expect(config.progressBatchWaitMs).toBe(12)
+    // Progress batches wait 8 ms to fill (docs/deployment.md, "Sixth pass"); 0 is allowed.
+    expect(config.progressBatchWaitMs).toBe(8)
     expect(loadConfig({ PROGRESS_BATCH_WAIT_MS: '0' }).progressBatchWaitMs).toBe(0)
   })
 
@@ -161,7 +161,7 @@ describe('a bad value', () => {
     [{ TRUST_PROXY: 'yes' }, 'e.g. TRUST_PROXY=false'],
     [{ LOG_LEVEL: 'verbose' }, 'e.g. LOG_LEVEL=info'],
     [{ APP_ENV: 'prod' }, 'e.g. APP_ENV=production'],
-    [{ PROGRESS_BATCH_WAIT_MS: '500' }, 'e.g. PROGRESS_BATCH_WAIT_MS=12'],
+    [{ PROGRESS_BATCH_WAIT_MS: '500' }, 'e.g. PROGRESS_BATCH_WAIT_MS=8'],
   ])('%o is refused with an example of a good one', (env, example) => {
     expect(() => loadConfig(env)).toThrow(example)
   })

@@ -86,7 +86,7 @@ export interface Config {
   antiIdle: LearningConfig['antiIdle']
   /** Days raw progress reports are kept (PROGRESS_RAW_RETENTION_DAYS, default 35). */
   progressRawRetentionDays: number
-  /** How long a batch of progress reports waits to fill, ms (PROGRESS_BATCH_WAIT_MS, default 12). */
+  /** How long a batch of progress reports waits to fill, ms (PROGRESS_BATCH_WAIT_MS, default 8). */
   progressBatchWaitMs: number
   /** Trust X-Forwarded-For from a reverse proxy (needed for per-address rate limits behind one). */
   trustProxy: boolean

@@ -21,16 +21,18 @@ export function parseRawRetentionDays(env: Env): number {
   return parseInteger(env, 'PROGRESS_RAW_RETENTION_DAYS', DEFAULT_RAW_RETENTION_DAYS, 2, 3650)
 }
 
-export const DEFAULT_BATCH_WAIT_MS = 12
+export const DEFAULT_BATCH_WAIT_MS = 8
 
 /**
  * PROGRESS_BATCH_WAIT_MS: how long the first report of a batch waits for others to join it before
  * the batch's transaction starts (it starts sooner once 40 have arrived). Every transaction costs
  * the server and the database a fixed amount, so fuller batches cost less CPU per report, and each
  * report is answered up to this much later (learners report every 10 s and never see it). At
- * 2,000 reports/s, 12 ms gives ~23–26 reports per transaction; against 8 ms it took 9–52 µs of
- * server CPU and 14–36 µs of database CPU off every report, and the p99 with it, for ~3 ms more p50
- * (docs/deployment.md, "Fifth pass"); 0 starts every batch as soon as it can.
+ * 2,000 reports/s, 8 ms gives ~15–16 reports per transaction. 8 and 12 ms were compared in
+ * alternating runs twice: on a busier machine 12 ms cost less CPU and had the lower p99; on a quiet
+ * one the CPU was the same within noise and 8 ms had the lower p99 (18–25 against 21–33 ms), which
+ * is the figure the service is held to (docs/deployment.md, "Fifth pass" and "Sixth pass"). 0 starts
+ * every batch as soon as it can.
  */
 export function parseBatchWaitMs(env: Env): number {
   return parseInteger(env, 'PROGRESS_BATCH_WAIT_MS', DEFAULT_BATCH_WAIT_MS, 0, 100)
