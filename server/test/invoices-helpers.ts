@@ -43,6 +43,9 @@ export async function paidOrder(
   return order
 }
 
+/** A unit's invoice details (抬头, 税号, e-mail) as a learner types them, valid in every check. */
+export const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' } as const
+
 /** The invoice job's dependencies on the test app's database and clock (tests run the job themselves). */
 export function invoiceJobDeps(t: TestApp, provider?: InvoiceProvider): InvoiceDeps & { logged: string[] } {
   const logged: string[] = []

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../../../test/app.ts'
 import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
-import { paidOrder } from '../../../test/invoices-helpers.ts'
+import { paidOrder, UNIT } from '../../../test/invoices-helpers.ts'
 
 // One rule for invoice details (INV-1) at every way in: 「立即申请」 with the order (POST /api/orders,
 // issued later by the paid-order sweep without asking again) and 「申请开票」 (POST /api/invoices).
@@ -13,8 +13,6 @@ beforeAll(async () => {
   ({ t, projectId } = await buildTestAppWithProject())
 })
 afterAll(async () => t.close())
-
-const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' } as const
 
 async function order(learner: Registered, details: object) {
   return t.app.inject({ method: 'POST', url: '/api/orders', headers: bearer(learner.accessToken), payload: { projectId, invoice: { choice: 'now', ...details } } })

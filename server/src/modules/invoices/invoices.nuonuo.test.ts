@@ -11,7 +11,7 @@ import { runInvoiceJobOnce } from './invoices.job.ts'
 import { createInvoiceProvider } from './invoices.module.ts'
 import { reverseForRefund } from './invoices.service.ts'
 import { databaseTokenStore } from './provider-token.adapter.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, UNIT } from '../../../test/invoices-helpers.ts'
 
 // The 诺诺 adapter (INV-4) driven by the invoice job against a local stand-in of Nuonuo's API
 // (built from Nuonuo's published field tables, docs/invoices.md): signed requests, asynchronous
@@ -72,8 +72,6 @@ afterAll(async () => {
   await t.close()
   await standIn.close()
 })
-
-const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' }
 
 async function applied() {
   const order = await paidOrder(t.database.db, learner.userId, projectId, t.clock.now)

@@ -4,7 +4,7 @@ import type { TestApp } from '../../../test/app.ts'
 import { bearer } from '../../../test/auth-helpers.ts'
 import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { confirmInCashier, preparePay } from '../../../test/group-helpers.ts'
-import { invoiceJobDeps, invoiceOfOrder, paidOrder } from '../../../test/invoices-helpers.ts'
+import { invoiceJobDeps, invoiceOfOrder, paidOrder, UNIT } from '../../../test/invoices-helpers.ts'
 import { newBuyer, waitFor } from '../../../test/wechat-helpers.ts'
 import { orders } from '../../db/schema/orders.ts'
 import { sweepCursor, sweepPaidNowOrders } from './invoice-sweeps.service.ts'
@@ -20,8 +20,6 @@ beforeAll(async () => {
   ({ t, projectId } = await buildTestAppWithProject())
 })
 afterAll(async () => t.close())
-
-const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' } as const
 
 async function orderRow(id: number) {
   const [row] = await t.database.db.select().from(orders).where(eq(orders.id, id))

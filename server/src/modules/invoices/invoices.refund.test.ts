@@ -1,14 +1,15 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../../../test/app.ts'
 import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner } from '../../../test/auth-helpers.ts'
-import { bindNewWechatUser, waitFor } from '../../../test/wechat-helpers.ts'
+import { bindNewWechatUser, newBuyer, waitFor } from '../../../test/wechat-helpers.ts'
 import { orders } from '../../db/schema.ts'
 import { createWechatPayClient } from '../../integrations/wechat/pay/client.ts'
 import { requestRefund } from '../payments/refunds.service.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder } from '../../../test/invoices-helpers.ts'
+import { sweepCursor, sweepRefundedInvoices } from './invoice-sweeps.service.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, UNIT } from '../../../test/invoices-helpers.ts'
 
 // INV-3: a refund after issue red-letters the invoice. The whole way through the WeChat simulator:
 // pay, apply, issue, refund by staff; WeChat's refund notification reaches the payments module,
@@ -58,5 +59,46 @@ describe('a refund after issue', () => {
     expect(list.orders[0]).toMatchObject({ refunded: true, invoice: { state: 'reversed' } })
     const modify = await t.app.inject({ method: 'POST', url: `/api/invoices/${issued!.id}/modification`, headers: bearer(token), payload: { titleType: 'personal', title: '李四', email: 'lisi@example.cn' } })
     expect(modify.statusCode).toBe(409)
+  })
+})
+
+describe('the job\'s sweep of refunded orders (when the refund notification\'s seam did not start the red-letter)', () => {
+  it('red-letters the others when one fails, and that one in a later round', async () => {
+    const { userId } = await newBuyer(t)
+    const unit = { choice: 'now', ...UNIT } as const
+    const first = await paidOrder(t.database.db, userId, projectId, t.clock.now, { invoice: unit })
+    const second = await paidOrder(t.database.db, userId, projectId, t.clock.now, { invoice: unit })
+    await runInvoiceJobOnce(invoiceJobDeps(t))
+    await runInvoiceJobOnce(invoiceJobDeps(t))
+    const issuedFirst = await invoiceOfOrder(t.database.db, first.id)
+    const issuedSecond = await invoiceOfOrder(t.database.db, second.id)
+    expect([issuedFirst?.state, issuedSecond?.state]).toEqual(['issued', 'issued'])
+    // Both refunded in full, as WeChat settled them, without the seam having run.
+    for (const order of [first, second]) await t.database.db.update(orders).set({ status: 'refunded', refundedFen: order.amountFen }).where(eq(orders.id, order.id))
+    // The database refuses the first order's red-letter document (any error of one order's own).
+    await t.database.db.execute(
+      sql.raw(`create function refuse_red_for_test() returns trigger language plpgsql as $$ begin
+        if new.kind = 'red' and new.invoice_id = ${issuedFirst!.id} then raise exception 'refused for the test'; end if; return new; end $$`),
+    )
+    await t.database.db.execute(sql`create trigger refuse_red_for_test before insert on invoice_documents for each row execute function refuse_red_for_test()`)
+
+    const deps = invoiceJobDeps(t)
+    const cursor = sweepCursor()
+    try {
+      expect(await sweepRefundedInvoices(deps, cursor, 2)).toBe(1)
+    } finally {
+      await t.database.db.execute(sql`drop trigger refuse_red_for_test on invoice_documents`)
+      await t.database.db.execute(sql`drop function refuse_red_for_test()`)
+    }
+    // The failure of the first did not keep the second from its red-letter…
+    expect((await invoiceOfOrder(t.database.db, second.id))?.state).toBe('reversing')
+    expect((await documentsOf(t.database.db, issuedSecond!.id)).map((d) => [d.kind, d.redReason])).toEqual([['blue', null], ['red', 'refund']])
+    // …the first is left as it was (nothing half-written) and logged…
+    expect((await invoiceOfOrder(t.database.db, first.id))?.state).toBe('issued')
+    expect(await documentsOf(t.database.db, issuedFirst!.id)).toHaveLength(1)
+    expect(deps.logged.filter((line) => line.includes('red-letter for a refunded order failed') && line.includes(`"orderId":${first.id}`))).toHaveLength(1)
+    // …and gets its red-letter in the next round.
+    expect(await sweepRefundedInvoices(deps, cursor, 2)).toBe(1)
+    expect((await invoiceOfOrder(t.database.db, first.id))?.state).toBe('reversing')
   })
 })

@@ -4,7 +4,7 @@ import { buildTestAppWithProject } from '../../../test/catalogue-helpers.ts'
 import { bearer, registerLearner, type Registered } from '../../../test/auth-helpers.ts'
 import { readDevMailOutbox } from '../../integrations/mail/dev-outbox.ts'
 import { runInvoiceJobOnce } from './invoices.job.ts'
-import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, pdfText } from '../../../test/invoices-helpers.ts'
+import { documentsOf, invoiceJobDeps, invoiceOfOrder, paidOrder, pdfText, UNIT } from '../../../test/invoices-helpers.ts'
 
 // INV-1 … INV-3 through the API, with the development provider and the invoice job run by the test.
 // Times are chosen in Asia/Shanghai (UTC+8): 2025-12-31T15:59:59Z is 31 Dec 23:59:59 there.
@@ -16,7 +16,6 @@ beforeAll(async () => {
 })
 afterAll(async () => t.close())
 
-const UNIT = { titleType: 'unit', title: '重庆某某建筑设计研究院有限公司', taxpayerId: '91110000802100433B', email: 'caiwu@example.cn' } as const
 const PERSONAL = { titleType: 'personal', title: '张三', email: 'zhangsan@example.cn' } as const
 
 /** Sessions live by the wall clock: register at the real time, then move the app's clock. */
