@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import ExcelJS from 'exceljs'
 import type { Download, Page } from 'playwright-core'
-import { prepareServerData, saveStaffUser, totpCode } from '@app/server/testing'
+import { prepareServerData, saveStaffUser } from '@app/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { launchBrowser, newWechatContext, skipWechatOauth, type WechatContext } from './browser.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 import { axeViolations } from './page-checks.ts'
+import { signInToConsole } from './staff-sign-in.ts'
 
 // Issue 24 (管理后台), the bulk registration story: 客服 signs in to the console at 1366×768
 // (password and authenticator), downloads the 附件2 template, uploads a unit's sheet of three rows
@@ -36,19 +37,6 @@ async function checkPage(target: Page, name: string): Promise<void> {
   for (const problem of await axeViolations(target)) a11y.push(`${name}: ${problem}`)
   const overflow = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   if (overflow > 0) a11y.push(`${name}: the page is ${overflow} px wider than the window`)
-}
-
-async function signIn(target: Page, username: string, password: string): Promise<void> {
-  await target.goto(`${server.baseUrl}/staff/`)
-  await target.waitForURL(/\/staff\/sign-in/)
-  await target.getByLabel('用户名').fill(username)
-  await target.getByLabel('密码').fill(password)
-  await target.getByRole('button', { name: '下一步' }).click()
-  await target.getByRole('img', { name: '身份验证器二维码' }).waitFor()
-  const secret = (await target.locator('[data-test="totp-secret"]').textContent())?.trim() ?? ''
-  await target.getByLabel('动态码').fill(totpCode(secret, new Date()))
-  await target.getByRole('button', { name: '登录' }).click()
-  await target.waitForURL(/\/staff\/learners$/)
 }
 
 async function sheetRows(download: Download): Promise<string[][]> {
@@ -93,7 +81,7 @@ describe('a unit sends its 附件2: 客服 registers its learners from the conso
   })
 
   it('客服 signs in and downloads the 附件2 template', async () => {
-    await signIn(page, OPERATOR.username, OPERATOR.password)
+    await signInToConsole(page, server.baseUrl, OPERATOR)
     await page.getByRole('navigation', { name: '主菜单' }).getByText('批量注册').click()
     await page.waitForURL(/\/staff\/bulk-registrations$/)
     await page.getByRole('heading', { name: '批量注册', exact: true }).waitFor()
@@ -181,7 +169,7 @@ describe('an admin opens 发票, 课程与项目 and 系统检查 at both deskto
         // One sign-in (an authenticator code is accepted once); the window is then resized.
         admin = await newWechatContext(browser, desktop(width, height))
         adminPage = await admin.context.newPage()
-        await signIn(adminPage, ADMIN.username, ADMIN.password)
+        await signInToConsole(adminPage, server.baseUrl, ADMIN)
       } else {
         await adminPage.setViewportSize({ width, height })
       }

@@ -2,12 +2,13 @@ import fs from 'node:fs'
 import ExcelJS from 'exceljs'
 import type { Catalogue } from '@app/shared/catalogue'
 import type { Page } from 'playwright-core'
-import { bearer, completePlan, enrol, prepareServerData, registerLearner, saveStaffUser, totpCode, type Registered } from '@app/server/testing'
+import { bearer, completePlan, enrol, prepareServerData, registerLearner, saveStaffUser, type Registered } from '@app/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, newWechatContext, type WechatContext } from './browser.ts'
 import { demoProjects } from './demo-catalogue.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 import { axeViolations } from './page-checks.ts'
+import { signInToConsole } from './staff-sign-in.ts'
 
 // Issue 24 points 8 and 9: an admin reads 统计 (today's orders and revenue, completion of the year's
 // plan by 区县 and by unit, the numbers beside the charts), downloads a unit's completion report and
@@ -84,16 +85,7 @@ afterAll(async () => {
 
 describe('统计 and 审计日志: an admin reads the figures and downloads a unit report', () => {
   it('the admin signs in with password and authenticator code', async () => {
-    await page.goto(`${server.baseUrl}/staff/`)
-    await page.waitForURL(/\/staff\/sign-in/)
-    await page.getByLabel('用户名').fill(ADMIN.username)
-    await page.getByLabel('密码').fill(ADMIN.password)
-    await page.getByRole('button', { name: '下一步' }).click()
-    await page.getByRole('img', { name: '身份验证器二维码' }).waitFor()
-    const secret = (await page.locator('[data-test="totp-secret"]').textContent())?.trim() ?? ''
-    await page.getByLabel('动态码').fill(totpCode(secret, new Date()))
-    await page.getByRole('button', { name: '登录' }).click()
-    await page.waitForURL(/\/staff\/learners$/)
+    await signInToConsole(page, server.baseUrl, ADMIN)
   })
 
   it("统计 shows today's orders, revenue and registrations, and completion by 区县 and unit as prepared, numbers beside the charts", async () => {

@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core'
-import { prepareServerData, saveStaffUser, totpCode } from '@app/server/testing'
+import { prepareServerData, saveStaffUser } from '@app/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSENTS, newIdentity, readSmsCode, signInNewWechatLearner, type TestIdentity } from './accounts.ts'
 import { launchBrowser, newWechatContext, skipWechatOauth, type WechatContext } from './browser.ts'
 import { fetchDemoProjects, PUBLIC_PROJECT_TITLE } from './demo-catalogue.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 import { axeViolations } from './page-checks.ts'
+import { signInToConsole } from './staff-sign-in.ts'
 
 // Issue 24 point 4 (订单与退款, 对公转账) as a 财务 staff member lives it: a unit buys the year's plan
 // for two learners by 对公转账; 财务 signs in (password + authenticator), opens 对公转账, confirms the
@@ -37,20 +38,6 @@ async function checkA11y(p: Page, name: string): Promise<void> {
   for (const problem of await axeViolations(p)) a11y.push(`${name}: ${problem}`)
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   if (overflow > 0) a11y.push(`${name}: the page is ${overflow} px wider than the window`)
-}
-
-/** Password, then the authenticator: on a first sign-in the secret beside the QR code gives the code. */
-async function signInToConsole(p: Page, username: string, password: string): Promise<void> {
-  await p.goto(`${origin}/staff/`)
-  await p.waitForURL(/\/staff\/sign-in/)
-  await p.getByLabel('用户名').fill(username)
-  await p.getByLabel('密码').fill(password)
-  await p.getByRole('button', { name: '下一步' }).click()
-  await p.getByRole('img', { name: '身份验证器二维码' }).waitFor()
-  const secret = (await p.locator('[data-test="totp-secret"]').textContent())?.trim() ?? ''
-  await p.getByLabel('动态码').fill(totpCode(secret, new Date()))
-  await p.getByRole('button', { name: '登录' }).click()
-  await p.waitForURL(/\/staff\/learners$/)
 }
 
 async function registerLearner(identity: TestIdentity): Promise<void> {
@@ -108,7 +95,7 @@ describe('对公转账: a unit pays by bank transfer, 财务 confirms it once', 
   })
 
   it('财务 signs in with password and authenticator and opens 对公转账: the order waits, oldest first', async () => {
-    await signInToConsole(page, FINANCE.username, FINANCE.password)
+    await signInToConsole(page, origin, FINANCE)
     await menu(page, '对公转账')
     await page.waitForURL(/\/staff\/transfers/)
     await page.getByRole('cell', { name: reference, exact: true }).waitFor()
@@ -251,7 +238,7 @@ describe('the money pages at 1920×1080', () => {
     const wide = await newWechatContext(browser, { viewport: { width: 1920, height: 1080 }, ...DESKTOP })
     try {
       const p = await wide.context.newPage()
-      await signInToConsole(p, ADMIN.username, ADMIN.password)
+      await signInToConsole(p, origin, ADMIN)
       for (const [name, path] of [
         ['订单与退款', /\/staff\/orders/],
         ['对公转账', /\/staff\/transfers/],

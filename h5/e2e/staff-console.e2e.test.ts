@@ -5,6 +5,7 @@ import { CONSENTS, newIdentity, readSmsCode } from './accounts.ts'
 import { launchBrowser, newWechatContext, skipWechatOauth, type WechatContext } from './browser.ts'
 import { startServer, type StartedServer } from './global-setup.ts'
 import { axeViolations } from './page-checks.ts'
+import { signInToConsole } from './staff-sign-in.ts'
 
 // Issue 24 (管理后台), the phone-call story: a learner calls because their password no longer
 // works; 客服 signs in to the console at 1366×768 with password and authenticator code (set up by QR
@@ -32,19 +33,6 @@ async function checkA11y(page: Page, name: string): Promise<void> {
   // Desktop sizes: nothing wider than the window (no sideways scrolling at 1366 or 1920 px).
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   if (overflow > 0) a11y.push(`${name}: the page is ${overflow} px wider than the window`)
-}
-
-/** Password, then the authenticator: on a first sign-in the secret beside the QR code gives the code. */
-async function signInToConsole(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/staff/`)
-  await page.waitForURL(/\/staff\/sign-in/)
-  await page.getByLabel('用户名').fill(username)
-  await page.getByLabel('密码').fill(password)
-  await page.getByRole('button', { name: '下一步' }).click()
-  await page.getByRole('img', { name: '身份验证器二维码' }).waitFor()
-  const secret = (await page.locator('[data-test="totp-secret"]').textContent())?.trim() ?? ''
-  await page.getByLabel('动态码').fill(totpCode(secret, new Date()))
-  await page.getByRole('button', { name: '登录' }).click()
 }
 
 beforeAll(async () => {
@@ -158,8 +146,7 @@ describe('an admin adds a staff member at 1920×1080; the member replaces the on
   it('the admin creates a 财务 account; its one-time password is shown once', async () => {
     admin = await newWechatContext(browser, { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, userAgent: DESKTOP_CHROME })
     page = await admin.context.newPage()
-    await signInToConsole(page, ADMIN.username, ADMIN.password)
-    await page.waitForURL(/\/staff\/learners$/)
+    await signInToConsole(page, server.baseUrl, ADMIN)
     await checkA11y(page, 'learners at 1920')
     await page.getByRole('navigation', { name: '主菜单' }).getByText('工作人员').click()
     await page.waitForURL(/\/staff\/staff-accounts$/)
@@ -187,8 +174,7 @@ describe('an admin adds a staff member at 1920×1080; the member replaces the on
     const member = await newWechatContext(browser, { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, userAgent: DESKTOP_CHROME })
     try {
       const memberPage = await member.context.newPage()
-      await signInToConsole(memberPage, NEW_MEMBER, oneTimePassword)
-      await memberPage.waitForURL(/\/staff\/password$/)
+      await signInToConsole(memberPage, server.baseUrl, { username: NEW_MEMBER, password: oneTimePassword }, /\/staff\/password$/)
       await memberPage.getByText('这是管理员为您设置的一次性密码').waitFor()
       await checkA11y(memberPage, 'change password')
       await memberPage.getByLabel('当前密码').fill(oneTimePassword)
