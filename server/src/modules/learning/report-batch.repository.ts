@@ -38,9 +38,6 @@ export interface StoredReport {
   ack: ProgressAck
 }
 
-/** A PostgreSQL array literal of ids (numbers, or uuids read from the database: no quoting needed). */
-const pgArray = (ids: Array<number | string>) => `{${[...new Set(ids)].join(',')}}`
-
 export const progressKey = (userId: number, chapterId: number) => `${userId}:${chapterId}`
 
 /**
@@ -54,7 +51,7 @@ export const progressKey = (userId: number, chapterId: number) => `${userId}:${c
  */
 export function lockLearners(userIds: number[]): Statement {
   const ids = [...new Set(userIds)].filter(Number.isSafeInteger).sort((a, b) => a - b)
-  return statement`select user_id from anti_idle_state where user_id = any(${pgArray(ids)}::int[]) order by user_id for update`
+  return statement`select user_id from anti_idle_state where user_id = any(${column(ids)}::int[]) order by user_id for update`
 }
 
 /**
