@@ -56,6 +56,10 @@ export async function startStandIn(
       })
     })
   })
+  // Node closes an idle kept-alive socket after 5 s; on a loaded machine that can land just as the
+  // client reuses it (ECONNRESET), failing a step for a reason no test is about. Real servers do it
+  // too, and the jobs retry; the stand-ins keep sockets long enough that a test never meets it.
+  server.keepAliveTimeout = 120_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {

@@ -112,7 +112,9 @@ export function createNuonuoProvider(settings: NuonuoSettings, deps: NuonuoDeps 
       return await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-      throw new InvoiceProviderError(timedOut ? 'Nuonuo did not answer in time' : 'Nuonuo unreachable', true)
+      // fetch's own message is only "fetch failed"; the socket's code (ECONNRESET, ECONNREFUSED…) tells the operator which.
+      const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined
+      throw new InvoiceProviderError(timedOut ? 'Nuonuo did not answer in time' : `Nuonuo unreachable${typeof code === 'string' ? ` (${code})` : ''}`, true)
     }
   }
 

@@ -48,8 +48,9 @@ async function paidBuyer(following = true): Promise<Buyer & { openid: string; or
   const prepared = (await t.app.inject({ method: 'POST', url: `/api/orders/${order.id}/pay`, headers: bearer(buyer.token) })).json()
   const paid = (await t.app.inject({ method: 'POST', url: '/wx-sim/dev/pay', payload: { ...prepared.payParams, action: 'confirm' } })).json()
   expect(paid.err_msg).toBe('get_brand_wcpay_request:ok')
-  // WeChat Pay's notification settles the order (and queues the notice) a moment later.
-  await waitFor(() => findOutboxForUser(t.database.db, buyer.userId), (rows) => rows.length > 0)
+  // WeChat Pay's notification settles the order (and queues the notice) a moment later; a loaded
+  // CI machine has once taken more than waitFor's usual 8 s over it.
+  await waitFor(() => findOutboxForUser(t.database.db, buyer.userId), (rows) => rows.length > 0, 30_000)
   return { ...buyer, openid, orderId: order.id as number }
 }
 
