@@ -83,7 +83,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   })
   const app = await buildApp({
     config: {
-      logLevel: options.deps?.logStream ? 'info' : 'silent',
+      // Errors only: a 500 in a test (a flake on a loaded CI machine, say) leaves its cause in the output.
+      logLevel: options.deps?.logStream ? 'info' : 'error',
       h5DistDir: path.join(REPO_ROOT, 'h5/dist'),
       seedDir: DEMO_SEED_DIR,
       trustProxy: options.trustProxy ?? false,
@@ -98,7 +99,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     jwtSecret: 'test-jwt-secret-0123456789abcdefghijklmnop',
     sms: null,
     now: () => clock.now,
-    logger: false,
     ...options.deps,
   })
   await app.listen({ host: '127.0.0.1', port })

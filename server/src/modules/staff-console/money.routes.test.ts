@@ -192,7 +192,7 @@ describe('对公转账 queue and confirmation', () => {
       [finance, ...others].map((s, i) => post(s.token, '/group-orders/transfers/confirm', { reference, amountFen: 2 * priceFen, bankSerial: i % 2 ? 'B-RACE' : `B-RACE-${i}` })),
     )
     const codes = answers.map((a) => a.statusCode).sort()
-    expect(codes).toEqual([200, 409, 409, 409, 409, 409])
+    expect(codes, answers.map((a) => a.body).join('\n')).toEqual([200, 409, 409, 409, 409, 409])
     for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json().code).toBe('TRANSFER_ALREADY_CONFIRMED')
     expect(await auditOf(order.outTradeNo, 'group_order.confirm_transfer')).toHaveLength(1)
     const enrolled = await t.database.db.select().from(enrollments).where(eq(enrollments.orderId, order.id))
