@@ -16,8 +16,9 @@ const NETWORK_CODES = new Set([
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
 ])
-// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08: connection exceptions.
-const SQLSTATE = /^(57P0[123]|08\d{3})$/
+// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08: connection exceptions;
+// 53300 too_many_connections (every connection slot taken: a passing overload, not a broken query).
+const SQLSTATE = /^(57P0[123]|08\d{3}|53300)$/
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
