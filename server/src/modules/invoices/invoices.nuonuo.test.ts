@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../../test/app.ts'
@@ -159,6 +161,29 @@ describe('issuing through Nuonuo', () => {
     expect(blueRequests(key).length).toBeGreaterThanOrEqual(2)
     expect([...standIn.invoices.values()].filter((i) => i.orderNo === key)).toHaveLength(1)
     expect(await documentsOf(t.database.db, invoiceId)).toHaveLength(1)
+  })
+
+  it('an unreachable Nuonuo is tried again later, and the document says which socket error it met', async () => {
+    const { order, invoiceId, key } = await applied()
+    // A port nothing listens on: the connection is refused.
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const config = nuonuoConfig().nuonuo as NonNullable<InvoiceConfig['nuonuo']>
+    const nowhere = createNuonuoProvider(
+      { ...config, apiUrl: `http://127.0.0.1:${port}/open/v1/services`, tokenUrl: `http://127.0.0.1:${port}/accessToken`, sellerName: '重庆市某某继续教育培训中心', sellerTaxpayerId: '91110000802100433B', callbackUrl: `${t.baseUrl}/api/invoice-callbacks/nuonuo` },
+      { now: () => t.clock.now.getTime(), tokenStore: databaseTokenStore(t.database.db, 'nuonuo', () => t.clock.now) },
+    )
+    await later(0, invoiceJobDeps(t, nowhere))
+    const [doc] = await documentsOf(t.database.db, invoiceId)
+    expect(doc).toMatchObject({ state: 'pending', lastError: 'Nuonuo unreachable (ECONNREFUSED)' })
+    expect(standIn.invoices.has(key)).toBe(false)
+    // Back: the same order number goes out and is issued once.
+    await later(60)
+    const issued = standIn.finish(key)
+    await later(60)
+    expect(await invoiceOfOrder(t.database.db, order.id)).toMatchObject({ state: 'issued', number: issued.number })
   })
 
   it('shows Nuonuo’s reason when it refuses, and a new application gets a new order number', async () => {
